@@ -1,0 +1,24 @@
+# Two commands on a fresh machine: `make demo` and `make test` (CI runs `make test`).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test bench clean
+
+$(BIN)/newsflow: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+demo: $(BIN)/newsflow  ## set up, serve the bundled sample on 127.0.0.1, ingest it into newsflow.duckdb
+	$(BIN)/newsflow demo
+
+test: $(BIN)/newsflow  ## set up and run the whole test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/newsflow  ## article extraction benchmark (prints figures; not part of the tests)
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf $(VENV) *.egg-info newsflow.duckdb newsflow.duckdb.wal

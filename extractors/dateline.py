@@ -1,0 +1,160 @@
+"""Datelines and bylines at the head of a wire story.
+
+Wire copy opens with "AGENCY, Place, Month Day (Reporters)" (Chinese agencies) or
+"PLACE, Month Day (Agency) --" (Western agencies); both carry the story's place and
+date and must not reach the body, where they would read as story text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from schemas.article import Dateline
+
+# Agencies that write datelines; also what tells "(Xinhua)" apart from "(Ran Wenjuan)".
+AGENCIES = {
+    a.lower(): a
+    for a in (
+        "Xinhua", "Xinhua News Agency", "China News Service", "CNS", "Chinanews", "People's Daily",
+        "People's Daily Online", "China Daily", "CGTN", "Reuters", "Reuter", "AP", "Associated Press",
+        "AFP", "Agence France-Presse", "UPI", "Bloomberg", "dpa", "EFE", "ANSA", "Kyodo", "Jiji",
+        "Yonhap", "KCNA", "VNA", "TASS", "ITAR-TASS", "RIA Novosti", "Sputnik", "Interfax", "Anadolu",
+        "IRNA", "WAM", "SPA", "MENA", "PTI", "IANS", "APP", "Bernama", "Antara", "PNA", "CNA", "AAP",
+        "NHK", "Prensa Latina", "Xinhuanet", "Xinhua Net",
+    )
+}
+_AGENCY_SUFFIX = r"(?:News\s+Agency|News\s+Service|Press\s+Agency|Telegraph\s+Agency|Wire\s+Service)"
+
+_MONTHS = {m[:3].lower(): i for i, m in enumerate(
+    "January February March April May June July August September October November December".split(), 1)}
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH}))"
+         r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")
+_PAREN = r"(?:\s*[(（](?P<paren>[^()（）]{1,120})[)）])?"
+_SEP = r"\s*(?P<sep>--|-|—|–|:)?\s*"
+_WORD = r"[A-Z][\w.'’\-]*"
+_CAPS = r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"  # "NEW YORK", "U.N."
+_REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?\.?)"            # ", Conn.", ", N.Y.", ", Alberta"
+
+_KNOWN_AGENCY = "|".join(sorted((re.escape(a) for a in AGENCIES.values()), key=len, reverse=True))
+# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)"
+_AGENCY_FIRST = re.compile(
+    rf"^(?P<agency>{_KNOWN_AGENCY}|(?:{_WORD}\s+){{1,3}}{_AGENCY_SUFFIX})\s*,\s*"
+    rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?)\s*,\s*{_DATE}"
+    rf"{_PAREN}(?:\s*,)?{_SEP}"
+)
+# "BEIJING, Nov. 19 (Xinhua) --", "LONDON, March 2 -", "WASHINGTON, March 3 (AP) —"
+_PLACE_DATE = re.compile(rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}")
+# "LONDON (Reuters) -", "Hanoi (VNA) –"
+_PLACE_AGENCY = re.compile(
+    rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}})\s*[(（](?P<paren>[^()（）]{{1,40}})[)）]"
+    rf"\s*(?P<sep>--|-|—|–)\s*"
+)
+_BYLINE_LINE = re.compile(r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I)
+# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..."
+_REPORTER_LEAD = re.compile(
+    r"^(?P<agency>(?:[A-Z][\w.'’\-]*\s+){1,5})(?:staff\s+)?(?:reporters?|correspondents?)\s+"
+    r"(?P<names>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}?)(?:\s*,\s*|\s+(?=[A-Z]))"
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
+_NAME_ROLE = re.compile(r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I)
+
+
+def agency_name(text: str) -> str | None:
+    """The canonical agency for `text` ("Reuter" -> "Reuters"), or None if it is no agency."""
+    key = text.strip().lower()
+    if key == "reuter":
+        return "Reuters"
+    return AGENCIES.get(key)
+
+
+def resolve_date(month: str, day: str, year: str | None, reference: dt.date | None) -> dt.date | None:
+    """A dateline date; a missing year comes from `reference`, one year back if it would lie in its future."""
+    m, d = _MONTHS[month[:3].lower()], int(re.match(r"\d+", day).group())
+    try:
+        if year:
+            return dt.date(int(year), m, d)
+        if reference is None:
+            return None
+        date = dt.date(reference.year, m, d)
+        if date > reference + dt.timedelta(days=7):
+            date = dt.date(reference.year - 1, m, d)
+        return date
+    except ValueError:  # 30 February, 29 February in a common year
+        return None
+
+
+def _place(text: str) -> str:
+    """Title-case shouted place names ("BEIJING" -> "Beijing") but keep "N.Y." and mixed case."""
+    return " ".join(w.capitalize() if w.isupper() and len(w.replace(".", "")) > 2 and w.count(".") < 2 else w
+                    for w in text.split())
+
+
+def split_names(text: str) -> list[str]:
+    """Reporter names from "Ran Wenjuan, Gonggar Laisong" or "Reporter Zhou Rui and Li Ping"."""
+    names = []
+    for part in _NAME_SPLIT.split(text):
+        part = _NAME_ROLE.sub("", part).strip(" .:")
+        if part and part[0].isupper() and len(part.split()) <= 5 and not agency_name(part):
+            names.append(part)
+    return names
+
+
+def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Dateline, list[str], int] | None:
+    """The dateline at the start of `text`: (dateline, byline, length of the prefix to remove)."""
+    for pattern in (_AGENCY_FIRST, _PLACE_DATE, _PLACE_AGENCY):
+        m = pattern.match(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        paren = (groups.get("paren") or "").strip()
+        agency = agency_name(groups["agency"]) or groups["agency"] if groups.get("agency") else None
+        byline: list[str] = []
+        if paren:
+            if agency_name(paren) or (paren.isupper() and len(paren) <= 6):
+                agency = agency or agency_name(paren) or paren
+            else:
+                byline = split_names(paren)
+        if pattern is not _AGENCY_FIRST and not (agency or groups.get("sep")):
+            continue  # "Yesterday, March 2 the ..." is a sentence, not a dateline
+        if pattern is not _AGENCY_FIRST and not agency and not re.fullmatch(_CAPS + _REGION + "?", groups["place"]):
+            continue  # an unmarked dateline needs a shouted place: "LONDON, March 2 -"
+        month, day = groups.get("m1") or groups.get("m2"), groups.get("d1") or groups.get("d2")
+        date = resolve_date(month, day, groups.get("year"), reference) if month else None
+        raw = text[: m.end()].strip()
+        return Dateline(agency=agency, place=_place(groups["place"]), date=date, raw=raw), byline, m.end()
+    return None
+
+
+def find_dateline(text: str, limit: int = 400) -> int | None:
+    """Where a marked wire dateline ("CITY, Nov. 17 (Xinhua) --") starts inside `text`, if not at 0.
+
+    Pages and text dumps glue a caption or header before the lead; this finds the seam.
+    """
+    if parse_dateline(text):
+        return None
+    for m in re.finditer(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{_MONTH}\s+{_DAY}\s*[(（])", text[:limit]):
+        found = parse_dateline(text[m.start():])
+        if found and found[0].agency:
+            return m.start()
+    return None
+
+
+def parse_byline_line(text: str) -> tuple[list[str], str | None] | None:
+    """A standalone byline paragraph such as "By John Smith, Reuters": (names, agency)."""
+    m = _BYLINE_LINE.match(text)
+    if not m or len(text) > 120 or text.rstrip().endswith("."):
+        return None
+    parts = _NAME_SPLIT.split(m["names"])
+    agency = next((agency_name(p) for p in parts if agency_name(p)), None)
+    names = split_names(m["names"])
+    return (names, agency) if names else None
+
+
+def parse_reporter_lead(text: str) -> tuple[str, list[str], int] | None:
+    """"Outlet reporter Name, ..." opening a story: (outlet, names, length of the prefix to remove)."""
+    m = _REPORTER_LEAD.match(text)
+    return (m["agency"].strip(), [m["names"]], m.end()) if m else None

@@ -1,0 +1,132 @@
+"""Bytes to text for fetched pages, and a content sniffer that says what a body really is.
+
+Servers lie about charsets, omit them, or name ones Python spells differently; browsers
+follow the WHATWG Encoding Standard, so labels are mapped the way they do. Pure functions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Labels browsers accept that Python's codec registry does not know.
+_EXTRA_LABELS = {
+    "x-gbk": "gbk", "csgb2312": "gbk", "gb_2312-80": "gbk", "cn-big5": "big5", "x-x-big5": "big5",
+    "windows-874": "cp874", "x-sjis": "shift_jis", "windows-31j": "cp932", "x-mac-roman": "mac-roman",
+    "unicode-1-1-utf-8": "utf-8", "x-unicode20utf8": "utf-8", "x-cp1252": "cp1252",
+}
+# WHATWG decodes these labels with a superset codec (gb2312 pages routinely contain GBK-only
+# characters such as 喆; "latin1" pages contain cp1252 quotes).
+_SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso8859-1": "cp1252", "ascii": "cp1252",
+    "iso8859-9": "cp1254", "tis-620": "cp874", "euc_kr": "cp949", "shift_jis": "cp932", "utf-16": "utf-16-le",
+}
+# ASCII-incompatible or script-injecting encodings a page may not switch to by label.
+_REFUSED = {"utf-7", "utf-32", "utf-32-le", "utf-32-be"}
+
+_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.+-]+)""", re.I)
+_META_WINDOW = 4096
+
+# Control bytes that never occur in text (WHATWG MIME sniffing's "binary data bytes").
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_ROOT = re.compile(rb"<(?:!doctype\s+)?(html|rss|feed|rdf:rdf|urlset|sitemapindex|opml)\b")
+_HTML_TAG = re.compile(rb"<(?:head|body|div|p|a|table|title|meta|script|style|h[1-6]|br|article|iframe|font|b)[\s/>]|<!--")
+
+
+def codec_for(label: str | None) -> str | None:
+    """The Python codec a browser would decode `label` with; None for unknown or refused labels."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    try:
+        info = codecs.lookup(_EXTRA_LABELS.get(label, label))
+    except LookupError:
+        return None
+    if not info._is_text_encoding or info.name in _REFUSED:
+        return None
+    return _SUPERSETS.get(info.name, info.name)
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page: BOM, then valid multi-byte UTF-8, then declared charsets, then detection.
+
+    Valid non-ASCII UTF-8 beats a legacy label because it is practically never accidental
+    (a page labelled iso-8859-1 but written in UTF-8 must read 'Zürich', not 'ZÃ¼rich').
+    Never raises; undecodable bytes become U+FFFD only after every candidate failed.
+    """
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, "replace")
+    utf8 = _strict(body, "utf-8")
+    if utf8 is not None and not body.isascii():
+        return utf8
+    for codec in _declared(body, content_type):
+        text = _strict(body, codec)
+        if text is not None:
+            return text
+    if utf8 is not None:
+        return utf8
+    return body.decode(_detect(body), "replace")
+
+
+def sniff(body: bytes, content_type: str | None) -> str:
+    """What a body is: "html", "feed" (XML or JSON), "text", "pdf", "binary" or "empty".
+
+    Labels are trusted only where the bytes agree, so random bytes served as text/html are
+    "binary" and an HTML page served as RSS is "html".
+    """
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if not body.strip():
+        return "empty"
+    head = body[:_META_WINDOW]
+    if head.startswith(b"%PDF-") or mime == "application/pdf":
+        return "pdf"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = decode_html(head).encode("utf-8", "replace")
+    elif _BINARY_BYTES.search(head):
+        return "binary"
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    root = _ROOT.search(head)
+    if root:
+        return "html" if root.group(1) == b"html" else "feed"
+    if head.startswith(b"<?xml") or (head.startswith(b"{") and "json" in mime):
+        return "feed"
+    return "html" if _HTML_TAG.search(head) else "text"
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _declared(body: bytes, content_type: str | None) -> list[str]:
+    """Codecs named by the Content-Type header, then by a <meta> tag; unknown labels dropped."""
+    found = []
+    header = _CT_CHARSET.search(content_type or "")
+    if header:
+        found.append(codec_for(header.group(1)))
+    meta = _META_CHARSET.search(body[:_META_WINDOW])
+    if meta:
+        codec = codec_for(meta.group(1).decode("ascii"))
+        # A page that could be read to find its meta is not UTF-16 (WHATWG).
+        found.append("utf-8" if codec and codec.startswith("utf-16") else codec)
+    return [c for c in found if c]
+
+
+def _detect(body: bytes) -> str:
+    """Guess the codec of undeclared legacy bytes; ties go to windows-1252, the web's default."""
+    results = charset_normalizer.from_bytes(body)
+    best = results.best()
+    if best is None:
+        return "utf-8"
+    for match in results:
+        tied = match.chaos == best.chaos and match.coherence == best.coherence
+        if tied and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return codec_for(best.encoding) or "utf-8"

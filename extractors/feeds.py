@@ -1,0 +1,260 @@
+"""Feed documents to entries: RSS 0.9x/1.0/2.0 and Atom (feedparser), JSON Feed, sitemaps, OPML.
+
+Safety: nothing here fetches or opens anything. feedparser gets a file object (given bytes it
+would try them as a file name), its SAX parser resolves no external entity or DTD and does not
+expand entity bombs; sitemaps and OPML go through lxml with entities, DTDs and network off and
+`huge_tree` off, as a stream, so memory follows the entry cap and not the document size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import io
+import json
+import re
+from itertools import islice
+
+import feedparser
+from lxml import etree
+
+from extractors.urls import canonicalize_url
+from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
+
+EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
+FUTURE_SLACK = dt.timedelta(days=2)
+
+_SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
+_JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
+_XML_DECLARES_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\sencoding\s*=")
+# Control characters XML forbids, and UTF-8-encoded surrogates (CESU-8): one stray byte
+# makes the whole document ill-formed, so they are removed before parsing.
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xed[\xa0-\xbf][\x80-\xbf]")
+_TEXT_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_LIST_ITEM = {"sitemap": "url", "sitemap_index": "sitemap", "opml": "outline"}
+
+
+class FeedError(ValueError):
+    """The document is not a feed at all (empty, binary, HTML, unknown format)."""
+
+
+def parse_feed(
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    *,
+    max_entries: int = 10_000,
+    now: dt.datetime | None = None,
+) -> ParsedFeed:
+    """Parse a feed, sitemap, sitemap index or OPML document fetched from `url`.
+
+    Entry links are canonicalized against `url`; un-fetchable ones become `bad_entries` with
+    the reason, and repeats of a canonical URL are kept once. Only the first `max_entries`
+    items are read (`truncated` says more were there). A date is kept only inside
+    [1990-01-01, now + 2 days]: older ones are epoch placeholders (1970) and later ones are
+    typos or year 9999, so both become None like unparseable dates ('yesterday'); a date
+    without a zone is taken as UTC. Malformed XML is parsed leniently and says so in `warning`.
+    The HTTP `content_type` charset is used only when the document declares no encoding of
+    its own (no BOM, no XML declaration); UTF-16/32 documents are not supported.
+
+    Raises FeedError when the document is empty, binary, HTML or no known feed format.
+    """
+    if not body or body.isspace():
+        raise FeedError("empty document")
+    if _looks_binary(body[:4096]):
+        raise FeedError("binary data, not a feed")
+    latest = (now or dt.datetime.now(dt.timezone.utc)) + FUTURE_SLACK
+    if _JSON_START.match(body):
+        return _parse_json_feed(body, url, max_entries, latest)
+    body = _XML_ILLEGAL.sub(b"", _apply_http_charset(body, content_type))
+    events = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_SAFE_XML)
+    root = _root_name(events)
+    if root in ("rss", "rdf", "feed"):
+        return _parse_syndication(body, url, "atom" if root == "feed" else "rss", max_entries, latest)
+    kind = {"urlset": "sitemap", "sitemapindex": "sitemap_index", "opml": "opml"}.get(root)
+    if kind:
+        return _parse_xml_list(events, kind, url, max_entries, latest)
+    if root == "html":
+        raise FeedError("an HTML page, not a feed")
+    raise FeedError(f"not a feed: root element <{root}>" if root else "neither XML nor JSON, not a feed")
+
+
+class _Entries:
+    """Canonicalizes links, files un-fetchable ones as bad entries, keeps the first of repeats."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.entries: list[FeedEntry] = []
+        self.bad: list[BadEntry] = []
+        self._seen: set[str] = set()
+
+    def add(self, link: object, title: str | None = None,
+            published_at: dt.datetime | None = None, guid: str | None = None) -> None:
+        if not isinstance(link, str) or not link.strip():
+            self.bad.append(BadEntry(link="", reason=f"entry has no link (title: {title!r})"))
+            return
+        try:
+            url = canonicalize_url(link, base=self.base)
+        except ValueError as exc:
+            self.bad.append(BadEntry(link=link, reason=str(exc)))
+            return
+        if url not in self._seen:
+            self._seen.add(url)
+            self.entries.append(FeedEntry(url=url, link=link, title=title,
+                                          published_at=published_at, guid=guid))
+
+    def canonical(self, link: object) -> str | None:
+        """A document-level link (rel=next): canonical, or None when unusable."""
+        try:
+            return canonicalize_url(link, base=self.base) if isinstance(link, str) else None
+        except ValueError:
+            return None
+
+
+def _parse_syndication(body: bytes, url: str, kind: FeedKind, max_entries: int,
+                       latest: dt.datetime) -> ParsedFeed:
+    body, truncated = _cut_items(body, max_entries)
+    doc = feedparser.parse(io.BytesIO(body))
+    found = _Entries(url)
+    for entry in doc.entries:
+        found.add(entry.get("link"), _text(entry.get("title")),
+                  _parse_date(entry.get("published") or entry.get("updated"), latest),
+                  _text(entry.get("id")))
+    next_link = next((link.get("href") for link in doc.feed.get("links", []) if link.get("rel") == "next"), None)
+    warning = f"malformed feed, recovered leniently: {doc.bozo_exception}" if doc.bozo else None
+    return ParsedFeed(kind=kind, title=_text(doc.feed.get("title")), entries=found.entries,
+                      bad_entries=found.bad, next_url=found.canonical(next_link),
+                      warning=warning, truncated=truncated)
+
+
+def _cut_items(body: bytes, max_entries: int) -> tuple[bytes, bool]:
+    """Drop items past the cap before parsing, so a 100,000-item feed costs what 10,000 do.
+
+    The document's tail after its last item is kept, so the cut feed stays well-formed and
+    feedparser keeps its fast strict parser.
+    """
+    extra = next(islice(_ITEM_START.finditer(body), max_entries, None), None)
+    if extra is None:
+        return body, False
+    cut = extra.start()
+    tail = max(body.rfind(b"</item>") + len(b"</item>"), body.rfind(b"</entry>") + len(b"</entry>"))
+    return body[:cut] + (body[tail:] if tail > cut else b""), True
+
+
+def _parse_json_feed(body: bytes, url: str, max_entries: int, latest: dt.datetime) -> ParsedFeed:
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise FeedError(f"invalid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
+        raise FeedError("JSON document is not a JSON Feed")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise FeedError("JSON Feed has no items list")
+    found = _Entries(url)
+    for item in items[:max_entries]:
+        if not isinstance(item, dict):
+            found.bad.append(BadEntry(link="", reason="JSON Feed item is not an object"))
+            continue
+        found.add(item.get("url") or item.get("external_url"), _text(item.get("title")),
+                  _parse_date(item.get("date_published") or item.get("date_modified"), latest),
+                  _text(item.get("id")))
+    return ParsedFeed(kind="json", title=_text(doc.get("title")), entries=found.entries,
+                      bad_entries=found.bad, next_url=found.canonical(doc.get("next_url")),
+                      truncated=len(items) > max_entries)
+
+
+def _parse_xml_list(events: etree.iterparse, kind: FeedKind, url: str, max_entries: int,
+                    latest: dt.datetime) -> ParsedFeed:
+    """Sitemap (-> entries), sitemap index or OPML (-> feeds), read as a stream."""
+    found = _Entries(url)
+    item_tag, title, count, truncated = _LIST_ITEM[kind], None, 0, False
+    for event, el in events:
+        if event != "end":
+            continue
+        name = _local(el)
+        if kind == "opml" and name == "title" and title is None:
+            title = _text(el.text)
+        if name != item_tag:
+            continue
+        if kind == "opml":
+            link = el.get("xmlUrl") or el.get("xmlurl")
+            if link is None:  # a folder of outlines, not a feed
+                continue
+            fields = {"title": el.get("title") or el.get("text")}
+        else:
+            fields = {}
+            for child in el.iterdescendants():  # first of each name wins: <loc> before <image:loc>
+                if isinstance(child.tag, str):
+                    fields.setdefault(_local(child), child.text)
+            link = fields.get("loc")
+        if count == max_entries:
+            truncated = True
+            break
+        count += 1
+        found.add(link, _text(fields.get("title")),
+                  _parse_date(fields.get("publication_date") or fields.get("lastmod"), latest))
+        el.clear()
+        while el.getprevious() is not None:
+            del el.getparent()[0]
+    errors = events.error_log.filter_from_errors()
+    warning = f"malformed XML, recovered leniently: {errors[0].message}" if errors else None
+    if kind == "sitemap":
+        return ParsedFeed(kind=kind, entries=found.entries, bad_entries=found.bad,
+                          warning=warning, truncated=truncated)
+    return ParsedFeed(kind=kind, title=title, feeds=[e.url for e in found.entries],
+                      bad_entries=found.bad, warning=warning, truncated=truncated)
+
+
+def _root_name(events: etree.iterparse) -> str | None:
+    """Local name of the root element, lower-cased; None when there is no XML element."""
+    try:
+        return next(_local(el).lower() for event, el in events if event == "start")
+    except (StopIteration, etree.XMLSyntaxError):
+        return None
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Over 5% control bytes: no text format looks like that, compressed or image data does."""
+    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 20
+
+
+def _apply_http_charset(body: bytes, content_type: str | None) -> bytes:
+    """Re-encode as UTF-8 from the HTTP charset, unless the document declares its own encoding."""
+    match = _CHARSET.search(content_type or "")
+    if not match or _XML_DECLARES_ENCODING.match(body):
+        return body
+    try:
+        return body.decode(match.group(1)).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return body
+
+
+def _text(value: object) -> str | None:
+    """Stripped text without control characters or lone surrogates; None when empty or not text."""
+    if not isinstance(value, str):
+        return None
+    return _TEXT_ILLEGAL.sub("", value).strip() or None
+
+
+def _parse_date(value: object, latest: dt.datetime) -> dt.datetime | None:
+    """RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed, sitemaps), strictly: feedparser's own
+    parser rolls '2026-13-45' over into 2027, so it is not used. None outside the window."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    for parse in (email.utils.parsedate_to_datetime, dt.datetime.fromisoformat):
+        try:
+            date = parse(value)
+            date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+            return date if EARLIEST_DATE <= date <= latest else None
+        except (ValueError, TypeError, OverflowError, IndexError):
+            continue
+    return None

@@ -1,0 +1,32 @@
+"""A fetched body to an Article: sniff what it is, decode it, parse it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.article import parse_article
+from extractors.encoding import decode_html, sniff
+from extractors.text import parse_text
+from schemas import Article
+
+
+class UnusableDocument(ValueError):
+    """The body is not an article newsflow can read; the message is the reject reason."""
+
+
+def parse_page(body: bytes, content_type: str | None = None, url: str | None = None, reference_date: dt.date | None = None) -> Article:
+    kind = sniff(body, content_type)
+    if kind == "html":
+        article = parse_article(decode_html(body, content_type), url=url)
+    elif kind == "text":
+        article = parse_text(decode_html(body, content_type), url=url, reference_date=reference_date)
+    elif kind == "empty":
+        raise UnusableDocument("empty body")
+    elif kind == "feed":
+        raise UnusableDocument("a feed document, not an article page")
+    else:
+        raise UnusableDocument(f"unsupported content: {kind} ({content_type or 'no content type'})")
+    if not article.paragraphs:
+        raise UnusableDocument("no article text found")
+    return article
+

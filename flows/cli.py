@@ -1,0 +1,182 @@
+"""The `newsflow` command line. Every command uses the embedded default database unless told otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from flows.config import DEFAULT_DB, DEFAULT_FEEDS, SAMPLE_DIR, ConfigError, quiet_prefect
+
+db_option = click.option(
+    "--db", default=DEFAULT_DB, show_default=True, envvar="NEWSFLOW_DB", help="DuckDB warehouse file [env NEWSFLOW_DB]."
+)
+
+
+def politeness(f):
+    """The fetch settings shared by `ingest`, `demo` and `serve`."""
+    options = [
+        click.option("--concurrency", type=int, default=32, show_default=True, envvar="NEWSFLOW_CONCURRENCY", help="Requests in flight overall [env NEWSFLOW_CONCURRENCY]."),
+        click.option("--per-host", type=int, default=4, show_default=True, envvar="NEWSFLOW_PER_HOST", help="Requests in flight per host [env NEWSFLOW_PER_HOST]."),
+        click.option("--delay", type=float, default=1.0, show_default=True, envvar="NEWSFLOW_DELAY", help="Seconds between request starts to one host [env NEWSFLOW_DELAY]."),
+        click.option("--user-agent", default=None, envvar="NEWSFLOW_USER_AGENT", help="User-Agent header [env NEWSFLOW_USER_AGENT]."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def make_policy(concurrency: int, per_host: int, delay: float, user_agent: str | None, **extra):
+    from flows.http import FetchPolicy
+
+    settings = {"concurrency": concurrency, "per_host": per_host, "delay_s": delay, **extra}
+    if user_agent:
+        settings["user_agent"] = user_agent
+    return FetchPolicy(**settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsflow")
+def main() -> None:
+    """newsflow: news feeds into a DuckDB warehouse of clean articles.
+
+    \b
+    Quick start:
+      newsflow demo                      ingest the bundled sample site
+      newsflow sql "select title from articles"
+    """
+    quiet_prefect()
+
+
+def _print_summary(summary) -> None:
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@db_option
+@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS", help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
+@click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
+@politeness
+def ingest(db, feeds_file, only, refresh, **polite):
+    """Poll the feeds, fetch new articles and load them into the warehouse."""
+    from flows.config import load_feeds
+    from flows.ingest import ingest as ingest_flow
+
+    try:
+        load_feeds(feeds_file)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    _print_summary(asyncio.run(ingest_flow(db=db, feeds_file=feeds_file, only=list(only) or None, refresh=refresh, policy=make_policy(**polite))))
+
+
+@main.command()
+@db_option
+def demo(db):
+    """Serve the bundled sample site on 127.0.0.1 and ingest it.
+
+    The sample's URLs use the host name sample.newsflow.test, mapped to the
+    local server's port, so a second run finds the same articles.
+    """
+    from flows.ingest import ingest as ingest_flow
+    from flows.static_server import StaticServer
+
+    with StaticServer(SAMPLE_DIR / "site") as server:
+        click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
+        policy = make_policy(8, 4, 0.0, None, allow_loopback=True, hosts={"sample.newsflow.test": server.address})
+        summary = asyncio.run(ingest_flow(db=db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
+    _print_summary(summary)
+    click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {db}')
+
+
+@main.command()
+@db_option
+@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS", help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@politeness
+def serve(db, feeds_file, **polite):
+    """Run ingest on each feed's cron schedule with Prefect's scheduler.
+
+    Without PREFECT_API_URL a local Prefect server is started on 127.0.0.1 (and
+    stopped on exit); its UI shows the runs.
+    """
+    from flows.config import load_feeds
+    from flows.scheduler import serve_feeds
+
+    try:
+        feeds = load_feeds(feeds_file).feeds
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    serve_feeds(db, feeds_file, feeds, make_policy(**polite))
+
+
+@main.command()
+@db_option
+def reprocess(db):
+    """Re-run the extractors on stored raw pages, without fetching anything."""
+    from flows.ingest import reprocess as reprocess_flow
+
+    _print_summary(reprocess_flow(db=db))
+
+
+@main.command()
+@db_option
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql(db, query, fmt):
+    """Run QUERY on a read-only connection and print the result."""
+    import duckdb
+
+    from warehouse.db import query as run_query
+
+    try:
+        columns, rows = run_query(db, query)
+    except (duckdb.Error, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(columns)
+        w.writerows(rows)
+    elif fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_default, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(columns, rows))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="The page's URL (for relative links and dates in the URL).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
+def extract(paths, url, fmt):
+    """Parse saved pages (HTML) or text files, without a database, and print what was found."""
+    from flows.extract import extract_file
+
+    for path in paths:
+        record = extract_file(path, url=url)
+        click.echo(json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 2, default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _table(columns: list[str], rows: list[tuple], width: int = 60) -> str:
+    def cell(v) -> str:
+        s = "" if v is None else str(v).replace("\n", " ")
+        return s if len(s) <= width else s[: width - 1] + "…"
+
+    cells = [[cell(v) for v in r] for r in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)

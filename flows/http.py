@@ -1,0 +1,382 @@
+"""The HTTP fetcher: polite, bounded and hostile-server-proof; `fetch` never raises.
+
+Every way a server can hurt a crawler (stalls, drips, endless or compressed-bomb bodies,
+redirect games, SSRF redirects, Retry-After abuse) ends as a `FetchResult` with a short
+`error`, so one bad URL costs at most one deadline per try and never stops a batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import http.cookiejar
+import ipaddress
+import logging
+import random
+import socket
+import time
+import zlib
+from dataclasses import dataclass, field
+
+import httpx
+from protego import Protego
+
+from schemas.fetch import FetchResult
+
+log = logging.getLogger(__name__)
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How hard and how politely to fetch. Durations in seconds, sizes in decoded bytes."""
+
+    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+    concurrency: int = 32
+    per_host: int = 4
+    delay_s: float = 0.0  # minimum gap between request starts to one host
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 10.0
+    deadline_s: float = 30.0  # one request, headers and body; not retried when it expires
+    max_bytes: int = 10_000_000
+    max_redirects: int = 10
+    retries: int = 3
+    backoff_base_s: float = 0.5
+    retry_after_cap_s: float = 30.0  # also caps robots.txt Crawl-delay
+    respect_robots: bool = True
+    allowed_hosts: frozenset[str] | None = None  # None: any public host
+    allow_loopback: bool = False  # tests and the demo farm only
+
+
+class _Failure(Exception):
+    """One failed try: `retry` says whether another try could go differently."""
+
+    def __init__(self, reason: str, retry: bool):
+        super().__init__(reason)
+        self.reason, self.retry = reason, retry
+
+
+@dataclass
+class _Host:
+    """Per-origin state: concurrency, start pacing and the robots.txt verdict."""
+
+    sem: asyncio.Semaphore
+    delay: float
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    not_before: float = 0.0
+    robots: asyncio.Task | None = None
+
+
+@dataclass
+class _Outcome:
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    error: str | None = None
+    attempts: int = 1
+
+
+def check_url_allowed(url: str, policy: FetchPolicy) -> str | None:
+    """Why `url` must not be fetched, or None. No I/O: hostnames are resolved by the fetcher."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "invalid url"
+    if parsed.scheme not in ("http", "https"):
+        return f"unsupported scheme {parsed.scheme or 'none'}"
+    if not parsed.host:
+        return "no host"
+    if policy.allowed_hosts is not None and parsed.host not in policy.allowed_hosts:
+        return f"host not allowed: {parsed.host}"
+    try:
+        address = ipaddress.ip_address(parsed.host)
+    except ValueError:
+        return None
+    return check_address(address, policy)
+
+
+def check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address, policy: FetchPolicy) -> str | None:
+    """Refuse every non-public address (private, link-local/metadata, reserved, multicast).
+
+    Loopback passes only with `policy.allow_loopback`.
+    """
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return None if policy.allow_loopback else f"address not allowed: {address}"
+    if address.is_global and not address.is_multicast:
+        return None
+    return f"address not allowed: {address}"
+
+
+class Fetcher:
+    """`async with Fetcher(policy) as f: await f.fetch(url)`; share one across a batch.
+
+    Concurrency is bounded globally and per origin, so callers may gather any number of
+    fetches. `transport` lets tests serve redirects to addresses that must never be contacted.
+    """
+
+    def __init__(self, policy: FetchPolicy | None = None, transport: httpx.AsyncBaseTransport | None = None):
+        self.policy = policy or FetchPolicy()
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._sem = asyncio.Semaphore(self.policy.concurrency)
+        self._hosts: dict[tuple, _Host] = {}
+        self._resolved: dict[tuple[str, int], str | None] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        p = self.policy
+        self._client = httpx.AsyncClient(
+            headers={
+                "User-Agent": p.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Encoding": "gzip",  # decoded here, under the byte cap
+            },
+            timeout=httpx.Timeout(p.read_timeout_s, connect=p.connect_timeout_s, pool=p.deadline_s),
+            limits=httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency),
+            follow_redirects=False,  # every hop passes the address guard and robots.txt
+            trust_env=False,  # a proxy from the environment would bypass the address guard
+            # Stateless: no cookies, so results do not depend on fetch order.
+            cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+            transport=self._transport,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        for host in self._hosts.values():
+            if host.robots:
+                host.robots.cancel()
+        await self._client.aclose()
+
+    async def fetch(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, respect_robots: bool | None = None
+    ) -> FetchResult:
+        """GET `url` following redirects; a conditional GET when `etag`/`last_modified` are given."""
+        started = time.monotonic()
+        robots = self.policy.respect_robots if respect_robots is None else respect_robots
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current, outcome = url, _Outcome(error="too many redirects")
+        try:
+            for _ in range(self.policy.max_redirects + 1):
+                refusal = await self._refusal(current, robots)
+                if refusal:
+                    outcome = _Outcome(error=refusal, attempts=0)
+                    break
+                outcome = await self._with_retries(current, headers)
+                if outcome.error or outcome.status not in _REDIRECTS:
+                    break
+                if "location" not in outcome.headers:
+                    outcome.error = f"http {outcome.status} without location"
+                    break
+                current = str(httpx.URL(current).join(outcome.headers["location"]))
+            else:
+                outcome = _Outcome(status=outcome.status, headers=outcome.headers, error="too many redirects")
+        except Exception as exc:  # the never-raises promise outlives any bug below
+            log.exception("fetch %s failed", url)
+            outcome = _Outcome(error=f"internal error: {type(exc).__name__}: {exc}")
+        return FetchResult(
+            url=url,
+            final_url=current,
+            status=outcome.status,
+            headers=outcome.headers,
+            body=outcome.body if outcome.error is None else None,
+            fetched_at=dt.datetime.now(dt.timezone.utc),
+            elapsed_ms=(time.monotonic() - started) * 1000,
+            attempts=outcome.attempts,
+            error=outcome.error,
+        )
+
+    async def _refusal(self, url: str, robots: bool) -> str | None:
+        """Why this hop may not be requested: bad URL, forbidden address, or robots.txt."""
+        refusal = check_url_allowed(url, self.policy) or await self._resolved_refusal(httpx.URL(url))
+        if refusal or not robots:
+            return refusal
+        parser = await self._robots(httpx.URL(url))
+        if parser and not parser.can_fetch(url, self.policy.user_agent):
+            return "robots.txt disallows"
+        return None
+
+    async def _resolved_refusal(self, url: httpx.URL) -> str | None:
+        """Check every address a hostname resolves to (cached per host and port).
+
+        httpx resolves again when it connects, so a DNS answer that changes in between
+        (rebinding) is not caught here.
+        """
+        try:
+            ipaddress.ip_address(url.host)
+            return None  # a literal address was checked by check_url_allowed
+        except ValueError:
+            pass
+        key = (url.host, url.port or (443 if url.scheme == "https" else 80))
+        if key not in self._resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(*key, type=socket.SOCK_STREAM)
+            except OSError:
+                return f"dns lookup failed: {url.host}"  # not cached: may be transient
+            refusals = (check_address(ipaddress.ip_address(info[4][0]), self.policy) for info in infos)
+            self._resolved[key] = next((r for r in refusals if r), None)
+        return self._resolved[key]
+
+    def _host(self, url: httpx.URL) -> _Host:
+        key = (url.scheme, url.host, url.port)
+        if key not in self._hosts:
+            self._hosts[key] = _Host(asyncio.Semaphore(self.policy.per_host), self.policy.delay_s)
+        return self._hosts[key]
+
+    async def _robots(self, url: httpx.URL) -> Protego | None:
+        """The origin's robots.txt, fetched once and shared by every waiting request."""
+        host = self._host(url)
+        if host.robots is None:
+            host.robots = asyncio.ensure_future(self._load_robots(url, host))
+        return await asyncio.shield(host.robots)
+
+    async def _load_robots(self, url: httpx.URL, host: _Host) -> Protego | None:
+        robots_url = str(httpx.URL(scheme=url.scheme, host=url.host, port=url.port, path="/robots.txt"))
+        result = await self.fetch(robots_url, respect_robots=False)
+        if not result.ok:
+            if not (result.status and 400 <= result.status < 500):  # 4xx means no rules
+                log.warning("robots.txt unavailable (%s), allowing all: %s", result.error, robots_url)
+            return None
+        parser = Protego.parse(result.body[:_ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
+        crawl_delay = parser.crawl_delay(self.policy.user_agent)
+        if crawl_delay:
+            host.delay = max(host.delay, min(float(crawl_delay), self.policy.retry_after_cap_s))
+        return parser
+
+    async def _with_retries(self, url: str, headers: dict[str, str]) -> _Outcome:
+        """One hop: retry connection trouble, 429 and 5xx with backoff or the server's Retry-After."""
+        p = self.policy
+        host = self._host(httpx.URL(url))
+        for attempt in range(1, p.retries + 2):
+            last = attempt > p.retries
+            try:
+                status, resp_headers, body = await self._exchange(host, url, headers)
+            except _Failure as failure:
+                if last or not failure.retry:
+                    return _Outcome(error=_after(failure.reason, attempt), attempts=attempt)
+                await asyncio.sleep(self._backoff(attempt))
+                continue
+            if status != 429 and status < 500:
+                return _Outcome(status, resp_headers, body, _status_error(status), attempt)
+            wait = _retry_after(resp_headers.get("retry-after"))
+            if wait is not None and wait > p.retry_after_cap_s:
+                return _Outcome(status, resp_headers, error=f"retry-after {wait:.0f}s exceeds cap", attempts=attempt)
+            if last:
+                return _Outcome(status, resp_headers, error=_after(f"http {status}", attempt), attempts=attempt)
+            if wait is not None:  # the server asked the whole host to slow down
+                host.not_before = max(host.not_before, time.monotonic() + wait)
+            await asyncio.sleep(max(wait or 0.0, self._backoff(attempt)))
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential with additive jitter, so gaps grow and retries from many tasks spread."""
+        base = self.policy.backoff_base_s
+        return base * 2 ** (attempt - 1) + random.uniform(0, base)
+
+    async def _exchange(self, host: _Host, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes | None]:
+        """One request under the concurrency limits and the deadline; a body only for 2xx."""
+        async with host.sem, self._sem:
+            await _pace(host)
+            try:
+                async with asyncio.timeout(self.policy.deadline_s):
+                    async with self._client.stream("GET", url, headers=headers) as resp:
+                        body = await self._read_body(resp) if 200 <= resp.status_code < 300 else None
+                        return resp.status_code, dict(resp.headers), body
+            except TimeoutError:
+                raise _Failure(f"timeout: deadline {self.policy.deadline_s:g}s exceeded", retry=False) from None
+            except httpx.TimeoutException:
+                raise _Failure("timeout", retry=True) from None
+            except httpx.ConnectError as exc:
+                refused = isinstance(_root_cause(exc), ConnectionRefusedError)
+                raise _Failure("connection refused" if refused else f"connect error: {exc}", retry=True) from None
+            except httpx.RemoteProtocolError as exc:  # also disconnects, truncation, h11's header limit
+                raise _Failure(f"protocol error: {str(exc)[:120]}", retry=True) from None
+            except httpx.NetworkError as exc:
+                raise _Failure(f"network error: {exc}", retry=True) from None
+            except httpx.HTTPError as exc:
+                raise _Failure(f"http error: {type(exc).__name__}: {exc}", retry=False) from None
+
+    async def _read_body(self, resp: httpx.Response) -> bytes:
+        """Stream the body, inflating gzip ourselves so the DECODED size never passes the cap.
+
+        httpx's decoder inflates a whole socket read at once (64 KiB of a gzip bomb is ~64 MB).
+        """
+        cap = self.policy.max_bytes
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _Failure(f"body exceeds {cap} bytes", retry=False)
+        encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "x-gzip"):
+            raise _Failure(f"unsupported content-encoding {encoding}", retry=False)
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16) if encoding != "identity" else None
+        body = bytearray()
+        try:
+            async for data in resp.aiter_raw():
+                while data:
+                    if inflater is None:
+                        chunk, data = data, b""
+                    else:
+                        chunk = inflater.decompress(data, cap + 1 - len(body))
+                        data = inflater.unconsumed_tail
+                        if inflater.eof and inflater.unused_data:  # another gzip member follows
+                            data, inflater = inflater.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
+                    body += chunk
+                    if len(body) > cap:
+                        raise _Failure(f"body exceeds {cap} bytes", retry=False)
+        except zlib.error:
+            raise _Failure("decoding error", retry=False) from None
+        if inflater is not None and not inflater.eof:
+            raise _Failure("decoding error: gzip stream truncated", retry=False)
+        return bytes(body)
+
+
+async def _pace(host: _Host) -> None:
+    """Space request starts to one host by its delay (policy, Crawl-delay, Retry-After)."""
+    async with host.lock:
+        wait = host.not_before - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        host.not_before = time.monotonic() + host.delay
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header, either delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def _status_error(status: int) -> str | None:
+    if status == 404:
+        return "not found (404)"
+    if status == 410:
+        return "gone (410)"
+    if status >= 400 or (status >= 300 and status not in _REDIRECTS and status != 304):
+        return f"http {status}"
+    return None
+
+
+def _after(reason: str, attempts: int) -> str:
+    return f"{reason} after {attempts} attempts" if attempts > 1 else reason
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__
+    return exc

@@ -1,0 +1,47 @@
+"""The run summary: what an ingest or reprocess run did, for the log, the artifact and the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    flow: str
+    feeds_read: int = 0  # feed documents fetched with a body
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries: int = 0  # distinct entry URLs seen in the feeds
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0  # rejects recorded by this run, all stages
+    seconds: float = 0.0
+    newest: list[tuple[str, str | None]] = field(default_factory=list)  # (title, date)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.flow} run {self.run_id} in {self.seconds:.1f} s",
+            f"feeds:    {self.feeds_read} read, {self.feeds_not_modified} not modified, {self.feeds_failed} failed"
+            + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
+            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected",
+        ]
+        if self.newest:
+            out.append("newest:")
+            out += [f"  {date or '----------'}  {title or '(untitled)'}" for title, date in self.newest]
+        return out
+
+    def markdown(self) -> str:
+        rows = "\n".join(f"| {date or ''} | {title or ''} |" for title, date in self.newest)
+        return (
+            f"### newsflow {self.flow} `{self.run_id}`\n\n"
+            "| feeds read | not modified | failed | new | updated | unchanged | rejected | seconds |\n"
+            "|---|---|---|---|---|---|---|---|\n"
+            f"| {self.feeds_read} | {self.feeds_not_modified} | {self.feeds_failed} | {self.new} | {self.updated} "
+            f"| {self.unchanged} | {self.rejected} | {self.seconds:.1f} |\n\n"
+            + (f"**Newest**\n\n| date | title |\n|---|---|\n{rows}\n" if rows else "")
+        )

@@ -1,0 +1,68 @@
+"""Shared fixtures: real servers on 127.0.0.1 and temporary DuckDB files. No mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class Farm:
+    """A running `shared/webfarm/farm.py`: a loopback news site plus hostile endpoints."""
+
+    def __init__(self, port: int, proc: subprocess.Popen):
+        self.port = port
+        self.proc = proc
+        self.base = f"http://127.0.0.1:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def stats(self) -> dict:
+        return httpx.get(self.url("/_stats"), timeout=10).json()
+
+    def reset(self) -> None:
+        httpx.get(self.url("/_reset"), timeout=10)
+
+
+def start_farm(tmp_path: Path, *args: str) -> Farm:
+    farm_py = SHARED / "webfarm" / "farm.py"
+    if not farm_py.exists():
+        pytest.skip(f"webfarm not found at {farm_py}")
+    ready = tmp_path / "farm-ready.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(farm_py), "--port", "0", "--ready-file", str(ready), "--stall-max", "90", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("webfarm did not start")
+        time.sleep(0.05)
+    return Farm(json.loads(ready.read_text())["port"], proc)
+
+
+@pytest.fixture(scope="session")
+def farm(tmp_path_factory) -> Farm:
+    """A small farm (200 articles on 2 sites) shared by the whole session; /_reset between uses."""
+    f = start_farm(tmp_path_factory.mktemp("farm"), "--articles", "200", "--sites", "2", "--page-size", "50")
+    yield f
+    f.proc.terminate()
+    f.proc.wait(10)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.duckdb"

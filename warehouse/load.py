@@ -1,0 +1,183 @@
+"""Bulk, idempotent loads through Arrow: one INSERT per table per batch.
+
+Batches are deduplicated on their keys first, because `ON CONFLICT DO UPDATE`
+silently keeps the first of two rows with the same key in one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from schemas import Article, FeedEntry, FeedState, FetchResult, Reject, StoredArticle
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str], on_conflict: str) -> int:
+    key = tuple(key)
+    unique = list({tuple(r[k] for k in key): r for r in rows}.values()) if key else rows
+    if not unique:
+        return 0
+    batch = pa.Table.from_pylist(unique)  # noqa: F841 (read by DuckDB by name)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch {on_conflict}")
+    return len(unique)
+
+
+def _set_all(columns: Iterable[str]) -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
+def store_raw(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) -> int:
+    """Keep every body that came back, compressed, once per content hash."""
+    rows = [
+        {
+            "sha256": r.sha256,
+            "url": r.url,
+            "final_url": r.final_url,
+            "status": r.status,
+            "content_type": r.content_type,
+            "headers": json.dumps(r.headers),
+            "fetched_at": r.fetched_at,
+            "size": len(r.body),
+            "body_zlib": zlib.compress(r.body, 6),
+        }
+        for r in results
+        if r.body is not None
+    ]
+    return _insert(con, "raw_documents", rows, ["sha256"], "ON CONFLICT DO NOTHING")
+
+
+def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results: Iterable[FetchResult]) -> int:
+    rows = [
+        {
+            "run_id": run_id,
+            "kind": kind,
+            "url": r.url,
+            "final_url": r.final_url,
+            "status": r.status,
+            "error": r.error,
+            "attempts": r.attempts,
+            "elapsed_ms": r.elapsed_ms,
+            "fetched_at": r.fetched_at,
+            "raw_sha256": r.sha256,
+        }
+        for r in results
+    ]
+    return _insert(con, "fetch_log", rows, [], "")
+
+
+def save_feeds(con: duckdb.DuckDBPyConnection, states: Iterable[FeedState]) -> int:
+    rows = [s.model_dump() for s in states]
+    cols = [c for c in FeedState.model_fields if c != "url"]
+    return _insert(con, "feeds", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
+
+
+def save_entries(con: duckdb.DuckDBPyConnection, feed_url: str, entries: Iterable[FeedEntry], seen_at: dt.datetime) -> int:
+    rows = [
+        {
+            "feed_url": feed_url,
+            "url": e.url,
+            "link": e.link,
+            "title": e.title,
+            "published_at": e.published_at,
+            "guid": e.guid,
+            "first_seen_at": seen_at,
+            "last_seen_at": seen_at,
+        }
+        for e in entries
+    ]
+    cols = ["link", "title", "published_at", "guid", "last_seen_at"]
+    return _insert(con, "feed_entries", rows, ["feed_url", "url"], f"ON CONFLICT (feed_url, url) DO UPDATE SET {_set_all(cols)}")
+
+
+def body_hash(article: Article) -> str:
+    return hashlib.sha256(article.body.encode()).hexdigest()
+
+
+def save_articles(
+    con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str, items: Iterable[StoredArticle], now: dt.datetime
+) -> int:
+    """Upsert articles and replace their blocks; the caller passes only new or changed ones."""
+    rows, blocks = [], []
+    for s in items:
+        a = s.article
+        published, source = (a.published_at, "page") if a.published_at else (s.feed_published_at, "feed")
+        if published is None and a.dateline and a.dateline.date:
+            published, source = dt.datetime.combine(a.dateline.date, dt.time(), dt.timezone.utc), "dateline"
+        body, clean = a.body, a.clean_body
+        rows.append(
+            {
+                "url": s.url,
+                "canonical_url": a.canonical_url,
+                "final_url": s.final_url,
+                "feed_url": s.feed_url,
+                "title": a.title,
+                "authors": a.authors,
+                "published_at": published,
+                "published_source": source if published else None,
+                "modified_at": a.modified_at,
+                "language": a.language,
+                "site_name": a.site_name,
+                "description": a.description,
+                "image": a.image,
+                "body": body,
+                "clean_body": clean,
+                "body_sha256": body_hash(a),
+                "dateline_agency": a.dateline.agency if a.dateline else None,
+                "dateline_place": a.dateline.place if a.dateline else None,
+                "dateline_date": a.dateline.date if a.dateline else None,
+                "byline": a.byline,
+                "raw_sha256": s.raw_sha256,
+                "extractor_version": extractor_version,
+                "run_id": run_id,
+                "first_seen_at": now,
+                "updated_at": now,
+            }
+        )
+        for kind, texts in (("paragraph", a.paragraphs), ("caption", a.captions), ("credit", a.credits), ("end_marker", a.end_markers)):
+            blocks += [{"url": s.url, "kind": kind, "seq": i, "text": t} for i, t in enumerate(texts)]
+    if not rows:
+        return 0
+    cols = [c for c in rows[0] if c not in ("url", "first_seen_at")]
+    n = _insert(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
+    urls = pa.table({"url": [r["url"] for r in rows]})  # noqa: F841
+    con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM urls)")
+    _insert(con, "article_blocks", blocks, ["url", "kind", "seq"], "")
+    return n
+
+
+def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[Reject], now: dt.datetime) -> int:
+    rows = [
+        {
+            "stage": r.stage,
+            "url": r.url or "",
+            "reason": r.reason,
+            "detail": r.detail,
+            "raw_sha256": r.raw_sha256,
+            "run_id": run_id,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "times_seen": 1,
+        }
+        for r in rejects
+    ]
+    return _insert(
+        con,
+        "rejects",
+        rows,
+        ["stage", "url"],
+        "ON CONFLICT (stage, url) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, "
+        "raw_sha256 = excluded.raw_sha256, run_id = excluded.run_id, last_seen_at = excluded.last_seen_at, "
+        "times_seen = rejects.times_seen + 1",
+    )
+
+
+def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> None:
+    """A URL that now loads is no longer a reject."""
+    urls = pa.table({"url": list(urls)})  # noqa: F841
+    con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")
