@@ -11,12 +11,12 @@ import re
 import lxml.html
 from lxml import etree
 
+from extractors.encoding import decode_html
 from extractors.html_meta import extract_meta
 from extractors.lead import split_sections
 from extractors.main_text import extract_main_text
 from schemas.article import Article
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
 _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|article)\b[^>]*>", re.I)
@@ -52,20 +52,6 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         end_markers=sections.end_markers,
         edits=sections.edits,
     )
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Stand-in until extractors.encoding lands: BOM, then <meta charset>, then UTF-8, then GB18030/cp1252."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", "replace")
-    m = _META_CHARSET.search(body[:4096])
-    candidates = ([m.group(1).decode("ascii", "ignore")] if m else []) + ["utf-8", "gb18030", "cp1252"]
-    for name in candidates:
-        try:
-            return body.decode("gb18030" if name.lower() in {"gbk", "gb2312"} else name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("utf-8", "replace")
 
 
 def _parse(html: str):

@@ -24,6 +24,9 @@ AGENCIES = {
         "NHK", "Prensa Latina", "Xinhuanet", "Xinhua Net",
     )
 }
+_NOT_PLACES = {w.lower() for w in (
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
+    "Since Until On In By Updated Published Posted".split())}
 _AGENCY_SUFFIX = r"(?:News\s+Agency|News\s+Service|Press\s+Agency|Telegraph\s+Agency|Wire\s+Service)"
 
 _MONTHS = {m[:3].lower(): i for i, m in enumerate(
@@ -42,25 +45,33 @@ _REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?\.?)"            # ", Conn.", ", N.Y."
 _KNOWN_AGENCY = "|".join(sorted((re.escape(a) for a in AGENCIES.values()), key=len, reverse=True))
 # "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)"
 _AGENCY_FIRST = re.compile(
-    rf"^(?P<agency>{_KNOWN_AGENCY}|(?:{_WORD}\s+){{1,3}}{_AGENCY_SUFFIX})\s*,\s*"
+    rf"^(?P<agency>{_KNOWN_AGENCY}|(?:{_WORD}\s+){{1,3}}{_AGENCY_SUFFIX})(?:\s*,\s*|\s+)"
     rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?)\s*,\s*{_DATE}"
     rf"{_PAREN}(?:\s*,)?{_SEP}"
 )
 # "BEIJING, Nov. 19 (Xinhua) --", "LONDON, March 2 -", "WASHINGTON, March 3 (AP) —"
-_PLACE_DATE = re.compile(rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}")
+_PLACE_DATE = re.compile(
+    rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}"
+)
 # "LONDON (Reuters) -", "Hanoi (VNA) –"
 _PLACE_AGENCY = re.compile(
     rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}})\s*[(（](?P<paren>[^()（）]{{1,40}})[)）]"
     rf"\s*(?P<sep>--|-|—|–)\s*"
 )
-_BYLINE_LINE = re.compile(r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I)
+# Where a glued dateline may start: a shouted place, a date and an opening parenthesis.
+_SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{_MONTH}\s+{_DAY}\s*[(（])")
+_BYLINE_LINE = re.compile(
+    r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I
+)
 # Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..."
 _REPORTER_LEAD = re.compile(
     r"^(?P<agency>(?:[A-Z][\w.'’\-]*\s+){1,5})(?:staff\s+)?(?:reporters?|correspondents?)\s+"
     r"(?P<names>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}?)(?:\s*,\s*|\s+(?=[A-Z]))"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
-_NAME_ROLE = re.compile(r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I)
+_NAME_ROLE = re.compile(
+    r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I
+)
 
 
 def agency_name(text: str) -> str | None:
@@ -111,16 +122,19 @@ def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Datelin
             continue
         groups = m.groupdict()
         paren = (groups.get("paren") or "").strip()
-        agency = agency_name(groups["agency"]) or groups["agency"] if groups.get("agency") else None
+        agency = (agency_name(groups["agency"]) or groups["agency"]) if groups.get("agency") else None
         byline: list[str] = []
+        shouted = bool(re.fullmatch(_CAPS + _REGION + "?", groups["place"]))
+        if groups["place"].split(",")[0].lower().rstrip(".") in _NOT_PLACES:
+            continue
         if paren:
-            if agency_name(paren) or (paren.isupper() and len(paren) <= 6):
+            if agency_name(paren) or (shouted and paren.isupper() and len(paren) <= 6):
                 agency = agency or agency_name(paren) or paren
             else:
                 byline = split_names(paren)
         if pattern is not _AGENCY_FIRST and not (agency or groups.get("sep")):
             continue  # "Yesterday, March 2 the ..." is a sentence, not a dateline
-        if pattern is not _AGENCY_FIRST and not agency and not re.fullmatch(_CAPS + _REGION + "?", groups["place"]):
+        if pattern is not _AGENCY_FIRST and not agency and not shouted:
             continue  # an unmarked dateline needs a shouted place: "LONDON, March 2 -"
         month, day = groups.get("m1") or groups.get("m2"), groups.get("d1") or groups.get("d2")
         date = resolve_date(month, day, groups.get("year"), reference) if month else None
@@ -136,7 +150,7 @@ def find_dateline(text: str, limit: int = 400) -> int | None:
     """
     if parse_dateline(text):
         return None
-    for m in re.finditer(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{_MONTH}\s+{_DAY}\s*[(（])", text[:limit]):
+    for m in _SEAM.finditer(text[:limit]):
         found = parse_dateline(text[m.start():])
         if found and found[0].agency:
             return m.start()

@@ -44,7 +44,7 @@ def codec_for(label: str | None) -> str | None:
     label = label.strip().lower()
     try:
         info = codecs.lookup(_EXTRA_LABELS.get(label, label))
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
     if not info._is_text_encoding or info.name in _REFUSED:
         return None

@@ -34,7 +34,8 @@ _TEXT_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 _ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_LIST_ITEM = {"sitemap": "url", "sitemap_index": "sitemap", "opml": "outline"}
+# root element -> (kind, the element that holds one entry or feed)
+_LISTS = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
 
 
 class FeedError(ValueError):
@@ -56,7 +57,8 @@ def parse_feed(
     items are read (`truncated` says more were there). A date is kept only inside
     [1990-01-01, now + 2 days]: older ones are epoch placeholders (1970) and later ones are
     typos or year 9999, so both become None like unparseable dates ('yesterday'); a date
-    without a zone is taken as UTC. Malformed XML is parsed leniently and says so in `warning`.
+    without a zone is taken as UTC, and all are returned in UTC. `now` (default: the clock)
+    must be timezone-aware. Malformed XML is parsed leniently and says so in `warning`.
     The HTTP `content_type` charset is used only when the document declares no encoding of
     its own (no BOM, no XML declaration); UTF-16/32 documents are not supported.
 
@@ -74,9 +76,8 @@ def parse_feed(
     root = _root_name(events)
     if root in ("rss", "rdf", "feed"):
         return _parse_syndication(body, url, "atom" if root == "feed" else "rss", max_entries, latest)
-    kind = {"urlset": "sitemap", "sitemapindex": "sitemap_index", "opml": "opml"}.get(root)
-    if kind:
-        return _parse_xml_list(events, kind, url, max_entries, latest)
+    if root in _LISTS:
+        return _parse_xml_list(events, *_LISTS[root], url, max_entries, latest)
     if root == "html":
         raise FeedError("an HTML page, not a feed")
     raise FeedError(f"not a feed: root element <{root}>" if root else "neither XML nor JSON, not a feed")
@@ -167,11 +168,11 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, latest: dt.datetim
                       truncated=len(items) > max_entries)
 
 
-def _parse_xml_list(events: etree.iterparse, kind: FeedKind, url: str, max_entries: int,
-                    latest: dt.datetime) -> ParsedFeed:
+def _parse_xml_list(events: etree.iterparse, kind: FeedKind, item_tag: str, url: str,
+                    max_entries: int, latest: dt.datetime) -> ParsedFeed:
     """Sitemap (-> entries), sitemap index or OPML (-> feeds), read as a stream."""
     found = _Entries(url)
-    item_tag, title, count, truncated = _LIST_ITEM[kind], None, 0, False
+    title, count, truncated = None, 0, False
     for event, el in events:
         if event != "end":
             continue
@@ -253,8 +254,8 @@ def _parse_date(value: object, latest: dt.datetime) -> dt.datetime | None:
     for parse in (email.utils.parsedate_to_datetime, dt.datetime.fromisoformat):
         try:
             date = parse(value)
-            date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
-            return date if EARLIEST_DATE <= date <= latest else None
         except (ValueError, TypeError, OverflowError, IndexError):
             continue
+        date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+        return date.astimezone(dt.timezone.utc) if EARLIEST_DATE <= date <= latest else None
     return None

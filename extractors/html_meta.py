@@ -7,8 +7,10 @@ reliable source; visible markup (`<title>`, `<time>`, bylines) fills the gaps.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -19,7 +21,7 @@ ARTICLE_TYPES = {
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
     "scholarlyarticle", "techarticle", "report",
 }
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*\|\s*")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜]\s*")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 _BY = re.compile(r"^\s*(?:written\s+)?(?:by|von|por|par|di|door|av)\s*:?\s+", re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|\bund\b|\by\b|\bet\b|&|,\s*and\b)\s*", re.I)
@@ -43,7 +45,6 @@ class Meta:
     description: str | None = None
     image: str | None = None
     headline_texts: set[str] = field(default_factory=set)  # normalized forms of the headline, to drop from the body
-    json_ld_body: str | None = None
 
 
 def extract_meta(doc, url: str | None = None) -> Meta:
@@ -57,7 +58,10 @@ def extract_meta(doc, url: str | None = None) -> Meta:
         _link(doc, "canonical") or tags.get("og:url") or _url_of(ld.get("mainEntityOfPage")) or ld.get("url"), url
     )
     m.description = _clean(tags.get("og:description") or tags.get("description") or _str(ld.get("description")))
-    m.image = _abs(tags.get("og:image") or tags.get("og:image:url") or tags.get("twitter:image") or _url_of(ld.get("image")), url)
+    m.image = _abs(
+        tags.get("og:image") or tags.get("og:image:url") or tags.get("twitter:image") or _url_of(ld.get("image")),
+        url or m.canonical_url,
+    )
     m.language = _language(
         doc.get("lang") or doc.get("xml:lang") or _str(ld.get("inLanguage")) or tags.get("og:locale")
         or tags.get("content-language") or tags.get("language") or tags.get("dc.language")
@@ -70,14 +74,12 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
             m.headline_texts.add(_norm(t))
-    m.authors = clean_authors(_authors(ld, tags, doc), {publisher, m.site_name})
+    m.authors = clean_authors(_authors(ld, doc), {publisher, m.site_name})
     m.published_at = _first_date(
         ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
         *(tags.get(k) for k in _PUBLISHED_KEYS), _time_element(doc), _url_date(url or m.canonical_url),
     )
     m.modified_at = _first_date(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS))
-    body = _str(ld.get("articleBody"))
-    m.json_ld_body = body if body and len(body) > 200 else None
     return m
 
 
@@ -105,11 +107,21 @@ def _meta_tags(doc) -> dict[str, str]:
                 out.setdefault(key.strip().lower(), content.strip())
         if el.get("itemprop"):
             out.setdefault("itemprop:" + el.get("itemprop").strip().lower(), content.strip())
-    for key in ("author", "creator"):
-        values = [el.get("content", "").strip() for el in doc.iter("meta") if (el.get("name") or el.get("property") or "").lower() in (key, "article:" + key, "dc." + key, "sailthru.author", "parsely-author", "byl")]
-        if values:
-            out["__authors_" + key] = "\x00".join(v for v in values if v)
     return out
+
+
+_AUTHOR_META = {"author", "article:author", "dc.creator", "creator", "sailthru.author", "parsely-author", "byl"}
+
+
+def _meta_authors(doc) -> list[str]:
+    """Every <meta> author value (some pages give one tag per author), URLs left out."""
+    return [
+        el.get("content").strip()
+        for el in doc.iter("meta")
+        if (el.get("name") or el.get("property") or "").strip().lower() in _AUTHOR_META
+        and (el.get("content") or "").strip()
+        and not el.get("content").strip().startswith("http")
+    ]
 
 
 def _json_ld_article(doc) -> dict:
@@ -140,13 +152,12 @@ def _json_ld_article(doc) -> dict:
     return fallback
 
 
-def _authors(ld: dict, tags: dict, doc) -> list[str]:
+def _authors(ld: dict, doc) -> list[str]:
     names = _names(ld.get("author")) or _names(ld.get("creator"))
     if names:
         return names
-    for key in ("__authors_author", "__authors_creator"):
-        if tags.get(key):
-            return [v for v in tags[key].split("\x00") if not v.startswith("http")] or []
+    if found := _meta_authors(doc):
+        return found
     found = [_text(el) for el in doc.xpath('//*[@itemprop="author"] | //*[@rel="author"]')[:5]]
     if found:
         return found
@@ -167,14 +178,23 @@ def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> 
             for name in _split_commas(part):
                 name = _BY.sub("", name).strip(" .,;:|-–—()")
                 if (
-                    2 < len(name) < 60
+                    2 <= len(name) < 60
                     and not _NOT_A_NAME.search(name)
                     and _norm(name) not in bad
                     and len(name.split()) <= 5
+                    and _capitalized(name)
                     and name.lower() not in {n.lower() for n in out}
                 ):
                     out.append(name)
     return out
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "al", "el", "y", "e", "ten", "zu"}
+
+
+def _capitalized(name: str) -> bool:
+    """Names are capitalized (particles aside); "exclusive discounts" from a split bio is not one."""
+    return all(not w[0].islower() or w.lower() in _PARTICLES for w in name.replace(",", " ").split())
 
 
 def _split_commas(part: str) -> list[str]:
@@ -273,9 +293,9 @@ def _title(raw: str | None, h1: str | None, site: str | None, url: str | None) -
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    # A trailing " | Section" or "| Site" we could not name: drop short pipe-suffixes.
-    if len(parts) > 1 and "|" in title and len(parts[-1].split()) <= 4 and len(parts[0].split()) > 3:
-        parts = parts[:-1] if len(parts) == 2 else parts
+    # A trailing "| Section" or "_Site" we could not name: those separators rarely sit inside headlines.
+    if len(parts) > 1 and re.search(r"[|_｜]", title) and len(parts[-1]) < len(parts[0]):
+        parts = parts[:-1]
     return _rejoin(title, parts)
 
 
@@ -322,7 +342,9 @@ def parse_date(value) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" UTC", "+00:00"))
     except ValueError:
         try:
-            parsed = dateparser.parse(value, default=dt.datetime(1900, 1, 1))
+            with warnings.catch_warnings():  # unknown zone names ("IST") just give a naive datetime
+                warnings.simplefilter("ignore")
+                parsed = dateparser.parse(value, default=dt.datetime(1900, 1, 1))
         except (ValueError, OverflowError, TypeError):
             return None
     if not 1990 <= parsed.year <= dt.date.today().year + 1:
@@ -337,7 +359,7 @@ def _text(el) -> str:
 def _clean(value: str | None) -> str | None:
     if not isinstance(value, str):
         return None
-    value = re.sub(r"\s+", " ", value).strip()
+    value = re.sub(r"\s+", " ", html.unescape(value)).strip()
     return value or None
 
 

@@ -27,6 +27,10 @@ _CAPTION_START = re.compile(
     rf"|^file\s+photo\b|^[(\[]\s*(?:photo|image|picture)\s*[:/]",
     re.I,
 )
+# Xinhua's caption form: "The scene of the meeting, which was filmed in Shanghai on July 26."
+_CAPTION_SHOT = re.compile(
+    r"\b(?:filmed|photographed|(?:taken|shot)\s+(?:in|at|on)\b.{0,80}\d{1,2}(?:,\s*\d{4})?\.$)", re.I
+)
 _CREDIT_BODY = r"(?P<credit>[^()\[\]\n]{2,80}?)"
 # A whole paragraph that only credits a picture: "Photo by Gongga Laisong", "(Photo: Li Wei/Xinhua)"
 _CREDIT_LINE = re.compile(
@@ -37,14 +41,16 @@ _CREDIT_LINE = re.compile(
 # The same credit trailing a caption: "... the meeting site. (Photo by Gongga Laisong)", "... [Photo/Xinhua]"
 _CREDIT_TAIL = re.compile(
     rf"\s*(?:[(\[（]\s*(?:(?:{_PIC}|photographed)\s*(?:by|courtesy(?:\s+of)?)\s*[:：]?|{_PIC}\s*[:：/]|"
-    rf"(?P<agency>xinhua)\s*/)\s*{_CREDIT_BODY}\s*[)\]）]|(?:^|(?<=[.!?”\"]))\s*(?:photo\s+by\s+|/)"
-    rf"(?P<bare>[A-Z][\w.'’\- ]{{1,60}}))\s*$",
+    rf"(?P<agency>xinhua)\s*/)\s*{_CREDIT_BODY}\s*[)\]）]"
+    rf"|(?:(?<=[.!?”\"])\s*/|\s+(?-i:Photo(?:graphed)?\s+by\b|Photo\s*:))"
+    rf"\s*(?P<bare>[A-Z][\w.'’/\- ]{{1,60}}))\s*$",
     re.I,
 )
 # Editor lines, source lines and wire end markers: recorded, never story text.
 _END_MARKER = re.compile(
     r"^(?:[(\[（【]\s*(?:over|end|完|ends)\s*[)\]）】]|-?\s*(?:end|ends)\s*-?|reuters?|###|-30-|-0-"
-    r"|[(\[（【]?\s*(?:(?:web|responsible|chief|executive)\s+)?editors?(?:\s+in\s+charge)?\s*[:：][^)\]）】]*[)\]）】]?"
+    r"|[(\[（【]?\s*(?:(?:web|responsible|chief|executive)\s+)?editors?(?:\s+in\s+charge)?\s*[:：]"
+    r"[^)\]）】]*[)\]）】]?"
     r"|[(\[（【]?\s*(?:source|sources|责任编辑|编辑)\s*[:：][^)\]）】]{1,120}[)\]）】]?"
     r"|[(\[（]?\s*(?:(?:additional\s+)?reporting|editing|writing|compiled|translated)\s+by\b[^)\]）]*[)\]）]?)$",
     re.I,
@@ -56,9 +62,13 @@ _END_TAIL = re.compile(
     re.I,
 )
 # A photo credit glued inside a paragraph: the text before it is the picture's caption.
-_INLINE_CREDIT = re.compile(r"(?<=[.!?”\"])(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I)
+_INLINE_CREDIT = re.compile(
+    r"(?:(?<=[.!?”\"])|^)(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I
+)
 _SENTENCE_END = re.compile(r"[.!?。](?:[\"”’)]*)\s+(?=[A-Z\"“])")
-_NON_PERSON = re.compile(r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty", re.I)
+_NON_PERSON = re.compile(
+    r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty", re.I
+)
 _PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
 _LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
@@ -85,6 +95,13 @@ def credit_name(credit: str) -> str:
     if len(people) == 1:
         return people[0]
     return agency_name(credit) or credit
+
+
+def _is_credit(text: str) -> bool:
+    """Names, not a sentence: "Li Wei/Xinhua" is a credit, "Photo: Visitors look at a bridge." a caption."""
+    words = text.split()
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(words) <= 6 and not re.search(r"[a-z]{2}\.$", text) and 2 * capitalised >= len(words)
 
 
 def _split_credits(text: str) -> tuple[str, list[str]]:
@@ -118,24 +135,24 @@ def _unglue(paragraphs: Sequence[str]) -> list[str]:
 
 
 def _classify(p: str, s: Sections) -> tuple[str, str]:
-    """("body" | "tagged" | "", text): markers, credits and captions go straight into `s`."""
+    """(kind, text) of a paragraph: "caption", "body", "tagged" (short and credited: a caption
+    unless the page is a photo story), "credited" or "" (nothing left); markers and credits go to `s`."""
     tail: list[str] = []
     while (m := _END_TAIL.search(p)) and m.start() > 0:
         tail.insert(0, m.group().strip())
         p = p[: m.start()].rstrip()
-    s.end_markers += [p] if _END_MARKER.match(p) else []
     kind = ""
     if _END_MARKER.match(p):
-        pass
-    elif m := _CREDIT_LINE.match(p):
+        s.end_markers.append(p)
+    elif (m := _CREDIT_LINE.match(p)) and _is_credit(m.group("credit")):
         s.credits.append(credit_name(m.group("credit")))
     else:
         p, credits = _split_credits(p)
         s.credits += credits
-        if _CAPTION_START.match(p):
-            s.captions.append(p)
+        if _CAPTION_START.match(p) or len(p) <= 200 and _sentences(p) == 1 and _CAPTION_SHOT.search(p):
+            kind = "caption"
         else:
-            kind = "tagged" if credits and _sentences(p) <= 2 else "body"
+            kind = ("tagged" if _sentences(p) <= 2 else "credited") if credits else "body"
     s.end_markers += tail
     return kind, p
 
@@ -147,8 +164,8 @@ def split_sections(
 
     A caption is a paragraph that describes a picture, or a short one (two sentences at most)
     that carries a photo credit among plain story paragraphs; when such credited paragraphs
-    are most of the text the page is a photo story, and they stay the body. Credits keep
-    their pictures' order, so caption i and credit i pair up.
+    are most of the text the page is a photo story, and they stay the body. Captions and
+    credits keep document order, so caption i and credit i pair up.
     """
     s = Sections()
     for cap in captions:
@@ -156,14 +173,14 @@ def split_sections(
         s.captions += [text] if text else []
         s.credits += credits
     items = [_classify(p, s) for p in _unglue(paragraphs)]
-    tagged = sum(kind == "tagged" for kind, _ in items)
-    photo_story = tagged >= sum(kind == "body" for kind, _ in items)
+    credited = sum(kind in ("tagged", "credited") for kind, _ in items)
+    photo_story = credited > sum(kind == "body" for kind, _ in items)
     body = []
     for kind, text in items:
-        if kind == "body" or kind == "tagged" and photo_story:
-            body.append(text)
-        elif kind == "tagged":
+        if kind == "caption" or kind == "tagged" and not photo_story:
             s.captions.append(text)
+        elif kind:
+            body.append(text)
     s.paragraphs = _lead(body, s, reference_date)
     offset = 0
     for p in s.paragraphs:

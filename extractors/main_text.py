@@ -1,8 +1,10 @@
 """The story's paragraphs and captions in a parsed page.
 
-Boilerplate (navigation, comments, share bars, related links) is removed by tag and by
-class/id words; then the element holding the most paragraph text, net of the link and
-short-line text around it, is taken as the story, and its blocks are read in order.
+Captions are lifted out first (they are kept, but apart from the body); page furniture
+(navigation, comments, share bars, related links) goes by tag and by class/id words.
+Paragraphs then vote for their parent and grandparent, as in Readability; the winner,
+widened to the common ancestor of close rivals (a story split around ads) and joined by
+sibling paragraph blocks, is read block by block, dropping link lists and stock lines.
 Every pass is iterative, so deeply nested pages cannot overflow the stack.
 """
 
@@ -13,39 +15,53 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-INVISIBLE_TAGS = {
+DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
     "select", "textarea", "input", "label", "head", "link", "meta", "dialog", "audio", "video", "map",
+    "nav", "aside", "footer",
 }
-DROP_TAGS = INVISIBLE_TAGS | {"nav", "aside", "footer"}
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
     "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "figure",
     "center", "address", "hr", "br", "form", "fieldset", "details", "summary", "caption",
 }
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"}
-SCORED_TAGS = ("p", "pre", "td", "section", "h2", "h3", "h4", "h5", "h6", "div")
+SCORED_TAGS = ("p", "pre", "td", "h2", "h3", "h4", "h5", "h6", "div")
 CAPTION_TAGS = {"figcaption"}
-_BOILERPLATE_WORDS = (
-    r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|sign-up|promo|"
-    r"advert|sponsor|sidebar|widget|breadcrumb|menu|navbar|nav|footer|cookie|consent|popup|modal|"
-    r"outbrain|taboola|trending|popular|most-read|more-stories|read-more|readmore|tags?|tagline|"
-    r"byline|author-bio|author-info|about-author|dateline|timestamp|meta|toolbar|print|rating|"
-    r"pagination|pager|masthead|banner|skip|hidden|sr-only|visually-hidden|login|paywall|donate|ad|ads|"
-    r"adsense|dfp|gpt|teaser|jump|toc|inline-list|next|prev|follow|subnav|site-header|header"
+# Class/id words naming page furniture: matched as word prefixes ("comments", "shareBar") ...
+_BOILERPLATE_PREFIXES = (
+    "comment", "disqus", "share", "sharing", "social", "related", "recommend", "newsletter", "subscri", "signup",
+    "promo", "advert", "sponsor", "sidebar", "widget", "breadcrumb", "navbar", "navigation", "footer", "cookie",
+    "consent", "popup", "modal", "outbrain", "taboola", "trending", "popular", "mostread", "byline", "author",
+    "dateline", "timestamp", "toolbar", "rating", "pagination", "pager", "masthead", "banner", "paywall", "donate",
+    "adsense", "teaser", "login", "follow", "header", "hidden", "subnav", "discuss",
 )
-_BOILERPLATE = re.compile(rf"(?:^|[\s_-])(?:{_BOILERPLATE_WORDS})(?:s|es|box|bar|list|links?|block|wrap(?:per)?|container|area|section|module|widget|-\w+)?(?:$|[\s_-])", re.I)
-_CONTENT = re.compile(r"(?:^|[\s_-])(?:article|story|entry|post|body|content|main|text|prose)(?:$|[\s_-])", re.I)
+# ... or whole words, where a prefix would catch too much ("ad" in "address").
+_BOILERPLATE_WORDS = {"ad", "ads", "nav", "menu", "tag", "tags", "meta", "toc", "gpt", "dfp", "jump", "next", "prev",
+                      "print", "more", "skip", "reply", "replies"}
+_CONTENT_WORDS = {"article", "articlebody", "story", "storybody", "entry", "post", "body", "content", "main", "text",
+                  "prose", "embed", "tweet"}
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CAPTION = re.compile(r"caption|credit|photo-?text|img-?desc|image-?desc|wp-caption-text", re.I)
 _JUNK_LINE = re.compile(
-    r"^(?:advertisement|advertisements|anzeige|ad|sponsored|continue reading|read more|read next|see also|"
+    r"^(?:advert|advertisements?|anzeige|ad|sponsored|breaking news|continue reading|read more|read next|see also|"
+    r"\d* ?comments?|leave a (?:comment|reply)|tell us what you think.*|this slideshow requires javascript.*|"
     r"related(?: articles| stories| content)?|share(?: this)?(?: article| story)?|tweet|email|print|"
     r"more on this(?: story)?|click here.*|sign up.*|subscribe.*|follow us.*|(?:top|back to top)|"
     r"loading.*|image|photo|video|listen.*|skip.*|watch:?.*)$|"
-    r"all rights reserved|^(?:©|\(c\)|copyright\b)",
+    r"all rights reserved|^(?:©|\(c\)|copyright\b)|"
+    r"\b(?:subscribe|sign up|signup)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,80}\b(?:subscribe|sign up|inbox)\b",
+    re.I,
+)
+# A line that is a date and little else: "Updated: Nov. 19, 2019 10:07 AM", "Veröffentlicht am 5. September 2021".
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|"
+    r"[A-Za-zÀ-ÿ]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}\.?,?\s+(?:19|20)\d\d)\b"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?",
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _COMMA = re.compile(r"[,，、،]")
 
 
@@ -69,23 +85,36 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
 
 
 def _take_captions(body) -> list[tuple[str, object]]:
-    """Remove caption elements, remembering each one's text and the element it sat in."""
-    found, seen = [], set()
+    """Remove figure captions and credits, remembering each caption's text and where it sat.
+
+    A <figure>'s caption and credit elements make one caption ("... shows X. Photo by Y"),
+    so the credit stays paired with its picture.
+    """
+    found, doomed = [], []
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if el.tag in CAPTION_TAGS or (
-            el.tag in {"p", "div", "span", "small", "em", "cite"} and _CAPTION.search(_attrs(el)) and len(el) < 8
-        ):
-            walker.skip_subtree()
-            text, parent = _clean(el.text_content()), el.getparent()
-            if text and text not in seen:
-                seen.add(text)
-                found.append((text, parent))
-            found.append((None, el))
-    for text, el in found:
-        if text is None:
-            _remove(el)
-    return [(text, parent) for text, parent in found if text is not None]
+        if el.tag == "figure":
+            parts = [c for c in el.iter(etree.Element) if c is not el and _is_caption(c)]
+            text = " ".join(filter(None, (_clean(c.text_content()) for c in parts)))
+            small = len(el.text_content()) < 2 * len(text) + 200
+            doomed += [el] if small else parts
+        elif _is_caption(el):
+            text = _clean(el.text_content())
+            doomed.append(el)
+        else:
+            continue
+        walker.skip_subtree()
+        if text:
+            found.append((text, el.getparent()))
+    for el in doomed:
+        _remove(el)
+    return found
+
+
+def _is_caption(el) -> bool:
+    return el.tag in CAPTION_TAGS or (
+        el.tag in {"p", "div", "span", "small", "em", "cite"} and bool(_CAPTION.search(_attrs(el))) and len(el) < 8
+    )
 
 
 def _drop_boilerplate(body) -> None:
@@ -108,14 +137,34 @@ def _is_boilerplate(el) -> bool:
         return True
     if tag in DROP_TAGS:
         return True
-    if tag in {"html", "body", "main", "article", "p"}:
+    if tag in {"html", "body", "main", "article"}:
         return False
     if el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", ""):
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    attrs = _attrs(el)
-    return bool(attrs) and bool(_BOILERPLATE.search(attrs)) and not _CONTENT.search(attrs)
+    return _class_role(_attrs(el)) < 0
+
+
+def _class_role(attrs: str) -> int:
+    """+1 when a class/id names story content, -1 when only page furniture, else 0.
+
+    Each class token is judged by its last telling word: "entry-content" is content,
+    "entry-meta" and "post-tags" are furniture.
+    """
+    role = 0
+    for token in attrs.split():
+        last = 0
+        for word in _WORD.findall(token):
+            word = word.lower()
+            if word in _CONTENT_WORDS:
+                last = 1
+            elif word in _BOILERPLATE_WORDS or word.startswith(_BOILERPLATE_PREFIXES):
+                last = -1
+        if last > 0:
+            return 1
+        role = min(role, last)
+    return role
 
 
 def _text_stats(root) -> tuple[dict, dict, dict]:
@@ -142,15 +191,16 @@ def _text_stats(root) -> tuple[dict, dict, dict]:
 
 def _story_elements(body) -> list:
     """The story's element and its sibling elements that read like story too (Readability's scheme)."""
-    scores = _paragraph_scores(body)
+    scores, direct = _paragraph_scores(body)
     if not scores:
         return []
     total, _, links = _text_stats(body)
 
     def final(el) -> float:
-        return scores[el] * (1 - links[el] / total[el] if total.get(el) else 1)
+        return scores.get(el, 0.0) * (1 - links[el] / total[el] if total.get(el) else 1)
 
-    top = max(scores, key=final)
+    ranked = sorted(scores, key=final, reverse=True)
+    top = _common_story_ancestor(ranked[0], [el for el in ranked[1:6] if final(el) >= 0.5 * final(ranked[0])])
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -161,20 +211,47 @@ def _story_elements(body) -> list:
             parts.append(sibling)
         elif not isinstance(sibling.tag, str):
             continue
-        elif sibling in scores and final(sibling) + (final(top) * 0.2 if sibling.get("class") == top.get("class") and top.get("class") else 0) >= threshold:
-            parts.append(sibling)
-        elif sibling.tag == "p" and total.get(sibling):
+        elif sibling in direct and _same_class(sibling, top) * final(top) * 0.2 + final(sibling) >= threshold:
+            parts.append(sibling)  # a paragraph parent itself, not a box of separate items
+        elif _is_paragraph(sibling) and total.get(sibling):
             density = links[sibling] / total[sibling]
             if (total[sibling] > 80 and density < 0.25) or (density == 0 and re.search(r"[.!?。](\s|$)", sibling.text_content())):
                 parts.append(sibling)
     return parts
 
 
-def _paragraph_scores(body) -> dict:
-    """Each paragraph's score (1 + commas + length/100, at most 3) credited to its ancestors."""
+def _same_class(a, b) -> bool:
+    return bool(a.get("class")) and a.get("class") == b.get("class")
+
+
+def _common_story_ancestor(top, rivals: list):
+    """Story text split into separate blocks (around ads, videos) scores in each: take their common ancestor."""
+    chain = [top, *top.iterancestors()][:5]
+    depth = 0
+    for rival in rivals:
+        if rival in chain or any(a is top for a in rival.iterancestors()):
+            continue
+        for level, ancestor in enumerate(chain):
+            if any(a is ancestor for a in rival.iterancestors()):
+                depth = max(depth, level)
+                break
+    return chain[depth]
+
+
+def _is_paragraph(el) -> bool:
+    """A <p>, or a <div> used as one (text and inline markup only)."""
+    if el.tag == "p":
+        return True
+    return el.tag == "div" and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag != "br" for c in el)
+
+
+def _paragraph_scores(body) -> tuple[dict, dict]:
+    """Each paragraph's score (1 + commas + length/100, at most 3) credited to its ancestors,
+    and, apart, to its parent alone."""
     scores: dict = {}
+    direct: dict = {}
     for el in body.iter(SCORED_TAGS):
-        if el.tag == "div" and any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag != "br" for c in el):
+        if el.tag == "div" and not _is_paragraph(el):
             continue
         text = el.text_content()
         length = len(text.strip())
@@ -187,7 +264,9 @@ def _paragraph_scores(body) -> dict:
             if ancestor not in scores:
                 scores[ancestor] = _initial_score(ancestor)
             scores[ancestor] += score / (1, 2, 6)[level]
-    return scores
+            if level == 0:
+                direct[ancestor] = direct.get(ancestor, 0.0) + score
+    return scores, direct
 
 
 def _initial_score(el) -> float:
@@ -196,10 +275,7 @@ def _initial_score(el) -> float:
         score -= 3
     elif el.tag in {"h1", "h2", "h3", "h4", "h5", "h6", "th"}:
         score -= 5
-    for value in (el.get("class"), el.get("id")):
-        if value:
-            score += (W if _CONTENT.search(value) else 0) - (W if _BOILERPLATE.search(value) else 0)
-    return score
+    return score + 25 * _class_role(_attrs(el))
 
 
 def _blocks(container) -> list[tuple[str, int]]:
@@ -247,10 +323,17 @@ def _blocks(container) -> list[tuple[str, int]]:
 
 def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
-    if link_chars > 0.5 * len(text) or (len(text) < 200 and _JUNK_LINE.search(text)):
+    if (link_chars > 0.5 * len(text) and not _URL.match(text)) or (len(text) < 200 and _JUNK_LINE.search(text)):
         return False
     norm = " ".join(re.findall(r"\w+", text.lower()))
-    return bool(norm) and norm not in headlines
+    return bool(norm) and norm not in headlines and not _is_date_line(text)
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > 100 or "@" in text or len(found := list(_DATE.finditer(text))) != 1:
+        return False  # tweet attributions and date ranges are story text
+    m = found[0]
+    return len(re.findall(r"\w+", text[: m.start()] + text[m.end() :])) <= 5
 
 
 def _within(el, container) -> bool:
@@ -284,4 +367,3 @@ def _clean(text: str) -> str:
 
 
 
-W = 25

@@ -45,6 +45,8 @@ def find_stutters(text: str, offset: int = 0) -> list[TextEdit]:
     while i < len(toks):
         end = None
         for n in range(min(_MAX_N, len(toks) - i), 0, -1):
+            if not _may_repeat(toks, i, n):
+                continue
             if not _tight(text, toks, i, n) or not _collapsible([text[s:e] for s, e, _ in toks[i : i + n]]):
                 continue
             end = _repeats(text, toks, i, n) or (_and_repeat(text, toks, i, n) if n >= 2 else None)
@@ -55,6 +57,13 @@ def find_stutters(text: str, offset: int = 0) -> list[TextEdit]:
                 break
         i = end or i + 1
     return edits
+
+
+def _may_repeat(toks: list, i: int, n: int) -> bool:
+    """Cheap test that the unit's first word comes back where a repeat ("U U" or "U and U") would start."""
+    word = toks[i][2]
+    nxt = toks[i + n][2] if i + n < len(toks) else None
+    return nxt == word or n > 1 and nxt == "and" and i + n + 1 < len(toks) and toks[i + n + 1][2] == word
 
 
 def _tight(text: str, toks: list, i: int, n: int) -> bool:

@@ -54,7 +54,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
     """Paragraphs from lines: each line, or wrapped lines rejoined at indents, blank lines and short ends."""
     if not _is_wrapped(lines):
         return [ln.strip() for ln in lines if ln.strip()]
-    width = sorted(len(ln.rstrip()) for ln in lines if ln.strip())[int(0.9 * sum(1 for ln in lines if ln.strip()))]
+    lengths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
+    width = lengths[int(0.9 * (len(lengths) - 1))]  # the wrap column, ignoring a few long lines
     paragraphs, current = [], ""
     for ln in lines:
         text = ln.strip()
@@ -98,7 +99,7 @@ def parse_text(text: str, url: str | None = None, reference_date: dt.date | None
     if lines and (m := _PD_HEADER.match(lines[0].strip())):
         title, published = m["title"].strip(), published or _date(f"{m['date']} {m['time']}")
         lines[0] = m["rest"]
-    elif lines and _is_title(lines[0], lines[1:], _is_wrapped(lines[1:])):
+    elif lines and _is_title(lines[0], lines[1:], _is_wrapped(lines)):
         title = lines.pop(0).strip()
     for k in range(min(3, len(lines))):  # date lines stand right under the headline
         m = _DATE_LINE.match(lines[k].strip())

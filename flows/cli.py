@@ -121,7 +121,7 @@ def reprocess(db):
     """Re-run the extractors on stored raw pages, without fetching anything."""
     from flows.ingest import reprocess as reprocess_flow
 
-    _print_summary(reprocess_flow(db=db))
+    _print_summary(asyncio.run(reprocess_flow(db=db)))
 
 
 @main.command()
@@ -180,3 +180,6 @@ def _table(columns: list[str], rows: list[tuple], width: int = 60) -> str:
     out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ import random
 import socket
 import time
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -44,11 +45,12 @@ class FetchPolicy:
     max_bytes: int = 10_000_000
     max_redirects: int = 10
     retries: int = 3
-    backoff_base_s: float = 0.5
+    backoff_s: float = 0.5  # first retry gap; doubles each try, plus jitter
     retry_after_cap_s: float = 30.0  # also caps robots.txt Crawl-delay
     respect_robots: bool = True
     allowed_hosts: frozenset[str] | None = None  # None: any public host
     allow_loopback: bool = False  # tests and the demo farm only
+    hosts: Mapping[str, str] | None = None  # host name -> "ip:port" to connect to instead (the demo's sample site)
 
 
 class _Failure(Exception):
@@ -162,22 +164,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        current, outcome = url, _Outcome(error="too many redirects")
+        current = url
         try:
-            for _ in range(self.policy.max_redirects + 1):
-                refusal = await self._refusal(current, robots)
-                if refusal:
-                    outcome = _Outcome(error=refusal, attempts=0)
-                    break
-                outcome = await self._with_retries(current, headers)
-                if outcome.error or outcome.status not in _REDIRECTS:
-                    break
-                if "location" not in outcome.headers:
-                    outcome.error = f"http {outcome.status} without location"
-                    break
-                current = str(httpx.URL(current).join(outcome.headers["location"]))
-            else:
-                outcome = _Outcome(status=outcome.status, headers=outcome.headers, error="too many redirects")
+            current, outcome = await self._follow(url, headers, robots)
         except Exception as exc:  # the never-raises promise outlives any bug below
             log.exception("fetch %s failed", url)
             outcome = _Outcome(error=f"internal error: {type(exc).__name__}: {exc}")
@@ -193,9 +182,24 @@ class Fetcher:
             error=outcome.error,
         )
 
+    async def _follow(self, url: str, headers: dict[str, str], robots: bool) -> tuple[str, _Outcome]:
+        """Follow redirects by hand, so every hop is guarded, robots-checked and counted."""
+        for _ in range(self.policy.max_redirects + 1):
+            refusal = await self._refusal(url, robots)
+            if refusal:
+                return url, _Outcome(error=refusal, attempts=0)
+            outcome = await self._with_retries(url, headers)
+            if outcome.error or outcome.status not in _REDIRECTS:
+                return url, outcome
+            if "location" not in outcome.headers:
+                outcome.error = f"http {outcome.status} without location"
+                return url, outcome
+            url = str(httpx.URL(url).join(outcome.headers["location"]))
+        return url, _Outcome(error="too many redirects")
+
     async def _refusal(self, url: str, robots: bool) -> str | None:
         """Why this hop may not be requested: bad URL, forbidden address, or robots.txt."""
-        refusal = check_url_allowed(url, self.policy) or await self._resolved_refusal(httpx.URL(url))
+        refusal = check_url_allowed(url, self.policy) or await self._address_refusal(_connect_to(httpx.URL(url), self.policy))
         if refusal or not robots:
             return refusal
         parser = await self._robots(httpx.URL(url))
@@ -203,15 +207,14 @@ class Fetcher:
             return "robots.txt disallows"
         return None
 
-    async def _resolved_refusal(self, url: httpx.URL) -> str | None:
-        """Check every address a hostname resolves to (cached per host and port).
+    async def _address_refusal(self, url: httpx.URL) -> str | None:
+        """Check the address to connect to, or every address its name resolves to (cached).
 
         httpx resolves again when it connects, so a DNS answer that changes in between
         (rebinding) is not caught here.
         """
         try:
-            ipaddress.ip_address(url.host)
-            return None  # a literal address was checked by check_url_allowed
+            return check_address(ipaddress.ip_address(url.host), self.policy)
         except ValueError:
             pass
         key = (url.host, url.port or (443 if url.scheme == "https" else 80))
@@ -248,13 +251,16 @@ class Fetcher:
         crawl_delay = parser.crawl_delay(self.policy.user_agent)
         if crawl_delay:
             host.delay = max(host.delay, min(float(crawl_delay), self.policy.retry_after_cap_s))
+            host.not_before = max(host.not_before, time.monotonic() + host.delay)  # counts from robots.txt too
         return parser
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> _Outcome:
         """One hop: retry connection trouble, 429 and 5xx with backoff or the server's Retry-After."""
         p = self.policy
         host = self._host(httpx.URL(url))
-        for attempt in range(1, p.retries + 2):
+        attempt = 0
+        while True:
+            attempt += 1
             last = attempt > p.retries
             try:
                 status, resp_headers, body = await self._exchange(host, url, headers)
@@ -273,20 +279,23 @@ class Fetcher:
             if wait is not None:  # the server asked the whole host to slow down
                 host.not_before = max(host.not_before, time.monotonic() + wait)
             await asyncio.sleep(max(wait or 0.0, self._backoff(attempt)))
-        raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with additive jitter, so gaps grow and retries from many tasks spread."""
-        base = self.policy.backoff_base_s
+        base = self.policy.backoff_s
         return base * 2 ** (attempt - 1) + random.uniform(0, base)
 
     async def _exchange(self, host: _Host, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes | None]:
         """One request under the concurrency limits and the deadline; a body only for 2xx."""
+        parsed = httpx.URL(url)
+        headers = {**headers, "Host": parsed.netloc.decode("ascii")}
         async with host.sem, self._sem:
             await _pace(host)
             try:
                 async with asyncio.timeout(self.policy.deadline_s):
-                    async with self._client.stream("GET", url, headers=headers) as resp:
+                    async with self._client.stream(
+                        "GET", _connect_to(parsed, self.policy), headers=headers, extensions={"sni_hostname": parsed.host}
+                    ) as resp:
                         body = await self._read_body(resp) if 200 <= resp.status_code < 300 else None
                         return resp.status_code, dict(resp.headers), body
             except TimeoutError:
@@ -294,12 +303,12 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise _Failure("timeout", retry=True) from None
             except httpx.ConnectError as exc:
-                refused = isinstance(_root_cause(exc), ConnectionRefusedError)
-                raise _Failure("connection refused" if refused else f"connect error: {exc}", retry=True) from None
+                refused = any(isinstance(e, ConnectionRefusedError) for e in _chain(exc))
+                raise _Failure("connection refused" if refused else f"connect error: {_describe(exc)}", retry=True) from None
             except httpx.RemoteProtocolError as exc:  # also disconnects, truncation, h11's header limit
-                raise _Failure(f"protocol error: {str(exc)[:120]}", retry=True) from None
+                raise _Failure(f"protocol error: {_describe(exc)[:120]}", retry=True) from None
             except httpx.NetworkError as exc:
-                raise _Failure(f"network error: {exc}", retry=True) from None
+                raise _Failure(f"network error: {_describe(exc)}", retry=True) from None
             except httpx.HTTPError as exc:
                 raise _Failure(f"http error: {type(exc).__name__}: {exc}", retry=False) from None
 
@@ -346,6 +355,15 @@ async def _pace(host: _Host) -> None:
         host.not_before = time.monotonic() + host.delay
 
 
+def _connect_to(url: httpx.URL, policy: FetchPolicy) -> httpx.URL:
+    """The URL to open: `policy.hosts` may send a name to another "ip:port" (Host and SNI stay)."""
+    target = (policy.hosts or {}).get(url.host)
+    if not target:
+        return url
+    host, _, port = target.rpartition(":")
+    return url.copy_with(host=host, port=int(port))
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header, either delta-seconds or an HTTP-date."""
     if not value:
@@ -376,7 +394,14 @@ def _after(reason: str, attempts: int) -> str:
     return f"{reason} after {attempts} attempts" if attempts > 1 else reason
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        exc = exc.__cause__ or exc.__context__
-    return exc
+def _chain(exc: BaseException) -> list[BaseException]:
+    """An exception and its causes, outermost first (httpx wraps httpcore wraps OSError)."""
+    chain = [exc]
+    while chain[-1].__cause__ or chain[-1].__context__:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)
+    return chain
+
+
+def _describe(exc: BaseException) -> str:
+    """The first non-empty message in the chain: async httpx errors often have none."""
+    return next((str(e) for e in _chain(exc) if str(e)), type(exc).__name__)

@@ -11,12 +11,12 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
@@ -73,8 +73,8 @@ def _chunks(items: Sequence, size: int) -> Iterator[list]:
         yield list(items[i : i + size])
 
 
-@contextmanager
-def _run(db: str, flow_name: str) -> Iterator[RunSummary]:
+@asynccontextmanager
+async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     """Record the run in `runs`, time it, log and publish its summary."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], flow=flow_name)
     started, t0 = _now(), time.monotonic()
@@ -91,7 +91,7 @@ def _run(db: str, flow_name: str) -> Iterator[RunSummary]:
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)
-    create_markdown_artifact(summary.markdown(), key=f"newsflow-{flow_name}", description=f"newsflow {flow_name} summary")
+    await acreate_markdown_artifact(summary.markdown(), key=f"newsflow-{flow_name}", description=f"newsflow {flow_name} summary")
 
 
 @flow(name="ingest", log_prints=True)
@@ -109,7 +109,7 @@ async def ingest(
     """
     policy = policy or FetchPolicy()
     feeds = [f for f in load_feeds(feeds_file).feeds if not only or f.name in only]
-    with _run(db, "ingest") as summary:
+    async with _run(db, "ingest") as summary:
         with connect(db) as con:
             known_feeds = read.feed_states(con)
             known = read.known_articles(con, EXTRACTOR_VERSION)
@@ -122,14 +122,12 @@ async def ingest(
             for feed_url, entries in poll.entries.items():
                 load.save_entries(con, feed_url, entries, now)
             load.save_rejects(con, summary.run_id, poll.rejects, now)
-        summary.feeds_read = sum(1 for r in poll.fetches if r.ok)
-        summary.feeds_not_modified = poll.not_modified
-        summary.feeds_failed = sum(1 for r in poll.fetches if r.error)
+        summary.feeds_read, summary.feeds_not_modified, summary.feeds_failed = poll.read, poll.not_modified, poll.failed
         summary.entries = len({e.url for entries in poll.entries.values() for e in entries})
         summary.rejected += len(poll.rejects)
 
-        todo = candidates(poll, feeds, known, refresh)
         with connect(db) as con:
+            todo = candidates(poll, feeds, known, read.article_feeds(con) if refresh else None)
             validators = read.validators(con, [c.url for c in todo if c.known_raw_sha256])
         for items in _chunks(todo, BATCH):
             results = await fetch_batch(items, validators, policy)
@@ -143,9 +141,9 @@ async def ingest(
 
 
 @flow(name="reprocess", log_prints=True)
-def reprocess(db: str) -> RunSummary:
+async def reprocess(db: str) -> RunSummary:
     """Re-run the extractors on every stored page without fetching; counts rows whose text changed."""
-    with _run(db, "reprocess") as summary:
+    async with _run(db, "reprocess") as summary:
         with connect(db) as con:
             pages = list(read.stored_pages(con))
             body_hash = dict(con.execute("SELECT url, body_sha256 FROM articles").fetchall())

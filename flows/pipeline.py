@@ -29,10 +29,9 @@ class FeedPoll:
     entries: dict[str, list[FeedEntry]] = field(default_factory=dict)  # feed document URL -> entries
     fetches: list[FetchResult] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-    @property
-    def not_modified(self) -> int:
-        return sum(1 for r in self.fetches if r.not_modified)
+    read: int = 0  # feed documents fetched and parsed
+    not_modified: int = 0
+    failed: int = 0  # feed documents that could not be fetched or parsed
 
 
 @dataclass(frozen=True)
@@ -67,17 +66,21 @@ async def _poll_one(fetcher: Fetcher, cfg: FeedConfig, known: dict[str, FeedStat
         state = prev.model_copy(update={"name": cfg.name, "last_polled_at": now, "last_status": r.status, "last_error": r.error})
         poll.states.append(state)
         if r.error:
+            poll.failed += 1
             poll.rejects.append(Reject(stage="feed", reason=r.error, url=url, raw_sha256=r.sha256))
             continue
         if r.not_modified:
+            poll.not_modified += 1
             continue
         state.etag, state.last_modified, state.raw_sha256 = r.headers.get("etag"), r.headers.get("last-modified"), r.sha256
         try:
             parsed = parse_feed(r.body, r.final_url or url, r.content_type, max_entries=cfg.max_entries)
         except FeedError as e:
+            poll.failed += 1
             state.last_error = str(e)
             poll.rejects.append(Reject(stage="feed", reason=str(e), url=url, raw_sha256=r.sha256))
             continue
+        poll.read += 1
         state.kind, state.title = parsed.kind, parsed.title
         if parsed.warning:
             state.last_error = parsed.warning
@@ -89,21 +92,24 @@ async def _poll_one(fetcher: Fetcher, cfg: FeedConfig, known: dict[str, FeedStat
 
 
 def candidates(
-    poll: FeedPoll, feeds: Sequence[FeedConfig], known_articles: dict[str, str | None], refresh: bool = False
+    poll: FeedPoll, feeds: Sequence[FeedConfig], known_articles: dict[str, str | None], refresh: dict[str, str] | None = None
 ) -> list[Candidate]:
-    """New entry URLs, deduplicated across feeds; with `refresh`, known ones too (fetched conditionally).
+    """New entry URLs, deduplicated across feeds, plus the stored ones in `refresh` (url -> feed URL).
 
     `known_articles` maps a stored URL to its raw document hash, or to None when
     the stored row came from an older extractor and must be parsed again.
+    Refreshed articles are limited to the feeds polled in this run.
     """
-    by_name = {f.name: f for f in feeds}
-    robots = {s.url: by_name[s.name].respect_robots for s in poll.states}
+    refresh = refresh or {}
+    robots = {f.name: f.respect_robots for f in feeds}
+    feed_name = {s.url: s.name for s in poll.states}
+    listed = [(feed_url, e.url, e.published_at) for feed_url, entries in poll.entries.items() for e in entries]
+    listed += [(feed_url, url, None) for url, feed_url in refresh.items() if feed_url in feed_name]
     out: dict[str, Candidate] = {}
-    for feed_url, entries in poll.entries.items():
-        for e in entries:
-            if e.url in out or (e.url in known_articles and not refresh):
-                continue
-            out[e.url] = Candidate(e.url, feed_url, e.published_at, robots.get(feed_url, True), known_articles.get(e.url))
+    for feed_url, url, published in listed:
+        if url in out or (url in known_articles and url not in refresh):
+            continue
+        out[url] = Candidate(url, feed_url, published, robots.get(feed_name.get(feed_url), True), known_articles.get(url))
     return list(out.values())
 
 

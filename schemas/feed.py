@@ -28,7 +28,7 @@ class BadEntry(BaseModel):
 
 
 class ParsedFeed(BaseModel):
-    """One feed document. `feeds` holds further feed URLs (OPML, sitemap index, rel=next)."""
+    """One feed document. `feeds` holds further feed URLs (OPML, sitemap index); `next_url` the rel=next page."""
 
     kind: FeedKind
     title: str | None = None

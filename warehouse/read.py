@@ -25,6 +25,11 @@ def known_articles(con: duckdb.DuckDBPyConnection, extractor_version: str) -> di
     return {url: (sha if version == extractor_version else None) for url, sha, version in rows}
 
 
+def article_feeds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Stored article URL -> the feed URL it came from."""
+    return dict(con.execute("SELECT url, feed_url FROM articles WHERE feed_url IS NOT NULL").fetchall())
+
+
 def validators(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
     """(ETag, Last-Modified) of each stored article's raw page, for conditional GETs."""
     if not urls:

@@ -1,0 +1,139 @@
+"""parse_article on fixture pages: what a reader of the warehouse would notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from extractors.article import parse_article
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SEED_URL = "https://www.ecns.cn/news/2021-09-20/detail-seed0001.shtml"
+
+
+def page(name: str, url: str | None = None):
+    return parse_article((PAGES / name).read_bytes(), url)
+
+
+def test_json_ld_news_article():
+    a = page("jsonld-newsarticle.html", "https://courier.example/x?utm_source=feed")
+    assert a.title == "Harbour authority signs dredging contract"
+    assert a.authors == ["Maria Lopez"]  # "By" dropped, the publisher is not an author
+    assert a.published_at == dt.datetime(2023, 3, 14, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert a.modified_at and a.modified_at.utcoffset() == dt.timedelta(hours=1)
+    assert a.language == "en"
+    assert a.site_name == "Coastal Courier"
+    assert a.canonical_url == "https://courier.example/business/2023/harbour-dredging-contract"
+    assert a.image == "https://courier.example/img/dredger.jpg"
+    assert a.description == "A five-year contract to deepen the main channel."
+    assert a.paragraphs[0].startswith("The harbour authority on Tuesday signed")
+    assert a.paragraphs[-1].startswith("Environmental groups said")
+    # sub-headings and list items of the story stay ...
+    assert "Why the channel matters" in a.paragraphs
+    assert "Phase two widens the turning basin in front of the new container terminal." in a.paragraphs
+    # ... the headline, navigation, share bar, newsletter box, related links and copyright go
+    for junk in ("Harbour authority signs dredging contract", "Business", "Share on", "newsletter",
+                 "Rival port", "All rights reserved"):
+        assert junk not in a.body
+
+
+def test_opengraph_only():
+    a = page("opengraph-only.html")
+    assert a.title == "City council approves new bike lanes"
+    assert a.site_name == "The Riverside Herald"
+    assert a.authors == ["Jane Doe", "John Roe"]  # no facebook URL, "By" and "and" split
+    assert a.published_at == dt.datetime(2022, 6, 1, 18, 45, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    assert a.modified_at == dt.datetime(2022, 6, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    assert a.language == "fr"
+    assert a.canonical_url == "https://herald.example/news/bike-lanes"
+    assert a.image == "https://herald.example/images/bike-lanes.jpg"
+    assert len(a.paragraphs) == 3
+    assert "Most read" not in a.body and "Bridge closure" not in a.body and "By Jane Doe" not in a.body
+
+
+def test_no_metadata_date_from_url():
+    a = page("no-metadata.html", "https://news.example/2024/02/19/library-hours")
+    assert a.title == "Library extends opening hours"
+    assert a.authors == [] and a.site_name is None and a.language is None
+    assert a.published_at == dt.datetime(2024, 2, 19)
+    assert len(a.paragraphs) == 3 and "about" not in a.body
+
+
+def test_date_from_time_element():
+    a = page("time-element.html")
+    assert a.published_at == dt.datetime(2021, 9, 5, 14, 20, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert a.language == "de"
+    assert a.paragraphs[0].startswith("Nach vier Jahren Bauzeit")
+
+
+def test_figure_captions_and_caption_paragraphs_leave_the_body():
+    a = page("figure-captions.html")
+    assert a.title == "Volcano erupts on remote island"
+    assert a.authors == ["Smith, John"]  # "Last, First" is one person
+    assert a.published_at == dt.datetime(2020, 1, 12)
+    assert a.captions[:2] == ["Lava flows down the eastern slope of the volcano on Sunday.",
+                              "Residents wait for boats at the harbour."]
+    assert "The picture shows the ash column rising over the island on Sunday afternoon." in a.captions
+    assert a.credits == ["Ana Silva"]
+    assert len(a.paragraphs) == 3
+    assert "Lava flows" not in a.body and "picture shows" not in a.body and "Ana Silva" not in a.body
+
+
+def test_several_authors_last_first():
+    a = page("several-authors.html")
+    assert a.authors == ["Doe, Jane", "Roe, Richard", "Kim Lee", "Anna Park"]
+    assert a.published_at == dt.datetime(2019, 11, 19, 7, 0, tzinfo=dt.timezone.utc)
+
+
+def test_gbk_page_from_bytes():
+    a = page("gbk.html")
+    assert a.title == "国有企业签署合作协议"
+    assert a.authors == ["张伟"]
+    assert "国务院国有资产监督管理委员会" in a.body
+    assert "首页" not in a.body
+
+
+def test_comment_section_is_not_body():
+    a = page("comment-section.html")
+    assert a.title == "Why the town needs a second bridge"
+    assert len(a.paragraphs) == 3
+    for comment in ("disagree", "Finally someone", "walk our dogs", "cost estimates", "Leave a comment", "responses"):
+        assert comment not in a.body
+
+
+@pytest.mark.parametrize("name", ["seed-figures.html", "seed-captions.html"])
+def test_seed_page(name):
+    a = page(name, SEED_URL)
+    assert len(a.captions) == 5 and all(c.startswith("The picture shows") for c in a.captions)
+    assert a.credits == ["Gongga Laisong"] * 5
+    assert a.dateline.agency == "China News Service" and a.dateline.place == "Lhasa"
+    assert a.dateline.date == dt.date(2021, 9, 20)
+    assert a.byline == ["Ran Wenjuan", "Gonggar Laisong"]
+    assert a.end_markers == ["(over)"] and "(over)" not in a.body
+    assert "picture shows" not in a.body and "Photo by" not in a.body
+    assert "State-owned State-owned" in a.body and "State-owned State-owned" not in a.clean_body
+    assert a.title == "Central SOEs Aid Tibet Work Conference held in Lhasa"
+
+
+def test_deep_nesting_neither_overflows_nor_hangs():
+    html = "<html><body><p>Before the nest, a paragraph of ordinary text.</p>" + "<div>" * 50_000
+    html += "<p>Deep inside fifty thousand divs there is still a paragraph of text.</p>" + "</div>" * 50_000
+    start = time.perf_counter()
+    a = parse_article(html + "</body></html>")
+    assert time.perf_counter() - start < 10
+    assert "Deep inside fifty thousand divs" in a.body
+
+
+@pytest.mark.parametrize("html", [
+    "", b"", "   ", "<html></html>", "<?xml version='1.0' encoding='utf-8'?><html><body></body></html>",
+    "<html><body><p>unclosed <b>tags <div><table><tr><td>cell", "\x00\x01 not html at all <<<>>>",
+    b"\xff\xfe\x00garbage", "<p>" * 5000,
+])
+def test_bad_or_empty_markup_never_raises(html):
+    a = parse_article(html, "https://example.com/")
+    assert a.url == "https://example.com/"
+    if not str(html).strip("<>html/ b'"):
+        assert a.paragraphs == [] and a.title is None

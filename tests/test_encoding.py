@@ -1,0 +1,104 @@
+"""Charset decoding and content sniffing on the farm's hostile pages and on built bytes."""
+
+from __future__ import annotations
+
+import codecs
+
+import httpx
+import pytest
+
+from extractors.encoding import codec_for, decode_html, sniff
+
+MOJIBAKE = ("Ã", "\ufffd")
+
+# (path, strings the decoded page must contain): the manifest's must_contain / ideal_contains.
+CHARSET_PAGES = [
+    ("/hostile/charset-lies-latin1", ["Zürich", "São Paulo", "“twin cities”"]),
+    ("/hostile/charset-lies-utf8", ["café", "Zürich", "São Paulo", "“"]),
+    ("/hostile/charset-bogus-label", ["Zürich"]),
+    ("/hostile/utf16-bom", ["Zürich"]),
+    ("/hostile/gbk-header", ["签署经济合作协议", "陈喆"]),
+    ("/hostile/gbk-meta", ["签署经济合作协议"]),
+    ("/hostile/gbk-undeclared", ["签署经济合作协议"]),
+    ("/hostile/gb2312-label-gbk-bytes", ["陈喆", "签署经济合作协议"]),
+    ("/hostile/big5-meta", ["簽署經濟合作協議"]),
+    ("/hostile/big5-undeclared", ["簽署經濟合作協議"]),
+]
+
+
+def _get(farm, path: str) -> tuple[bytes, str | None]:
+    response = httpx.get(farm.url(path), timeout=10)
+    return response.content, response.headers.get("content-type")
+
+
+@pytest.mark.parametrize(("path", "expected"), CHARSET_PAGES)
+def test_hostile_charset_pages_decode(farm, path, expected):
+    body, content_type = _get(farm, path)
+    text = decode_html(body, content_type)
+    for needle in expected:
+        assert needle in text
+    assert not any(bad in text for bad in MOJIBAKE)
+    assert sniff(body, content_type) == "html"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("gb2312", "gb18030"), ("GBK", "gb18030"), ("x-gbk", "gb18030"), (" big5 ", "big5hkscs"),
+        ("iso-8859-1", "cp1252"), ("latin1", "cp1252"), ("us-ascii", "cp1252"), ("utf8", "utf-8"),
+        ("x-no-such-charset", None), ("utf-7", None), ("rot13", None), ("", None), (None, None),
+    ],
+)
+def test_labels_map_like_browsers(label, codec):
+    assert codec_for(label) == codec
+
+
+def test_boms_win_over_labels():
+    text = "Zürich ünd"
+    assert decode_html(codecs.BOM_UTF8 + text.encode(), "text/html; charset=gbk") == text
+    assert decode_html(codecs.BOM_UTF16_BE + text.encode("utf-16-be")) == text
+
+
+def test_header_beats_meta_and_meta_utf16_means_utf8():
+    body = '<meta charset="big5"><p>签署</p>'.encode("gbk")
+    assert "签署" in decode_html(body, "text/html; charset=gbk")
+    assert decode_html(b'<meta charset="utf-16"><p>plain</p>') == '<meta charset="utf-16"><p>plain</p>'
+
+
+def test_http_equiv_meta_and_ascii_compatible_label():
+    body = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>café</p>'.encode("cp1252")
+    assert "café" in decode_html(body)
+    jis = "日本語".encode("iso-2022-jp")  # pure ASCII bytes: the label must still be honoured
+    assert decode_html(jis, "text/html; charset=iso-2022-jp") == "日本語"
+
+
+def test_never_raises_on_junk():
+    assert decode_html(b"") == ""
+    assert isinstance(decode_html(bytes(range(256)) * 4, "text/html; charset=\x00bogus"), str)
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/hostile/binary-as-html", "binary"),
+        ("/hostile/empty-200", "empty"),
+        ("/hostile/pdf", "pdf"),
+        ("/hostile/feed-not-xml", "html"),
+        ("/hostile/malformed-rss", "feed"),
+        ("/site0/rss.xml", "feed"),
+        ("/site0/atom.xml", "feed"),
+        ("/site0/feed.json", "feed"),
+        ("/site0/article/0.html", "html"),
+        ("/robots.txt", "text"),
+    ],
+)
+def test_sniff_farm_bodies(farm, path, kind):
+    assert sniff(*_get(farm, path)) == kind
+
+
+def test_sniff_built_bodies():
+    assert sniff(b"  \n ", "text/html") == "empty"
+    assert sniff(b'<?xml version="1.0"?><!DOCTYPE html><html></html>', "application/xhtml+xml") == "html"
+    assert sniff(b"<div>fragment</div>", "text/html") == "html"
+    assert sniff(codecs.BOM_UTF16_LE + "<html><p>x</p></html>".encode("utf-16-le"), "text/html") == "html"
+    assert sniff(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/html") == "binary"

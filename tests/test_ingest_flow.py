@@ -1,0 +1,108 @@
+"""End to end: real HTTP on 127.0.0.1, real Prefect flow runs, a real DuckDB file.
+
+Each flow run costs seconds, so these few tests each check a whole story.
+"""
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.config import SAMPLE_DIR
+from flows.http import FetchPolicy
+from flows.ingest import ingest
+from flows.static_server import StaticServer
+
+from warehouse.db import query
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_TITLE = "Central enterprises and state-owned enterprises help Tibet's high-quality development"
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A copy of the bundled sample site (RSS + Atom + pages) that a test may change."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE_DIR / "site", root)
+    with StaticServer(root) as server:
+        yield root, server
+
+
+def _policy(server, **kw):
+    return FetchPolicy(allow_loopback=True, hosts={"sample.newsflow.test": server.address}, delay_s=0.0, **kw)
+
+
+def _ingest(db, server, **kw):
+    return asyncio.run(ingest(db=str(db), feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=_policy(server), **kw))
+
+
+def test_ingest_twice_then_a_changed_page(site, db_path):
+    root, server = site
+    first = _ingest(db_path, server)
+    assert (first.feeds_read, first.new, first.rejected) == (2, 6, 0)
+    cols, rows = query(db_path, "select url, title, published_at, body from articles order by url")
+    by_title = {r[1]: r for r in rows}
+    seed = by_title[SEED_TITLE]
+    assert seed[0] == "http://sample.newsflow.test/articles/cns-central-soes-tibet.html"  # utm_source dropped
+    assert seed[2].year == 2021 and seed[2].month == 9
+    assert "Wu Yingjie, secretary of the Party Committee" in seed[3]
+    assert all(r[3] for r in rows)
+    _, feeds = query(db_path, "select count(*) from feeds where etag is not null")
+    assert feeds == [(2,)]
+
+    second = _ingest(db_path, server)
+    assert (second.feeds_not_modified, second.new, second.updated) == (2, 0, 0)
+    assert query(db_path, "select count(*) from articles")[1] == [(6,)]
+    _, statuses = query(db_path, "select status from fetch_log where kind = 'feed' order by id desc limit 2")
+    assert statuses == [(304,), (304,)]
+
+    page = root / "articles" / "venezuela-china-oil.html"
+    page.write_text(page.read_text().replace("</article>", "<p>An added paragraph about the oil deal.</p></article>"))
+    third = _ingest(db_path, server, refresh=True)
+    assert (third.new, third.updated, third.unchanged) == (0, 1, 5)
+    _, rows = query(
+        db_path,
+        "select a.body, (select count(*) from raw_documents r where r.url = a.url) from articles a where a.url like '%venezuela%'",
+    )
+    assert "An added paragraph about the oil deal." in rows[0][0] and rows[0][1] == 2
+
+
+def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path, db_path):
+    farm.reset()
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        f'[[feeds]]\nname = "hostile"\nurl = "{farm.url("/hostile/feed.rss")}"\n\n'
+        f'[[feeds]]\nname = "malformed"\nurl = "{farm.url("/hostile/malformed-rss")}"\n\n'
+        f'[[feeds]]\nname = "not-a-feed"\nurl = "{farm.url("/hostile/feed-not-xml")}"\n'
+    )
+    policy = FetchPolicy(allow_loopback=True, per_host=16, retries=3, deadline_s=4.0, read_timeout_s=2.0, backoff_s=0.2)
+    summary = asyncio.run(ingest(db=str(db_path), feeds_file=str(feeds), policy=policy))
+
+    _, entries = query(db_path, "select distinct url from feed_entries")
+    _, loaded = query(db_path, "select url from articles")
+    _, rejected = query(db_path, "select url, stage, reason from rejects")
+    done = {u for (u,) in loaded} | {u for u, _, _ in rejected}
+    assert {u for (u,) in entries} <= done, "an entry was neither loaded nor rejected"
+    reasons = {u.rsplit("/", 1)[-1]: (stage, reason) for u, stage, reason in rejected}
+    assert "not found" in reasons["404"][1]
+    assert reasons["feed-not-xml"][0] == "feed"
+    for path in ("pdf", "endless", "gzip-bomb", "stall-headers", "slow-drip", "binary-as-html", "empty-200", "redirect-to-file"):
+        assert path in reasons, f"/hostile/{path} was not rejected"
+    _, gbk = query(db_path, "select body from articles where url like '%gbk-header%'")
+    assert "签署经济合作协议" in gbk[0][0]
+    assert any(u.endswith("500-then-ok") for (u,) in loaded)
+    assert summary.rejected >= 8 and summary.new >= 5 and summary.feeds_failed == 1
+    assert farm.stats()["paths"].get("/hostile/xxe-callback", 0) == 0
+
+
+def test_demo_from_the_command_line_twice_gives_the_same_rows(tmp_path):
+    newsflow = [sys.executable, "-m", "flows.cli"]
+    db = str(tmp_path / "demo.duckdb")
+    runs = [subprocess.run([*newsflow, "demo", "--db", db], capture_output=True, text=True, cwd=ROOT, timeout=300) for _ in range(2)]
+    assert runs[0].returncode == 0, runs[0].stderr[-2000:]
+    assert "6 new" in runs[0].stdout and "0 new" in runs[1].stdout
+    out = subprocess.run([*newsflow, "sql", "select title from articles order by title", "--db", db, "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+    assert SEED_TITLE in out.stdout and len(out.stdout.strip().splitlines()) == 7
