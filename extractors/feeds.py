@@ -18,11 +18,10 @@ from itertools import islice
 import feedparser
 from lxml import etree
 
+from extractors.dates import plausible
 from extractors.urls import canonicalize_url
 from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
 
-EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
-FUTURE_SLACK = dt.timedelta(days=2)
 
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
@@ -54,9 +53,9 @@ def parse_feed(
 
     Entry links are canonicalized against `url`; un-fetchable ones become `bad_entries` with
     the reason, and repeats of a canonical URL are kept once. Only the first `max_entries`
-    items are read (`truncated` says more were there). A date is kept only inside
-    [1990-01-01, now + 2 days]: older ones are epoch placeholders (1970) and later ones are
-    typos or year 9999, so both become None like unparseable dates ('yesterday'); a date
+    items are read (`truncated` says more were there). A date outside
+    `extractors.dates.plausible` (the 1970 epoch, year 9999) becomes None like an
+    unparseable one ('yesterday'); a date
     without a zone is taken as UTC, and all are returned in UTC. `now` (default: the clock)
     must be timezone-aware. Malformed XML is parsed leniently and says so in `warning`.
     The HTTP `content_type` charset is used only when the document declares no encoding of
@@ -68,16 +67,16 @@ def parse_feed(
         raise FeedError("empty document")
     if _looks_binary(body[:4096]):
         raise FeedError("binary data, not a feed")
-    latest = (now or dt.datetime.now(dt.timezone.utc)) + FUTURE_SLACK
+    now = now or dt.datetime.now(dt.timezone.utc)
     if _JSON_START.match(body):
-        return _parse_json_feed(body, url, max_entries, latest)
+        return _parse_json_feed(body, url, max_entries, now)
     body = _XML_ILLEGAL.sub(b"", _apply_http_charset(body, content_type))
     events = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_SAFE_XML)
     root = _root_name(events)
     if root in ("rss", "rdf", "feed"):
-        return _parse_syndication(body, url, "atom" if root == "feed" else "rss", max_entries, latest)
+        return _parse_syndication(body, url, "atom" if root == "feed" else "rss", max_entries, now)
     if root in _LISTS:
-        return _parse_xml_list(events, *_LISTS[root], url, max_entries, latest)
+        return _parse_xml_list(events, *_LISTS[root], url, max_entries, now)
     if root == "html":
         raise FeedError("an HTML page, not a feed")
     raise FeedError(f"not a feed: root element <{root}>" if root else "neither XML nor JSON, not a feed")
@@ -116,13 +115,13 @@ class _Entries:
 
 
 def _parse_syndication(body: bytes, url: str, kind: FeedKind, max_entries: int,
-                       latest: dt.datetime) -> ParsedFeed:
+                       now: dt.datetime) -> ParsedFeed:
     body, truncated = _cut_items(body, max_entries)
     doc = feedparser.parse(io.BytesIO(body))
     found = _Entries(url)
     for entry in doc.entries:
         found.add(entry.get("link"), _text(entry.get("title")),
-                  _parse_date(entry.get("published") or entry.get("updated"), latest),
+                  _parse_date(entry.get("published") or entry.get("updated"), now),
                   _text(entry.get("id")))
     next_link = next((link.get("href") for link in doc.feed.get("links", []) if link.get("rel") == "next"), None)
     warning = f"malformed feed, recovered leniently: {doc.bozo_exception}" if doc.bozo else None
@@ -145,7 +144,7 @@ def _cut_items(body: bytes, max_entries: int) -> tuple[bytes, bool]:
     return body[:cut] + (body[tail:] if tail > cut else b""), True
 
 
-def _parse_json_feed(body: bytes, url: str, max_entries: int, latest: dt.datetime) -> ParsedFeed:
+def _parse_json_feed(body: bytes, url: str, max_entries: int, now: dt.datetime) -> ParsedFeed:
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -161,7 +160,7 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, latest: dt.datetim
             found.bad.append(BadEntry(link="", reason="JSON Feed item is not an object"))
             continue
         found.add(item.get("url") or item.get("external_url"), _text(item.get("title")),
-                  _parse_date(item.get("date_published") or item.get("date_modified"), latest),
+                  _parse_date(item.get("date_published") or item.get("date_modified"), now),
                   _text(item.get("id")))
     return ParsedFeed(kind="json", title=_text(doc.get("title")), entries=found.entries,
                       bad_entries=found.bad, next_url=found.canonical(doc.get("next_url")),
@@ -169,7 +168,7 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, latest: dt.datetim
 
 
 def _parse_xml_list(events: etree.iterparse, kind: FeedKind, item_tag: str, url: str,
-                    max_entries: int, latest: dt.datetime) -> ParsedFeed:
+                    max_entries: int, now: dt.datetime) -> ParsedFeed:
     """Sitemap (-> entries), sitemap index or OPML (-> feeds), read as a stream."""
     found = _Entries(url)
     title, count, truncated = None, 0, False
@@ -197,7 +196,7 @@ def _parse_xml_list(events: etree.iterparse, kind: FeedKind, item_tag: str, url:
             break
         count += 1
         found.add(link, _text(fields.get("title")),
-                  _parse_date(fields.get("publication_date") or fields.get("lastmod"), latest))
+                  _parse_date(fields.get("publication_date") or fields.get("lastmod"), now))
         el.clear()
         while el.getprevious() is not None:
             del el.getparent()[0]
@@ -245,7 +244,7 @@ def _text(value: object) -> str | None:
     return _TEXT_ILLEGAL.sub("", value).strip() or None
 
 
-def _parse_date(value: object, latest: dt.datetime) -> dt.datetime | None:
+def _parse_date(value: object, now: dt.datetime) -> dt.datetime | None:
     """RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed, sitemaps), strictly: feedparser's own
     parser rolls '2026-13-45' over into 2027, so it is not used. None outside the window."""
     if not isinstance(value, str) or not value.strip():
@@ -257,5 +256,5 @@ def _parse_date(value: object, latest: dt.datetime) -> dt.datetime | None:
         except (ValueError, TypeError, OverflowError, IndexError):
             continue
         date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
-        return date.astimezone(dt.timezone.utc) if EARLIEST_DATE <= date <= latest else None
+        return date.astimezone(dt.timezone.utc) if plausible(date, now) else None
     return None

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as dateparser
 
+from extractors.dates import plausible
+
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
@@ -347,9 +349,7 @@ def parse_date(value) -> dt.datetime | None:
                 parsed = dateparser.parse(value, default=dt.datetime(1900, 1, 1))
         except (ValueError, OverflowError, TypeError):
             return None
-    if not 1990 <= parsed.year <= dt.date.today().year + 1:
-        return None
-    return parsed
+    return parsed if plausible(parsed) else None
 
 
 def _text(el) -> str:

@@ -56,7 +56,7 @@ _END_MARKER = re.compile(
     re.I,
 )
 _END_TAIL = re.compile(
-    r"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]"
+    r"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|(?<=[.!?\"”])\s*REUTER"
     r"|[(\[（【]\s*(?:(?:web|responsible|chief)\s+)?editors?\s*[:：][^)\]）】]*[)\]）】]"
     r"|[(\[（【]\s*(?:source|reporting\s+by|editing\s+by)\b[^)\]）】]*[)\]）】])\s*$",
     re.I,

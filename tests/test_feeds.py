@@ -127,7 +127,7 @@ def test_not_a_feed(body, message):
 
 def test_date_window():
     items = "".join(f"<item><link>http://d.example/{n}</link><pubDate>{d}</pubDate></item>"
-                    for n, d in enumerate(["Mon, 01 Jan 1990 00:00:00 GMT", "Sun, 31 Dec 1989 23:59:59 GMT",
+                    for n, d in enumerate(["Fri, 01 Jan 1971 00:00:00 GMT", "Thu, 31 Dec 1970 23:59:59 GMT",
                                            "Thu, 26 Nov 2026 23:00:00 GMT", "Sat, 28 Nov 2026 00:00:00 GMT"]))
     feed = parse_feed(f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), "http://d.example/", now=NOW)
     assert [e.published_at is not None for e in feed.entries] == [True, False, True, False]

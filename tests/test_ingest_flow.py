@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import SAMPLE_DIR
 from flows.http import FetchPolicy
@@ -20,6 +21,13 @@ from warehouse.db import query
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TITLE = "Central enterprises and state-owned enterprises help Tibet's high-quality development"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_server():
+    """One throwaway Prefect server for this module's flow runs, stopped while pytest still captures output."""
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
 
 
 @pytest.fixture
@@ -50,6 +58,14 @@ def test_ingest_twice_then_a_changed_page(site, db_path):
     assert seed[2].year == 2021 and seed[2].month == 9
     assert "Wu Yingjie, secretary of the Party Committee" in seed[3]
     assert all(r[3] for r in rows)
+    assert "The picture shows" not in seed[3] and "(over)" not in seed[3]
+    _, blocks = query(db_path, "select kind, text from article_blocks where url = ? and kind in ('caption', 'credit')", [seed[0]])
+    assert sum(k == "caption" for k, _ in blocks) == 5
+    assert [t for k, t in blocks if k == "credit"] == ["Gongga Laisong"] * 5
+    _, lead = query(db_path, "select dateline_agency, dateline_place, byline, clean_body from articles where url = ?", [seed[0]])
+    agency, place, byline, clean = lead[0]
+    assert (agency, place, byline) == ("China News Service", "Lhasa", ["Ran Wenjuan", "Gonggar Laisong"])
+    assert "State-owned State-owned" in seed[3] and "State-owned State-owned" not in clean
     _, feeds = query(db_path, "select count(*) from feeds where etag is not null")
     assert feeds == [(2,)]
 
@@ -89,6 +105,8 @@ def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path,
     reasons = {u.rsplit("/", 1)[-1]: (stage, reason) for u, stage, reason in rejected}
     assert "not found" in reasons["404"][1]
     assert reasons["feed-not-xml"][0] == "feed"
+    _, malformed = query(db_path, "select f.last_error, count(e.url) from feeds f join feed_entries e on e.feed_url = f.url where f.name = 'malformed' group by all")
+    assert malformed[0][0] and malformed[0][1] >= 1, "the malformed feed's recoverable entries were not kept"
     for path in ("pdf", "endless", "gzip-bomb", "stall-headers", "slow-drip", "binary-as-html", "empty-200", "redirect-to-file"):
         assert path in reasons, f"/hostile/{path} was not rejected"
     _, gbk = query(db_path, "select body from articles where url like '%gbk-header%'")
