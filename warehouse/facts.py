@@ -1,0 +1,157 @@
+"""Loading what extraction found: entities resolved across articles, mentions, roles, credits, agreements.
+
+An article's rows are replaced whole on every load, so `reprocess` and re-ingest
+are idempotent. Entities persist across articles: an article's entity joins the
+stored entity that shares a name key with it (same kind), else becomes a new row.
+Mentions keep the row they matched, not the row it was merged into, so a split
+(`warehouse.judgements`) gives every mention back.
+Reports of one agreement in several articles (same type, same resolved parties,
+dates within a window) become one agreement with mentions in each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from schemas import Agreement, Entity, StoredArticle
+from schemas.names import name_key
+
+SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if rows:
+        batch = pa.Table.from_pylist(rows)  # noqa: F841 (read by DuckDB by name)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch ON CONFLICT DO NOTHING")
+
+
+def _keys(e: Entity) -> set[str]:
+    return {k for k in (name_key(e.name), *(name_key(a.text) for a in e.aliases)) if k}
+
+
+class _EntityIndex:
+    """Name keys of stored entities, by kind, kept current while a batch is loaded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]):
+        self.con = con
+        wanted = pa.table({"kind": [k for k, _ in keys], "alias_key": [a for _, a in keys]})  # noqa: F841
+        rows = con.execute(
+            "SELECT e.kind, a.alias_key, e.entity_id "
+            "FROM entity_aliases a JOIN entities e USING (entity_id) JOIN wanted w ON w.kind = e.kind AND w.alias_key = a.alias_key "
+            "ORDER BY e.entity_id"
+        ).fetchall()
+        self.ids: dict[tuple[str, str], int] = {}
+        for kind, key, entity_id in rows:
+            self.ids.setdefault((kind, key), entity_id)
+
+    def resolve(self, e: Entity, now: dt.datetime) -> int:
+        keys = _keys(e)
+        found = next((self.ids[(e.kind, k)] for k in sorted(keys) if (e.kind, k) in self.ids), None)
+        if found is None:
+            found = self.con.execute(
+                "INSERT INTO entities (kind, name, org_kind, first_seen_at) VALUES (?, ?, ?, ?) RETURNING entity_id",
+                [e.kind, e.name, e.org_kind, now],
+            ).fetchone()[0]
+        elif len(e.name) > len(self.con.execute("SELECT name FROM entities WHERE entity_id = ?", [found]).fetchone()[0]):
+            self.con.execute("UPDATE entities SET name = ? WHERE entity_id = ?", [e.name, found])  # the fullest form wins
+        aliases = [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases]
+        _insert(self.con, "entity_aliases", [{"entity_id": found, "alias": t, "alias_key": name_key(t), "kind": k} for t, k in aliases if name_key(t)])
+        for k in keys:
+            self.ids.setdefault((e.kind, k), found)
+        return found
+
+
+def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime) -> None:
+    """Replace the entity and agreement rows of these articles with what this run found."""
+    items = list(items)
+    if not items:
+        return
+    urls = pa.table({"url": [s.url for s in items]})  # noqa: F841
+    for table in ("mentions", "roles", "article_credits", "agreement_mentions"):
+        con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
+    index = _EntityIndex(con, {(e.kind, k) for s in items for e in s.entities for k in _keys(e)})
+    mentions, roles, credits = [], [], []
+    for s in items:
+        ids = [index.resolve(e, now) for e in s.entities]
+        by_name = {name_key(e.name): i for e, i in zip(s.entities, ids)}
+        observed = s.article.published_at.date() if s.article.published_at else None
+        for e, entity_id in zip(s.entities, ids):
+            for m in e.mentions:
+                mentions.append(
+                    {"url": s.url, "seq": len(mentions), "entity_id": entity_id, "surface": m.surface, "block": m.span.block,
+                     "block_index": m.span.index, "start_char": m.span.start, "end_char": m.span.end, "sentence": m.sentence,
+                     "role": m.role, "resolved_by": m.resolved_by, "run_id": run_id}
+                )
+            for t in e.titles:
+                ev = t.evidence
+                roles.append(
+                    {"url": s.url, "person_id": entity_id, "title": t.title, "organization": t.organization,
+                     "organization_id": by_name.get(name_key(t.organization)) if t.organization else None, "observed_on": observed,
+                     "block": ev.block if ev else None, "block_index": ev.index if ev else None,
+                     "start_char": ev.start if ev else None, "end_char": ev.end if ev else None}
+                )
+            if e.credit:
+                credits.append({"url": s.url, "entity_id": entity_id, "name": e.name, "role": e.credit})
+        for a in s.agreements:
+            _save_agreement(con, run_id, s.url, a, by_name, now)
+    _insert(con, "mentions", mentions)
+    _insert(con, "roles", roles)
+    _insert(con, "article_credits", credits)
+    con.execute(
+        "DELETE FROM agreement_parties WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)"
+    )
+    con.execute("DELETE FROM agreements WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)")
+
+
+def _dedup_key(a: Agreement, party_ids: list[int | None]) -> str:
+    return f"{a.type}|{','.join(str(i) for i in sorted(i for i in party_ids if i is not None))}"
+
+
+def _near(d1: str | None, d2: str | None) -> bool:
+    if not d1 or not d2:
+        return True
+    if len(d1) < 10 or len(d2) < 10:
+        return d1[: min(len(d1), len(d2))] == d2[: min(len(d1), len(d2))]
+    return abs((dt.date.fromisoformat(d1) - dt.date.fromisoformat(d2)).days) <= SAME_AGREEMENT_DAYS
+
+
+def _save_agreement(con: duckdb.DuckDBPyConnection, run_id: str, url: str, a: Agreement, by_name: dict[str, int], now: dt.datetime) -> None:
+    party_ids = [by_name.get(name_key(p.name)) for p in a.parties]
+    key = _dedup_key(a, party_ids)
+    match = None
+    if any(i is not None for i in party_ids):
+        for agreement_id, signed_on in con.execute(
+            "SELECT agreement_id, signed_on FROM agreements WHERE dedup_key = ? ORDER BY agreement_id", [key]
+        ).fetchall():
+            if _near(signed_on, a.date):
+                match = agreement_id
+                break
+    if match is None:
+        match = con.execute(
+            "INSERT INTO agreements (type, status, signed_on, place, period, amount_value, amount_currency, subject, dedup_key, first_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING agreement_id",
+            [a.type, a.status, a.date, a.place, a.period, a.amount.value if a.amount else None,
+             a.amount.currency if a.amount else None, a.subject, key, now],
+        ).fetchone()[0]
+        _insert(
+            con,
+            "agreement_parties",
+            [
+                {"agreement_id": match, "seq": i, "entity_id": pid, "name": p.name, "kind": p.kind, "count": p.count,
+                 "with_affiliates": p.with_affiliates, "role": p.role}
+                for i, (p, pid) in enumerate(zip(a.parties, party_ids))
+            ],
+        )
+    _insert(
+        con,
+        "agreement_mentions",
+        [
+            {"agreement_id": match, "url": url, "seq": i, "text": ev.text, "block": ev.span.block, "block_index": ev.span.index,
+             "start_char": ev.span.start, "end_char": ev.span.end, "dedup_key": key, "run_id": run_id}
+            for i, ev in enumerate(a.evidence)
+        ],
+    )
