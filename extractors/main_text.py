@@ -62,6 +62,7 @@ _DATE = re.compile(
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _COMMA = re.compile(r"[,，、،]")
 
@@ -337,10 +338,22 @@ def _blocks(container) -> list[tuple[str, int]]:
 
 def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
-    if (link_chars > 0.5 * len(text) and not _URL.match(text)) or (len(text) < 200 and _JUNK_LINE.search(text)):
+    if _link_list(text, link_chars) or (len(text) < 200 and _JUNK_LINE.search(text)):
         return False
     norm = " ".join(re.findall(r"\w+", text.lower()))
     return bool(norm) and norm not in headlines and not _is_date_line(text)
+
+
+def _link_list(text: str, link_chars: int) -> bool:
+    """Mostly link text, and not a sentence that merely links many of its words.
+
+    A story sentence can link most of its names ("... as <a>Julian Assange</a> faces <a>a charge</a> ...");
+    a "Related: <a>Other headline</a>" line is short or ends without a full stop.
+    """
+    density = link_chars / len(text)
+    if density <= 0.5 or _URL.match(text):
+        return False
+    return density > 0.75 or len(text.split()) < 10 or not _SENTENCE_END.search(text)
 
 
 def _is_date_line(text: str) -> bool:
