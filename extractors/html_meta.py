@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as dateparser
+from lxml import etree
 
 from extractors.dates import plausible
 
@@ -29,8 +30,8 @@ _BY = re.compile(r"^\s*(?:written\s+)?(?:by|von|por|par|di|door|av)\s*:?\s+", re
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|\bund\b|\by\b|\bet\b|&|,\s*and\b)\s*", re.I)
 _NOT_A_NAME = re.compile(
     r"https?://|www\.|@|\.com\b|\b(?:photo|image|picture|getty|shutterstock|staff|editor(?:ial)?s?|"
-    r"news\s*desk|agency|associated press|reuters|afp|bloomberg|contributor|correspondent|"
-    r"updated|published|posted|\d{4})\b",
+    r"news|agency|associated press|reuters|afp|bloomberg|contributor|correspondent|writer|reporter|columnist|"
+    r"producer|updated|published|posted|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2})\b",
     re.I,
 )
 
@@ -55,7 +56,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     tags = _meta_tags(doc)
     m = Meta()
     publisher = _name(ld.get("publisher"))
-    m.site_name = _clean(tags.get("og:site_name") or publisher or tags.get("application-name"))
+    m.site_name = _site_name(tags.get("og:site_name") or publisher or tags.get("application-name"))
     m.canonical_url = _abs(
         _link(doc, "canonical") or tags.get("og:url") or _url_of(ld.get("mainEntityOfPage")) or ld.get("url"), url
     )
@@ -68,10 +69,11 @@ def extract_meta(doc, url: str | None = None) -> Meta:
         doc.get("lang") or doc.get("xml:lang") or _str(ld.get("inLanguage")) or tags.get("og:locale")
         or tags.get("content-language") or tags.get("language") or tags.get("dc.language")
     )
-    h1 = _first_h1(doc)
+    h1s = _h1_texts(doc)
+    h1 = h1s[0] if h1s else None
     m.title = _title(
         _str(ld.get("headline")) or tags.get("og:title") or tags.get("twitter:title") or _doc_title(doc) or h1,
-        h1, m.site_name, url or m.canonical_url,
+        h1s, m.site_name, url or m.canonical_url,
     )
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
@@ -144,10 +146,10 @@ def _json_ld_article(doc) -> dict:
             elif isinstance(item, dict):
                 types = item.get("@type")
                 types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
-                if types & ARTICLE_TYPES:
+                if types & ARTICLE_TYPES or any(t.endswith(("article", "posting")) for t in types):
                     return item
-                if "webpage" in types and not fallback:
-                    fallback = item
+                if any(t.endswith("webpage") for t in types) and not fallback:
+                    fallback = item  # "WebPage", "MedicalWebPage": the page, when no article object is given
                 for key in ("@graph", "mainEntity", "hasPart"):
                     if isinstance(item.get(key), (list, dict)):
                         stack.append(item[key])
@@ -164,10 +166,23 @@ def _authors(ld: dict, doc) -> list[str]:
     if found:
         return found
     for el in doc.xpath('//*[contains(@class, "byline") or contains(@class, "author")][not(descendant::p)]')[:3]:
-        text = _text(el)
-        if _BY.match(text) and len(text) < 120:
-            return [text]
+        lines = _lines(el)
+        if lines and _BY.match(lines[0]) and len(" ".join(lines)) < 120:
+            return lines
     return []
+
+
+def _lines(el) -> list[str]:
+    """The text of `el` line by line, a line per block element: a byline's "By A and B" and
+    "Associated Press" in two <div>s must not run together as "BAssociated Press"."""
+    chunks: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        block = "\n" if node.tag in _BLOCK_TAGS else ""
+        if event == "start":
+            chunks += [block, node.text or ""]
+        else:
+            chunks += [block, (node.tail or "") if node is not el else ""]
+    return [line for line in (_clean(c) for c in "".join(chunks).split("\n")) if line]
 
 
 def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> list[str]:
@@ -182,15 +197,30 @@ def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> 
                 if (
                     2 <= len(name) < 60
                     and not _NOT_A_NAME.search(name)
-                    and _norm(name) not in bad
+                    and not _CREDENTIAL.fullmatch(name)
+                    and not any(_contains_words(_norm(name), p) for p in bad)
                     and len(name.split()) <= 5
                     and _capitalized(name)
                     and name.lower() not in {n.lower() for n in out}
                 ):
-                    out.append(name)
+                    out.append(_uncapped(name))
     return out
 
 
+def _contains_words(name: str, publisher: str) -> bool:
+    """"cnn business" names the publisher "CNN"; "the telegraph" is in "telegraph sport"."""
+    publisher = publisher.removeprefix("the ")
+    return len(publisher) > 2 and f" {publisher} " in f" {name} "
+
+
+def _uncapped(name: str) -> str:
+    """"LISA MASCARO" (a wire byline in capitals) as "Lisa Mascaro"; mixed case is kept as written."""
+    return name.title() if name.isupper() and len(name) > 3 else name
+
+
+# Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
+_CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
+_BLOCK_TAGS = {"div", "p", "br", "li", "ul", "ol", "section", "header", "h2", "h3", "h4", "table", "tr", "td"}
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "al", "el", "y", "e", "ten", "zu"}
 
 
@@ -257,26 +287,39 @@ def _language(tag: str | None) -> str | None:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
+def _site_name(value: str | None) -> str | None:
+    """The site's name; a bare address given as one ("https://www.example.com") reads as its host."""
+    name = _clean(value)
+    if name and re.match(r"https?://", name):
+        name = (urlsplit(name).hostname or "").removeprefix("www.") or None
+    return name
+
+
 def _doc_title(doc) -> str | None:
     el = doc.find(".//title")
     return _text(el) if el is not None else None
 
 
-def _first_h1(doc) -> str | None:
-    for el in doc.iter("h1"):
-        text = _text(el)
-        if text:
-            return text
-    return None
+def _h1_texts(doc) -> list[str]:
+    """The page's first few <h1> texts: the site's logo is often an <h1> too, before the headline."""
+    return [text for text in (_text(el) for el in doc.iter("h1")) if text][:5]
 
 
-def _title(raw: str | None, h1: str | None, site: str | None, url: str | None) -> str | None:
-    """The headline without " | Site" suffixes or "Site - " prefixes."""
+def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -> str | None:
+    """The headline without " | Site" suffixes or "Site - " prefixes.
+
+    An <h1> that is the title less its decoration is the headline; one that is the whole
+    title says there is no decoration to strip ("Take C.A.R.E. - comwrap auf der DMEXCO").
+    """
     title = _clean(raw)
     if not title:
         return None
-    if h1 and _norm(h1) != _norm(title) and len(h1) > 15 and _norm(h1) in _norm(title):
-        return h1
+    norm, site_norm = _norm(title), _norm(site or "")
+    if any(_norm(h) == norm for h in h1s):
+        return title
+    inside = [h for h in h1s if len(h) > 15 and _norm(h) in norm and _norm(h) != site_norm]
+    if inside:
+        return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title

@@ -11,6 +11,7 @@ Every pass is iterative, so deeply nested pages cannot overflow the stack.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -49,7 +50,11 @@ _JUNK_LINE = re.compile(
     r"\d* ?comments?|leave a (?:comment|reply)|tell us what you think.*|this slideshow requires javascript.*|"
     r"related(?: articles| stories| content)?|share(?: this)?(?: article| story)?|tweet|email|print|"
     r"more on this(?: story)?|click here.*|sign up.*|subscribe.*|follow us.*|(?:top|back to top)|"
-    r"loading.*|image|photo|video|listen.*|skip.*|watch:?.*)$|"
+    r"loading.*|image|photo|video|listen.*|skip.*|watch:?.*|"
+    r"like this:?|sharing is caring!?|you may also like.*|explore further|filed under:.*|(?:topics|tags):?|"
+    r"(?:related|trending|popular|latest) (?:news|posts?|on .{1,30})|text size|"
+    r"(?:image|photo|picture|slide)s? \d+ (?:of|/) \d+|(?:reading time|read time|tempo de leitura|lesezeit):? .{1,20}|"
+    r"\d+ min(?:ute)?s? read|\d{1,3}(?: \d{1,3}){2,})$|"
     r"all rights reserved|^(?:©|\(c\)|copyright\b)|"
     r"\b(?:subscribe|sign up|signup)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,80}\b(?:subscribe|sign up|inbox)\b",
     re.I,
@@ -57,11 +62,23 @@ _JUNK_LINE = re.compile(
 # A line that is a date and little else: "Updated: Nov. 19, 2019 10:07 AM", "Veröffentlicht am 5. September 2021".
 _DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|"
-    r"[A-Za-zÀ-ÿ]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}\.?,?\s+(?:19|20)\d\d)\b"
+    r"[A-Za-zÀ-ÿ]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
+    r"\d{1,2}\.?\s+(?:de\s+)?[A-Za-zÀ-ÿ]{3,}\.?,?\s+(?:de\s+)?(?:19|20)\d\d)\b"
     r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?",
     re.I,
 )
+_STAMP = re.compile(
+    r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d[^.!?]*(?:[ap]\.m\.|ago)?$", re.I
+)
+# Sign-off lines: contact addresses, follow-us calls, contribution credits.
+_SIGN_OFF = re.compile(
+    r"[\w.+-]+@[\w-]+\.\w[\w.]*|\bfollow\b.{0,80}(?:\btwitter\b|\bfacebook\b|\binstagram\b|@\w+|https?://)|"
+    r"^more\b.{0,40}:\s*https?://|\bcontributed (?:to )?(?:this )?report(?:ing)?\b",
+    re.I,
+)
+_SIGN_OFF_ZONE = 4
 _SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _COMMA = re.compile(r"[,，、،]")
@@ -79,9 +96,11 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
     if body is None:
         body = doc
     captions = _take_captions(body)
+    _drop_hover_cards(body)
     _drop_boilerplate(body)
     parts = _story_elements(body)
-    paragraphs = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
+    kept_blocks = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
+    paragraphs = _drop_sign_off(kept_blocks)
     kept = [text for text, owner in captions if any(_within(owner, part) for part in parts)]
     return MainText(paragraphs=paragraphs, captions=kept)
 
@@ -114,9 +133,51 @@ def _take_captions(body) -> list[tuple[str, object]]:
 
 
 def _is_caption(el) -> bool:
-    return el.tag in CAPTION_TAGS or (
-        el.tag in {"p", "div", "span", "small", "em", "cite"} and bool(_CAPTION.search(_attrs(el))) and len(el) < 8
-    )
+    if el.tag in CAPTION_TAGS:
+        return True
+    if el.tag not in {"p", "div", "span", "small", "em", "cite"} or len(el) >= 8:
+        return False
+    return bool(_CAPTION.search(_attrs(el))) or _repeats_alt(el)
+
+
+def _repeats_alt(el) -> bool:
+    """Text under a picture that repeats its alt text: the picture's caption, marked up as plain text
+    (a link repeating it is a teaser's headline, not a caption)."""
+    prev = el.getprevious()
+    while prev is not None and prev.tag == "br":
+        prev = prev.getprevious()
+    if prev is None or not isinstance(prev.tag, str) or len(prev) > 4:
+        return False
+    img = prev if prev.tag == "img" else prev.find(".//img")
+    alt = _norm(img.get("alt") or "") if img is not None else ""
+    return len(alt) > 10 and alt == _norm(el.text_content()) and el.find(".//a") is None
+
+
+def _drop_hover_cards(body) -> None:
+    """Remove pop-up cards hidden in a sentence: "Rep. <a>Ilhan Omar</a><span>[photo] Ilhan Omar
+    <a>headline</a> <a>headline</a> MORE</span> (D-Minn.) ...".
+
+    A card is an inline element inside a paragraph whose words are all link text, spread over
+    three or more links; only the innermost such element goes, so the name linked in the
+    sentence itself stays.
+    """
+    cards = [el for el in body.iter(*INLINE_TAGS - {"a"}) if len(el) >= 2 and _all_links(el) and _in_paragraph(el)]
+    for el in cards:
+        if not any(other is not el and _within(other, el) for other in cards):
+            _remove(el)
+
+
+def _all_links(el) -> bool:
+    links = el.findall(".//a")
+    linked = sum(len(_WORDS.findall(a.text_content())) for a in links)
+    return len(links) >= 3 and linked >= len(_WORDS.findall(el.text_content()))
+
+
+def _in_paragraph(el) -> bool:
+    for ancestor in el.iterancestors():
+        if ancestor.tag not in INLINE_TAGS:
+            return ancestor.tag in PARAGRAPH_TAGS
+    return False
 
 
 def _drop_boilerplate(body) -> None:
@@ -126,11 +187,31 @@ def _drop_boilerplate(body) -> None:
     doomed = []
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if _is_boilerplate(el) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
+        if (_is_boilerplate(el) or _is_teaser_list(el)) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
         _remove(el)
+
+
+def _is_teaser_list(el) -> bool:
+    """Three or more cards of one class, each a picture and a headline link with a short blurb:
+    teasers of other stories ("Most popular", "More from"), whatever the box is called."""
+    if len(el) < 3:
+        return False
+    kinds = Counter((child.tag, child.get("class")) for child in el if child.get("class"))
+    if not kinds or kinds.most_common(1)[0][1] < 3:
+        return False
+    tag, cls = kinds.most_common(1)[0][0]
+    return all(_is_card(child) for child in el if child.tag == tag and child.get("class") == cls)
+
+
+def _is_card(el) -> bool:
+    return (
+        el.find(".//img") is not None
+        and any(len(a.text_content().strip()) >= 10 for a in el.iter("a"))
+        and len(el.text_content()) < 300
+    )
 
 
 def _is_boilerplate(el) -> bool:
@@ -228,7 +309,7 @@ def _story_elements(body) -> list:
             continue
         elif sibling in direct and _same_class(sibling, top) * final(top) * 0.2 + final(sibling) >= threshold:
             parts.append(sibling)  # a paragraph parent itself, not a box of separate items
-        elif _is_paragraph(sibling) and total.get(sibling):
+        elif _is_paragraph(_unwrapped(sibling)) and total.get(sibling):
             density = links[sibling] / total[sibling]
             if (total[sibling] > 80 and density < 0.25) or (density == 0 and re.search(r"[.!?。](\s|$)", sibling.text_content())):
                 parts.append(sibling)
@@ -253,6 +334,13 @@ def _common_story_ancestor(top, rivals: list):
     return chain[depth]
 
 
+def _unwrapped(el):
+    """The single element that `el` merely wraps (a <div> around one <p>), else `el` itself."""
+    while len(el) == 1 and isinstance(el[0].tag, str) and not (el.text or "").strip() + (el[0].tail or "").strip():
+        el = el[0]
+    return el
+
+
 def _is_paragraph(el) -> bool:
     """A <p>, or a <div> used as one (text and inline markup only)."""
     if el.tag == "p":
@@ -262,18 +350,19 @@ def _is_paragraph(el) -> bool:
 
 def _paragraph_scores(body) -> tuple[dict, dict]:
     """Each paragraph's score (1 + commas + length/100, at most 3) credited to its ancestors,
-    and, apart, to its parent alone."""
+    and, apart, to its parent alone. Text lying loose in a <div> among other blocks (a story
+    written with <br>s) is a paragraph of that <div>, as Readability wraps it in a <p>."""
     scores: dict = {}
     direct: dict = {}
     for el in body.iter(SCORED_TAGS):
-        if el.tag == "div" and not _is_paragraph(el):
-            continue
-        text = el.text_content()
+        loose = el.tag == "div" and not _is_paragraph(el)
+        text = _loose_text(el) if loose else el.text_content()
         length = len(text.strip())
         if length < 25:
             continue
         score = 1 + len(_COMMA.findall(text)) + min(length // 100, 3)
-        for level, ancestor in enumerate(el.iterancestors()):
+        holders = [el, *el.iterancestors()] if loose else el.iterancestors()
+        for level, ancestor in enumerate(holders):
             if level >= 3:
                 break
             if ancestor not in scores:
@@ -284,12 +373,18 @@ def _paragraph_scores(body) -> tuple[dict, dict]:
     return scores, direct
 
 
+def _loose_text(el) -> str:
+    return (el.text or "") + "".join(child.tail or "" for child in el)
+
+
 def _initial_score(el) -> float:
     score = {"div": 5, "pre": 3, "td": 3, "blockquote": 3, "article": 10, "main": 5}.get(el.tag, 0)
     if el.tag in {"address", "ol", "ul", "dl", "dd", "dt", "li", "form"}:
         score -= 3
     elif el.tag in {"h1", "h2", "h3", "h4", "h5", "h6", "th"}:
         score -= 5
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return score + 25  # schema.org markup names the story's container outright
     return score + 25 * _class_role(_attrs(el))
 
 
@@ -340,8 +435,20 @@ def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
     if _link_list(text, link_chars) or (len(text) < 200 and _JUNK_LINE.search(text)):
         return False
-    norm = " ".join(re.findall(r"\w+", text.lower()))
-    return bool(norm) and norm not in headlines and not _is_date_line(text)
+    norm = _norm(text)
+    return bool(norm) and norm not in headlines and not _is_date_line(text) and not _is_stamp(text)
+
+
+def _drop_sign_off(paragraphs: list[str]) -> list[str]:
+    """Drop the contact and follow-us lines that close many stories ("Email X at x@site.com or
+    follow him @x", "Follow our coverage at https://...", "X contributed to this report").
+
+    Only the last paragraphs are judged: there these are the author's or site's sign-off, while
+    the same words higher up may be story text.
+    """
+    cut = max(0, len(paragraphs) - _SIGN_OFF_ZONE)
+    tail = [p for p in paragraphs[cut:] if len(p) > 400 or not _SIGN_OFF.search(p)]
+    return paragraphs[:cut] + tail
 
 
 def _link_list(text: str, link_chars: int) -> bool:
@@ -361,6 +468,11 @@ def _is_date_line(text: str) -> bool:
         return False  # tweet attributions and date ranges are story text
     m = found[0]
     return len(re.findall(r"\w+", text[: m.start()] + text[m.end() :])) <= 5
+
+
+def _is_stamp(text: str) -> bool:
+    """A time stamp without a year: "Updated at 1:23 p.m.", "Published 3 hours ago"."""
+    return len(text) < 60 and bool(_STAMP.match(text))
 
 
 def _within(el, container) -> bool:
@@ -387,6 +499,10 @@ def _remove(el) -> None:
 
 def _attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _clean(text: str) -> str:

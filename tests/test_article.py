@@ -137,3 +137,86 @@ def test_bad_or_empty_markup_never_raises(html):
     assert a.url == "https://example.com/"
     if not str(html).strip("<>html/ b'"):
         assert a.paragraphs == [] and a.title is None
+
+
+WIRE_URL = "https://www.harborgazette.example/2019/11/20/water-bill"
+
+
+def test_wire_dateline_stays_in_the_body_and_is_recorded():
+    a = page("wire-story.html", WIRE_URL)
+    assert a.paragraphs[0].startswith("WASHINGTON (AP) — The Senate passed")  # as published
+    assert a.dateline.agency == "AP" and a.dateline.place == "Washington"
+    # the stutter edit still points at the words in the body, after the restored dateline
+    assert "Water-district Water-district" in a.body and "Water-district Water-district" not in a.clean_body
+    assert "support from Water-district leaders" in a.clean_body
+
+
+def test_links_inside_sentences_stay_hover_cards_go():
+    a = page("wire-story.html", WIRE_URL)
+    assert "The vote came after Sen. Maria Ortiz (D-N.M.) agreed" in a.body  # the card's headlines are gone
+    assert "drought relief" not in a.body and "MORE" not in a.body
+    assert "sends money to rural towns whose pipes" in a.body  # a tag-page link is a word of the sentence
+    assert "The Senate passed a similar bill last year, but it died in the House." in a.paragraphs
+    assert "Cities brace" not in a.body  # "Related: <a>...</a>" is a link line
+
+
+def test_stamps_counters_labels_and_sign_off_lines_leave_the_body():
+    a = page("wire-story.html", WIRE_URL)
+    for junk in ("Updated at", "Image 1 of 5", "Like this", "contributed to this report", "full coverage"):
+        assert junk not in a.body
+    assert a.paragraphs[-1].startswith("Supporters said the bill")
+
+
+def test_wire_metadata_logo_h1_capital_bylines_and_address_as_site_name():
+    a = page("wire-story.html", WIRE_URL)
+    assert a.title == "Senate passes water bill after long night"  # not the logo's <h1>
+    assert a.authors == ["Lisa Marsh", "Paul Okafor", "Eric Tanner"]  # no "TANNERAssociated Press"
+    assert a.site_name == "harborgazette.example"
+
+
+def test_story_between_br_tags_captions_from_alt_text_and_teaser_cards():
+    a = page("br-story.html")
+    assert len(a.paragraphs) == 3 and a.paragraphs[0].startswith("The county clinic will stay open")
+    assert "customer service" not in a.body
+    assert a.captions == ["A nurse prepares a flu shot at the county clinic"]
+    for teaser in ("Most popular", "Measles", "forty beds", "food labels"):
+        assert teaser not in a.body
+
+
+def test_medical_web_page_json_ld_and_author_credentials():
+    a = page("br-story.html")
+    assert a.published_at == dt.datetime(2019, 11, 14, 8, 0, tzinfo=dt.timezone.utc)
+    assert a.authors == ["Rachel Lind"]  # not "MS", "RDN"
+
+
+def _story(extra: str, attrs: str = 'class="entry-content"') -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the story says something, and it says it at length, with commas, to read as prose.</p>"
+        for n in range(4)
+    )
+    return f"<html><body><div {attrs}>{paragraphs}{extra}</div></body></html>"
+
+
+@pytest.mark.parametrize("line", [
+    "Like this:", "Image 2 of 7", "Updated at 1:23 p.m.", "segunda-feira, 22 de janeiro de 2018 às 0:13",
+    "Tempo de leitura: 2 minutos", "1 2 3 4 5 6 7 8", "Sharing is caring!", "5 min read",
+])
+def test_page_furniture_lines_leave_the_body(line):
+    a = parse_article(_story(f"<p>{line}</p>"))
+    assert len(a.paragraphs) == 4 and line not in a.body
+
+
+def test_sign_off_words_high_in_the_story_stay():
+    text = "Fans were told to follow the band on Twitter for news of the tour, the promoter said on Monday."
+    later = "<p>The tour opens in Denver in March and runs for two months.</p>" * 4
+    a = parse_article(_story(f"<p>{text}</p>{later}"))
+    assert text in a.paragraphs
+
+
+def test_schema_org_article_body_marks_the_story():
+    story = "".join(f"<p>Story paragraph {n} which the page marks as the article body goes on.</p>" for n in range(2))
+    other = "".join(f"<p>Other box paragraph {n}, a little longer than the story paragraphs.</p>" for n in range(3))
+    html = (f'<html><body><main><div class="x1" itemprop="articleBody">{story}</div></main>'
+            f'<div class="x2"><div class="x3">{other}</div></div></body></html>')
+    a = parse_article(html)
+    assert a.paragraphs[0].startswith("Story paragraph 0") and "Other box" not in a.body

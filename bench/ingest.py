@@ -1,0 +1,110 @@
+"""End-to-end ingest throughput against the web farm, beside the farm's calibration baseline.
+
+Starts `shared/webfarm/farm.py` with N articles on 20 sites, ingests `/feeds.opml` with
+the real `ingest` flow (robots.txt honoured, full parsing, entities and agreements) into
+a fresh DuckDB file, then runs `shared/webfarm/baseline.py` (feedparser + httpx +
+trafilatura + DuckDB) on a fresh farm of the same size, and prints both with the ratio.
+
+    .venv/bin/python bench/ingest.py --articles 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
+sys.path.insert(0, str(ROOT))
+
+
+def start_farm(articles: int, tmp: Path) -> tuple[subprocess.Popen, int]:
+    ready = tmp / "ready.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(SHARED / "webfarm" / "farm.py"), "--port", "0", "--articles", str(articles), "--sites", "20", "--ready-file", str(ready)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    while not ready.exists():
+        time.sleep(0.05)
+    return proc, json.loads(ready.read_text())["port"]
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    """CPU of a process and all its descendants (the parse workers are grandchildren)."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_newsflow(articles: int, tmp: Path) -> dict:
+    from flows.config import quiet_prefect
+
+    quiet_prefect()
+    from flows.http import FetchPolicy
+    from flows.ingest import ingest
+    from warehouse.db import query
+
+    farm, port = start_farm(articles, tmp)
+    try:
+        feeds = tmp / "feeds.toml"
+        feeds.write_text(f'[[feeds]]\nname = "farm"\nurl = "http://127.0.0.1:{port}/feeds.opml"\nmax_entries = {articles}\n')
+        db = tmp / "newsflow.duckdb"
+        policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32)
+        me = psutil.Process()
+        c0, t0 = cpu_seconds(me), time.perf_counter()
+        summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy))
+        wall, cpu = time.perf_counter() - t0, cpu_seconds(me) - c0
+        rows = query(db, "select count(*), count(*) filter (where length(body) = 0) from articles")[1][0]
+        facts = query(db, "select (select count(*) from mentions), (select count(*) from agreements)")[1][0]
+    finally:
+        farm.terminate()
+        farm.wait(10)
+    return {
+        "pipeline": "newsflow", "articles": rows[0], "empty_bodies": rows[1], "rejected": summary.rejected,
+        "mentions": facts[0], "agreements": facts[1], "wall_s": round(wall, 2), "flow_s": round(summary.seconds, 2),
+        "articles_per_s": round(rows[0] / summary.seconds, 1), "cpu_ms_per_article": round(1000 * cpu / max(rows[0], 1), 1),
+    }
+
+
+def run_baseline(articles: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(SHARED / "webfarm" / "baseline.py"), "--articles", str(articles), "--mode", "pipeline"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = run_newsflow(args.articles, Path(tmp))
+    print(json.dumps(ours))
+    if args.no_baseline:
+        return
+    base = run_baseline(args.articles)
+    print(json.dumps({k: v for k, v in base.items() if k != "farm_stats"}))
+    print(f"\n{'':12}{'articles':>9}{'articles/s':>12}{'CPU ms/article':>16}")
+    print(f"{'newsflow':12}{ours['articles']:>9}{ours['articles_per_s']:>12}{ours['cpu_ms_per_article']:>16}")
+    print(f"{'baseline':12}{base['articles_loaded']:>9}{base['articles_per_s']:>12}{base['cpu_ms_per_article']:>16}")
+    print(f"ratio newsflow / baseline articles/s: {ours['articles_per_s'] / base['articles_per_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
