@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors import agreements, entities
+from extractors.analysis import analyze
 from extractors.page import UnusableDocument, parse_page
 
 CONTENT_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -36,4 +38,7 @@ def extract_file(path: Path, url: str | None = None) -> dict:
         "canonical_url": a.canonical_url,
         "site_name": a.site_name,
     }
+    found, deals = analyze(a)
+    record.update(entities.to_contract(found))
+    record["agreements"] = agreements.to_contract(deals)
     return record

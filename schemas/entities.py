@@ -2,7 +2,8 @@
 
 Spans point into the text as published: `Article.body` for block "body" (the clean
 text is only used for recognition; offsets are mapped back through the edits), or
-`Article.captions[index]` / `Article.credits[index]` / `Article.title`.
+`Article.captions[index]` / `Article.credits[index]` / `Article.title`, `Article.byline[index]`,
+`Article.dateline.raw` or `Article.end_markers[index]`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pydantic import BaseModel, Field
 
 EntityKind = Literal["person", "organization", "place", "collective"]
 OrgKind = Literal["government", "company", "soe", "party", "ngo", "media", "other"]
-Block = Literal["title", "body", "caption", "credit", "byline", "dateline"]
+Block = Literal["title", "body", "caption", "credit", "byline", "dateline", "end_marker"]
 MentionRole = Literal["actor", "credit", "dateline"]  # credits and datelines are never actors
 AliasKind = Literal["name", "abbreviation", "spelling_variant", "short_form", "description"]
 

@@ -1,0 +1,27 @@
+"""Agreements in the answer format of the IE bench and the `newsflow extract` output."""
+
+from __future__ import annotations
+
+from schemas.agreements import Agreement
+
+
+def to_contract(agreements: list[Agreement]) -> list[dict]:
+    """`{"type", "status", "parties": [{"name", "kind", "count", "with_affiliates", "role"}], "date", "place", "period",
+    "amount", "subject", "evidence"}`; `kind` and `with_affiliates` add to the bench's answer format."""
+    return [
+        {
+            "type": a.type,
+            "status": a.status,
+            "parties": [
+                {"name": p.name, "kind": p.kind, "count": p.count, "with_affiliates": p.with_affiliates, "role": p.role}
+                for p in a.parties
+            ],
+            "date": a.date,
+            "place": a.place,
+            "period": a.period,
+            "amount": {"value": a.amount.value, "currency": a.amount.currency} if a.amount else None,
+            "subject": a.subject,
+            "evidence": [e.text for e in a.evidence],
+        }
+        for a in agreements
+    ]

@@ -1,0 +1,124 @@
+"""One row per agreement: statements of one signing merged, within an article and across articles.
+
+A caption and a body sentence, or a headline and its story, tell the same signing in
+different words ("15 state-owned enterprises" / "15 central enterprises"): they are one
+agreement when the type agrees, the parties match through the resolved entities and
+collective counts, and no two dates tell them apart ("on the 25th" and "in 2018" are
+two signings between the same hospitals). A statement that only names an agreement
+("part of a trade deal") or whose parties are not named ("collectively signed a long
+agreement") corroborates one stated elsewhere and is dropped when there is none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.agreements.parties import Side, match_sides
+from schemas.agreements import Agreement, Amount, Evidence
+
+# Which status a merged agreement keeps: the furthest a statement takes it.
+_STATUS_RANK = {"planned": 0, "agreed": 1, "signed": 2, "completed": 3, "terminated": 4}
+
+
+@dataclass
+class Statement:
+    """One sentence stating one agreement."""
+
+    type: str
+    status: str
+    strong: bool
+    sides: list[Side]
+    evidence: Evidence
+    date: str | None = None
+    date_text: str | None = None  # the phrase, even when no year fixes it
+    place: str | None = None
+    period: str | None = None
+    amount: Amount | None = None
+    subject: str | None = None
+
+
+@dataclass
+class _Group:
+    first: Statement
+    members: list[Statement] = field(default_factory=list)
+    sides: list[Side] = field(default_factory=list)
+
+
+def _overlap(a: list[Side], b: list[Side]) -> int:
+    return len(match_sides(a, b))
+
+
+def _dates_differ(a: Statement, b: Statement) -> bool:
+    if a.date and b.date:
+        return not (a.date.startswith(b.date) or b.date.startswith(a.date))
+    if a.date_text and b.date_text:
+        return a.date_text.lower() != b.date_text.lower()
+    return False
+
+
+def _fits(g: _Group, s: Statement) -> bool:
+    if s.type != g.first.type or any(_dates_differ(m, s) for m in g.members):
+        return False
+    shared = _overlap(s.sides, g.sides)
+    return shared >= 2 or (shared >= 1 and shared == min(len(s.sides), len(g.sides)))
+
+
+def _better_name(old: Side, new: Side) -> Side:
+    """Keep the first statement's wording (body before captions); never lose a count."""
+    p, q = old.party, new.party
+    count = p.count if p.count is not None else q.count
+    party = p.model_copy(update={"count": count, "with_affiliates": p.with_affiliates or q.with_affiliates,
+                                 "role": p.role or q.role})
+    key = old.key if old.key[0] != "collective" or old.key[1] is not None else (old.key[0], count, old.key[2] | new.key[2])
+    return Side(party, key, old.start, old.end)
+
+
+def _add(g: _Group, s: Statement) -> None:
+    g.members.append(s)
+    matched = match_sides(s.sides, g.sides)
+    for i, side in enumerate(s.sides):
+        if i in matched:
+            g.sides[matched[i]] = _better_name(g.sides[matched[i]], side)
+        else:
+            g.sides.append(side)
+
+
+def _agreement(g: _Group) -> Agreement:
+    ordered = sorted(g.members, key=lambda s: s.evidence.span.block == "caption")  # body and title first
+    stated = [s for s in ordered if s.strong] or ordered
+    first = lambda attr: next((getattr(s, attr) for s in ordered if getattr(s, attr)), None)  # noqa: E731
+    subjects = [s.subject for s in sorted(ordered, key=lambda s: (s.evidence.span.block != "body", not s.strong)) if s.subject]
+    evidence, seen = [], set()
+    for s in g.members:
+        span = (s.evidence.span.block, s.evidence.span.index, s.evidence.span.start)
+        if span not in seen:
+            seen.add(span)
+            evidence.append(s.evidence)
+    return Agreement(
+        type=g.first.type, status=max((s.status for s in stated), key=_STATUS_RANK.__getitem__),
+        parties=[s.party for s in g.sides], date=first("date"), place=first("place"), period=first("period"),
+        amount=first("amount"), subject=subjects[0] if subjects else None, evidence=evidence,
+    )
+
+
+def merge_statements(statements: list[Statement]) -> list[Agreement]:
+    """Agreements from the statements of one article, in the order they are first stated."""
+    groups: list[_Group] = []
+    later: list[Statement] = []
+    for s in statements:
+        g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
+        if g:
+            _add(g, s)
+        elif s.strong and s.sides:
+            groups.append(_Group(s))
+            _add(groups[-1], s)
+        else:
+            later.append(s)
+    for s in later:  # corroboration only
+        g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
+        if g is None and not s.sides:
+            same_type = [g for g in groups if g.first.type == s.type]
+            g = same_type[0] if same_type else (groups[0] if len(groups) == 1 else None)
+        if g:
+            _add(g, s)
+    return [_agreement(g) for g in groups]

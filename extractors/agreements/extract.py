@@ -1,0 +1,100 @@
+"""Agreements an article reports, from its sentences and the entities found in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from extractors.agreements.amounts import find_money
+from extractors.agreements.dates import find_dates, find_period
+from extractors.agreements.dedupe import Statement, merge_statements
+from extractors.agreements.events import event_setting, place_in
+from extractors.agreements.parties import EntityFinder, Named, Side, find_sides
+from extractors.agreements.sentences import Sentence, article_sentences
+from extractors.agreements.triggers import Trigger, find_triggers
+from schemas.agreements import Agreement, Evidence
+from schemas.article import Article
+from schemas.entities import Entity, Span
+
+# Words before an amount that make it the price or value of the deal.
+_VALUE_CUE = re.compile(
+    r"\b(?:for|worth|valued\s+at|value\s+of|valued|totall?ing|total\s+of|amounting\s+to|involving|at|of|about|"
+    r"around|some|approximately|priced\s+at|paid|pay|cost|costing)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
+_SUBJECT_END = re.compile(r";|,\s+(?:which|who|aiming|and\s+the|while|but)\b|\s+said\b", re.I)
+_PLACE_END = re.compile(r"[,;]|\s(?:to|aiming|which|who)\s")
+
+
+def _reference(article: Article) -> dt.date | None:
+    """The date the text itself carries, against which "on Monday" is read; never a guessed year."""
+    if article.dateline and article.dateline.date:
+        return article.dateline.date
+    return article.published_at.date() if article.published_at else None
+
+
+def _amount(text: str, trigger: Trigger):
+    for money in find_money(text):
+        if _VALUE_CUE.search(text[: money.start]) and money.start > trigger.verb_start - 1:
+            return money.amount
+        gap = text[money.end : trigger.start + 1] if money.end <= trigger.start + 1 else None
+        if gap is not None and re.fullmatch(r"\s*(?:[\w'’.-]+\s+){0,3}", gap):
+            return money.amount  # "$25bn Guidant deal"
+    return None
+
+
+def _subject(text: str, trigger: Trigger, sides: list[Side]) -> str:
+    """The agreement phrase and what it is for, without the parties named after it."""
+    end = _SUBJECT_END.search(text, trigger.end)
+    stop = end.start() if end else len(text)
+    rest = text[trigger.end : stop]
+    if re.match(r"\s*(?:with|between|among)\s", rest):
+        ends = [s.end for s in sides if trigger.end <= s.start < stop]
+        rest = text[max(ends) : stop] if ends else rest
+    words = re.sub(r"\s+", " ", text[trigger.start : trigger.end] + rest).strip(" ,.\"“”").split()
+    return " ".join(words[:30])
+
+
+def _settle_type(trigger: Trigger, sides: list[Side]) -> str:
+    """A bare deal or agreement between states is a treaty."""
+    if trigger.generic and len(sides) >= 2 and all(s.party.kind == "place" for s in sides):
+        return "treaty"
+    return trigger.type
+
+
+def extract_agreements(article: Article, entities: list[Entity]) -> list[Agreement]:
+    """One `Agreement` per agreement the article reports, each with every sentence that states it."""
+    finder = EntityFinder(entities)
+    reference = _reference(article)
+    dateline_place = article.dateline.place if article.dateline else None
+    statements: list[Statement] = []
+    seen: list[tuple[str, list[Named]]] = []
+    previous: list[Side] = []
+    for sentence in article_sentences(article):
+        text = sentence.text
+        named = finder.find(text)
+        organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
+        for trigger in find_triggers(text, organizations):
+            sides = find_sides(text, trigger, named, previous)
+            if len(sides) >= 2:
+                previous = sides
+            statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place))
+        seen.append((text, named))
+    return merge_statements(statements)
+
+
+def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: list[Named],
+               seen: list[tuple[str, list[Named]]], reference: dt.date | None, dateline_place: str | None) -> Statement:
+    text = sentence.text
+    dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)]
+    date = min(dates, key=lambda d: abs(d.start - trigger.verb_start), default=None)
+    setting = event_setting(seen, text, reference, dateline_place, dated=date is not None)
+    stop = _PLACE_END.search(text, trigger.end)
+    loose = [n for n in named if not any(s.start <= n.start < s.end for s in sides) and n.end <= (stop.start() if stop else len(text))]
+    span = Span(block=sentence.block, index=sentence.index, start=sentence.start, end=sentence.end)
+    return Statement(
+        type=_settle_type(trigger, sides), status=trigger.status, strong=trigger.strong, sides=sides,
+        evidence=Evidence(text=text, span=span),
+        date=date.value if date else setting.date, date_text=date.text if date else None,
+        place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
+        period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
+        amount=_amount(text, trigger), subject=_subject(text, trigger, sides),
+    )

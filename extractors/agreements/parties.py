@@ -1,0 +1,337 @@
+"""Who the parties of a stated agreement are.
+
+Parties are read from the places a sentence puts them: the subject of the signing
+verb ("X and Y signed"), a "with", "between" or "among" phrase after it, and for
+acquisitions the company bought ("agreed to purchase CompositAir") and the seller.
+They are resolved to the article's entities (their `name`), or kept as a collective
+with its description and count ("15 central enterprises", "eight state-owned
+enterprises and their affiliated enterprises"). Never a party: credits, datelines and
+agencies; a place that only locates or qualifies something ("Dow Chemical of the
+United States", "Paris-based", "southwest China's Guizhou Province"); an organization
+that only owns the party named before it ("Changhai Hospital of Naval Military
+Medical University"); a person signing for an organization that is named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.agreements.triggers import Trigger
+from extractors.dateline import agency_name
+from schemas.agreements import Party
+from schemas.entities import Entity
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                  "hundred": 100, "dozen": 12}
+_NUM = r"(?:\d[\d,]*|(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+_GROUP_NOUNS = (
+    r"(?:enterprises|companies|firms|SOEs|corporations|banks|businesses|hospitals|universities|institutions|"
+    r"cities|provinces|countries|nations|member\s+states|members|exhibitors|investors|organi[sz]ations|groups|"
+    r"units|entities|partners|suppliers|governments|municipalities|counties|schools|colleges|airlines|insurers|"
+    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies)"
+)
+_NOT_MODIFIER = (
+    r"(?!(?:the|a|an|and|or|with|of|for|to|in|on|at|by|from|signed|sign|have|has|had|also|their|its|his|her|"
+    r"representatives|including|other|were|was|are|is|which|that|who)\b)"
+)
+_COLLECTIVE = re.compile(
+    rf"\b(?:(?P<approx>more\s+than|nearly|about|over|some|around|almost|at\s+least)\s+)?(?P<num>{_NUM})\s+"
+    rf"|\b(?P<vague>a\s+(?:large\s+)?number\s+of|several|dozens\s+of|scores\s+of|hundreds\s+of|many|multiple|various)\s+",
+    re.I,
+)
+_DESCRIPTION = re.compile(
+    rf"(?P<desc>(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,4}}?{_GROUP_NOUNS})\b"
+    rf"(?:\s*\((?:[A-Z]{{2,6}}s?)\))?(?P<aff>\s+and\s+their\s+(?:affiliated\s+\w+|affiliates|subsidiaries|subordinate\s+\w+))?",
+    re.I,
+)
+_QUALIFIED = re.compile(rf"\b(?P<desc>(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,3}}?{_GROUP_NOUNS})\s+of\s+(?:the\s+)?$", re.I)
+_ANAPHORA = re.compile(
+    rf"\b(?:(?:the|these|those)\s+(?:(?:above-?mentioned|aforementioned)\s+)?(?:two|2)|both|(?:above-?mentioned|aforementioned)\s+two)"
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|{_GROUP_NOUNS})\b",
+    re.I,
+)
+_REPORT = re.compile(
+    r"\b(?:said|says|announced|announces|stated|states|shows?|showed|reported|added|noted|revealed|confirmed|"
+    r"disclosed|learned|pointed\s+out|emphasi[sz]ed|stressed|that)\b(?:\s+that\b)?", re.I)
+_LEADING = re.compile(
+    r"^\s*(?:at|in|during|on|after|before|under|following|amid|according\s+to|as\s+part\s+of|as|with|through|since|"
+    r"upon|over|within|earlier|later|meanwhile|also|besides|moreover|furthermore|today|yesterday|recently|so\s+far)"
+    r"\b[^,]{0,160},\s*", re.I)
+_PRONOUN = re.compile(r"\b(?:it|they|the\s+(?:company|group|firm|bank|corporation))\b", re.I)
+_ZONE_END = re.compile(
+    r"[,;(]|\.(?:\s|$)|\s(?:to|for|on|during|at|under|which|who|worth|aiming|covering|including|from|in\s+order)\s", re.I)
+_OBJECT_END = re.compile(r"[,;(]|\.(?:\s|$)|\s(?:for|from|to|in\s+a|at|which|who|worth)\s", re.I)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|of|from|at|near|to|across|into|throughout|inside|outside|around|for|on|via|based)\s+(?:the\s+)?$", re.I)
+_GOVERNED_BEFORE = re.compile(
+    r"\b(?:government|governments|authorities|people|city|province|state|municipality|administration)\s+of\s+(?:the\s+)?$", re.I)
+# Words that may follow a place standing as a party ("Venezuela and China sign ..."); any other
+# lowercase word makes it an attribute ("U.S. wallcoverings", "Tibet high-quality development").
+_PARTY_FOLLOWERS = {
+    "and", "or", "in", "on", "at", "with", "to", "for", "have", "has", "had", "will", "would", "also", "jointly",
+    "both", "together", "officially", "formally", "sign", "signs", "signed", "signing", "ink", "inks", "inked",
+    "agree", "agrees", "agreed", "reach", "reached", "seal", "sealed", "strike", "struck", "conclude", "concluded",
+    "entered", "formed", "set", "sets", "established", "are", "is", "were", "was", "on", "via", "through", "today",
+    "yesterday", "recently", "this", "last", "under", "over", "as", "representatives", "officials",
+}
+_COLLECTIVE_SYNONYMS = [(r"\bsoes?\b", "enterprises"), (r"\bstate[- ]owned\b", ""), (r"\bcentrally[- ]administered\b", "central"),
+                        (r"\b(?:companies|firms|corporations)\b", "enterprises")]
+_STOP = {"the", "of", "and", "in", "from", "their", "a", "an", "number", "than", "more", "nearly", "about", "over",
+         "some", "several", "other", "s"}
+
+
+@dataclass(frozen=True)
+class Named:
+    """An entity named in a sentence."""
+
+    entity_id: int
+    entity: Entity
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Side:
+    """A party as found in one sentence, with the key that identifies it across sentences."""
+
+    party: Party
+    key: tuple
+    start: int = -1
+    end: int = -1
+
+
+def parse_count(text: str) -> int | None:
+    t = text.lower().replace(",", "")
+    if t.isdigit():
+        return int(t)
+    parts = t.split("-")
+    if all(p in _NUMBER_WORDS for p in parts):
+        return sum(_NUMBER_WORDS[p] for p in parts)
+    return None
+
+
+def collective_words(description: str) -> frozenset[str]:
+    """The words that identify a collective, whatever the article calls its members."""
+    s = description.lower().replace("’", "'")
+    for pattern, rep in _COLLECTIVE_SYNONYMS:
+        s = re.sub(pattern, rep, s)
+    out = set()
+    for w in re.findall(r"[a-z]+", s):
+        if w in _STOP or w in _NUMBER_WORDS:
+            continue
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        out.add(w)
+    return frozenset(out)
+
+
+def same_side(a: tuple, b: tuple) -> bool:
+    """Two keys name the same party: one entity, or collectives of one count and kind."""
+    if a[0] != b[0]:
+        return False
+    if a[0] != "collective":
+        return a == b
+    (_, ca, wa), (_, cb, wb) = a, b
+    if ca is not None and cb is not None and ca != cb:
+        return False
+    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.5)
+
+
+def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
+    """A largest one-to-one matching of two party lists (index in `a` -> index in `b`)."""
+    owner: dict[int, int] = {}
+
+    def assign(i: int, seen: set[int]) -> bool:
+        for j, y in enumerate(b):
+            if j not in seen and same_side(a[i].key, y.key):
+                seen.add(j)
+                if j not in owner or assign(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i in range(len(a)):
+        assign(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+class EntityFinder:
+    """Finds the article's entities in any sentence by every form the article uses for them."""
+
+    def __init__(self, entities: list[Entity]):
+        self.entities = entities
+        forms: dict[str, int] = {}
+        for i, e in enumerate(entities):
+            if e.credit or e.kind == "collective" or agency_name(e.name):
+                continue
+            if e.mentions and all(m.role != "actor" for m in e.mentions):
+                continue
+            for form in (e.name, *e.alias_texts, *(m.surface for m in e.mentions if m.role == "actor")):
+                form = re.sub(r"\s+", " ", form.strip(" <>\"“”"))
+                if len(form) >= 2 and not agency_name(form):
+                    forms.setdefault(form, i)
+        self.forms = sorted(forms.items(), key=lambda kv: -len(kv[0]))
+
+    def find(self, text: str) -> list[Named]:
+        shouting = text.isupper()
+        taken = [False] * len(text)
+        found = []
+        for form, i in self.forms:
+            flags = re.I if shouting and len(form) > 3 else 0
+            pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, form.split())) + r"(?![\w-])"
+            for m in re.finditer(pattern, text, flags):
+                if any(taken[m.start() : m.end()]):
+                    continue
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+                found.append(Named(i, self.entities[i], m.start(), m.end()))
+        return sorted(found, key=lambda n: n.start)
+
+
+def _mask(text: str, named: list[Named]) -> str:
+    """The sentence with entity names blanked, so that commas and "to" inside names end no phrase."""
+    chars = list(text)
+    for n in named:
+        chars[n.start : n.end] = "E" * (n.end - n.start)
+    return "".join(chars)
+
+
+def _entity_side(n: Named, role: str | None = None) -> Side:
+    kind = n.entity.kind if n.entity.kind != "collective" else "organization"
+    return Side(Party(name=n.entity.name, kind=kind, role=role), ("entity", n.entity_id), n.start, n.end)
+
+
+def _qualifier(text: str, end: int, named: list[Named]) -> tuple[int, str] | None:
+    """"... in the autonomous region" right after a collective: its end and the qualifier in canonical form."""
+    m = re.match(r"\s+(?:of|in|from)\s+(?P<the>the\s+)?", text[end:])
+    if not m:
+        return None
+    n = next((n for n in named if n.start in (end + m.start("the"), end + m.end()) and m["the"] or n.start == end + m.end()), None)
+    if not n:
+        return None
+    lead = text[end : end + m.end()]
+    return n.end, lead + n.entity.name
+
+
+def find_collectives(text: str, named: list[Named]) -> list[Side]:
+    """Groups standing as one party: counted ("15 central enterprises"), quantified, or of a named body."""
+    anaphora = [a.span() for a in _ANAPHORA.finditer(text)]
+    out = []
+    for m in _COLLECTIVE.finditer(text):
+        d = _DESCRIPTION.match(text, m.end())
+        if not d or any(n.start < d.end() and m.start() < n.end for n in named):
+            continue
+        if any(a <= m.start("num") < b for a, b in anaphora if m["num"]):
+            continue  # "the two hospitals" points back; it is no collective
+        count = parse_count(m["num"]) if m["num"] and not m["approx"] else None
+        if m["num"] and count is None and not m["approx"]:
+            continue
+        end, qualifier = d.end(), ""
+        if q := _qualifier(text, d.end(), named):
+            end, qualifier = q
+        name = text[m.start() if m["num"] else d.start("desc") : d.end()] + qualifier
+        name = re.sub(r"\s*\([A-Z]{2,6}s?\)", "", name)  # "(SOEs)"
+        out.append(Side(Party(name=name, kind="collective", count=count, with_affiliates=bool(d["aff"])),
+                        ("collective", count, collective_words(d["desc"] + (d["aff"] or "") + qualifier)), m.start(), end))
+    for n in named:  # "the member companies of Zhanmeng"
+        q = _QUALIFIED.search(text[: n.start])
+        if q and n.entity.kind == "organization" and not any(s.start <= q.start() < s.end for s in out) \
+                and not any(a <= q.start() < b for a, b in anaphora):
+            name = q["desc"] + text[q.end("desc") : n.start] + n.entity.name
+            out.append(Side(Party(name=name, kind="collective"), ("collective", None, collective_words(name)), q.start(), n.end))
+    return out
+
+
+def _is_party(text: str, n: Named, named: list[Named]) -> bool:
+    before, after = text[: n.start], text[n.end :]
+    owner = next((o for o in named if o.end <= n.start and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[o.end : n.start])), None)
+    if n.entity.kind == "organization" and owner and owner.entity.kind == "organization":
+        return False  # "Shanghai Changhai Hospital of Naval Military Medical University"
+    if n.entity.kind != "place":
+        return True
+    if any(o.end <= n.start and not text[o.end : n.start].strip() for o in named):
+        return False  # "Hyundai Korea": a place right after a name qualifies it
+    if _LOCATIVE_BEFORE.search(before) and not _GOVERNED_BEFORE.search(before):
+        return False
+    if re.match(r"\s*(?:'s|’s|-)", after):
+        return False
+    nxt = re.match(r"\s*([A-Za-z]+)", after)
+    return not (nxt and nxt.group(1).islower() and nxt.group(1) not in _PARTY_FOLLOWERS)
+
+
+def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str | None = None,
+              kinds: tuple[str, ...] = ("organization", "place", "person")) -> list[Side]:
+    out = [s for s in collectives if start <= s.start < end]
+    for n in named:
+        if start <= n.start and n.end <= end + 1 and n.entity.kind in kinds and _is_party(text, n, named):
+            if not any(s.start <= n.start < s.end for s in out):
+                out.append(_entity_side(n, role))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _subject_zone(mask: str, verb_start: int) -> tuple[int, int, int | None]:
+    """The subject's stretch before the verb, and where the reporting clause before it starts."""
+    start, report = 0, None
+    for m in _REPORT.finditer(mask, 0, verb_start):
+        if m.end() <= verb_start:
+            start, report = m.end(), m.start()
+    while lead := _LEADING.match(mask[start:verb_start]):
+        start += lead.end()
+    return start, verb_start, report
+
+
+def _phrase_after(mask: str, pos: int, words: str, end_pattern: re.Pattern) -> tuple[int, int] | None:
+    limit = mask.find(";", pos)
+    limit = len(mask) if limit < 0 else limit
+    m = re.compile(rf"\b(?:{words})\s+", re.I).search(mask, pos, limit)
+    if not m:
+        return None
+    stop = end_pattern.search(mask, m.end(), limit)
+    return m.end(), stop.start() if stop else limit
+
+
+def _persons(sides: list[Side]) -> list[Side]:
+    """A person signs for an organization: dropped beside named ones, else stands for their organization."""
+    if any(s.party.kind != "person" for s in sides):
+        return [s for s in sides if s.party.kind != "person"]
+    return sides
+
+
+def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side]) -> list[Side]:
+    """The parties of one stated agreement; `previous` stands in for "the two sides" and the like."""
+    mask = _mask(text, named)
+    collectives = find_collectives(text, named)
+    acquisition = trigger.object_start is not None
+    orgs = ("organization", "person")
+    sides: list[Side] = []
+    if not trigger.passive or not _phrase_after(mask, trigger.verb_start, "by|with|between|among", _ZONE_END):
+        s, e, report = _subject_zone(mask, trigger.verb_start)
+        role = ("seller" if trigger.sale else "acquirer") if acquisition else None
+        subject = _sides_in(text, s, e, named, collectives, role)
+        if not subject and report is not None and _PRONOUN.search(text[s:e]):
+            rs, _, _ = _subject_zone(mask, report)
+            subject = _sides_in(text, rs, report, named, collectives, role)
+        sides += subject
+    if acquisition:
+        obj_end = _OBJECT_END.search(mask, trigger.object_start)
+        oe = obj_end.start() if obj_end else len(text)
+        sides += _sides_in(text, trigger.object_start, oe, named, collectives, "target", orgs)[:1]
+        if trigger.sale and (to := _phrase_after(mask, oe, "to", _OBJECT_END)):
+            sides += _sides_in(text, *to, named, collectives, "acquirer", orgs)
+        if (frm := _phrase_after(mask, oe, "from", _OBJECT_END)):
+            sides += _sides_in(text, *frm, named, collectives, "seller", orgs)
+    words = "with|between|among|by" if trigger.passive else "with|between|among"
+    if zone := _phrase_after(mask, trigger.verb_start, words, _ZONE_END):
+        sides += _sides_in(text, *zone, named, collectives)
+    if len(sides) < 2 and _ANAPHORA.search(text[: trigger.end + 120]) and previous:
+        sides += previous
+    unique: list[Side] = []
+    for side in _persons(sides):
+        if not any(side.key == u.key for u in unique):
+            unique.append(side)
+    return unique

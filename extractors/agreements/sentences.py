@@ -1,0 +1,92 @@
+"""Sentences of an article with their place in the published text.
+
+Agreements are read sentence by sentence, and every piece of evidence must point back
+into the text as published: the title, `Article.body` (paragraphs joined by blank
+lines) or one of `Article.captions`. Wire copy arrives with its lines already rejoined
+by `parse_text`, so splitting only has to respect abbreviations ("U.S.", "Corp.",
+"Nov. 17") and machine-translation debris such as "Committee. , 35 member companies".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from schemas.article import Article
+
+Block = Literal["title", "body", "caption"]
+
+# Words that end in a period without ending the sentence. "etc." joins a list to the
+# clause it belongs to in machine translation ("A, B, etc. The member companies signed").
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt",
+    "inc", "corp", "co", "ltd", "plc", "bhd", "llc", "no", "nos", "vs", "etc", "approx", "dept", "est", "fig",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "messrs", "mt", "ft",
+}
+# A candidate end: terminal punctuation, closing quotes, then space before a capital, digit or quote.
+_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_STRAY_COMMA = re.compile(r"\.\s+,\s*")  # "Committee. , 35 member companies ..."
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text as published and where it stands."""
+
+    text: str
+    block: Block
+    index: int  # caption number; 0 for title and body
+    start: int  # offsets into the block's published text
+    end: int
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not word:
+        return False
+    w = word.group(1)
+    return w.lower().strip(".") in _ABBREVIATIONS or len(w) == 1 or "." in w  # "A.", "U.S."
+
+
+def split_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of one paragraph, surrounding spaces trimmed."""
+    cuts = []
+    for m in _END.finditer(text):
+        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+            continue
+        cuts.append((m.start() + len(m.group().rstrip()), m.end()))
+    for m in _STRAY_COMMA.finditer(text):
+        cuts.append((m.start() + 1, m.end()))
+    spans, pos = [], 0
+    for end, nxt in sorted(cuts):
+        if end > pos:
+            spans.append((pos, end))
+        pos = max(pos, nxt)
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _block_sentences(text: str, block: Block, index: int, offset: int = 0) -> list[Sentence]:
+    return [Sentence(text[s:e], block, index, offset + s, offset + e) for s, e in split_spans(text)]
+
+
+def article_sentences(article: Article) -> list[Sentence]:
+    """Title, then body in reading order, then captions (which corroborate the body)."""
+    out: list[Sentence] = []
+    if article.title:
+        out += _block_sentences(article.title, "title", 0)
+    offset = 0
+    for paragraph in article.paragraphs:
+        out += _block_sentences(paragraph, "body", 0, offset)
+        offset += len(paragraph) + 2  # `Article.body` joins paragraphs with a blank line
+    for i, caption in enumerate(article.captions):
+        out += _block_sentences(caption, "caption", i)
+    return out

@@ -1,0 +1,268 @@
+"""Where a sentence states an agreement: its type, its status, and how firmly it says so.
+
+Event coders fire on a signing verb and an agreement noun; news also reports deals
+without one ("agreed to purchase CompositAir", "formed a joint venture") and uses the
+same words for things that are not agreements ("both sides agreed to strengthen ...",
+"reached consensus", "the 1992 Consensus", calls to cooperate). So an agreement needs
+an agreement noun or an acquisition verb with a company as object; consensus, talks
+and intentions never qualify, and an agreement noun without a verb that concludes it
+("part of a trade deal") is only weak: it may corroborate an agreement stated
+elsewhere in the article, never start one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+# Agreement nouns. A compound ("joint venture cooperation agreements") is one phrase.
+_HEAD = re.compile(
+    r"\b(?:memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation|agreement|intent))?|MOUs?|MoUs?|"
+    r"letters?\s+of\s+intent|LOIs?|joint[- ]ventures?|JVs?|agreements?|pacts?|accords?|treat(?:y|ies)|"
+    r"deals?|contracts?|signing\s+ceremony|co-?operation\s+documents?)\b",
+    re.I,
+)
+_NOT_HEAD = re.compile(r"(?:\b(?:great|good|to|will|would|can|could|must|should|big)\s+$)", re.I)
+_MODIFIER = re.compile(r"(?:[\w$£€¥.,%'’\"“”-]+\s+){0,6}$")
+_DETERMINER = re.compile(
+    r"\b(?:a|an|the|its|their|his|her|this|that|these|those|two|three|\d+|new|signed|inked|sign|to|with|of|and|"
+    r"on|for|in|at|by|has|have|had|was|were|is|are|will|also|several|other|multiple|series)\b", re.I)
+_CONCLUDE = re.compile(
+    r"\b(?:sign(?:s|ed|ing)?|inks?|ink(?:ed|ing)|seal(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|reach(?:es|ed|ing)?|"
+    r"str(?:ike|ikes|uck|iking)|clinch(?:es|ed|ing)?|enter(?:s|ed|ing)?\s+into|form(?:s|ed|ing)?|"
+    r"set(?:s|ting)?(?:\s+up)?|establish(?:es|ed|ing)?|launch(?:es|ed|ing)?|creat(?:e|es|ed|ing)|"
+    r"agree(?:s|d)?(?:\s+on|\s+to)?|announc(?:e|es|ed|ing)|complet(?:e|es|ed|ing)|finali[sz](?:e|es|ed|ing)|"
+    r"clos(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|renew(?:s|ed|ing)?|extend(?:s|ed|ing)?|"
+    r"terminat(?:e|es|ed|ing)|cancel(?:s|l?ed|l?ing)?|scrap(?:s|ped|ping)?|call(?:s|ed)?\s+off|"
+    r"w[io]n|wins|award(?:s|ed)?|secur(?:e|es|ed|ing)|obtain(?:s|ed)?|held|hold|holds)\b",
+    re.I,
+)
+_PASSIVE = re.compile(
+    r"^[^.;]{0,60}?\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|been)?\s*"
+    r"(?:signed|inked|sealed|reached|concluded|struck|clinched|agreed|finali[sz]ed)\b", re.I)
+_SIGNING_OF = re.compile(r"\bsigning\s+(?:of|on)\s+(?:the\s+|a\s+|an\s+)?[^.;]{0,60}$", re.I)
+_ACQUIRE = re.compile(
+    r"\b(?P<verb>acquir(?:e|es|ed|ing)|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
+    r"t(?:ake|akes|aken|aking|ook)\s+over|(?P<sell>sell(?:s|ing)?|sold)|(?P<merge>merg(?:e|es|ed|ing))(?:\s+with)?|"
+    r"t(?:ake|akes|aken|aking|ook)\s+(?:a|an|its|their)?\s*(?:[\d.]+\s*(?:pct|percent|%)\s+|(?:minority|majority|controlling)\s+)?stake\s+in)\b"
+    r"|\b(?P<noun>acquisition|purchase|takeover|(?P<sale>sale)|(?P<merger>merger))\s+(?:of|with)\b",
+    re.I,
+)
+# What can be bought as a company: an organization or one of these nouns.
+_COMPANY_NOUN = re.compile(
+    r"\b(?:company|companies|firm|firms|business|businesses|assets|unit|units|subsidiary|subsidiaries|division|"
+    r"operations?|stake|shares|interest|group|bank|brand|plant|mill|maker|producer|operator|chain|stores|retailer|"
+    r"insurer|airline|developer|corp|inc|plc|ltd|co)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|"
+    r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
+    r"tender|offer(?:s|ed)?|ready|want(?:s|ed)?|set\s+to|going\s+to|about\s+to|is\s+to|are\s+to|to\s+be|"
+    r"potential|possible|prospective|invit\w+|welcome[sd]?)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no|failed\s+to|fail\s+to|refused\s+to|without|rejected|denied)\b", re.I)
+_AGREED = re.compile(
+    r"\b(?:agree(?:s|d)?|definitive|conditional|in\s+principle|tentative|preliminary|reach(?:es|ed)?|"
+    r"enter(?:s|ed)?\s+into|announc\w+)\b", re.I)
+_TERMINATED = re.compile(r"\b(?:terminat\w+|cancel\w*|scrap\w*|called\s+off|call\s+off|abandon\w*)\b", re.I)
+_COMPLETED = re.compile(r"\b(?:complet(?:e|es|ed)|clos(?:e|es|ed)|finali[sz]ed|acquired|bought|purchased|sold|took\s+over|taken\s+over)\b", re.I)
+_CONTINUE = re.compile(r"\b(?:continu\w+|renew\w*|extend\w*)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\.\s|\b(?:but|while|whereas|although)\b", re.I)
+
+# Types by the words of the agreement phrase, strongest first.
+_TYPE_WORDS = [
+    ("joint_venture", re.compile(r"\bjoint[- ]ventures?\b|\bJVs?\b", re.I)),
+    ("memorandum", re.compile(r"\bmemorand|\bMOUs?\b|\bletters?\s+of\s+intent\b|\bLOIs?\b", re.I)),
+    ("merger", re.compile(r"\bmerger\b", re.I)),
+    ("acquisition", re.compile(r"\b(?:acquisition|takeover|buyout|share\s+purchase|stock\s+purchase)\b", re.I)),
+    ("loan", re.compile(r"\b(?:loans?|credit|lending|financing)\b", re.I)),
+    ("investment", re.compile(r"\binvestments?\b", re.I)),
+    ("cooperation_agreement", re.compile(
+        r"\b(?:co-?operat\w*|strategic|framework|partnership|collaborat\w*|alliance)\b", re.I)),
+    ("treaty", re.compile(r"\b(?:treat(?:y|ies)|trade|free[- ]trade|bilateral|peace|ceasefire|visa|extradition)\b", re.I)),
+    ("contract", re.compile(
+        r"\b(?:contracts?|supply|purchase|procurement|sales?|construction|EPC|engineering|services?|lease|leasing|"
+        r"licen[cs]e|licensing|orders?|gas|oil|LNG|power|energy)\b", re.I)),
+]
+# "signed a contract ... to set up a collaboration center": the substance is cooperation.
+_INSTITUTION_PURPOSE = re.compile(
+    r"^[^.;]{0,160}?\bto\s+(?:jointly\s+)?(?:set\s+up|establish|form|create|found|co-?build|build\s+up)\s+"
+    r"(?:\S+\s+){0,5}?[\"“]?\S*\s*(?:\S+\s+){0,3}?(?:cent(?:er|re)s?|studios?|alliances?|bases?|platforms?|institutes?|"
+    r"lab(?:oratory|oratories|s)?|units?|partnerships?|mechanisms?|parks?|hubs?)\b", re.I)
+_PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:acquire|buy|purchase|take\s+over|take\s+a\b)", re.I)
+_PURPOSE_MERGE = re.compile(r"^[^.;]{0,40}?\bto\s+merge\b", re.I)
+_PURPOSE_JV = re.compile(r"^[^.;]{0,40}?\bto\s+(?:form|set\s+up|establish|create)\s+(?:a\s+)?joint[- ]venture", re.I)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One statement of an agreement inside a sentence (offsets into the sentence)."""
+
+    type: str
+    status: str
+    start: int  # the agreement phrase, or the acquisition verb
+    end: int
+    verb_start: int  # where the subject's clause ends: the concluding verb, else `start`
+    strong: bool  # stated as made, not merely named
+    generic: bool = False  # the type is a default that the parties may settle (a deal between states)
+    passive: bool = False  # "the agreement was signed by ...": no subject before it
+    object_start: int | None = None  # acquisitions: where the company bought (or sold) is named
+    sale: bool = False  # "sold X to Y": the subject is the seller
+
+
+def _phrase_type(phrase: str) -> tuple[str, bool]:
+    """The type the words give, and whether it is only a default the parties may settle:
+    a bare deal, agreement, pact or accord between states is a treaty."""
+    bare = bool(re.search(r"\b(?:deals?|agreements?|pacts?|accords?)\b", phrase, re.I))
+    for name, pattern in _TYPE_WORDS:
+        if pattern.search(phrase):
+            return name, bare and name == "contract"
+    return ("contract" if re.search(r"\bdeals?\b", phrase, re.I) else "cooperation_agreement"), True
+
+
+def _status(before: str, verb: str, after: str, default: str = "signed") -> str | None:
+    """Status from the clause before the verb and the verb itself; None when negated."""
+    if _NEGATED.search(before[-40:]):
+        return None
+    if _TERMINATED.search(verb):
+        return "terminated"
+    if _CONTINUE.search(verb):
+        return "signed"  # "will continue a joint venture agreement": it exists
+    if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I):
+        return "agreed"
+    if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before):
+        return "planned"
+    if _COMPLETED.search(verb):
+        return "completed"
+    if _AGREED.search(verb) or _AGREED.search(after[:40]) or _AGREED.search(before[-30:]):
+        return "agreed"
+    return default
+
+
+def _heads(text: str) -> list[tuple[int, int]]:
+    """Agreement phrases: heads with their modifiers, compounds joined, complements left out."""
+    phrases: list[list[int]] = []
+    for m in _HEAD.finditer(text):
+        if _NOT_HEAD.search(text[: m.start()]) and not m.group().lower().startswith(("memorand", "letter")):
+            continue
+        if re.match(r"deals?\s+with\b", m.group() + text[m.end() : m.end() + 6], re.I) and not re.search(
+            r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I):
+            continue  # "deals with the problem"
+        if phrases:
+            gap = text[phrases[-1][1] : m.start()]
+            if not gap.strip() or re.fullmatch(r"\s*(?:of|on|for)?\s*", gap):
+                phrases[-1][1] = m.end()  # "joint venture cooperation agreements"
+                continue
+            coordinated = re.fullmatch(r"\s*(?:,|and|as\s+well\s+as|or)\s+(?:(?:a|an|the|\d+|\w+)\s+){0,3}", gap, re.I)
+            has_verb = _CONCLUDE.search(gap) or _ACQUIRE.search(gap)
+            if not coordinated and not has_verb:
+                continue  # a complement: "agreements ... from the establishment of joint ventures"
+        mods = _MODIFIER.search(text[: m.start()])
+        start = m.start()
+        if mods:
+            words = list(re.finditer(r"\S+", mods.group()))
+            keep = []
+            for w in reversed(words):
+                if _DETERMINER.fullmatch(w.group().strip("\"“”'’,")) or _CONCLUDE.fullmatch(w.group()):
+                    break
+                keep.append(w)
+            if keep:
+                start = mods.start() + keep[-1].start()
+        phrases.append([start, m.end()])
+    return [(s, e) for s, e in phrases]
+
+
+def _clause_before(text: str, pos: int) -> int:
+    """Start of the clause that `pos` stands in (after the last ';', ':' or sentence break)."""
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, pos):
+        last = m.end()
+    return last
+
+
+def _noun_trigger(text: str, start: int, end: int) -> Trigger | None:
+    phrase = text[start:end]
+    after = text[end:]
+    clause = _clause_before(text, start)
+    before = text[clause:start]
+    ceremony = re.search(r"signing\s+ceremony", phrase, re.I)
+    verb = None
+    for m in _CONCLUDE.finditer(before):
+        if ceremony or not re.fullmatch(r"held|hold|holds", m.group(), re.I):  # one holds a ceremony, not a deal
+            verb = m  # the nearest concluding verb before the phrase
+    signing_of = _SIGNING_OF.search(before)
+    passive = _PASSIVE.match(after)
+    if ceremony:
+        phrase = text[end : end + 80]  # "a signing ceremony for the Vascular Surgery Collaboration Center"
+    type_, generic = _phrase_type(phrase)
+    if _PURPOSE_JV.match(after):
+        type_, generic = "joint_venture", False
+    elif _PURPOSE_MERGE.match(after):
+        type_, generic = "merger", False
+    elif _PURPOSE_ACQUIRE.match(after):
+        type_, generic = "acquisition", False
+    elif type_ == "contract" and re.search(r"\bcontracts?\b", phrase, re.I) and _INSTITUTION_PURPOSE.match(after):
+        type_ = "cooperation_agreement"
+    obj = None
+    if type_ == "acquisition" and (m := _ACQUIRE.search(after[:60])):
+        obj = end + m.end()
+    if signing_of and (not verb or signing_of.start() > verb.start()):
+        status = _status(text[clause : clause + signing_of.start()], "signing", after)
+        return status and Trigger(type_, status, start, end, clause + signing_of.start(), True, generic,
+                                  passive=True, object_start=obj)
+    if verb:
+        vstart = clause + verb.start()
+        status = _status(text[clause:vstart], verb.group(), after)
+        return status and Trigger(type_, status, start, end, vstart, True, generic, object_start=obj)
+    if passive:
+        status = _status(before, passive.group(), after[passive.end() :])
+        return status and Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj)
+    status = _status(before, "", after)
+    return status and Trigger(type_, status, start, end, start, False, generic, object_start=obj)
+
+
+def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]]) -> Trigger | None:
+    after = text[m.end() : m.end() + 80]
+    stop = re.search(r"\s(?:for|to|from|in\s+a|at)\s|[,;(]|\.(?:\s|$)", after)
+    target = after[: stop.start()] if stop else after
+    named = any(m.end() <= s < m.end() + len(target) + 1 for s, _ in objects)
+    if not named and not _COMPANY_NOUN.search(target) and not (m["merge"] and m.group().lower() == "merge"):
+        return None  # "bought 500 tonnes of sugar"
+    clause = _clause_before(text, m.start())
+    before = text[clause : m.start()]
+    if m["noun"]:
+        verb = None
+        for v in _CONCLUDE.finditer(before):
+            verb = v
+        if not verb:
+            return None  # "the acquisition of X" named, not stated
+        status = _status(text[clause : clause + verb.start()], verb.group(), after)
+        vstart = clause + verb.start()
+    else:
+        status = _status(before, m["verb"], after)
+        vstart = m.start()
+    type_ = "merger" if (m["merge"] or m["merger"]) else "acquisition"
+    merging = m["merge"] and m.group().lower() == "merge"  # "X and Y agreed to merge": no object
+    return status and Trigger(type_, status, m.start(), m.end(), vstart, True, object_start=None if merging else m.end(),
+                              sale=bool(m["sell"] or m["sale"]))
+
+
+def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigger]:
+    """Agreements stated in one sentence; `objects` are spans of named organizations (acquisition targets)."""
+    found: list[Trigger] = []
+    for start, end in _heads(text):
+        t = _noun_trigger(text, start, end)
+        if t:
+            found.append(t)
+    for m in _ACQUIRE.finditer(text):
+        # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
+        owner = next((t for t in found if t.end <= m.start() and re.fullmatch(
+            r"[^.;]{0,40}?\bto\s+", text[t.end : m.start()])), None)
+        if owner:
+            if owner.type == "acquisition" and owner.object_start is None:
+                found[found.index(owner)] = replace(owner, object_start=m.end(), sale=bool(m["sell"]))
+            continue
+        if any(t.start <= m.start() < t.end for t in found):
+            continue
+        t = _acquisition_trigger(text, m, list(objects))
+        if t:
+            found.append(t)
+    return found

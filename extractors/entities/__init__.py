@@ -1,0 +1,127 @@
+"""Persons, organizations and places of an article, each resolved to one entity.
+
+    extract_entities(article) -> list[Entity]
+    extract_entities_many(articles) -> list[list[Entity]]   (one spaCy pass over all texts)
+
+Recognition runs on the clean text with reference names and head-noun phrases ahead of
+spaCy's tagger; credits, bylines and datelines are read by rule so their people are
+credits, never actors; spans are reported in the published text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.entities.build import build_entity
+from extractors.entities.contract import to_contract
+from extractors.entities.credits import credit_mentions, title_tag
+from extractors.entities.mentions import Cand, unit_mentions
+from extractors.entities.nlp import load_nlp
+from extractors.entities.resolve import initials, resolve, vote_kinds
+from extractors.entities.titles import find_titles
+from extractors.entities.units import Unit, article_units
+from schemas.article import Article
+from schemas.entities import Entity
+
+__all__ = ["extract_entities", "extract_entities_many", "to_contract"]
+
+_INITIALISM = re.compile(r"\b[A-Z]{2,8}s?\b")
+_ABBR_AFTER = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&.]{1,9})\)")
+_PLACE_WORDS = {"autonomous region", "province", "municipality"}
+_DESCRIPTION = re.compile(r"\bthe (?P<what>autonomous region|province|municipality|commission|ministry|"
+                          r"committee|council|bureau|hospital|university|alliance|association|company|group)\b")
+
+
+def extract_entities(article: Article) -> list[Entity]:
+    return extract_entities_many([article])[0]
+
+
+def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
+    nlp = load_nlp()
+    prepared = []
+    for a in articles:
+        units = article_units(a)
+        if units and units[0].block == "title" and (m := title_tag(a.title)):
+            units[0].clean = a.title[:m.start()]
+        prepared.append(units)
+    docs = iter(nlp.pipe([u.clean for units in prepared for u in units], batch_size=64))
+    return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared)]
+
+
+def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
+    common = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(u.clean for u in units)))
+    cands: list[Cand] = []
+    for i, (unit, doc) in enumerate(zip(units, docs)):
+        found = unit_mentions(doc, i, common)
+        find_titles(unit.clean, found)
+        cands += found + _abbreviations(unit.clean, i, found)
+    cands += _initialisms(units[:len(docs)], cands)
+    cands += credit_mentions(article, units)
+    vote_kinds(cands)
+    groups = resolve(cands, [u.clean for u in units])
+    groups = _descriptions(units, groups)
+    owner = {id(c): g for g in groups for c in g}
+    entities, by_group = [], {}
+    for g in groups:
+        by_group[id(g)] = None
+
+    def title_org(org: Cand | None) -> str | None:
+        if org is None:
+            return None
+        ent = by_group.get(id(owner.get(id(org))))
+        return ent.name if ent is not None else (org.ref.name if org.ref is not None else org.text)
+
+    for g in sorted(groups, key=lambda g: not any(c.kind != "person" for c in g)):  # organizations first
+        ent = build_entity(g, units, title_org)
+        by_group[id(g)] = ent
+        if ent is not None:
+            entities.append(ent)
+    return entities
+
+
+def _abbreviations(text: str, unit: int, cands: list[Cand]) -> list[Cand]:
+    """"Long Name (ABBR)": the abbreviation names the organization before it."""
+    out = []
+    for c in cands:
+        if c.kind == "organization" and (m := _ABBR_AFTER.match(text, c.end)):
+            out.append(Cand("organization", m["abbr"], unit, m.start("abbr"), m.end("abbr"), c.ref,
+                            how="abbreviation", sent=c.sent, same_as=c))
+    return out
+
+
+def _initialisms(units: list[Unit], cands: list[Cand]) -> list[Cand]:
+    """Capital initials the tagger missed that spell an organization of the article ("SASAC")."""
+    orgs = {}
+    for c in cands:
+        if c.kind == "organization" and len(c.text.split()) > 2:
+            for abbr in initials(c.text):
+                orgs.setdefault(abbr, c)
+    out = []
+    for i, unit in enumerate(units):
+        for m in _INITIALISM.finditer(unit.clean):
+            target = orgs.get(m.group().rstrip("s"))
+            if target is not None and not any(c.unit == i and c.start < m.end() and m.start() < c.end for c in cands):
+                out.append(Cand("organization", m.group(), i, m.start(), m.end(), target.ref, how="abbreviation",
+                                sent=_sentence(unit.clean, m.start(), m.end()), same_as=target))
+    return out
+
+
+def _descriptions(units: list[Unit], groups: list[list[Cand]]) -> list[list[Cand]]:
+    """"the autonomous region", "the commission": the one entity of that kind named in the article."""
+    for i, unit in enumerate(units):
+        for m in _DESCRIPTION.finditer(unit.clean):
+            what = m["what"]
+            kind = "place" if what in _PLACE_WORDS else "organization"
+            fits = [g for g in groups if any(c.kind == kind and c.how != "description"
+                                             and re.search(rf"(?i)\b{what}$", c.text) for c in g)]
+            if len(fits) == 1:
+                fits[0].append(Cand(fits[0][0].kind, m.group(), i, m.start(), m.end(), how="description",
+                                    sent=_sentence(unit.clean, m.start(), m.end())))
+    return groups
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    s = max(text.rfind(". ", 0, start) + 2, 0) if text.rfind(". ", 0, start) >= 0 else 0
+    e = text.find(". ", end)
+    return s, (e + 1 if e >= 0 else len(text))

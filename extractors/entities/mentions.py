@@ -1,0 +1,194 @@
+"""Mentions of one text unit: reference names, head-noun phrases and the tagger's entities,
+with the tagger's usual mistakes on news text repaired by rule.
+
+Precedence on overlap: a reference name or a head-noun phrase beats the tagger (they know
+where a long name ends); a phrase that contains a reference place keeps the place out
+(a place named only inside an organization's name is not a mention of that place).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extractors.entities.orgnames import find_phrases
+from extractors.entities.vocab import (COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS,
+                                       ORG_HEADS, TITLE_WORDS)
+from schemas import reference
+from schemas.reference import RefEntry
+
+_LABEL_KIND = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+_CONNECTORS = {"of", "and", "the", "for", "de", "du", "la", "le", "von", "van", "der", "da", "al", "bin", "&", "-",
+               "'s", "’s", "affiliated"}
+_EDGE = {"the", "a", "an", "'s", "’s", "-", "<", ">", "\"", "'", "“", "”", "‘", "’", "(", ")", ",", ".", ":", ";"}
+_TRAILING = {"of", "and", "for", "in", "at", "to"}
+_CURRENCY = re.compile(r"\s+(?:dollars?|dlrs|yuan|pounds?|euros?|yen|rupees?|rubles?|roubles?)\b", re.I)
+_ORDINAL = re.compile(r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+$", re.I)
+_LOCAL_GOVERNMENT = re.compile(
+    r"(?:(?P<place>[A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (?:(?:district|county|city|municipal|provincial|prefecture|"
+    r"regional|local|state|town|township|village) )?government\b|\bgovernment of (?:the )?(?P<place2>[A-Z][\w'-]*"
+    r"(?: [A-Z][\w'-]*)*))"
+)
+
+
+@dataclass
+class Cand:
+    """A mention before resolution; offsets are characters in the unit's clean text."""
+
+    kind: str  # person | organization | place
+    text: str
+    unit: int
+    start: int
+    end: int
+    ref: RefEntry | None = None
+    role: str = "actor"  # actor | credit | dateline
+    credit: str | None = None
+    how: str = "exact"
+    nested: bool = False
+    honorific: bool = False
+    org_kind: str | None = None
+    titles: list = field(default_factory=list)  # (title, org Cand | None) from titles.py
+    sent: tuple[int, int] = (0, 0)  # the sentence around the mention, clean offsets
+    same_as: Cand | None = None  # another mention known to name the same entity ("Ferro Corp <FOE>")
+
+
+def _trim(span: Span) -> Span | None:
+    s, e = span.start, span.end
+    while s < e and span.doc[s].lower_ in _EDGE:
+        s += 1
+    while e > s and (span.doc[e - 1].lower_ in _EDGE or span.doc[e - 1].lower_ in _TRAILING):
+        e -= 1
+    return span.doc[s:e] if e > s else None
+
+
+def _proper(span: Span) -> bool:
+    """Every word capitalised but the connectors: not "anesthesia", not "Enterprises to Help"."""
+    return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or t.like_num or not t.is_alpha for t in span) \
+        and span[0].text[:1].isupper()
+
+
+def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
+    """The reference country in "X of (the) Germany" right after token `end`."""
+    i = end
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        ent = refs.get(i)
+        if ent is not None and reference.by_id(ent.ent_id_).type == "country":
+            return ent
+    return None
+
+
+def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
+    """All mentions of one unit's doc. `common_words` are the article's lower-case words:
+    a capitalised word also written lower case there is an ordinary word ("State", "Continue")."""
+    ents = list(doc.ents)
+    refs = {e.start: e for e in ents if e.ent_id_}
+    phrases = find_phrases(doc)
+    taken = [False] * len(doc)
+    out: list[Cand] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(taken[s:e])
+
+    def take(s: int, e: int) -> None:
+        taken[s:e] = [True] * (e - s)
+
+    def add(kind: str, span: Span, ref: RefEntry | None = None, **kw) -> None:
+        sent = span.sent if span.sent.end >= span.end else span
+        out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref,
+                        sent=(sent.start_char, sent.end_char), **kw))
+
+    for ent in ents:  # "Gulf of" + reference "Venezuela": the tagger stopped at the known name
+        nxt = refs.get(ent.end)
+        if nxt is not None and ent.label_ in ("FAC", "LOC", "GPE") and ent[-1].lower_ == "of" \
+                and ent[0].lower_ in GEO_HEADS | {"the"}:
+            span = _trim(doc[ent.start:nxt.end])
+            if span is not None:
+                take(span.start, span.end)
+                add("place", span)
+    tops = [p for p in phrases if not p.nested]
+    for p in sorted(tops, key=lambda p: p.start - p.end):  # longest first
+        ref_inside = [e for e in refs.values() if p.start <= e.start and e.end <= p.end]
+        exact = [e for e in ref_inside if e.start == p.start and e.end == p.end]
+        if not free(p.start, p.end) or exact or any(e.start < p.end and e.end > p.start and e not in ref_inside
+                                                    for e in refs.values()):
+            continue
+        take(p.start, p.end)
+        if p.kind == "organization":
+            add("organization", doc[p.start:p.end])
+            for n in phrases:
+                if n.nested and p.start <= n.start and n.end <= p.end and not any(
+                        e.start == n.start and e.end == n.end for e in ref_inside):
+                    add("organization", doc[n.start:n.end], nested=True)
+                elif n.nested and p.start <= n.start and n.end <= p.end:
+                    e = refs[n.start]
+                    add("organization", e, reference.by_id(e.ent_id_), nested=True)
+    for e in refs.values():
+        if free(e.start, e.end) and not _CURRENCY.match(doc.text, e.end_char):
+            take(e.start, e.end)
+            ref = reference.by_id(e.ent_id_)
+            add(ref.kind, e, ref)
+    for m in _LOCAL_GOVERNMENT.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and free(span.start, span.end) and not span.text.startswith(("The ", "A ")):
+            take(span.start, span.end)
+            add("organization", span, org_kind="government")
+    for ent in ents:
+        if ent.ent_id_ or ent.label_ not in _LABEL_KIND:
+            continue
+        span = _trim(ent)
+        if span is None or not free(span.start, span.end):
+            continue
+        kind = _tagged_kind(span, ent.label_, refs, common_words)
+        if kind is None:
+            continue
+        honorific = False
+        if kind == "person":
+            span, honorific = _person_span(span)
+            if span is None:
+                continue
+        take(span.start, span.end)
+        add(kind, span, honorific=honorific)
+    return out
+
+
+def _tagged_kind(span: Span, label: str, refs: dict[int, Span], common_words: set[str]) -> str | None:
+    """What a tagger entity really is, or None when it is no entity worth keeping."""
+    doc, kind = span.doc, _LABEL_KIND[label]
+    if label == "FAC" and not any(t.lower_ in GEO_HEADS for t in span):
+        return None
+    if not _proper(span) or _ORDINAL.search(doc.text[max(0, span.start_char - 12):span.start_char]):
+        return None
+    words = [t for t in span if t.is_alpha]
+    if len(words) == 1 and any(words[0].lower_ + end in common_words for end in ("", "s", "es", "d", "ed")):
+        return None
+    last = span[-1].lower_.rstrip(".")
+    if last in COMPANY_SUFFIXES:
+        return "organization"
+    if kind == "organization" and last in NON_ORG_HEADS:
+        return None
+    if _country_after(doc, span.end, refs) is not None and last not in ORG_HEADS:
+        return "organization"  # "Siemens of Germany", "Shiseido of Japan": a company named with its country
+    if kind == "place":
+        if len(span) == 1 and span.text.isupper() and len(span.text) > 1:
+            return None  # an unknown acronym is no place the reference data does not know
+        tail = refs.get(span.end - 1) or refs.get(span.end - 2)
+        if len(span) > 1 and tail is not None and tail.end == span.end and tail.start > span.start:
+            return "organization"  # "Hyundai Korea"
+    return kind
+
+
+def _person_span(span: Span) -> tuple[Span | None, bool]:
+    """The name without honorifics and titles before it ("Mr Chavez", "Professor Feng Rui")."""
+    s, honorific = span.start, span.start > 0 and span.doc[span.start - 1].lower_ in HONORIFICS
+    while s < span.end and (span.doc[s].lower_ in HONORIFICS or span.doc[s].lower_ in TITLE_WORDS):
+        honorific |= span.doc[s].lower_ in HONORIFICS
+        s += 1
+    name = span.doc[s:span.end]
+    if not len(name) or len(name) > 4 or any(not t.text[:1].isupper() and t.lower_ not in _CONNECTORS for t in name):
+        return None, False
+    return name, honorific

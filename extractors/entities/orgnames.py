@@ -1,0 +1,129 @@
+"""Organization and event names read from capitalised phrases by their head noun.
+
+Machine-translated Chinese news names organizations by long phrases the tagger cuts up
+("People's Government of the Tibet Autonomous Region", "Zhongshan Hospital Affiliated to
+Xiamen University"). A name here is a run of capitalised words (hyphenated words and
+"People's" kept whole) ending in a head noun ("Government", "Hospital"), optionally joined
+to an earlier run by "and" ("Supervision and Administration Commission") and extended by
+"of ..." / "affiliated to ..." complements. A headed complement that is itself an
+organization ("... of Naval Military Medical University") is reported as nested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from extractors.entities.vocab import EVENT_HEADS, ORG_HEADS
+
+_JOIN = {"and", "&"}
+_ADJECTIVE_SUFFIXES = {"based", "headquartered", "born", "listed", "made", "run", "backed", "funded", "led"}
+_COMPLEMENT = {"of", "for", "de", "du", "des", "del", "di", "affiliated"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    start: int  # token offsets in the doc
+    end: int
+    kind: str  # "organization" | "event"
+    nested: bool = False
+
+
+def _is_name_word(tok) -> bool:
+    t = tok.text
+    if not t[:1].isupper() or tok.like_num:
+        return False
+    return not (tok.is_stop and not t.isupper())
+
+
+def _affiliated(doc: Doc, i: int, end: int) -> bool:
+    return doc[i].lower_ == "affiliated" and i + 1 < end and doc[i + 1].lower_ == "to"
+
+
+def _segments(doc: Doc, start: int, end: int):
+    """Runs of name words and the connector before each: [(connector, seg_start, seg_end)], chains split."""
+    chains, chain, i, conn = [], [], start, None
+    while i < end:
+        tok = doc[i]
+        if _is_name_word(tok) and not _affiliated(doc, i, end):
+            j = i + 1
+            while j < end:
+                t = doc[j]
+                if t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_ and j + 1 < end \
+                        and doc[j + 1].lower_ not in _ADJECTIVE_SUFFIXES:
+                    j += 2
+                elif t.text in ("'s", "’s") and j + 1 < end and _is_name_word(doc[j + 1]) and not doc[j - 1].ent_id_:
+                    j += 1
+                elif _is_name_word(t) and not _affiliated(doc, j, end):
+                    j += 1
+                else:
+                    break
+            chain.append((conn, i, j))
+            conn, i = None, j
+            continue
+        word = tok.lower_
+        if chain and conn is None and (word in _JOIN or word in _COMPLEMENT):
+            k = i + 1
+            if word == "affiliated" and k < end and doc[k].lower_ == "to":
+                k += 1
+            elif word == "affiliated":
+                k = end
+            if k < end and doc[k].lower_ == "the":
+                k += 1
+            if k < end and _is_name_word(doc[k]):
+                conn, i = ("and" if word in _JOIN else "of"), k
+                continue
+        if chain:
+            chains.append(chain)
+        chain, conn, i = [], None, i + 1
+    if chain:
+        chains.append(chain)
+    return chains
+
+
+def _head(doc: Doc, seg) -> str:
+    return doc[seg[2] - 1].lower_.rstrip(".")
+
+
+def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
+    """The name starting at segment s: (last segment, complement segments that start names)."""
+    j = s
+    while _head(doc, chain[j]) not in heads and j + 1 < len(chain) and chain[j + 1][0] == "and":
+        j += 1
+    if _head(doc, chain[j]) not in heads:
+        return None
+    inner = []
+    while j + 1 < len(chain) and chain[j + 1][0] == "of":
+        j += 1
+        inner.append(j)
+        while j + 1 < len(chain) and chain[j + 1][0] == "and" and _head(doc, chain[j + 1]) not in ORG_HEADS:
+            j += 1
+    return j, inner
+
+
+def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
+    out, s = [], 0
+    while s < len(chain):
+        found = _name_at(doc, chain, s, heads)
+        if found is None:
+            s += 1
+            continue
+        last, inner = found
+        out.append(Phrase(chain[s][1], chain[last][2], kind))
+        for c in inner:
+            sub = _name_at(doc, chain, c, heads)
+            if sub:
+                out.append(Phrase(chain[c][1], chain[sub[0]][2], kind, nested=True))
+        s = last + 1
+    return out
+
+
+def find_phrases(doc: Doc) -> list[Phrase]:
+    """Organization and event names in `doc`, sentence by sentence."""
+    out = []
+    for sent in doc.sents:
+        for chain in _segments(doc, sent.start, sent.end):
+            out += _names(doc, chain, EVENT_HEADS, "event")
+            out += _names(doc, chain, ORG_HEADS, "organization")
+    return out

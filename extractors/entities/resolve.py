@@ -1,0 +1,210 @@
+"""Resolution within one article: which mentions name the same person, organization or place.
+
+Rules, in order of trust: the same reference entry; an explicit link ("Long Name (ABBR)",
+a ticker, a department of a named hospital); the same normalized name; a short form
+(every word of it in one longer name with the same head noun: "Changhai Hospital",
+"People's Government of the Autonomous Region"; a surname: "Wang", "Mr Chavez");
+initials ("SASAC", a hyphenated word counting once); a transliteration variant
+(Jaro-Winkler at least 0.95, same surname, every differing word itself a near-spelling,
+so "Tibet" vs "Xinjiang" government stays two).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from extractors.entities.mentions import Cand
+from extractors.entities.similarity import jaro_winkler
+from extractors.entities.titles import generic
+from extractors.entities.vocab import COMPANY_SUFFIXES, ORDINALS, ORG_HEADS, PLACE_TYPES
+from schemas.names import name_key
+
+_STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
+_SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,9}$")
+
+
+@cache
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in name_key(text).split() if w not in _STOP and not re.fullmatch(r"\d+(st|nd|rd|th)?", w)
+            and w not in ORDINALS)
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def key_text(text: str, place: bool = False) -> str:
+    words = [_stem(w) for w in _words(text)]
+    if place:
+        words = [w for w in words if w not in PLACE_TYPES] or words
+    return " ".join(words)
+
+
+def key(c: Cand) -> tuple:
+    if c.ref is not None:
+        return ("ref", c.ref.id)
+    return (c.kind, key_text(c.text, c.kind == "place"))
+
+
+def _head(text: str) -> str:
+    base = re.split(r"\s+(?:of|affiliated to)\s+", text, maxsplit=1, flags=re.I)[0]
+    words = _words(base)
+    return _stem(words[-1]) if words else ""
+
+
+def _core(text: str) -> list[str]:
+    """A company's name without its designators: "Coloroll Group Plc" -> ["coloroll"]."""
+    words = list(_words(text))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES | {"group", "company", "holding"}:
+        words.pop()
+    return words
+
+
+def initials(text: str) -> set[str]:
+    """Initials of the content words, a hyphenated word counting once; whole name and part before "of"."""
+    out = set()
+    for part in (text, re.split(r"\s+of\s+", text, maxsplit=1)[0]):
+        words = [w for w in re.findall(r"[\w'’]+(?:-[\w'’]+)*", part) if w.lower() not in _STOP]
+        out.add("".join(w[0] for w in words).upper())
+    return out
+
+
+class Clusters:
+    """Union-find over mentions."""
+
+    def __init__(self, cands: list[Cand]):
+        self.cands = cands
+        self.parent = list(range(len(cands)))
+        self.index = {id(c): i for i, c in enumerate(cands)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: Cand, b: Cand) -> None:
+        ra, rb = self.find(self.index[id(a)]), self.find(self.index[id(b)])
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[Cand]]:
+        out: dict[int, list[Cand]] = {}
+        for i, c in enumerate(self.cands):
+            out.setdefault(self.find(i), []).append(c)
+        return list(out.values())
+
+
+def vote_kinds(cands: list[Cand]) -> None:
+    """One kind per name: the tagger calls "Abbott" a place once and an organization once."""
+    votes: dict[str, Counter] = {}
+    for c in cands:
+        if c.ref is None:
+            votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
+    order = {"organization": 2, "place": 1, "person": 0}
+    people = {w for c in cands if c.kind == "person" and len(c.text.split()) > 1 for w in c.text.split()}
+    for c in cands:
+        if c.ref is not None or c.role != "actor":
+            continue
+        if " " not in c.text and c.text in people:
+            c.kind = "person"
+            continue
+        counts = votes[name_key(c.text)]
+        c.kind = max(counts, key=lambda k: (counts[k], order[k]))
+
+
+def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
+    """Groups of mentions naming one entity each. `texts` are the units' clean texts."""
+    cl = Clusters(cands)
+    linked = _link_subunits(cands, cl, texts)
+    by_key: dict[tuple, Cand] = {}
+    for c in cands:
+        if c.same_as is not None:
+            cl.union(c, c.same_as)
+        if id(c) not in linked:
+            cl.union(by_key.setdefault(key(c), c), c)
+    for c in cands:  # "Shanghai Changhai Hospital of Naval Military Medical University" is the hospital
+        m = re.match(r"(.+?)\s+(?:of|affiliated to)\s+", c.text, re.I)
+        target = by_key.get(("organization", key_text(m.group(1)))) if m and c.kind == "organization" else None
+        if target is not None and not generic(target):
+            c.how = "short_form"
+            cl.union(target, c)
+    reps = _representatives(cl)
+    for c in reps:
+        target = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
+        if target is not None:
+            c.how = target[1]
+            cl.union(target[0], c)
+    return cl.groups()
+
+
+def _representatives(cl: Clusters) -> list[Cand]:
+    """The longest mention of each current group."""
+    return [max(g, key=lambda c: len(c.text)) for g in cl.groups()]
+
+
+def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int]:
+    """A department belongs to the institution named with it (", X" or "of X") or before it in its sentence."""
+    orgs = sorted((c for c in cands if c.kind == "organization"), key=lambda c: (c.unit, c.start))
+    linked = set()
+    for c in orgs:
+        if not _SUBUNIT.match(c.text):
+            continue
+        inner = [o for o in orgs if o.unit == c.unit and c.start < o.start and o.end <= c.end and o is not c]
+        after = re.match(r",\s*", texts[c.unit][c.end:])
+        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == c.end + after.end()]
+        before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
+                  and not _SUBUNIT.match(o.text)]
+        target = (inner or nxt or before[-1:] or [None])[0]
+        if target is not None:
+            c.how = "short_form"
+            cl.union(target, c)
+            linked.add(id(c))
+    return linked
+
+
+def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | None:
+    """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
+    words, head = set(map(_stem, _words(c.text))), _head(c.text)
+    found: dict[str, list[Cand]] = {}
+    for o in reps:
+        if o is c or o.kind != c.kind or key(o) == key(c):
+            continue
+        owords = set(map(_stem, _words(o.text)))
+        if words and words < owords and _head(o.text) == head or (
+                _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text))):
+            found.setdefault("short_form", []).append(o)
+        elif c.kind == "organization" and o.ref is None and name_key(c.text).startswith(name_key(o.text) + " ") \
+                and not generic(o) and _head(o.text) in ORG_HEADS and not set(_words(c.text)) & ORG_HEADS - owords:
+            found.setdefault("short_form", []).append(o)  # "Shanghai Changhai Hospital Vascular Surgery"
+        elif c.kind == "organization" and _ACRONYM.match(c.text) and c.text.replace(".", "") in initials(o.text):
+            found.setdefault("abbreviation", []).append(o)
+        elif _variant(c.text, o.text, head == _head(o.text)):
+            found.setdefault("spelling_variant", []).append(o)
+    for how, targets in found.items():
+        if len({cl.find(cl.index[id(t)]) for t in targets}) == 1:
+            return targets[0], how
+    return None
+
+
+def _variant(a: str, b: str, same_head: bool) -> bool:
+    wa, wb = _words(a), _words(b)
+    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < 0.95:
+        return False
+    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb))
+
+
+def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:
+    words = c.text.split()
+    people = [o for o in reps if o.kind == "person" and o is not c]
+    if len(words) == 1:
+        found = [o for o in people if len(o.text.split()) > 1 and words[0] in (o.text.split()[0], o.text.split()[-1])]
+        return (found[0], "short_form") if len({name_key(o.text) for o in found}) == 1 else None
+    for o in people:
+        ow = o.text.split()
+        if len(ow) == len(words) and (ow[0] == words[0] or ow[-1] == words[-1]) and _variant(c.text, o.text, True):
+            return o, "spelling_variant"
+    return None

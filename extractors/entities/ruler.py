@@ -1,0 +1,34 @@
+"""EntityRuler patterns from the reference data, placed before the statistical tagger.
+
+Known names are matched whole, hyphens and all, so the tagger sees them as fixed
+entities and cannot split "State-owned Assets Supervision and Administration
+Commission" at its hyphen. Multi-word names match case-insensitively (reports write
+"State-Owned" and "State-owned"); single words match exactly ("Sinopec", not "china").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from schemas import reference
+
+PLACE_LABELS = {"country": "GPE", "province": "GPE", "autonomous_region": "GPE", "municipality": "GPE",
+                "sar": "GPE", "region": "LOC"}
+
+
+def _label(entry: reference.RefEntry) -> str:
+    return PLACE_LABELS.get(entry.type, "GPE") if entry.kind == "place" else "ORG"
+
+
+def add_reference_rulers(nlp: Language, before: str = "ner") -> None:
+    """Two rulers: one for multi-word names (lower-case match), one for single words (exact)."""
+    multi, single = [], []
+    for entry in reference.entries():
+        for name in entry.names:
+            pattern = {"label": _label(entry), "pattern": name, "id": entry.id}
+            (multi if len(nlp.make_doc(name)) > 1 else single).append(pattern)
+    lower = nlp.add_pipe("entity_ruler", name="reference_names", before=before,
+                         config={"phrase_matcher_attr": "LOWER"})
+    lower.add_patterns(multi)
+    exact = nlp.add_pipe("entity_ruler", name="reference_words", before=before)
+    exact.add_patterns(single)

@@ -1,0 +1,44 @@
+"""Closed word lists that decide what a capitalised phrase names: an organization (by its
+head noun), an event, a title, a geographic feature. Words, not names: they generalize."""
+
+# The last word of an organization's own name ("... Commission", "... Hospital", "... Corp").
+ORG_HEADS = frozenset("""
+commission committee council government ministry department bureau administration agency office
+authority court procuratorate army navy police assembly parliament senate congress cabinet embassy
+consulate party hospital university college institute academy school laboratory lab center centre
+association alliance union federation society foundation fund chamber league club organization
+organisation bank exchange group company corporation corp co inc incorporated plc ltd limited llc
+ag sa gmbh holdings industries airlines airways motors studio network press times daily post
+television tv radio media museum library team station service services trust partners consortium
+cooperative institution
+""".split())
+COMPANY_SUFFIXES = frozenset("co corp corporation inc incorporated plc ltd limited llc ag sa gmbh holdings".split())
+# Named occasions are not entities; inside them no person or organization is mentioned.
+EVENT_HEADS = frozenset("""
+conference meeting forum expo exposition summit festival fair exhibition games olympics session
+plan initiative program programme project award prize ceremony dialogue talks symposium seminar
+week day year campaign strategy
+""".split())
+# Words that cannot end an organization's name: "the U.S. Market", "Coloroll U.S. Business".
+NON_ORG_HEADS = frozenset("market markets business economy industry sector trade sites site".split())
+GEO_HEADS = frozenset("gulf sea ocean river lake bay strait island islands mountain mountains range "
+                      "valley desert peninsula canal plateau basin line border coast".split())
+# Words for a place's level: "Guizhou Province" is "Guizhou"; "the autonomous region" is a description.
+PLACE_TYPES = frozenset("province city county district prefecture municipality region autonomous "
+                        "state town village township".split())
+# Words that on their own describe rather than name an organization ("the Party Committee").
+GENERIC_ORG_WORDS = ORG_HEADS | PLACE_TYPES | frozenset("people's peoples people party state central national "
+                                                        "municipal provincial local standing".split())
+TITLE_WORDS = frozenset("""
+secretary director chairman chairwoman chair chairperson president premier minister mayor governor
+ambassador consul envoy spokesperson spokesman spokeswoman commissioner head chief ceo cfo cto coo
+manager founder dean professor researcher leader commander representative counselor counsellor
+officer executive partner member editor correspondent reporter photographer analyst economist
+administrator superintendent principal king queen prince emperor chancellor senator congressman
+lawmaker deputy vice general secretary-general director-general attaché attache adviser advisor
+inspector supervisor coordinator treasurer judge justice prosecutor captain colonel general
+""".split())
+TITLE_MODIFIERS = frozenset("deputy vice executive assistant acting former honorary associate co senior "
+                            "first standing chief general managing party then incoming outgoing".split())
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mme".split())
+ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
