@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -26,7 +25,7 @@ from flows.parallel import parse_pool
 from flows.pipeline import Candidate, FeedPoll, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
 from flows.summary import RunSummary
 from schemas import FeedState, FetchResult
-from warehouse import facts, load, read
+from warehouse import facts, load, read, search, snapshot
 from warehouse.db import connect, transaction
 
 BATCH = 200  # pages per fetch/parse/load batch: coarse enough that Prefect's overhead is noise
@@ -50,19 +49,19 @@ async def fetch_batch(items: list[Candidate], validators: dict, policy: FetchPol
 
 @task(name="parse-pages", cache_policy=NO_CACHE)
 def parse_batch(items: list[Candidate], results: list[FetchResult]) -> ParsedBatch:
-    with parse_pool(len(items)) as pool:
-        return parse_results(items, results, pool)
+    return parse_results(items, results, parse_pool(len(items)))
 
 
 @task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def load_batch(db: str, run_id: str, batch: ParsedBatch, fetches: list[FetchResult], known: dict[str, str | None]) -> tuple[int, int]:
-    """One transaction: raw pages, fetch log, articles, blocks, rejects. Returns (new, updated)."""
+    """One transaction: raw pages, fetch log, articles, blocks, facts, search index, rejects. Returns (new, updated)."""
     now = _now()
     with connect(db) as con, transaction(con):
         load.store_raw(con, fetches)
         load.log_fetches(con, run_id, "page", fetches)
         load.save_articles(con, run_id, EXTRACTOR_VERSION, batch.articles, now)
         facts.save_facts(con, run_id, batch.articles, now)
+        search.index(con, [a.url for a in batch.articles], now)
         load.clear_rejects(con, [a.url for a in batch.articles] + batch.unchanged)
         load.save_rejects(con, run_id, batch.rejects, now)
     new = sum(1 for a in batch.articles if a.url not in known)
@@ -76,7 +75,7 @@ def _chunks(items: Sequence, size: int) -> Iterator[list]:
 
 @asynccontextmanager
 async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
-    """Record the run in `runs`, time it, log and publish its summary."""
+    """Record the run in `runs`, time it, log and publish its summary and a read-only snapshot of the warehouse."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], flow=flow_name)
     started, t0 = _now(), time.monotonic()
     with connect(db) as con:
@@ -89,6 +88,7 @@ async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
             "UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
             [_now(), json.dumps(summary.as_dict(), default=str), summary.run_id],
         )
+    snapshot.publish(db)
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)
@@ -158,6 +158,7 @@ async def reprocess(db: str) -> RunSummary:
             with connect(db) as con, transaction(con):
                 load.save_articles(con, summary.run_id, EXTRACTOR_VERSION, batch.articles, _now())
                 facts.save_facts(con, summary.run_id, batch.articles, _now())
+                search.index(con, [a.url for a in batch.articles], _now())
                 load.save_rejects(con, summary.run_id, batch.rejects, _now())
             changed = sum(1 for a in batch.articles if load.body_hash(a.article) != body_hash.get(a.url))
             summary.updated += changed

@@ -1,28 +1,36 @@
-"""CPU work in processes: parsing gains nothing from threads on CPython."""
+"""CPU work in processes: parsing and entity recognition gain nothing from threads on CPython."""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
-from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 
-MIN_PAGES_FOR_POOL = 24  # below this, starting workers costs more than it saves
+MIN_PAGES_FOR_POOL = 24  # below this, handing pages to workers costs more than it saves
+_pool: ProcessPoolExecutor | None = None
 
 
-@contextmanager
-def parse_pool(pages: int) -> Iterator[Executor | None]:
-    """A process pool sized to the machine, or None for small batches (parse inline).
+def _warm() -> None:
+    """Load the spaCy model when a worker starts, not inside the first batch."""
+    from extractors.entities.nlp import load_nlp
+
+    load_nlp()
+
+
+def parse_pool(pages: int) -> Executor | None:
+    """The process's worker pool (started once, kept for later batches), or None for small batches.
 
     forkserver, not fork: the flow's process runs Prefect's threads, and forking a
     threaded process can deadlock the child.
     """
+    global _pool
     workers = min(os.cpu_count() or 1, 8)
     if pages < MIN_PAGES_FOR_POOL or workers < 2:
-        yield None
-        return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["extractors.page"])  # workers start with the parsers imported
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        yield pool
+        return None
+    if _pool is None:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["extractors.analysis", "flows.pipeline"])
+        _pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+        atexit.register(_pool.shutdown)
+    return _pool

@@ -33,36 +33,55 @@ def _keys(e: Entity) -> set[str]:
     return {k for k in (name_key(e.name), *(name_key(a.text) for a in e.aliases)) if k}
 
 
-class _EntityIndex:
-    """Name keys of stored entities, by kind, kept current while a batch is loaded."""
+def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle], now: dt.datetime) -> list[list[int]]:
+    """Entity ids for every entity of every article, in three bulk statements, whatever the batch size.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]):
-        self.con = con
-        wanted = pa.table({"kind": [k for k, _ in keys], "alias_key": [a for _, a in keys]})  # noqa: F841
-        rows = con.execute(
-            "SELECT e.kind, a.alias_key, e.entity_id "
-            "FROM entity_aliases a JOIN entities e USING (entity_id) JOIN wanted w ON w.kind = e.kind AND w.alias_key = a.alias_key "
-            "ORDER BY e.entity_id"
-        ).fetchall()
-        self.ids: dict[tuple[str, str], int] = {}
-        for kind, key, entity_id in rows:
-            self.ids.setdefault((kind, key), entity_id)
-
-    def resolve(self, e: Entity, now: dt.datetime) -> int:
-        keys = _keys(e)
-        found = next((self.ids[(e.kind, k)] for k in sorted(keys) if (e.kind, k) in self.ids), None)
-        if found is None:
-            found = self.con.execute(
-                "INSERT INTO entities (kind, name, org_kind, first_seen_at) VALUES (?, ?, ?, ?) RETURNING entity_id",
-                [e.kind, e.name, e.org_kind, now],
-            ).fetchone()[0]
-        elif len(e.name) > len(self.con.execute("SELECT name FROM entities WHERE entity_id = ?", [found]).fetchone()[0]):
-            self.con.execute("UPDATE entities SET name = ? WHERE entity_id = ?", [e.name, found])  # the fullest form wins
-        aliases = [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases]
-        _insert(self.con, "entity_aliases", [{"entity_id": found, "alias": t, "alias_key": name_key(t), "kind": k} for t, k in aliases if name_key(t)])
-        for k in keys:
-            self.ids.setdefault((e.kind, k), found)
-        return found
+    An entity joins the first stored (or earlier-in-batch) entity of its kind that shares
+    a name key with it; the rest become new rows. A longer name replaces a stored one.
+    """
+    wanted = {(e.kind, k) for s in items for e in s.entities for k in _keys(e)}
+    probe = pa.table({"kind": [k for k, _ in wanted], "alias_key": [a for _, a in wanted]})  # noqa: F841
+    known: dict[tuple[str, str], int] = {}
+    names: dict[int, str] = {}
+    for kind, key, entity_id, name in con.execute(
+        "SELECT e.kind, a.alias_key, e.entity_id, e.name FROM entity_aliases a JOIN entities e USING (entity_id) "
+        "JOIN probe p ON p.kind = e.kind AND p.alias_key = a.alias_key ORDER BY e.entity_id"
+    ).fetchall():
+        known.setdefault((kind, key), entity_id)
+        names[entity_id] = name
+    pending: list[Entity] = []  # first entity of each new row, in order
+    provisional: list[list[int]] = []  # ids, negative for rows not yet created
+    for s in items:
+        ids = []
+        for e in s.entities:
+            keys = sorted(_keys(e))
+            found = next((known[(e.kind, k)] for k in keys if (e.kind, k) in known), None)
+            if found is None:
+                pending.append(e)
+                found = -len(pending)
+            for k in keys:
+                known.setdefault((e.kind, k), found)
+            ids.append(found)
+        provisional.append(ids)
+    new_ids = [r[0] for r in con.execute("SELECT nextval('entity_seq') FROM range(?)", [len(pending)]).fetchall()]
+    real = lambda i: new_ids[-i - 1] if i < 0 else i  # noqa: E731
+    _insert(con, "entities", [
+        {"entity_id": new_ids[n], "kind": e.kind, "name": e.name, "org_kind": e.org_kind, "merged_into": None, "first_seen_at": now}
+        for n, e in enumerate(pending)
+    ])
+    out, aliases, longer = [], [], {}
+    for s, ids in zip(items, provisional):
+        out.append([real(i) for i in ids])
+        for e, i in zip(s.entities, out[-1]):
+            aliases += [{"entity_id": i, "alias": t, "alias_key": name_key(t), "kind": k}
+                        for t, k in [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases] if name_key(t)]
+            if i in names and len(e.name) > len(longer.get(i, names[i])):
+                longer[i] = e.name  # the fullest form seen wins
+    _insert(con, "entity_aliases", aliases)
+    if longer:
+        renamed = pa.table({"entity_id": list(longer), "name": list(longer.values())})  # noqa: F841
+        con.execute("UPDATE entities SET name = renamed.name FROM renamed WHERE entities.entity_id = renamed.entity_id")
+    return out
 
 
 def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime) -> None:
@@ -73,10 +92,8 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
     urls = pa.table({"url": [s.url for s in items]})  # noqa: F841
     for table in ("mentions", "roles", "article_credits", "agreement_mentions"):
         con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
-    index = _EntityIndex(con, {(e.kind, k) for s in items for e in s.entities for k in _keys(e)})
     mentions, roles, credits = [], [], []
-    for s in items:
-        ids = [index.resolve(e, now) for e in s.entities]
+    for s, ids in zip(items, _resolve_entities(con, items, now)):
         by_name = {name_key(e.name): i for e, i in zip(s.entities, ids)}
         observed = s.article.published_at.date() if s.article.published_at else None
         for e, entity_id in zip(s.entities, ids):

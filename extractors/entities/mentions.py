@@ -8,6 +8,8 @@ where a long name ends); a phrase that contains a reference place keeps the plac
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import re
 from dataclasses import dataclass, field
 
@@ -87,6 +89,9 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     a capitalised word also written lower case there is an ordinary word ("State", "Continue")."""
     ents = list(doc.ents)
     refs = {e.start: e for e in ents if e.ent_id_}
+    text = doc.text  # Doc.text and Span.sent rebuild from every token on each call: read them once
+    sents = list(doc.sents)
+    sent_starts = [s.start for s in sents]
     phrases = find_phrases(doc)
     taken = [False] * len(doc)
     out: list[Cand] = []
@@ -98,7 +103,8 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         taken[s:e] = [True] * (e - s)
 
     def add(kind: str, span: Span, ref: RefEntry | None = None, **kw) -> None:
-        sent = span.sent if span.sent.end >= span.end else span
+        sent = sents[bisect_right(sent_starts, span.start) - 1]
+        sent = sent if sent.end >= span.end else span
         out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref,
                         sent=(sent.start_char, sent.end_char), **kw))
 
@@ -128,11 +134,11 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
     for e in refs.values():
-        if free(e.start, e.end) and not _CURRENCY.match(doc.text, e.end_char):
+        if free(e.start, e.end) and not _CURRENCY.match(text, e.end_char):
             take(e.start, e.end)
             ref = reference.by_id(e.ent_id_)
             add(ref.kind, e, ref)
-    for m in _LOCAL_GOVERNMENT.finditer(doc.text):
+    for m in _LOCAL_GOVERNMENT.finditer(text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and free(span.start, span.end) and not span.text.startswith(("The ", "A ")):
             take(span.start, span.end)
@@ -143,7 +149,7 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         span = _trim(ent)
         if span is None or not free(span.start, span.end):
             continue
-        kind = _tagged_kind(span, ent.label_, refs, common_words)
+        kind = _tagged_kind(span, text, ent.label_, refs, common_words)
         if kind is None:
             continue
         honorific = False
@@ -156,12 +162,12 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     return out
 
 
-def _tagged_kind(span: Span, label: str, refs: dict[int, Span], common_words: set[str]) -> str | None:
+def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], common_words: set[str]) -> str | None:
     """What a tagger entity really is, or None when it is no entity worth keeping."""
     doc, kind = span.doc, _LABEL_KIND[label]
     if label == "FAC" and not any(t.lower_ in GEO_HEADS for t in span):
         return None
-    if not _proper(span) or _ORDINAL.search(doc.text[max(0, span.start_char - 12):span.start_char]):
+    if not _proper(span) or _ORDINAL.search(text[max(0, span.start_char - 12):span.start_char]):
         return None
     words = [t for t in span if t.is_alpha]
     if len(words) == 1 and any(words[0].lower_ + end in common_words for end in ("", "s", "es", "d", "ed")):
