@@ -18,6 +18,23 @@ db_option = click.option(
 )
 
 
+snapshot_option = click.option(
+    "--snapshot", is_flag=True, help="Read the published snapshot (*.snapshot.duckdb beside --db), which no flow ever locks."
+)
+
+
+def _readable(db: str, snapshot: bool) -> str:
+    """The file a read command opens: the warehouse, or its published snapshot."""
+    if not snapshot:
+        return db
+    from warehouse.db import snapshot_path
+
+    path = snapshot_path(db)
+    if not path.exists():
+        raise click.ClickException(f"no snapshot at {path}: run `newsflow snapshot --db {db}` (ingest publishes one after each run)")
+    return str(path)
+
+
 def politeness(f):
     """The fetch settings shared by `ingest`, `demo` and `serve`."""
     options = [
@@ -128,14 +145,15 @@ def reprocess(db):
 @db_option
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(db, query, fmt):
+@snapshot_option
+def sql(db, query, fmt, snapshot):
     """Run QUERY on a read-only connection and print the result."""
     import duckdb
 
     from warehouse.db import query as run_query
 
     try:
-        columns, rows = run_query(db, query)
+        columns, rows = run_query(_readable(db, snapshot), query)
     except (duckdb.Error, FileNotFoundError) as e:
         raise click.ClickException(str(e)) from None
     if fmt == "csv":
@@ -146,6 +164,76 @@ def sql(db, query, fmt):
         click.echo(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_default, ensure_ascii=False, indent=2))
     else:
         click.echo(_table(columns, rows))
+
+
+@main.command()
+@db_option
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Matches to print.")
+@snapshot_option
+def search(db, query, limit, snapshot):
+    """Full-text search over article titles and bodies; prints the best matches with a snippet.
+
+    Words are matched case-insensitively, plurals folded; articles matching more
+    of the words rank first, then by BM25. From SQL: `FROM search_articles('...')`.
+    """
+    import duckdb
+
+    from warehouse.db import connect
+    from warehouse.search import search as run_search
+
+    try:
+        with connect(_readable(db, snapshot), read_only=True) as con:
+            hits = run_search(con, query, limit)
+    except (duckdb.Error, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    if not hits:
+        raise click.ClickException(f"nothing matches {query!r}")
+    for i, h in enumerate(hits, 1):
+        date = h.published_at.strftime("%Y-%m-%d") if h.published_at else "undated"
+        click.echo(f"{i}. {h.title or '(no title)'}  [{date}]  score {h.score:.2f}\n   {h.url}\n   {h.snippet}\n")
+
+
+@main.command()
+@db_option
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
+@snapshot_option
+def export(db, out_dir, fmt, snapshot):
+    """Write every table and view to DIR, one file each; Parquet articles are partitioned by month."""
+    import duckdb
+
+    from warehouse.db import connect
+    from warehouse.export import export as run_export
+
+    try:
+        with connect(_readable(db, snapshot), read_only=True) as con:
+            written = run_export(con, out_dir, fmt)
+    except (duckdb.Error, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    for name, rows in written.items():
+        click.echo(f"{rows:>10}  {name}")
+    click.echo(f"wrote {len(written)} tables and views to {out_dir}")
+
+
+@main.command()
+@db_option
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write it [default: beside --db, *.snapshot.duckdb].")
+def snapshot(db, target):
+    """Publish a read-only copy of the warehouse that analysts can open while flows write.
+
+    Ingest and reprocess publish one after each run. The copy is replaced by an
+    atomic rename, so readers never see half a file and never wait for a lock.
+    """
+    import duckdb
+
+    from warehouse.snapshot import publish
+
+    try:
+        path = publish(db, target)
+    except duckdb.Error as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {db} \"...\"")
 
 
 @main.command()
