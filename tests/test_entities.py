@@ -134,3 +134,9 @@ def test_batch_matches_single_and_contract_shape(seed_article, seed):
     assert set(out) == {"persons", "organizations", "places"}
     assert set(out["persons"][0]) == {"name", "aliases", "titles"}
     assert set(out["organizations"][0]) == {"name", "aliases", "kind"}
+
+
+def test_each_mention_carries_its_own_sentence_from_its_own_paragraph(seed):
+    for e in seed:
+        for m in e.mentions:
+            assert "\n\n" not in m.sentence and m.surface in m.sentence, (e.name, m.sentence[:80])

@@ -54,8 +54,9 @@ def test_two_articles_reporting_one_signing_give_one_agreement_with_two_mentions
 def test_loading_an_article_again_replaces_its_rows(db_path):
     person = Entity(kind="person", name="Hao Peng", titles=[Title(title="Director", organization=SASAC)],
                     mentions=[Mention(surface="Hao Peng", span=Span(block="body", start=0, end=8), sentence="Hao Peng said.")])
-    photographer = Entity(kind="person", name="Gonggar Laisong", credit="photographer",
-                          aliases=[Alias(text="Gongga Laisong", kind="spelling_variant")])
+    photographer = Entity(kind="person", name="Gonggar Laisong", credit="reporter",
+                          aliases=[Alias(text="Gongga Laisong", kind="spelling_variant")],
+                          titles=[Title(title="reporter", organization="China News Service"), Title(title="photographer")])
     item = _stored("http://a.test/1", [_org(SASAC), _org(TIBET), person, photographer], [_mou()])
     counts = "select (select count(*) from entities), (select count(*) from mentions), (select count(*) from roles), " \
              "(select count(*) from article_credits), (select count(*) from agreements), (select count(*) from agreement_mentions)"
@@ -63,7 +64,9 @@ def test_loading_an_article_again_replaces_its_rows(db_path):
         save_facts(con, "r1", [item], NOW)
         first = con.execute(counts).fetchone()
         save_facts(con, "r2", [item], NOW)
-        assert con.execute(counts).fetchone() == first == (4, 3, 1, 1, 1, 1)
+        assert con.execute(counts).fetchone() == first == (4, 3, 1, 2, 1, 1)
+        # a credit is recorded as a credit of the article (both roles), never as a post held
+        assert con.execute("select list(role order by role) from article_credits").fetchone()[0] == ["photographer", "reporter"]
         role = con.execute("select title, organization_id is not null, observed_on from roles").fetchone()
         assert role == ("Director", True, NOW.date())
         # the article no longer reports the agreement: its row goes

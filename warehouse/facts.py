@@ -20,6 +20,7 @@ import pyarrow as pa
 from schemas import Agreement, Entity, StoredArticle
 from schemas.names import name_key
 
+CREDIT_ROLES = {"reporter", "photographer", "editor"}
 SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
 
 
@@ -103,7 +104,11 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
                      "block_index": m.span.index, "start_char": m.span.start, "end_char": m.span.end, "sentence": m.sentence,
                      "role": m.role, "resolved_by": m.resolved_by, "run_id": run_id}
                 )
+            credit_roles = {e.credit} if e.credit else set()
             for t in e.titles:
+                if e.credit and t.title.lower() in CREDIT_ROLES:
+                    credit_roles.add(t.title.lower())  # a credit of the article, not a post held
+                    continue
                 ev = t.evidence
                 roles.append(
                     {"url": s.url, "person_id": entity_id, "title": t.title, "organization": t.organization,
@@ -111,8 +116,7 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
                      "block": ev.block if ev else None, "block_index": ev.index if ev else None,
                      "start_char": ev.start if ev else None, "end_char": ev.end if ev else None}
                 )
-            if e.credit:
-                credits.append({"url": s.url, "entity_id": entity_id, "name": e.name, "role": e.credit})
+            credits += [{"url": s.url, "entity_id": entity_id, "name": e.name, "role": r} for r in sorted(credit_roles)]
         for a in s.agreements:
             _save_agreement(con, run_id, s.url, a, by_name, now)
     _insert(con, "mentions", mentions)
