@@ -18,8 +18,9 @@ demo: $(BIN)/newsflow  ## set up, serve the bundled sample on 127.0.0.1, ingest 
 test: $(BIN)/newsflow  ## set up and run the whole test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(BIN)/newsflow  ## article extraction benchmark (prints figures; not part of the tests)
+bench: $(BIN)/newsflow  ## extraction and IE benchmarks (print figures; not part of the tests)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ie.py
 
 clean:
-	rm -rf $(VENV) *.egg-info newsflow.duckdb newsflow.duckdb.wal
+	rm -rf $(VENV) *.egg-info newsflow.duckdb newsflow.duckdb.wal newsflow.snapshot.duckdb

@@ -100,3 +100,16 @@ def test_a_merge_is_recorded_and_a_split_reverses_it(db_path):
     with connect(db_path, read_only=True) as con:
         assert con.execute("select count(*) from entities where merged_into is not null").fetchone()[0] == 0
         assert con.execute("select count(*) from entity_judgements").fetchone()[0] == 2
+
+
+def test_collective_parties_are_entities_of_their_article_only(db_path):
+    deal = Agreement(type="joint_venture", status="signed", parties=[Party(name="eight state-owned enterprises", kind="collective", count=8), Party(name=SASAC)],
+                     evidence=[Evidence(text="They signed.", span=Span(block="body", start=0, end=12))])
+    with connect(db_path) as con:
+        for _ in range(2):  # reloading keeps one row each
+            save_facts(con, "r", [_stored("http://a.test/1", [_org(SASAC)], [deal]), _stored("http://a.test/2", [_org(SASAC)], [deal])], NOW)
+        assert con.execute("select count(*), list(distinct name) from entities where kind = 'collective'").fetchone() == (2, ["eight state-owned enterprises"])
+        assert con.execute("select count(*) from agreement_parties where kind = 'collective' and entity_id is null").fetchone()[0] == 0
+        # the two reports are still one agreement: collectives match by count and description
+        assert con.execute("select count(*), count(distinct url) from agreements join agreement_mentions using (agreement_id)").fetchone() == (2, 2)
+        assert con.execute("select count(*) from agreements").fetchone()[0] == 1

@@ -50,7 +50,8 @@ def _ingest(db, server, **kw):
 def test_ingest_twice_then_a_changed_page(site, db_path):
     root, server = site
     first = _ingest(db_path, server)
-    assert (first.feeds_read, first.new, first.rejected) == (2, 6, 0)
+    assert (first.feeds_read, first.new, first.rejected) == (2, 6, 1)
+    assert query(db_path, "select stage, reason from rejects")[1] == [("fetch", "not found (404)")]
     cols, rows = query(db_path, "select url, title, published_at, body from articles order by url")
     by_title = {r[1]: r for r in rows}
     seed = by_title[SEED_TITLE]

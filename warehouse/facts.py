@@ -30,8 +30,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch ON CONFLICT DO NOTHING")
 
 
-def _keys(e: Entity) -> set[str]:
-    return {k for k in (name_key(e.name), *(name_key(a.text) for a in e.aliases)) if k}
+def _key(url: str, e: Entity, text: str) -> str:
+    """The matching key of one of an entity's names. A collective ("15 central enterprises")
+    is a group of one article only, so its keys carry the article's URL: never merged across articles."""
+    key = name_key(text)
+    return f"{url}#{key}" if e.kind == "collective" and key else key
+
+
+def _keys(url: str, e: Entity) -> set[str]:
+    return {k for k in (_key(url, e, e.name), *(_key(url, e, a.text) for a in e.aliases)) if k}
 
 
 def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle], now: dt.datetime) -> list[list[int]]:
@@ -40,7 +47,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
     An entity joins the first stored (or earlier-in-batch) entity of its kind that shares
     a name key with it; the rest become new rows. A longer name replaces a stored one.
     """
-    wanted = {(e.kind, k) for s in items for e in s.entities for k in _keys(e)}
+    wanted = {(e.kind, k) for s in items for e in s.entities for k in _keys(s.url, e)}
     probe = pa.table({"kind": [k for k, _ in wanted], "alias_key": [a for _, a in wanted]})  # noqa: F841
     known: dict[tuple[str, str], int] = {}
     names: dict[int, str] = {}
@@ -55,7 +62,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
     for s in items:
         ids = []
         for e in s.entities:
-            keys = sorted(_keys(e))
+            keys = sorted(_keys(s.url, e))
             found = next((known[(e.kind, k)] for k in keys if (e.kind, k) in known), None)
             if found is None:
                 pending.append(e)
@@ -74,7 +81,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
     for s, ids in zip(items, provisional):
         out.append([real(i) for i in ids])
         for e, i in zip(s.entities, out[-1]):
-            aliases += [{"entity_id": i, "alias": t, "alias_key": name_key(t), "kind": k}
+            aliases += [{"entity_id": i, "alias": t, "alias_key": _key(s.url, e, t), "kind": k}
                         for t, k in [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases] if name_key(t)]
             if i in names and len(e.name) > len(longer.get(i, names[i])):
                 longer[i] = e.name  # the fullest form seen wins
@@ -85,9 +92,17 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
     return out
 
 
+def _with_collectives(s: StoredArticle) -> StoredArticle:
+    """A collective party ("15 central enterprises") becomes an entity of kind collective with its count."""
+    named = {name_key(e.name) for e in s.entities}
+    groups = {name_key(p.name): Entity(kind="collective", name=p.name, count=p.count)
+              for a in s.agreements for p in a.parties if p.kind == "collective" and name_key(p.name) not in named}
+    return s.model_copy(update={"entities": s.entities + list(groups.values())}) if groups else s
+
+
 def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime) -> None:
     """Replace the entity and agreement rows of these articles with what this run found."""
-    items = list(items)
+    items = [_with_collectives(s) for s in items]
     if not items:
         return
     urls = pa.table({"url": [s.url for s in items]})  # noqa: F841
@@ -129,7 +144,10 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
 
 
 def _dedup_key(a: Agreement, party_ids: list[int | None]) -> str:
-    return f"{a.type}|{','.join(str(i) for i in sorted(i for i in party_ids if i is not None))}"
+    """Type and parties: entities by id, collectives (one article's groups) by count and description."""
+    parts = [f"{p.count}:{name_key(p.name)}" if p.kind == "collective" else str(i)
+             for p, i in zip(a.parties, party_ids) if i is not None]
+    return f"{a.type}|{','.join(sorted(parts))}"
 
 
 def _near(d1: str | None, d2: str | None) -> bool:

@@ -49,9 +49,8 @@ QUALIFY row_number() OVER (PARTITION BY person_id, lower(title), coalesce(organi
 CREATE VIEW agreement_party_view AS
 SELECT p.agreement_id, p.seq, coalesce(c.canonical_id, p.entity_id) AS entity_id,
        coalesce(c.name, p.name) AS name, p.name AS name_in_text, p.kind, p.count, p.with_affiliates, p.role,
-       CASE WHEN p.count IS NOT NULL AND NOT starts_with(p.name, CAST(p.count AS VARCHAR)) AND p.kind = 'collective'
-            THEN CAST(p.count AS VARCHAR) || ' ' || p.name ELSE coalesce(c.name, p.name) END
-       || CASE WHEN p.with_affiliates THEN ' (with affiliates)' ELSE '' END AS label
+       coalesce(c.name, p.name)
+       || CASE WHEN p.with_affiliates AND p.name NOT ILIKE '%affiliat%' THEN ' (with affiliates)' ELSE '' END AS label
 FROM agreement_parties p LEFT JOIN canonical_entities c ON c.entity_id = p.entity_id;
 
 CREATE VIEW agreement_view AS
