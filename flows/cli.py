@@ -42,16 +42,17 @@ def politeness(f):
         click.option("--per-host", type=int, default=4, show_default=True, envvar="NEWSFLOW_PER_HOST", help="Requests in flight per host [env NEWSFLOW_PER_HOST]."),
         click.option("--delay", type=float, default=1.0, show_default=True, envvar="NEWSFLOW_DELAY", help="Seconds between request starts to one host [env NEWSFLOW_DELAY]."),
         click.option("--user-agent", default=None, envvar="NEWSFLOW_USER_AGENT", help="User-Agent header [env NEWSFLOW_USER_AGENT]."),
+        click.option("--allow-local", is_flag=True, envvar="NEWSFLOW_ALLOW_LOCAL", help="Also fetch from 127.0.0.1/localhost (your own test servers); private networks stay refused [env NEWSFLOW_ALLOW_LOCAL]."),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def make_policy(concurrency: int, per_host: int, delay: float, user_agent: str | None, **extra):
+def make_policy(concurrency: int, per_host: int, delay: float, user_agent: str | None, allow_local: bool = False, **extra):
     from flows.http import FetchPolicy
 
-    settings = {"concurrency": concurrency, "per_host": per_host, "delay_s": delay, **extra}
+    settings = {"concurrency": concurrency, "per_host": per_host, "delay_s": delay, "allow_loopback": allow_local, **extra}
     if user_agent:
         settings["user_agent"] = user_agent
     return FetchPolicy(**settings)
@@ -106,7 +107,7 @@ def demo(db):
 
     with StaticServer(SAMPLE_DIR / "site") as server:
         click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
-        policy = make_policy(8, 4, 0.0, None, allow_loopback=True, hosts={"sample.newsflow.test": server.address})
+        policy = make_policy(8, 4, 0.0, None, allow_local=True, hosts={"sample.newsflow.test": server.address})
         summary = asyncio.run(ingest_flow(db=db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
     click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {db}')
