@@ -143,16 +143,18 @@ async def ingest(
 
 @flow(name="reprocess", log_prints=True)
 async def reprocess(db: str) -> RunSummary:
-    """Re-run the extractors on every stored page without fetching; counts rows whose text changed."""
+    """Re-run the extractors on every stored page without fetching; `updated` counts articles whose text changed."""
     async with _run(db, "reprocess") as summary:
         with connect(db) as con:
-            pages = list(read.stored_pages(con))
-            body_hash = dict(con.execute("SELECT url, body_sha256 FROM articles").fetchall())
-        for chunk in _chunks(pages, BATCH):
-            items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in chunk]
+            urls = [u for (u,) in con.execute("SELECT url FROM articles ORDER BY url").fetchall()]
+        for chunk in _chunks(urls, BATCH):  # one batch of raw pages in memory at a time
+            with connect(db) as con:
+                pages = list(read.stored_pages(con, chunk))
+                before = dict(con.execute("SELECT url, body FROM articles WHERE url IN (SELECT unnest(?))", [chunk]).fetchall())
+            items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in pages]
             results = [
                 FetchResult(url=p.url, final_url=p.final_url, status=200, headers=p.headers, body=p.body, fetched_at=p.fetched_at)
-                for p in chunk
+                for p in pages
             ]
             batch = parse_batch(items, results)
             with connect(db) as con, transaction(con):
@@ -160,7 +162,7 @@ async def reprocess(db: str) -> RunSummary:
                 facts.save_facts(con, summary.run_id, batch.articles, _now())
                 search.index(con, [a.url for a in batch.articles], _now())
                 load.save_rejects(con, summary.run_id, batch.rejects, _now())
-            changed = sum(1 for a in batch.articles if load.body_hash(a.article) != body_hash.get(a.url))
+            changed = sum(1 for a in batch.articles if a.article.body != before.get(a.url))
             summary.updated += changed
             summary.unchanged += len(batch.articles) - changed
             summary.rejected += len(batch.rejects)

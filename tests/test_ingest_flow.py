@@ -14,10 +14,10 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import SAMPLE_DIR
 from flows.http import FetchPolicy
-from flows.ingest import ingest
+from flows.ingest import ingest, reprocess
 from flows.static_server import StaticServer
 
-from warehouse.db import query
+from warehouse.db import connect, query
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TITLE = "Central enterprises and state-owned enterprises help Tibet's high-quality development"
@@ -85,6 +85,19 @@ def test_ingest_twice_then_a_changed_page(site, db_path):
         "select a.body, (select count(*) from raw_documents r where r.url = a.url) from articles a where a.url like '%venezuela%'",
     )
     assert "An added paragraph about the oil deal." in rows[0][0] and rows[0][1] == 2
+
+    # reprocess rebuilds derived rows from the stored raw pages, without fetching
+    with connect(db_path) as con:
+        con.execute("UPDATE articles SET body = 'damaged' WHERE url LIKE '%coloroll%'")
+        con.execute("DELETE FROM agreement_mentions")
+    fetches_before = query(db_path, "select count(*) from fetch_log")[1]
+    redo = asyncio.run(reprocess(db=str(db_path)))
+    assert (redo.updated, redo.unchanged, redo.rejected) == (1, 5, 0)
+    assert query(db_path, "select count(*) from fetch_log")[1] == fetches_before
+    _, body = query(db_path, "select body from articles where url like '%coloroll%'")
+    assert body[0][0].startswith("LONDON, March 2 - <Coloroll Group Plc> said")
+    _, deals = query(db_path, "select type, parties_text from agreement_view where parties_text like '%Coloroll%'")
+    assert deals == [("acquisition", "Coloroll Group Plc; Wallco Inc")]
 
 
 def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path, db_path):

@@ -55,12 +55,14 @@ class StoredPage(NamedTuple):
     published_at: dt.datetime | None  # the feed entry's date
 
 
-def stored_pages(con: duckdb.DuckDBPyConnection) -> Iterator[StoredPage]:
-    """The raw page behind every stored article, decompressed, for `reprocess`."""
+def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[StoredPage]:
+    """The raw page behind each of these stored articles, decompressed, for `reprocess`."""
     cur = con.execute(
         "SELECT a.url, a.feed_url, a.final_url, r.headers, r.body_zlib, r.fetched_at, e.published_at "
         "FROM articles a JOIN raw_documents r ON r.sha256 = a.raw_sha256 "
-        "LEFT JOIN feed_entries e ON e.url = a.url AND e.feed_url = a.feed_url ORDER BY a.url"
+        "LEFT JOIN feed_entries e ON e.url = a.url AND e.feed_url = a.feed_url "
+        "WHERE a.url IN (SELECT unnest(?)) ORDER BY a.url",
+        [urls],
     )
     while rows := cur.fetchmany(200):
         for url, feed_url, final_url, headers, body, fetched_at, published in rows:
