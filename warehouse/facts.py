@@ -19,9 +19,12 @@ import pyarrow as pa
 
 from schemas import Agreement, Entity, StoredArticle
 from schemas.names import name_key
+from warehouse.judgements import merge
 
 CREDIT_ROLES = {"reporter", "photographer", "editor"}
-SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
+SAME_AGREEMENT_DAYS = 31
+SPELLING_MIN_SCORE = 0.96  # Jaro-Winkler of two person names
+SPELLING_MIN_CHARS = 12  # two reports of one signing rarely date it further apart
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -89,7 +92,34 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
     if longer:
         renamed = pa.table({"entity_id": list(longer), "name": list(longer.values())})  # noqa: F841
         con.execute("UPDATE entities SET name = renamed.name FROM renamed WHERE entities.entity_id = renamed.entity_id")
+    _merge_spelling_variants(con, new_ids)
     return out
+
+
+def _merge_spelling_variants(con: duckdb.DuckDBPyConnection, new_ids: list[int]) -> None:
+    """A new person whose name is a near-spelling of a known person's ("Gongga Laisong" / "Gonggar Laisong")
+    is merged into it, with the score, as a judgement anyone can review and split.
+
+    Short names are left alone: "Zhang Wei" and "Zhang Wen" are two people, not two spellings.
+    """
+    if not new_ids:
+        return
+    pairs = con.execute(
+        """
+        SELECT n.entity_id, o.entity_id, jaro_winkler_similarity(lower(n.name), lower(o.name)) AS score
+        FROM entities n JOIN entities o ON o.kind = n.kind AND o.entity_id < n.entity_id AND o.merged_into IS NULL
+        WHERE n.entity_id IN (SELECT unnest(?)) AND n.kind = 'person' AND n.merged_into IS NULL
+          AND least(length(n.name), length(o.name)) >= ?
+          AND len(string_split(n.name, ' ')) = len(string_split(o.name, ' '))
+          AND list_has_any(string_split(lower(n.name), ' '), string_split(lower(o.name), ' '))
+          AND jaro_winkler_similarity(lower(n.name), lower(o.name)) >= ?
+        QUALIFY row_number() OVER (PARTITION BY n.entity_id ORDER BY score DESC, o.entity_id) = 1
+        ORDER BY n.entity_id
+        """,
+        [new_ids, SPELLING_MIN_CHARS, SPELLING_MIN_SCORE],
+    ).fetchall()
+    for new, known, score in pairs:
+        merge(con, new, known, "spelling variant of a person named in another article", "newsflow", score)
 
 
 def _with_collectives(s: StoredArticle) -> StoredArticle:
