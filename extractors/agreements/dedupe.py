@@ -5,8 +5,10 @@ different words ("15 state-owned enterprises" / "15 central enterprises"): they 
 agreement when the type agrees, the parties match through the resolved entities and
 collective counts, and no two dates tell them apart ("on the 25th" and "in 2018" are
 two signings between the same hospitals). A statement that only names an agreement
-("part of a trade deal") or whose parties are not named ("collectively signed a long
-agreement") corroborates one stated elsewhere and is dropped when there is none.
+("part of a trade deal"), whose parties are not named ("collectively signed a long
+agreement"), a headline naming one side only ("China, Kazakhstan firms sign MoU") or one
+pointing back ("the agreement was signed by ...") corroborates one stated elsewhere and is
+dropped when there is none.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Statement:
     period: str | None = None
     amount: Amount | None = None
     subject: str | None = None
+    anaphoric: bool = False  # restates an agreement told before ("the agreement was signed by ...")
 
 
 @dataclass
@@ -64,10 +67,12 @@ def _fits(g: _Group, s: Statement) -> bool:
 
 
 def _better_name(old: Side, new: Side) -> Side:
-    """Keep the first statement's wording (body before captions); never lose a count."""
+    """Keep the first statement's wording (body before captions) unless only the new one counts the
+    collective ("35 member companies"); never lose a count."""
     p, q = old.party, new.party
     count = p.count if p.count is not None else q.count
-    party = p.model_copy(update={"count": count, "with_affiliates": p.with_affiliates or q.with_affiliates,
+    name = q.name if p.count is None and q.count is not None else p.name
+    party = p.model_copy(update={"name": name, "count": count, "with_affiliates": p.with_affiliates or q.with_affiliates,
                                  "role": p.role or q.role})
     key = old.key if old.key[0] != "collective" or old.key[1] is not None else (old.key[0], count, old.key[2] | new.key[2])
     return Side(party, key, old.start, old.end)
@@ -104,21 +109,23 @@ def _agreement(g: _Group) -> Agreement:
 def merge_statements(statements: list[Statement]) -> list[Agreement]:
     """Agreements from the statements of one article, in the order they are first stated."""
     groups: list[_Group] = []
-    later: list[Statement] = []
+    later: list[tuple[Statement, int]] = []  # with the number of agreements told before it
     for s in statements:
         g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
         if g:
             _add(g, s)
-        elif s.strong and s.sides:
+        elif s.strong and not s.anaphoric and (len(s.sides) >= 2 or s.sides and s.evidence.span.block != "title"):
             groups.append(_Group(s))
             _add(groups[-1], s)
         else:
-            later.append(s)
-    for s in later:  # corroboration only
+            later.append((s, len(groups)))
+    for s, told in later:  # corroboration only
         g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
         if g is None and not s.sides:
             same_type = [g for g in groups if g.first.type == s.type]
             g = same_type[0] if same_type else (groups[0] if len(groups) == 1 else None)
-        if g:
+        if g is None and s.anaphoric and told:
+            groups[told - 1].members.append(s)  # "the agreement was signed by ...": the one just told
+        elif g:
             _add(g, s)
     return [_agreement(g) for g in groups]

@@ -19,7 +19,8 @@ _EVENT_REF = re.compile(
     r"(?:[\w-]+\s+){0,3}?(?:event|meeting|ceremony|conference|forum|summit|session|fair|expo|exhibition|seminar|"
     r"symposium|talks|visit|dialogue|gathering|meetings|conferences)\b", re.I)
 _HERE = re.compile(r"\bhere\b", re.I)
-_HELD = re.compile(r"\b(?:(?:was|were|is|are|been)\s+(?:held|convened|opened|launched)|took\s+place|kicked\s+off)\b", re.I)
+_HELD = re.compile(r"\b(?:(?:was|were|is|are|been)\s+(?:held|convened|opened|launched)|took\s+place|kicked\s+off|"
+                   r"opened(?=\s+(?:in|at|on)\b))\b", re.I)
 _IN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
 
 

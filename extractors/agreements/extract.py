@@ -9,7 +9,7 @@ from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
-from extractors.agreements.parties import EntityFinder, Named, Side, find_sides
+from extractors.agreements.parties import EntityFinder, Named, Side, find_sides, represented
 from extractors.agreements.sentences import Sentence, article_sentences
 from extractors.agreements.triggers import Trigger, find_triggers
 from schemas.agreements import Agreement, Evidence
@@ -33,6 +33,8 @@ def _reference(article: Article) -> dt.date | None:
 
 def _amount(text: str, trigger: Trigger):
     for money in find_money(text):
+        if trigger.start <= money.start < trigger.end:
+            return money.amount  # "their £850m merger"
         if _VALUE_CUE.search(text[: money.start]) and money.start > trigger.verb_start - 1:
             return money.amount
         gap = text[money.end : trigger.start + 1] if money.end <= trigger.start + 1 else None
@@ -73,7 +75,7 @@ def extract_agreements(article: Article, entities: list[Entity]) -> list[Agreeme
         named = finder.find(text)
         organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
         for trigger in find_triggers(text, organizations):
-            sides = find_sides(text, trigger, named, previous)
+            sides = represented(find_sides(text, trigger, named, previous), finder)
             if len(sides) >= 2:
                 previous = sides
             statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place))
@@ -96,5 +98,5 @@ def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: l
         date=date.value if date else setting.date, date_text=date.text if date else None,
         place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
         period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
-        amount=_amount(text, trigger), subject=_subject(text, trigger, sides),
+        amount=_amount(text, trigger), subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
     )

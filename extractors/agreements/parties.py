@@ -54,6 +54,10 @@ _ANAPHORA = re.compile(
     rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|{_GROUP_NOUNS})\b",
     re.I,
 )
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+# Words between an agreement and a later "with" that show the "with" belongs to something else
+# ("a loan agreement for a new expressway linking Addis Ababa with the city of Adama").
+_DETACHED = re.compile(r"\b(?:for|to|linking|connecting|joining|which|that|aiming|covering|including)\b", re.I)
 _REPORT = re.compile(
     r"\b(?:said|says|announced|announces|stated|states|shows?|showed|reported|added|noted|revealed|confirmed|"
     r"disclosed|learned|pointed\s+out|emphasi[sz]ed|stressed|that)\b(?:\s+that\b)?", re.I)
@@ -178,6 +182,17 @@ class EntityFinder:
                     forms.setdefault(form, i)
         self.forms = sorted(forms.items(), key=lambda kv: -len(kv[0]))
 
+    def title_organization(self, key: tuple) -> tuple[int, Entity] | None:
+        """The entity (index, entity) a person's first title is held in, if the article names it."""
+        if key[0] != "entity":
+            return None
+        person = self.entities[key[1]]
+        for title in person.titles:
+            for i, e in enumerate(self.entities):
+                if title.organization and e.kind != "person" and title.organization in (e.name, *e.alias_texts):
+                    return i, e
+        return None
+
     def find(self, text: str) -> list[Named]:
         shouting = text.isupper()
         taken = [False] * len(text)
@@ -207,15 +222,20 @@ def _entity_side(n: Named, role: str | None = None) -> Side:
 
 
 def _qualifier(text: str, end: int, named: list[Named]) -> tuple[int, str] | None:
-    """"... in the autonomous region" right after a collective: its end and the qualifier in canonical form."""
+    """"... in the autonomous region", "... from Jiangsu, Zhejiang and Guangdong" right after a collective:
+    its end and the qualifier in canonical form."""
     m = re.match(r"\s+(?:of|in|from)\s+(?P<the>the\s+)?", text[end:])
     if not m:
         return None
     n = next((n for n in named if n.start in (end + m.start("the"), end + m.end()) and m["the"] or n.start == end + m.end()), None)
     if not n:
         return None
-    lead = text[end : end + m.end()]
-    return n.end, lead + n.entity.name
+    lead, names, last = text[end : end + m.end()], [n.entity.name], n
+    while (sep := _LIST_SEPARATOR.match(text, last.end)) and (
+            nxt := next((o for o in named if o.start == sep.end() and o.entity.kind == n.entity.kind), None)):
+        names.append(sep.group() + nxt.entity.name)
+        last = nxt
+    return last.end, lead + "".join([names[0], *names[1:]])
 
 
 def find_collectives(text: str, named: list[Named]) -> list[Side]:
@@ -302,6 +322,20 @@ def _persons(sides: list[Side]) -> list[Side]:
     return sides
 
 
+def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
+    """Persons signing with no organization named beside them stand for the organization of their
+    title ("signed by Tang Hongwei, chairman of CNPC")."""
+    if any(s.party.kind != "person" for s in sides):
+        return sides
+    out = []
+    for s in sides:
+        org = finder.title_organization(s.key)
+        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind), ("entity", org[0]), s.start, s.end)
+        if not any(side.key == o.key for o in out):
+            out.append(side)
+    return out
+
+
 def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side]) -> list[Side]:
     """The parties of one stated agreement; `previous` stands in for "the two sides" and the like."""
     mask = _mask(text, named)
@@ -326,7 +360,8 @@ def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[S
         if (frm := _phrase_after(mask, oe, "from", _OBJECT_END)):
             sides += _sides_in(text, *frm, named, collectives, "seller", orgs)
     words = "with|between|among|by" if trigger.passive else "with|between|among"
-    if zone := _phrase_after(mask, trigger.verb_start, words, _ZONE_END):
+    zone = _phrase_after(mask, trigger.verb_start, words, _ZONE_END)
+    if zone and not _DETACHED.search(mask, trigger.end, max(trigger.end, zone[0])):
         sides += _sides_in(text, *zone, named, collectives)
     if len(sides) < 2 and _ANAPHORA.search(text[: trigger.end + 120]) and previous:
         sides += previous

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 # Agreement nouns. A compound ("joint venture cooperation agreements") is one phrase.
 _HEAD = re.compile(
     r"\b(?:memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation|agreement|intent))?|MOUs?|MoUs?|"
-    r"letters?\s+of\s+intent|LOIs?|joint[- ]ventures?|JVs?|agreements?|pacts?|accords?|treat(?:y|ies)|"
+    r"letters?\s+of\s+intent|LOIs?|joint[- ]ventures?|JVs?|agreements?|pacts?|accords?|treat(?:y|ies)|mergers?|"
     r"deals?|contracts?|signing\s+ceremony|co-?operation\s+documents?)\b",
     re.I,
 )
@@ -89,7 +89,12 @@ _INSTITUTION_PURPOSE = re.compile(
     r"lab(?:oratory|oratories|s)?|units?|partnerships?|mechanisms?|parks?|hubs?)\b", re.I)
 _PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:acquire|buy|purchase|take\s+over|take\s+a\b)", re.I)
 _PURPOSE_MERGE = re.compile(r"^[^.;]{0,40}?\bto\s+merge\b", re.I)
-_PURPOSE_JV = re.compile(r"^[^.;]{0,40}?\bto\s+(?:form|set\s+up|establish|create)\s+(?:a\s+)?joint[- ]venture", re.I)
+_PURPOSE_JV = re.compile(
+    r"^[^.;]{0,60}?\bto\s+(?:form|set\s+up|establish|create)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?joint[- ]venture", re.I)
+# "the agreement was signed by ...": a bare noun after "the" points back at an agreement already told.
+_ANAPHORIC = re.compile(r"\b(?:the|this|that)\s+$", re.I)
+_CEREMONY_HELD = re.compile(r"^[^.;]{0,200}?\b(?:was|were|has\s+been)\s+(?:held|staged)\b", re.I)
+_DEAL_FOR = re.compile(r"\s+(?:for|to\s+buy|to\s+acquire)\s+(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class Trigger:
     passive: bool = False  # "the agreement was signed by ...": no subject before it
     object_start: int | None = None  # acquisitions: where the company bought (or sold) is named
     sale: bool = False  # "sold X to Y": the subject is the seller
+    anaphoric: bool = False  # "the agreement was signed by ...": restates an agreement, never starts one
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
@@ -179,6 +185,13 @@ def _clause_before(text: str, pos: int) -> int:
 
 
 def _noun_trigger(text: str, start: int, end: int) -> Trigger | None:
+    t = _stated_noun(text, start, end)
+    if t and _ANAPHORIC.search(text[:start]) and _HEAD.fullmatch(text[start:end]) and "ceremony" not in text[start:end]:
+        t = replace(t, anaphoric=True)
+    return t
+
+
+def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     phrase = text[start:end]
     after = text[end:]
     clause = _clause_before(text, start)
@@ -208,6 +221,9 @@ def _noun_trigger(text: str, start: int, end: int) -> Trigger | None:
         status = _status(text[clause : clause + signing_of.start()], "signing", after)
         return status and Trigger(type_, status, start, end, clause + signing_of.start(), True, generic,
                                   passive=True, object_start=obj)
+    if ceremony and not verb and (held := _CEREMONY_HELD.match(after)):  # "The signing ceremony of ... was held"
+        return Trigger(type_, _status(before, held.group(), after) or "signed", start, end, start, True, generic,
+                       object_start=obj)
     if verb:
         vstart = clause + verb.start()
         status = _status(text[clause:vstart], verb.group(), after)
@@ -228,6 +244,8 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         return None  # "bought 500 tonnes of sugar"
     clause = _clause_before(text, m.start())
     before = text[clause : m.start()]
+    if not m["noun"] and re.search(r"\b(?:the|a|an|this|that|its|their|his|her)\s+$", before, re.I):
+        return None  # "the purchase would broaden ...": a noun that names, not a verb that states
     if m["noun"]:
         verb = None
         for v in _CONCLUDE.finditer(before):
@@ -245,13 +263,21 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
                               sale=bool(m["sell"] or m["sale"]))
 
 
+def _deal_for(text: str, t: Trigger, objects) -> Trigger:
+    """"agrees £1.2bn deal for Brightwell Dairies": a deal for a company buys it."""
+    m = _DEAL_FOR.match(text, t.end)
+    if t.type == "contract" and t.generic and m and any(s == m.end() for s, _ in objects):
+        return replace(t, type="acquisition", generic=False, object_start=m.end())
+    return t
+
+
 def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigger]:
     """Agreements stated in one sentence; `objects` are spans of named organizations (acquisition targets)."""
     found: list[Trigger] = []
     for start, end in _heads(text):
         t = _noun_trigger(text, start, end)
         if t:
-            found.append(t)
+            found.append(_deal_for(text, t, objects))
     for m in _ACQUIRE.finditer(text):
         # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
         owner = next((t for t in found if t.end <= m.start() and re.fullmatch(

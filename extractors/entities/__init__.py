@@ -52,13 +52,16 @@ def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
 def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
     common = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(u.clean for u in units)))
     cands: list[Cand] = []
+    per_unit = []
     for i, (unit, doc) in enumerate(zip(units, docs)):
         found = unit_mentions(doc, i, common)
-        find_titles(unit.clean, found)
+        per_unit.append(found)
         cands += found + _abbreviations(unit.clean, i, found)
     cands += _initialisms(units[:len(docs)], cands)
     cands += credit_mentions(article, units)
-    vote_kinds(cands)
+    vote_kinds(cands, [u.clean for u in units])
+    for unit, found in zip(units, per_unit):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
+        find_titles(unit.clean, found)
     groups = resolve(cands, [u.clean for u in units])
     groups = _descriptions(units, groups)
     owner = {id(c): g for g in groups for c in g}

@@ -17,6 +17,7 @@ from schemas import reference
 from schemas.article import Article
 
 _TITLE_TAG = re.compile(r"\s*(?:[-–—|_]|--)\s*(?P<tag>[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,3})\s*$")
+_BYLINE_AGENCY = re.compile(r"\s*\((?P<agency>[^()]+)\)\s*$")  # "Chen Lu (People's Daily)"
 _TICKER = re.compile(r"^(?P<name>[A-Z][A-Z0-9.&' -]*?[A-Z.])\s*<(?P<ticker>[A-Z][A-Z0-9.]{0,7})>")
 
 
@@ -24,6 +25,17 @@ def _media(text: str) -> reference.RefEntry | None:
     canonical = agency_name(text) or text
     entry = reference.lookup(canonical) or reference.lookup(text)
     return entry if entry is not None and entry.type == "media" else None
+
+
+def _dateline_places(raw: str, place: str, u: int) -> list[Cand]:
+    """"BOAO, Hainan": a town and its province are two places."""
+    out, low = [], raw.lower()
+    for part in (p.strip() for p in place.split(",")):
+        if part and (i := low.find(part.lower())) >= 0:
+            ref = reference.lookup(part)
+            out.append(Cand("place", part, u, i, i + len(part), ref if ref and ref.kind == "place" else None,
+                            role="dateline"))
+    return out
 
 
 def title_tag(title: str) -> re.Match | None:
@@ -50,12 +62,15 @@ def credit_mentions(article: Article, units: list[Unit]) -> list[Cand]:
                     agency = Cand("organization", d.raw[i:i + len(name)], u, i, i + len(name), entry, role="dateline")
                     out.append(agency)
                     break
-        if d.place and (i := d.raw.lower().find(d.place.lower())) >= 0:
-            ref = reference.lookup(d.place)
-            out.append(Cand("place", d.place, u, i, i + len(d.place), ref if ref and ref.kind == "place" else None,
-                            role="dateline"))
+        out += _dateline_places(d.raw, d.place or "", u)
     for i, name in enumerate(article.byline):
-        out.append(Cand("person", name, unit("byline", i, name), 0, len(name), role="credit", credit="reporter",
+        u = unit("byline", i, name)
+        own = _BYLINE_AGENCY.search(name)
+        if own and (entry := _media(own["agency"])):
+            agency = Cand("organization", own["agency"], u, own.start("agency"), own.end("agency"), entry, role="credit")
+            out.append(agency)
+            name = name[:own.start()]
+        out.append(Cand("person", name, u, 0, len(name), role="credit", credit="reporter",
                         titles=[("reporter", agency)] if agency else []))
     for i, credit in enumerate(article.credits):
         u = unit("credit", i, credit)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.entities.orgnames import find_phrases
 from extractors.entities.vocab import (COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS,
-                                       ORG_HEADS, TITLE_WORDS)
+                                       ORG_HEADS, PLACE_HEADS, TITLE_WORDS)
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -28,6 +28,9 @@ _EDGE = {"the", "a", "an", "'s", "’s", "-", "<", ">", "\"", "'", "“", "”",
 _TRAILING = {"of", "and", "for", "in", "at", "to"}
 _CURRENCY = re.compile(r"\s+(?:dollars?|dlrs|yuan|pounds?|euros?|yen|rupees?|rubles?|roubles?)\b", re.I)
 _ORDINAL = re.compile(r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+$", re.I)
+# Lower-case nouns after a name that make it a facility or a product, not an organization.
+_FACILITY_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:pipelines?|railways?|railroads?|highways?|expressways?|bridges?|"
+                             r"tunnels?|dams?|corridors?|canals?|airports?|ports?|oilfields?|gas\s+fields?)\b")
 _LOCAL_GOVERNMENT = re.compile(
     r"(?:(?P<place>[A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (?:(?:district|county|city|municipal|provincial|prefecture|"
     r"regional|local|state|town|township|village) )?government\b|\bgovernment of (?:the )?(?P<place2>[A-Z][\w'-]*"
@@ -65,10 +68,16 @@ def _trim(span: Span) -> Span | None:
     return span.doc[s:e] if e > s else None
 
 
+def _hyphen_tail(tok) -> bool:
+    """The lower-case part of a hyphenated name: "moon" in "Ban Ki-moon"."""
+    return tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ \
+        and not tok.doc[tok.i - 2].whitespace_ and tok.doc[tok.i - 2].text[:1].isupper()
+
+
 def _proper(span: Span) -> bool:
     """Every word capitalised but the connectors: not "anesthesia", not "Enterprises to Help"."""
-    return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or t.like_num or not t.is_alpha for t in span) \
-        and span[0].text[:1].isupper()
+    return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or t.like_num or not t.is_alpha or _hyphen_tail(t)
+               for t in span) and span[0].text[:1].isupper()
 
 
 def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
@@ -172,7 +181,13 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
     words = [t for t in span if t.is_alpha]
     if len(words) == 1 and any(words[0].lower_ + end in common_words for end in ("", "s", "es", "d", "ed")):
         return None
+    if len(span) == 1 and reference.demonym(span.text) is not None:
+        return None  # "Kazakh state energy company": a nationality adjective names nothing
+    if _FACILITY_AFTER.match(text, span.end_char):
+        return None  # "the Beineu-Shymkent gas pipeline": a facility, not an organization
     last = span[-1].lower_.rstrip(".")
+    if last in PLACE_HEADS:
+        return "place"  # "Garze Tibetan Autonomous Prefecture", "Luding County"
     if last in COMPANY_SUFFIXES:
         return "organization"
     if kind == "organization" and last in NON_ORG_HEADS:
@@ -195,6 +210,7 @@ def _person_span(span: Span) -> tuple[Span | None, bool]:
         honorific |= span.doc[s].lower_ in HONORIFICS
         s += 1
     name = span.doc[s:span.end]
-    if not len(name) or len(name) > 4 or any(not t.text[:1].isupper() and t.lower_ not in _CONNECTORS for t in name):
+    if not len(name) or len(name) > 4 or any(not t.text[:1].isupper() and t.lower_ not in _CONNECTORS
+                                             and not _hyphen_tail(t) for t in name):
         return None, False
     return name, honorific

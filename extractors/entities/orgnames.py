@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from extractors.entities.vocab import EVENT_HEADS, ORG_HEADS
+from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORG_HEADS
 
 _JOIN = {"and", "&"}
 _ADJECTIVE_SUFFIXES = {"based", "headquartered", "born", "listed", "made", "run", "backed", "funded", "led"}
@@ -82,6 +82,11 @@ def _segments(doc: Doc, start: int, end: int):
     return chains
 
 
+def _possessive(doc: Doc, seg) -> bool:
+    """"of China and Ethiopia's Ministry": a possessive starts the next name, it joins no complement."""
+    return seg[2] < len(doc) and doc[seg[2]].text in ("'s", "’s")
+
+
 def _head(doc: Doc, seg) -> str:
     return doc[seg[2] - 1].lower_.rstrip(".")
 
@@ -91,13 +96,15 @@ def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     j = s
     while _head(doc, chain[j]) not in heads and j + 1 < len(chain) and chain[j + 1][0] == "and":
         j += 1
-    if _head(doc, chain[j]) not in heads:
-        return None
+    head = _head(doc, chain[j])
+    if head not in heads or head in INDUSTRY_HEADS and chain[j][2] - chain[s][1] < 2:
+        return None  # "Oil prices": an industry word alone names no company
     inner = []
-    while j + 1 < len(chain) and chain[j + 1][0] == "of":
+    while j + 1 < len(chain) and chain[j + 1][0] == "of" and head not in INDUSTRY_HEADS:  # "Dow Chemical of the U.S."
         j += 1
         inner.append(j)
-        while j + 1 < len(chain) and chain[j + 1][0] == "and" and _head(doc, chain[j + 1]) not in ORG_HEADS:
+        while j + 1 < len(chain) and chain[j + 1][0] == "and" and _head(doc, chain[j + 1]) not in INSTITUTION_HEADS \
+                and not _possessive(doc, chain[j + 1]):
             j += 1
     return j, inner
 

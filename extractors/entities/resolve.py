@@ -18,12 +18,13 @@ from functools import cache
 from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
-from extractors.entities.vocab import COMPANY_SUFFIXES, ORDINALS, ORG_HEADS, PLACE_TYPES
+from extractors.entities.vocab import COMPANY_SUFFIXES, INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
 from schemas.names import name_key
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,9}$")
+_LOCATED = re.compile(r"\b(?:in|at|from|to|near|of|across)\s+(?:the\s+)?$", re.I)
 
 
 @cache
@@ -56,9 +57,9 @@ def _head(text: str) -> str:
 
 
 def _core(text: str) -> list[str]:
-    """A company's name without its designators: "Coloroll Group Plc" -> ["coloroll"]."""
+    """A company's name without its designators: "Coloroll Group Plc" -> ["coloroll"], "Harrow Foods" -> ["harrow"]."""
     words = list(_words(text))
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES | {"group", "company", "holding"}:
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES | INDUSTRY_HEADS | {"group", "company", "holding"}:
         words.pop()
     return words
 
@@ -98,22 +99,38 @@ class Clusters:
         return list(out.values())
 
 
-def vote_kinds(cands: list[Cand]) -> None:
-    """One kind per name: the tagger calls "Abbott" a place once and an organization once."""
+def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
+    """One kind per name: the tagger calls "Abbott" a place once and an organization once.
+    A dateline names a place; a lone word that starts a company's name and is never
+    located in ("Cardona" beside "Cardona Transport") is that company."""
     votes: dict[str, Counter] = {}
     for c in cands:
         if c.ref is None:
             votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
     order = {"organization": 2, "place": 1, "person": 0}
     people = {w for c in cands if c.kind == "person" and len(c.text.split()) > 1 for w in c.text.split()}
+    datelined = {name_key(c.text) for c in cands if c.role == "dateline" and c.kind == "place"}
+    companies = _company_starts(cands, texts)
     for c in cands:
         if c.ref is not None or c.role != "actor":
             continue
         if " " not in c.text and c.text in people:
             c.kind = "person"
-            continue
-        counts = votes[name_key(c.text)]
-        c.kind = max(counts, key=lambda k: (counts[k], order[k]))
+        elif name_key(c.text) in datelined:
+            c.kind = "place"
+        elif name_key(c.text) in companies:
+            c.kind = "organization"
+        else:
+            counts = votes[name_key(c.text)]
+            c.kind = max(counts, key=lambda k: (counts[k], order[k]))
+
+
+def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
+    """First words of company names that the article never uses as a location ("in Xiamen")."""
+    starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
+              and len(c.text.split()) > 1 and c.text.split()[-1].lower().rstrip(".") in INDUSTRY_HEADS | COMPANY_SUFFIXES}
+    located = {name_key(c.text) for c in cands if c.role != "actor" or _LOCATED.search(texts[c.unit][:max(c.start, 0)])}
+    return starts - located
 
 
 def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
@@ -174,8 +191,9 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
         owords = set(map(_stem, _words(o.text)))
-        if words and words < owords and _head(o.text) == head or (
-                _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text))):
+        if _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text)):
+            found.setdefault("company_core", []).append(o)  # "Cardona": "Cardona Transport", not "Westline Cardona"
+        elif words and words < owords and _head(o.text) == head:
             found.setdefault("short_form", []).append(o)
         elif c.kind == "organization" and o.ref is None and name_key(c.text).startswith(name_key(o.text) + " ") \
                 and not generic(o) and _head(o.text) in ORG_HEADS and not set(_words(c.text)) & ORG_HEADS - owords:
@@ -184,8 +202,11 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
             found.setdefault("abbreviation", []).append(o)
         elif _variant(c.text, o.text, head == _head(o.text)):
             found.setdefault("spelling_variant", []).append(o)
-    for how, targets in found.items():
-        if len({cl.find(cl.index[id(t)]) for t in targets}) == 1:
+    if found.get("company_core"):  # one core, one company: "Dalton Industries" and "Dalton Industries Inc"
+        return max(found["company_core"], key=lambda t: len(t.text)), "short_form"
+    for how in ("short_form", "abbreviation", "spelling_variant"):
+        targets = found.get(how, [])
+        if targets and len({cl.find(cl.index[id(t)]) for t in targets}) == 1:
             return targets[0], how
     return None
 

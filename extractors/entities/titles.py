@@ -101,24 +101,59 @@ def find_titles(text: str, cands: list[Cand]) -> None:
 
 
 def _prefix_title(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand | None]]:
-    before = text[max(0, p.start - 80):p.start]
-    words = list(_WORD.finditer(before))
-    k, end = len(words), len(before)
-    while k > 0 and _is_title_word(words[k - 1].group()) and before[words[k - 1].end():end].strip() == "":
-        end, k = words[k - 1].start(), k - 1
-    title_words = words[k:]
-    if not title_words or not any(w.group().lower() in TITLE_WORDS for w in title_words):
+    """Title words before a name: "Venezuelan president Hugo Chavez", "Chinese Foreign Minister Wang Yi",
+    "Serbian Minister of Internal and Foreign Trade X", "Chinese Ambassador to Ethiopia X", "Dalton Chairman X"."""
+    lead, start = _title_lead(text, p, cands)
+    words = list(_WORD.finditer(text, start, p.start))
+    org = _lead_org(text, lead, start, p, cands)
+    if org is None:  # without a nationality or organization before it, a title starts with a title word
+        while words and not _is_title_word(words[0].group()):
+            words.pop(0)
+    while words and words[0].group().lower() in _TITLE_CONNECTORS:
+        words.pop(0)
+    if not any(w.group().lower() in TITLE_WORDS for w in words):
         return []
-    title = before[title_words[0].start():title_words[-1].end()]
-    org = None
-    lead_end = p.start - len(before) + title_words[0].start()
-    prev = next((c for c in cands if c.end <= lead_end and text[c.end:lead_end].strip() in ("", "'s", "’s")
-                 and c.kind != "person"), None)
-    if prev is not None:
-        org = prev
-    elif k > 0 and (place := reference.demonym(words[k - 1].group())) is not None:
-        org = Cand("place", place.name, p.unit, -1, -1, place)
     m = re.match(r"\s+of\s+(?:the\s+)?", text[p.end:])
     if org is None and m:
         org = next((c for c in cands if c.start == p.end + m.end() and c.kind != "person"), None)
-    return [(title, org)]
+    return [(text[words[0].start():words[-1].end()], org)]
+
+
+_TITLE_CONNECTORS = {"of", "and", "to", "for", "the"}
+
+
+def _title_lead(text: str, p: Cand, cands: list[Cand]) -> tuple[str | None, int]:
+    """Walk back over the title before `p`: (what stopped the walk: a word or None, where the title starts)."""
+    pos = p.start
+    while p.start - pos < 100:  # a title is a few words, not a paragraph of capitals
+        m = re.search(r"([\w'’-]+)\s+$", text[max(0, pos - 60):pos])
+        if not m:
+            return None, pos
+        w_start = pos - len(m.group())
+        word = m.group(1)
+        inside = next((c for c in cands if c.start <= w_start < c.end and c is not p), None)
+        name_start = inside.start if inside is not None else w_start
+        prev = re.search(r"([\w'’-]+)\s+$", text[max(0, name_start - 20):name_start])
+        complement = prev is not None and prev.group(1).lower() in ("to", "of")
+        if inside is not None and not complement:
+            return "cand", pos
+        if inside is not None:
+            pos = inside.start
+            continue
+        if reference.demonym(word) is not None:
+            return word, pos
+        if not (_is_title_word(word) or word[:1].isupper() or word.lower() in _TITLE_CONNECTORS):
+            return None, pos
+        pos = w_start
+    return None, pos
+
+
+def _lead_org(text: str, lead: str | None, start: int, p: Cand, cands: list[Cand]) -> Cand | None:
+    """The organization or country named just before the title: "Harrow chief executive", "Chinese"."""
+    if lead == "cand":
+        return next((c for c in cands if c.end <= start and text[c.end:start].strip() in ("", "'s", "’s")
+                     and c.kind != "person"), None)
+    if lead is not None:
+        place = reference.demonym(lead)
+        return Cand("place", place.name, p.unit, -1, -1, place)
+    return None

@@ -2,7 +2,7 @@
 head noun), an event, a title, a geographic feature. Words, not names: they generalize."""
 
 # The last word of an organization's own name ("... Commission", "... Hospital", "... Corp").
-ORG_HEADS = frozenset("""
+INSTITUTION_HEADS = frozenset("""
 commission committee council government ministry department bureau administration agency office
 authority court procuratorate army navy police assembly parliament senate congress cabinet embassy
 consulate party hospital university college institute academy school laboratory lab center centre
@@ -12,6 +12,16 @@ ag sa gmbh holdings industries airlines airways motors studio network press time
 television tv radio media museum library team station service services trust partners consortium
 cooperative institution
 """.split())
+# Industry words that end company names ("Carrick Telecom", "Harrow Foods"); they describe, never
+# stand alone as an institution, so "of Science and Technology" stays one complement.
+INDUSTRY_HEADS = frozenset("""
+telecom telecoms communications networks energy power oil petroleum gas mining minerals steel metals
+chemical chemicals pharmaceutical pharmaceuticals foods food dairies breweries brewery beverages
+electronics electric technologies software systems logistics shipping transport rail railways
+motor automotive aerospace capital investments securities insurance financial realty properties
+retail stores mills polymers plastics paint textiles industries bancorp
+""".split())
+ORG_HEADS = INSTITUTION_HEADS | INDUSTRY_HEADS
 COMPANY_SUFFIXES = frozenset("co corp corporation inc incorporated plc ltd limited llc ag sa gmbh holdings".split())
 # Named occasions are not entities; inside them no person or organization is mentioned.
 EVENT_HEADS = frozenset("""
@@ -23,11 +33,13 @@ week day year campaign strategy
 NON_ORG_HEADS = frozenset("market markets business economy industry sector trade sites site".split())
 GEO_HEADS = frozenset("gulf sea ocean river lake bay strait island islands mountain mountains range "
                       "valley desert peninsula canal plateau basin line border coast".split())
+# The last word of a place's own name: "Luding County", "Garze Tibetan Autonomous Prefecture".
+PLACE_HEADS = frozenset("province county prefecture district township village municipality city".split())
 # Words for a place's level: "Guizhou Province" is "Guizhou"; "the autonomous region" is a description.
 PLACE_TYPES = frozenset("province city county district prefecture municipality region autonomous "
                         "state town village township".split())
 # Words that on their own describe rather than name an organization ("the Party Committee").
-GENERIC_ORG_WORDS = ORG_HEADS | PLACE_TYPES | frozenset("people's peoples people party state central national "
+GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | frozenset("people's peoples people party state central national "
                                                         "municipal provincial local standing".split())
 TITLE_WORDS = frozenset("""
 secretary director chairman chairwoman chair chairperson president premier minister mayor governor
