@@ -61,12 +61,15 @@ def make_policy(concurrency: int, per_host: int, delay: float, user_agent: str |
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsflow")
 def main() -> None:
-    """newsflow: news feeds into a DuckDB warehouse of clean articles.
+    """newsflow: news feeds into a DuckDB warehouse of clean articles, the people,
+    organizations and places they name, and the agreements they report.
 
     \b
     Quick start:
       newsflow demo                      ingest the bundled sample site
       newsflow sql "select title from articles"
+      newsflow sql "select type, parties_text from agreement_view"
+      newsflow search "memorandum"
     """
     quiet_prefect()
 
