@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +16,8 @@ from schemas.article import Article, Dateline, StoredArticle
 from schemas.entities import Alias, Entity
 from warehouse.db import connect
 from warehouse.facts import save_facts
+from conftest import SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 
 SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"

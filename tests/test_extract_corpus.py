@@ -4,14 +4,12 @@ No answers are read here (most of these texts are held out): the checks are prop
 any correct output has, not expected values.
 """
 
-import os
-from pathlib import Path
 
 import pytest
 
 from flows.extract import extract_file
+from conftest import SHARED
 
-SHARED = Path(os.environ.get("NEWSFLOW_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 TEXTS = sorted((SHARED / "corpus" / "real").glob("*.txt"))
 
 

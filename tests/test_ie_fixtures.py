@@ -8,7 +8,6 @@ floors guard the general rules. Scored with the shared IE scorer, as the held-ou
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from flows.extract import extract_file
+from conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ie"
-SCORER = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared")) / "bench" / "ie" / "score_ie.py"
+SCORER = SHARED / "bench" / "ie" / "score_ie.py"
 # Micro-F1 reached on the fixtures, less a margin for harmless drift.
 FLOORS = {"persons": 0.95, "organizations": 0.95, "places": 0.95, "person_titles": 0.9, "person_title_orgs": 0.8,
           "agreements": 0.9, "agreement_parties": 0.9, "agreement_dates": 0.9, "agreement_amounts": 0.9}

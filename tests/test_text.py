@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from extractors.text import parse_text
+from conftest import SHARED
 
-SHARED = Path(os.environ.get("NEWSFLOW_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 REAL = sorted((SHARED / "corpus" / "real").glob("*.txt"))
 
