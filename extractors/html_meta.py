@@ -77,7 +77,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     )
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
-            m.headline_texts.add(_norm(t))
+            m.headline_texts.add(word_key(t))
     m.authors = clean_authors(_authors(ld, doc), {publisher, m.site_name})
     m.published_at = _first_date(
         ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
@@ -187,7 +187,7 @@ def _lines(el) -> list[str]:
 
 def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> list[str]:
     """Person names from author strings: "By" dropped, lists split, "Last, First" kept whole."""
-    bad = {_norm(p) for p in publishers if p}
+    bad = {word_key(p) for p in publishers if p}
     out: list[str] = []
     for value in raw:
         value = _BY.sub("", re.sub(r"\s+", " ", value or "")).strip(" ,;|-–—")
@@ -198,7 +198,7 @@ def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> 
                     2 <= len(name) < 60
                     and not _NOT_A_NAME.search(name)
                     and not _CREDENTIAL.fullmatch(name)
-                    and not any(_contains_words(_norm(name), p) for p in bad)
+                    and not any(_contains_words(word_key(name), p) for p in bad)
                     and len(name.split()) <= 5
                     and _capitalized(name)
                     and name.lower() not in {n.lower() for n in out}
@@ -314,10 +314,10 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     title = _clean(raw)
     if not title:
         return None
-    norm, site_norm = _norm(title), _norm(site or "")
-    if any(_norm(h) == norm for h in h1s):
+    norm, site_norm = word_key(title), word_key(site or "")
+    if any(word_key(h) == norm for h in h1s):
         return title
-    inside = [h for h in h1s if len(h) > 15 and _norm(h) in norm and _norm(h) != site_norm]
+    inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
     if inside:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
@@ -327,9 +327,9 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     host_words = {w for w in re.split(r"[.\-]", host.lower()) if len(w) > 2} - {"www", "com", "org", "net", "co"}
 
     def is_site(part: str) -> bool:
-        p = _norm(part)
+        p = word_key(part)
         return bool(p) and (
-            (site and (p == _norm(site) or p in _norm(site) or _norm(site) in p))
+            (site and (p == word_key(site) or p in word_key(site) or word_key(site) in p))
             or p.replace(" ", "") in host_words
             or any(p.replace(" ", "").startswith(w) for w in host_words if len(w) > 4)
         )
@@ -406,5 +406,6 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _norm(text: str) -> str:
+def word_key(text: str) -> str:
+    """Lower-case words only: how a headline is recognised again in the body."""
     return " ".join(re.findall(r"\w+", text.lower()))

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extractors.html_meta import word_key
+
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
     "select", "textarea", "input", "label", "head", "link", "meta", "dialog", "audio", "video", "map",
@@ -149,8 +151,8 @@ def _repeats_alt(el) -> bool:
     if prev is None or not isinstance(prev.tag, str) or len(prev) > 4:
         return False
     img = prev if prev.tag == "img" else prev.find(".//img")
-    alt = _norm(img.get("alt") or "") if img is not None else ""
-    return len(alt) > 10 and alt == _norm(el.text_content()) and el.find(".//a") is None
+    alt = word_key(img.get("alt") or "") if img is not None else ""
+    return len(alt) > 10 and alt == word_key(el.text_content()) and el.find(".//a") is None
 
 
 def _drop_hover_cards(body) -> None:
@@ -435,7 +437,7 @@ def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
     if _link_list(text, link_chars) or (len(text) < 200 and _JUNK_LINE.search(text)):
         return False
-    norm = _norm(text)
+    norm = word_key(text)
     return bool(norm) and norm not in headlines and not _is_date_line(text) and not _is_stamp(text)
 
 
@@ -499,10 +501,6 @@ def _remove(el) -> None:
 
 def _attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _clean(text: str) -> str:

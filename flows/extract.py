@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors import agreements, entities
-from extractors.analysis import analyze
-from extractors.page import UnusableDocument, parse_page
+from extractors.analysis import read_page
+from extractors.page import UnusableDocument
 
 CONTENT_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 
@@ -18,7 +18,7 @@ def extract_file(path: Path, url: str | None = None) -> dict:
     """{"source", "article", "persons", "organizations", "places", "agreements"} for one file."""
     record: dict = {"source": str(path), "article": None, "persons": [], "organizations": [], "places": [], "agreements": []}
     try:
-        a = parse_page(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower()), url=url)
+        a, found, deals = read_page(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower()), url=url)
     except UnusableDocument as e:
         record["error"] = str(e)
         return record
@@ -38,7 +38,6 @@ def extract_file(path: Path, url: str | None = None) -> dict:
         "canonical_url": a.canonical_url,
         "site_name": a.site_name,
     }
-    found, deals = analyze(a)
     record.update(entities.to_contract(found))
     record["agreements"] = agreements.to_contract(deals)
     return record

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from extractors.analysis import analyze
+from extractors.analysis import read_page
 from extractors.feeds import FeedError, parse_feed
-from extractors.page import UnusableDocument, parse_page
+from extractors.page import UnusableDocument
 from flows.config import FeedConfig
 from flows.http import Fetcher
 from schemas import FeedEntry, FeedState, FetchResult, Reject, StoredArticle
@@ -133,8 +133,7 @@ class ParsedBatch:
 def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
     """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
     try:
-        article = parse_page(body, content_type, url, reference)
-        return (article, *analyze(article))
+        return read_page(body, content_type, url, reference)
     except UnusableDocument as e:
         return str(e)
     except Exception as e:  # a parser bug must cost one page, not the run

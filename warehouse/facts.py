@@ -20,17 +20,12 @@ import pyarrow as pa
 from schemas import Agreement, Entity, StoredArticle
 from schemas.names import name_key
 from warehouse.judgements import merge
+from warehouse.load import insert_rows
 
 CREDIT_ROLES = {"reporter", "photographer", "editor"}
 SAME_AGREEMENT_DAYS = 31
 SPELLING_MIN_SCORE = 0.96  # Jaro-Winkler of two person names
 SPELLING_MIN_CHARS = 12  # two reports of one signing rarely date it further apart
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if rows:
-        batch = pa.Table.from_pylist(rows)  # noqa: F841 (read by DuckDB by name)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch ON CONFLICT DO NOTHING")
 
 
 def _key(url: str, e: Entity, text: str) -> str:
@@ -76,7 +71,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
         provisional.append(ids)
     new_ids = [r[0] for r in con.execute("SELECT nextval('entity_seq') FROM range(?)", [len(pending)]).fetchall()]
     real = lambda i: new_ids[-i - 1] if i < 0 else i  # noqa: E731
-    _insert(con, "entities", [
+    insert_rows(con, "entities", [
         {"entity_id": new_ids[n], "kind": e.kind, "name": e.name, "org_kind": e.org_kind, "merged_into": None, "first_seen_at": now}
         for n, e in enumerate(pending)
     ])
@@ -88,7 +83,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
                         for t, k in [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases] if name_key(t)]
             if i in names and len(e.name) > len(longer.get(i, names[i])):
                 longer[i] = e.name  # the fullest form seen wins
-    _insert(con, "entity_aliases", aliases)
+    insert_rows(con, "entity_aliases", aliases)
     if longer:
         renamed = pa.table({"entity_id": list(longer), "name": list(longer.values())})  # noqa: F841
         con.execute("UPDATE entities SET name = renamed.name FROM renamed WHERE entities.entity_id = renamed.entity_id")
@@ -164,9 +159,9 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
             credits += [{"url": s.url, "entity_id": entity_id, "name": e.name, "role": r} for r in sorted(credit_roles)]
         for a in s.agreements:
             _save_agreement(con, run_id, s.url, a, by_name, now)
-    _insert(con, "mentions", mentions)
-    _insert(con, "roles", roles)
-    _insert(con, "article_credits", credits)
+    insert_rows(con, "mentions", mentions)
+    insert_rows(con, "roles", roles)
+    insert_rows(con, "article_credits", credits)
     con.execute(
         "DELETE FROM agreement_parties WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)"
     )
@@ -206,7 +201,7 @@ def _save_agreement(con: duckdb.DuckDBPyConnection, run_id: str, url: str, a: Ag
             [a.type, a.status, a.date, a.place, a.period, a.amount.value if a.amount else None,
              a.amount.currency if a.amount else None, a.subject, key, now],
         ).fetchone()[0]
-        _insert(
+        insert_rows(
             con,
             "agreement_parties",
             [
@@ -215,7 +210,7 @@ def _save_agreement(con: duckdb.DuckDBPyConnection, run_id: str, url: str, a: Ag
                 for i, (p, pid) in enumerate(zip(a.parties, party_ids))
             ],
         )
-    _insert(
+    insert_rows(
         con,
         "agreement_mentions",
         [

@@ -18,7 +18,10 @@ import pyarrow as pa
 from schemas import Article, FeedEntry, FeedState, FetchResult, Reject, StoredArticle
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str], on_conflict: str) -> int:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str] = (), on_conflict: str = "ON CONFLICT DO NOTHING"
+) -> int:
+    """One INSERT of `rows` through Arrow, the last row of each `key` kept (none dropped without a key)."""
     key = tuple(key)
     unique = list({tuple(r[k] for k in key): r for r in rows}.values()) if key else rows
     if not unique:
@@ -49,7 +52,7 @@ def store_raw(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) ->
         for r in results
         if r.body is not None
     ]
-    return _insert(con, "raw_documents", rows, ["sha256"], "ON CONFLICT DO NOTHING")
+    return insert_rows(con, "raw_documents", rows, ["sha256"], "ON CONFLICT DO NOTHING")
 
 
 def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results: Iterable[FetchResult]) -> int:
@@ -68,13 +71,13 @@ def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results:
         }
         for r in results
     ]
-    return _insert(con, "fetch_log", rows, [], "")
+    return insert_rows(con, "fetch_log", rows, [], "")
 
 
 def save_feeds(con: duckdb.DuckDBPyConnection, states: Iterable[FeedState]) -> int:
     rows = [s.model_dump() for s in states]
     cols = [c for c in FeedState.model_fields if c != "url"]
-    return _insert(con, "feeds", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
+    return insert_rows(con, "feeds", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
 
 
 def save_entries(con: duckdb.DuckDBPyConnection, feed_url: str, entries: Iterable[FeedEntry], seen_at: dt.datetime) -> int:
@@ -92,7 +95,7 @@ def save_entries(con: duckdb.DuckDBPyConnection, feed_url: str, entries: Iterabl
         for e in entries
     ]
     cols = ["link", "title", "published_at", "guid", "last_seen_at"]
-    return _insert(con, "feed_entries", rows, ["feed_url", "url"], f"ON CONFLICT (feed_url, url) DO UPDATE SET {_set_all(cols)}")
+    return insert_rows(con, "feed_entries", rows, ["feed_url", "url"], f"ON CONFLICT (feed_url, url) DO UPDATE SET {_set_all(cols)}")
 
 
 def body_hash(article: Article) -> str:
@@ -144,10 +147,10 @@ def save_articles(
     if not rows:
         return 0
     cols = [c for c in rows[0] if c not in ("url", "first_seen_at")]
-    n = _insert(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
+    n = insert_rows(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
     urls = pa.table({"url": [r["url"] for r in rows]})  # noqa: F841
     con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM urls)")
-    _insert(con, "article_blocks", blocks, ["url", "kind", "seq"], "")
+    insert_rows(con, "article_blocks", blocks, ["url", "kind", "seq"], "")
     return n
 
 
@@ -166,7 +169,7 @@ def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[
         }
         for r in rejects
     ]
-    return _insert(
+    return insert_rows(
         con,
         "rejects",
         rows,
