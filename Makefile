@@ -15,7 +15,8 @@ $(BIN)/newsflow: pyproject.toml requirements/model.txt
 demo: $(BIN)/newsflow  ## set up, serve the bundled sample on 127.0.0.1, ingest it into newsflow.duckdb
 	$(BIN)/newsflow demo
 
-test: $(BIN)/newsflow  ## set up and run the whole test suite
+test: $(BIN)/newsflow  ## set up, lint and run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/newsflow  ## extraction and IE benchmarks (print figures; not part of the tests)

@@ -17,9 +17,8 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from scoring import score_page, summarize  # noqa: E402
-
 import trafilatura  # noqa: E402
+from scoring import score_page, summarize  # noqa: E402
 
 from extractors.article import parse_article  # noqa: E402
 

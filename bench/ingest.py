@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 def start_farm(articles: int, tmp: Path) -> tuple[subprocess.Popen, int]:
     ready = tmp / "ready.json"
     proc = subprocess.Popen(
-        [sys.executable, str(SHARED / "webfarm" / "farm.py"), "--port", "0", "--articles", str(articles), "--sites", "20", "--ready-file", str(ready)],
+        [sys.executable, str(SHARED / "webfarm" / "farm.py"), "--port", "0", "--articles", str(articles), "--sites", "20",
+         "--ready-file", str(ready)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     while not ready.exists():

@@ -36,7 +36,7 @@ from warehouse.db import connect, snapshot_path, transaction  # noqa: E402
 
 HOST = "bench.newsflow.test"
 BATCH = 200  # as flows.ingest
-START = dt.datetime(2019, 1, 1, 8, tzinfo=dt.timezone.utc)
+START = dt.datetime(2019, 1, 1, 8, tzinfo=dt.UTC)
 QUERIES = ["tibet", "memorandum of cooperation", "oil reserves", "central enterprises infrastructure", "wallcoverings"]
 
 
@@ -69,8 +69,8 @@ def build_site(root: Path, n: int) -> Path:
         name = f"{i:06d}-{t.name}"
         when = START + dt.timedelta(days=i // len(templates))
         page = t.read_text(encoding="utf-8")
-        page = re.sub(r'(article:published_time" content=")[^"]+', lambda m: m[1] + when.isoformat(), page)
-        page = re.sub(r'(rel="canonical" href=")[^"]+', lambda m: f"{m[1]}http://{HOST}/articles/{name}", page)
+        page = re.sub(r'(article:published_time" content=")[^"]+', lambda m, when=when: m[1] + when.isoformat(), page)
+        page = re.sub(r'(rel="canonical" href=")[^"]+', lambda m, name=name: f"{m[1]}http://{HOST}/articles/{name}", page)
         (root / "articles" / name).write_text(page, encoding="utf-8")
         title = re.search(r"<h1>(.*?)</h1>", page)[1]
         items.append(f"<item><title>{title}</title><link>http://{HOST}/articles/{name}</link>"
@@ -176,7 +176,8 @@ def standin_facts(template: str, body: str, date: str) -> tuple[list[Entity], li
         orgs = [_entity(body, "organization", SASAC, org_kind="government"), _entity(body, "organization", TIBET, org_kind="government"),
                 _entity(body, "place", "Tibet Autonomous Region"), _entity(body, "place", "Lhasa")]
         agreements = [
-            _agreement(body, "memorandum", date, [Party(name=SASAC), Party(name=TIBET)], "At the meeting, the State-owned Assets", period="14th Five-Year Plan", place="Lhasa"),
+            _agreement(body, "memorandum", date, [Party(name=SASAC), Party(name=TIBET)], "At the meeting, the State-owned Assets",
+                       period="14th Five-Year Plan", place="Lhasa"),
             _agreement(body, "cooperation_agreement", date, [Party(name="central enterprises", kind="collective", count=15), Party(name=TIBET)],
                        "15 central enterprises and the People's Government", place="Lhasa"),
             _agreement(body, "joint_venture", date, [Party(name="state-owned enterprises", kind="collective", count=8, with_affiliates=True),
@@ -221,13 +222,15 @@ def make_batch(parsed: dict, names: list[str], first: int) -> list[StoredArticle
 
 def load_batch(con, items: list[StoredArticle]) -> float:
     """What the flow's load task writes for a batch, in one transaction; returns the seconds spent indexing."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     feeds = [FeedState(url=u, name=f"bench-{u[-7:-4]}", kind="rss", last_polled_at=now, last_status=200) for u in {s.feed_url for s in items}]
     with transaction(con):
         load.save_feeds(con, feeds)
         for feed in feeds:
-            entries = [FeedEntry(url=s.url, link=s.url, title=s.article.title, published_at=s.article.published_at) for s in items if s.feed_url == feed.url]
-            load.save_entries(con, feed.url, entries + [FeedEntry(url=missing_page(int(feed.name[-3:])), link=missing_page(int(feed.name[-3:])))], now)
+            entries = [FeedEntry(url=s.url, link=s.url, title=s.article.title, published_at=s.article.published_at)
+                       for s in items if s.feed_url == feed.url]
+            load.save_entries(con, feed.url,
+                              entries + [FeedEntry(url=missing_page(int(feed.name[-3:])), link=missing_page(int(feed.name[-3:])))], now)
         load.save_rejects(con, "bench", [Reject(stage="fetch", reason="not found (404)", url=missing_page(int(f.name[-3:]))) for f in feeds], now)
         load.save_articles(con, "bench", "bench", items, now)
         facts.save_facts(con, "bench", items, now)
@@ -258,11 +261,11 @@ def bench_search(db: Path, work: Path) -> None:
         with transaction(con):
             con.execute("DELETE FROM search_postings")
             con.execute("DELETE FROM search_docs")
-            search.index(con, urls, dt.datetime.now(dt.timezone.utc))
+            search.index(con, urls, dt.datetime.now(dt.UTC))
         build = time.perf_counter() - t0
         t0 = time.perf_counter()
         with transaction(con):
-            search.index(con, urls[:BATCH], dt.datetime.now(dt.timezone.utc))
+            search.index(con, urls[:BATCH], dt.datetime.now(dt.UTC))
         update = time.perf_counter() - t0
         postings = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
         side = work / "index-only.duckdb"
@@ -274,12 +277,13 @@ def bench_search(db: Path, work: Path) -> None:
           f"{postings:,} postings, {side.stat().st_size / 2**20:.1f} MiB")
     with connect(db, read_only=True) as con:
         for q in QUERIES:
-            t, hits = timed(lambda: search.search(con, q, 10))
+            t, hits = timed(lambda q=q: search.search(con, q, 10))
             print(f"    {q!r:40} {ms(t):>10}  top: {hits[0].title[:50] if hits else '-'}")
         print("  ILIKE scan of title and clean body (every word, no ranking):")
         for q in QUERIES:
             where = " AND ".join("concat_ws(' ', title, clean_body) ILIKE ?" for _ in q.split())
-            t, n = timed(lambda: con.execute(f"SELECT count(*) FROM articles WHERE {where}", [f"%{w}%" for w in q.split()]).fetchone()[0])
+            t, n = timed(lambda where=where, q=q: con.execute(f"SELECT count(*) FROM articles WHERE {where}",
+                                                              [f"%{w}%" for w in q.split()]).fetchone()[0])
             print(f"    {q!r:40} {ms(t):>10}  {n:,} matches")
     lite = work / "fts5.sqlite"
     sq = sqlite3.connect(lite)
@@ -299,7 +303,7 @@ def bench_search(db: Path, work: Path) -> None:
           f"{lite.stat().st_size / 2**20:.1f} MiB")
     for q in QUERIES:
         match = " OR ".join(q.split())
-        t, hits = timed(lambda: sq.execute(
+        t, hits = timed(lambda match=match: sq.execute(
             "SELECT d.url, f.title, snippet(fts, 1, '[', ']', '…', 12) FROM fts f JOIN docs d ON d.id = f.rowid "
             "WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 10", [match]).fetchall())
         print(f"    {q!r:40} {ms(t):>10}")
@@ -319,7 +323,7 @@ def bench_cookbook(db: Path) -> None:
     print("\ncookbook queries (median of 3)")
     with connect(db, read_only=True) as con:
         for question, sql in cookbook():
-            t, rows = timed(lambda: con.execute(sql).fetchall(), repeat=3)
+            t, rows = timed(lambda sql=sql: con.execute(sql).fetchall(), repeat=3)
             print(f"  {ms(t):>10}  {len(rows):>6} rows  {question}")
 
 
@@ -375,7 +379,8 @@ def bench_locks(db: Path, batch_seconds: list[float], probes: list[tuple[float, 
             con.execute("SELECT count(*) FROM articles").fetchone()
         wait = time.perf_counter() - t0
         p.join()
-        print(f"  run {attempt + 1}: a writer loading {BATCH} articles (stand-in facts) held the lock {seconds.value:.2f} s; reader of the warehouse waited {wait:.2f} s; "
+        print(f"  run {attempt + 1}: a writer loading {BATCH} articles (stand-in facts) held the lock {seconds.value:.2f} s; "
+              f"reader of the warehouse waited {wait:.2f} s; "
               f"reader of the snapshot opened and counted in {ms(snap_wait)}")
 
 

@@ -22,7 +22,6 @@ from extractors.dates import plausible
 from extractors.urls import canonicalize_url
 from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
 
-
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
 _XML_DECLARES_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\sencoding\s*=")
@@ -67,7 +66,7 @@ def parse_feed(
         raise FeedError("empty document")
     if _looks_binary(body[:4096]):
         raise FeedError("binary data, not a feed")
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     if _JSON_START.match(body):
         return _parse_json_feed(body, url, max_entries, now)
     body = _XML_ILLEGAL.sub(b"", _apply_http_charset(body, content_type))
@@ -255,6 +254,6 @@ def _parse_date(value: object, now: dt.datetime) -> dt.datetime | None:
             date = parse(value)
         except (ValueError, TypeError, OverflowError, IndexError):
             continue
-        date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
-        return date.astimezone(dt.timezone.utc) if plausible(date, now) else None
+        date = date if date.tzinfo else date.replace(tzinfo=dt.UTC)
+        return date.astimezone(dt.UTC) if plausible(date, now) else None
     return None

@@ -38,11 +38,15 @@ def _readable(db: str, snapshot: bool) -> str:
 def politeness(f):
     """The fetch settings shared by `ingest`, `demo` and `serve`."""
     options = [
-        click.option("--concurrency", type=int, default=32, show_default=True, envvar="NEWSFLOW_CONCURRENCY", help="Requests in flight overall [env NEWSFLOW_CONCURRENCY]."),
-        click.option("--per-host", type=int, default=4, show_default=True, envvar="NEWSFLOW_PER_HOST", help="Requests in flight per host [env NEWSFLOW_PER_HOST]."),
-        click.option("--delay", type=float, default=1.0, show_default=True, envvar="NEWSFLOW_DELAY", help="Seconds between request starts to one host [env NEWSFLOW_DELAY]."),
+        click.option("--concurrency", type=int, default=32, show_default=True, envvar="NEWSFLOW_CONCURRENCY",
+                     help="Requests in flight overall [env NEWSFLOW_CONCURRENCY]."),
+        click.option("--per-host", type=int, default=4, show_default=True, envvar="NEWSFLOW_PER_HOST",
+                     help="Requests in flight per host [env NEWSFLOW_PER_HOST]."),
+        click.option("--delay", type=float, default=1.0, show_default=True, envvar="NEWSFLOW_DELAY",
+                     help="Seconds between request starts to one host [env NEWSFLOW_DELAY]."),
         click.option("--user-agent", default=None, envvar="NEWSFLOW_USER_AGENT", help="User-Agent header [env NEWSFLOW_USER_AGENT]."),
-        click.option("--allow-local", is_flag=True, envvar="NEWSFLOW_ALLOW_LOCAL", help="Also fetch from 127.0.0.1/localhost (your own test servers); private networks stay refused [env NEWSFLOW_ALLOW_LOCAL]."),
+        click.option("--allow-local", is_flag=True, envvar="NEWSFLOW_ALLOW_LOCAL",
+                     help="Also fetch from 127.0.0.1/localhost (your own test servers); private networks stay refused [env NEWSFLOW_ALLOW_LOCAL]."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -81,7 +85,8 @@ def _print_summary(summary) -> None:
 
 @main.command()
 @db_option
-@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS", help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS",
+              help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
 @politeness
@@ -118,7 +123,8 @@ def demo(db):
 
 @main.command()
 @db_option
-@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS", help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS",
+              help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
 @politeness
 def serve(db, feeds_file, **polite):
     """Run ingest on each feed's cron schedule with Prefect's scheduler.
@@ -165,7 +171,7 @@ def sql(db, query, fmt, snapshot):
         w.writerow(columns)
         w.writerows(rows)
     elif fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_default, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, ensure_ascii=False, indent=2))
     else:
         click.echo(_table(columns, rows))
 
@@ -222,7 +228,8 @@ def export(db, out_dir, fmt, snapshot):
 
 @main.command()
 @db_option
-@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write it [default: beside --db, *.snapshot.duckdb].")
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write it [default: beside --db, *.snapshot.duckdb].")
 def snapshot(db, target):
     """Publish a read-only copy of the warehouse that analysts can open while flows write.
 
@@ -330,7 +337,7 @@ def _table(columns: list[str], rows: list[tuple], width: int = 60) -> str:
 
     cells = [[cell(v) for v in r] for r in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths, strict=True)).rstrip()  # noqa: E731
     out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)

@@ -176,7 +176,7 @@ class Fetcher:
             status=outcome.status,
             headers=outcome.headers,
             body=outcome.body if outcome.error is None else None,
-            fetched_at=dt.datetime.now(dt.timezone.utc),
+            fetched_at=dt.datetime.now(dt.UTC),
             elapsed_ms=(time.monotonic() - started) * 1000,
             attempts=outcome.attempts,
             error=outcome.error,
@@ -376,8 +376,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _status_error(status: int) -> str | None:

@@ -32,7 +32,7 @@ BATCH = 200  # pages per fetch/parse/load batch: coarse enough that Prefect's ov
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @task(name="read-feeds", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)

@@ -158,7 +158,7 @@ def parse_results(
         else:
             jobs.append((c, r))
     args = [(r.body, r.content_type, r.final_url or c.url, c.published_at.date() if c.published_at else None) for c, r in jobs]
-    outputs = pool.map(parse_one, *zip(*args), chunksize=8) if (pool and args) else [parse_one(*a) for a in args]
+    outputs = pool.map(parse_one, *zip(*args, strict=True), chunksize=8) if (pool and args) else [parse_one(*a) for a in args]
     for (c, r), out in zip(jobs, outputs, strict=True):
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))

@@ -13,7 +13,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-TYPES = {".xml": "application/xml; charset=utf-8", ".json": "application/feed+json", ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+TYPES = {".xml": "application/xml; charset=utf-8", ".json": "application/feed+json", ".html": "text/html; charset=utf-8",
+         ".txt": "text/plain; charset=utf-8"}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -27,7 +28,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body = path.read_bytes()
-        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
         mtime = path.stat().st_mtime
         if self._not_modified(etag, mtime):
             self.send_response(304)

@@ -17,6 +17,7 @@ AgreementStatus = Literal["signed", "agreed", "planned", "terminated", "complete
 
 class Party(BaseModel):
     name: str  # an entity's `name`, or a collective's description ("15 central enterprises")
+    entity_id: str | None = None  # the party's `Entity.id` in the same article, when it is one of its entities
     kind: Literal["person", "organization", "place", "collective"] = "organization"
     count: int | None = None
     with_affiliates: bool = False

@@ -46,12 +46,14 @@ class Title(BaseModel):
 
     title: str
     organization: str | None = None  # the resolved organization's (or country's) name
+    organization_id: str | None = None  # that organization's `Entity.id` in the same article
     evidence: Span | None = None
 
 
 class Entity(BaseModel):
     """One real-world person, organization, place or collective, resolved within the article."""
 
+    id: str | None = None  # article-local identity ("e1", "e2", ...): titles and agreement parties point at it
     kind: EntityKind
     name: str  # the fullest form the article uses
     aliases: list[Alias] = Field(default_factory=list)

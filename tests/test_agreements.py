@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import SHARED
 
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
@@ -16,7 +17,6 @@ from schemas.article import Article, Dateline, StoredArticle
 from schemas.entities import Alias, Entity
 from warehouse.db import connect
 from warehouse.facts import save_facts
-from conftest import SHARED
 
 SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 
@@ -172,12 +172,14 @@ def test_two_articles_reporting_one_signing_are_one_agreement(tmp_path):
     assert first.place == "Wuhan"
     later = second.model_copy(update={"date": "2021-09-03"})
     other = second.model_copy(update={"type": "joint_venture"})
-    now = dt.datetime(2021, 3, 5, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2021, 3, 5, tzinfo=dt.UTC)
     reports = [("a1", a1, e1, [first]), ("a2", a2, e2, [second]), ("a3", a2, e2, [later]), ("a4", a2, e2, [other])]
     with connect(tmp_path / "w.duckdb") as con:
         save_facts(con, "run", [StoredArticle(url=u, raw_sha256="x", article=a, entities=e, agreements=g) for u, a, e, g in reports], now)
-        rows = con.execute("select type, signed_on, list(distinct url order by url) from agreements join agreement_mentions using (agreement_id) group by all order by all").fetchall()
-    assert rows == [("cooperation_agreement", "2021-03-03", ["a1", "a2"]), ("cooperation_agreement", "2021-09-03", ["a3"]), ("joint_venture", "2021-03-03", ["a4"])]
+        rows = con.execute("select type, signed_on, list(distinct url order by url) from agreements join agreement_mentions using (agreement_id) "
+                           "group by all order by all").fetchall()
+    assert rows == [("cooperation_agreement", "2021-03-03", ["a1", "a2"]), ("cooperation_agreement", "2021-09-03", ["a3"]),
+                    ("joint_venture", "2021-03-03", ["a4"])]
 
 
 def test_caption_and_body_with_different_wordings_are_one_agreement():

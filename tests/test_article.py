@@ -85,7 +85,7 @@ def test_figure_captions_and_caption_paragraphs_leave_the_body():
 def test_several_authors_last_first():
     a = page("several-authors.html")
     assert a.authors == ["Doe, Jane", "Roe, Richard", "Kim Lee", "Anna Park"]
-    assert a.published_at == dt.datetime(2019, 11, 19, 7, 0, tzinfo=dt.timezone.utc)
+    assert a.published_at == dt.datetime(2019, 11, 19, 7, 0, tzinfo=dt.UTC)
 
 
 def test_gbk_page_from_bytes():
@@ -185,7 +185,7 @@ def test_story_between_br_tags_captions_from_alt_text_and_teaser_cards():
 
 def test_medical_web_page_json_ld_and_author_credentials():
     a = page("br-story.html")
-    assert a.published_at == dt.datetime(2019, 11, 14, 8, 0, tzinfo=dt.timezone.utc)
+    assert a.published_at == dt.datetime(2019, 11, 14, 8, 0, tzinfo=dt.UTC)
     assert a.authors == ["Rachel Lind"]  # not "MS", "RDN"
 
 

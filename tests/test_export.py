@@ -13,7 +13,7 @@ from warehouse.db import connect, transaction
 from warehouse.export import objects
 from warehouse.facts import save_facts
 
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 READERS = {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}
 
 
@@ -24,9 +24,10 @@ def warehouse(db_path):
     deal = Agreement(type="acquisition", status="agreed", parties=[Party(name="Coloroll"), Party(name="Wallco Inc")],
                      evidence=[Evidence(text="Coloroll agrees to buy Wallco.", span=Span(block="body", start=0, end=30))])
     items = [
-        StoredArticle(url=f"http://a.test/{i}", raw_sha256="ab" * 32, article=Article(title=f"T{i}", paragraphs=["Coloroll agrees to buy Wallco."], published_at=when),
+        StoredArticle(url=f"http://a.test/{i}", raw_sha256="ab" * 32,
+                      article=Article(title=f"T{i}", paragraphs=["Coloroll agrees to buy Wallco."], published_at=when),
                       entities=orgs, agreements=[deal])
-        for i, when in enumerate([dt.datetime(2021, 9, 20, tzinfo=dt.timezone.utc), dt.datetime(2021, 10, 1, tzinfo=dt.timezone.utc), None])
+        for i, when in enumerate([dt.datetime(2021, 9, 20, tzinfo=dt.UTC), dt.datetime(2021, 10, 1, tzinfo=dt.UTC), None])
     ]
     with connect(db_path) as con, transaction(con):
         load.save_articles(con, "r", "v", items, NOW)
@@ -64,5 +65,6 @@ def test_parquet_articles_are_partitioned_by_publication_month(warehouse, tmp_pa
     CliRunner().invoke(main, ["export", str(tmp_path), "--db", str(warehouse)])
     months = sorted(p.name for p in (tmp_path / "articles").iterdir())
     assert months == ["published_month=2021-09", "published_month=2021-10", "published_month=unknown"]
-    rows = duckdb.sql(f"select url, published_month from read_parquet('{tmp_path}/articles/**/*.parquet', hive_partitioning = true) order by url").fetchall()
+    rows = duckdb.sql(f"select url, published_month from read_parquet('{tmp_path}/articles/**/*.parquet', hive_partitioning = true) "
+                      "order by url").fetchall()
     assert rows == [("http://a.test/0", "2021-09"), ("http://a.test/1", "2021-10"), ("http://a.test/2", "unknown")]

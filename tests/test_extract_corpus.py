@@ -6,9 +6,9 @@ any correct output has, not expected values.
 
 
 import pytest
+from conftest import SHARED
 
 from flows.extract import extract_file
-from conftest import SHARED
 
 TEXTS = sorted((SHARED / "corpus" / "real").glob("*.txt"))
 

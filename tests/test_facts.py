@@ -6,7 +6,7 @@ from schemas import Agreement, Alias, Article, Entity, Evidence, Mention, Party,
 from warehouse.db import connect
 from warehouse.facts import save_facts
 
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"
 TIBET = "People's Government of the Tibet Autonomous Region"
 
@@ -103,18 +103,21 @@ def test_a_spelling_variant_in_another_article_is_merged_with_a_reviewable_judge
     assert runner.invoke(main, ["entities", "split", str(ids["Gongga Laisong"]), "--reason", "two people", "--db", db]).exit_code == 0
     with connect(db_path) as con:
         assert con.execute("select count(*) from entities where merged_into is not null").fetchone()[0] == 0
-        assert con.execute("select count(distinct c.canonical_id) from mentions m join canonical_entities c using (entity_id) where c.name like '%Laisong'").fetchone()[0] == 2
+        assert con.execute("select count(distinct c.canonical_id) from mentions m join canonical_entities c using (entity_id) "
+                           "where c.name like '%Laisong'").fetchone()[0] == 2
     merged_by_hand = runner.invoke(main, ["entities", "merge", str(ids["Zhang Wen"]), str(ids["Zhang Wei"]), "--reason", "same official", "--db", db])
     assert merged_by_hand.exit_code == 0 and "same as" in runner.invoke(main, ["entities", "show", "Zhang", "--db", db]).output
 
 
 def test_collective_parties_are_entities_of_their_article_only(db_path):
-    deal = Agreement(type="joint_venture", status="signed", parties=[Party(name="eight state-owned enterprises", kind="collective", count=8), Party(name=SASAC)],
+    deal = Agreement(type="joint_venture", status="signed",
+                     parties=[Party(name="eight state-owned enterprises", kind="collective", count=8), Party(name=SASAC)],
                      evidence=[Evidence(text="They signed.", span=Span(block="body", start=0, end=12))])
     with connect(db_path) as con:
         for _ in range(2):  # reloading keeps one row each
             save_facts(con, "r", [_stored("http://a.test/1", [_org(SASAC)], [deal]), _stored("http://a.test/2", [_org(SASAC)], [deal])], NOW)
-        assert con.execute("select count(*), list(distinct name) from entities where kind = 'collective'").fetchone() == (2, ["eight state-owned enterprises"])
+        assert con.execute("select count(*), list(distinct name) from entities where kind = 'collective'").fetchone() == (
+            2, ["eight state-owned enterprises"])
         assert con.execute("select count(*) from agreement_parties where kind = 'collective' and entity_id is null").fetchone()[0] == 0
         # the two reports are still one agreement: collectives match by count and description
         assert con.execute("select count(*), count(distinct url) from agreements join agreement_mentions using (agreement_id)").fetchone() == (2, 2)

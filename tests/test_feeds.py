@@ -13,8 +13,8 @@ import pytest
 from extractors.feeds import FeedError, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
-UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+UTC = dt.UTC
 
 
 def parse_fixture(name: str, url: str, **kwargs):

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from conftest import start_farm
 
-from flows.http import FetchPolicy, Fetcher, check_address, check_url_allowed
+from flows.http import Fetcher, FetchPolicy, check_address, check_url_allowed
 from schemas.fetch import FetchResult
 
 # Fast but real: short backoff and deadline keep the hostile cases to seconds.

@@ -16,7 +16,6 @@ from flows.config import SAMPLE_DIR
 from flows.http import FetchPolicy
 from flows.ingest import ingest, reprocess
 from flows.static_server import StaticServer
-
 from warehouse.db import connect, query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +118,8 @@ def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path,
     reasons = {u.rsplit("/", 1)[-1]: (stage, reason) for u, stage, reason in rejected}
     assert "not found" in reasons["404"][1]
     assert reasons["feed-not-xml"][0] == "feed"
-    _, malformed = query(db_path, "select f.last_error, count(e.url) from feeds f join feed_entries e on e.feed_url = f.url where f.name = 'malformed' group by all")
+    _, malformed = query(db_path, "select f.last_error, count(e.url) from feeds f join feed_entries e on e.feed_url = f.url "
+                                  "where f.name = 'malformed' group by all")
     assert malformed[0][0] and malformed[0][1] >= 1, "the malformed feed's recoverable entries were not kept"
     for path in ("pdf", "endless", "gzip-bomb", "stall-headers", "slow-drip", "binary-as-html", "empty-200", "redirect-to-file"):
         assert path in reasons, f"/hostile/{path} was not rejected"
@@ -136,5 +136,6 @@ def test_demo_from_the_command_line_twice_gives_the_same_rows(tmp_path):
     runs = [subprocess.run([*newsflow, "demo", "--db", db], capture_output=True, text=True, cwd=ROOT, timeout=300) for _ in range(2)]
     assert runs[0].returncode == 0, runs[0].stderr[-2000:]
     assert "6 new" in runs[0].stdout and "0 new" in runs[1].stdout
-    out = subprocess.run([*newsflow, "sql", "select title from articles order by title", "--db", db, "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([*newsflow, "sql", "select title from articles order by title", "--db", db, "--format", "csv"],
+                         capture_output=True, text=True, cwd=ROOT)
     assert SEED_TITLE in out.stdout and len(out.stdout.strip().splitlines()) == 7

@@ -75,7 +75,8 @@ def test_snapshot_readers_never_wait_and_keep_their_copy_until_they_reopen(db):
     with connect(snapshot_path(db), read_only=True, wait=0) as old:
         with Holder(db, 30):
             t0 = time.monotonic()
-            out = CliRunner().invoke(main, ["sql", "select count(*) as n from rejects", "--snapshot", "--db", str(db)], env={"NEWSFLOW_LOCK_WAIT": "0"})
+            out = CliRunner().invoke(main, ["sql", "select count(*) as n from rejects", "--snapshot", "--db", str(db)],
+                                     env={"NEWSFLOW_LOCK_WAIT": "0"})
             assert out.exit_code == 0 and "(1 row)" in out.output, out.output
             assert time.monotonic() - t0 < 2
         publish(db)  # the holder's committed row goes into a new copy, renamed over the one `old` has open

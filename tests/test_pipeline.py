@@ -6,7 +6,7 @@ from flows.config import FeedConfig
 from flows.pipeline import Candidate, FeedPoll, candidates, parse_results
 from schemas import FeedEntry, FeedState, FetchResult
 
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 FEEDS = [FeedConfig("a", "http://a.test/rss"), FeedConfig("b", "http://b.test/rss", respect_robots=False)]
 
 

@@ -10,9 +10,10 @@ from schemas import Article, StoredArticle
 from warehouse import load, search
 from warehouse.db import connect, migrations, transaction
 
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 TEXTS = {
-    "http://a.test/tibet": ("Central enterprises help Tibet", "Fifteen companies signed cooperation agreements in Lhasa.\n\nThe memorandum runs to 2025."),
+    "http://a.test/tibet": ("Central enterprises help Tibet",
+                            "Fifteen companies signed cooperation agreements in Lhasa.\n\nThe memorandum runs to 2025."),
     "http://a.test/oil": ("Venezuela and China sign oil deal", "The agreement opens oil reserves to Chinese companies."),
     "http://a.test/art": ("Heritage sites twinned", "Two cities will protect their heritage sites together."),
 }

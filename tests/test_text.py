@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import SHARED
 
 from extractors.text import parse_text
-from conftest import SHARED
 
 SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 REAL = sorted((SHARED / "corpus" / "real").glob("*.txt"))

@@ -9,7 +9,7 @@ from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
 from warehouse import load, read
 from warehouse.db import connect, migrations, query, schema_version, transaction
 
-NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 
 
 def _article(url: str, body: str = "First paragraph.\n\nSecond one.") -> StoredArticle:

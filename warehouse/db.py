@@ -50,27 +50,32 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations this file has not seen, each in its own transaction."""
+    """Apply the migrations this file has not seen, oldest first, each in its own transaction.
+
+    A migration is skipped by its version being recorded, not by being older than the
+    newest applied one, so a migration that lands after a later-numbered one still runs.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
     )
-    current = schema_version(con)
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    current = max(applied, default=0)
     for version, name, sql in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN")
         try:
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [version, name, dt.datetime.now(dt.timezone.utc)],
+                [version, name, dt.datetime.now(dt.UTC)],
             )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
+        current = max(current, version)
     return current
 
 

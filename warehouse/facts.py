@@ -76,9 +76,9 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]
         for n, e in enumerate(pending)
     ])
     out, aliases, longer = [], [], {}
-    for s, ids in zip(items, provisional):
+    for s, ids in zip(items, provisional, strict=True):
         out.append([real(i) for i in ids])
-        for e, i in zip(s.entities, out[-1]):
+        for e, i in zip(s.entities, out[-1], strict=True):
             aliases += [{"entity_id": i, "alias": t, "alias_key": _key(s.url, e, t), "kind": k}
                         for t, k in [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases] if name_key(t)]
             if i in names and len(e.name) > len(longer.get(i, names[i])):
@@ -134,10 +134,10 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
     for table in ("mentions", "roles", "article_credits", "agreement_mentions"):
         con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
     mentions, roles, credits = [], [], []
-    for s, ids in zip(items, _resolve_entities(con, items, now)):
-        by_name = {name_key(e.name): i for e, i in zip(s.entities, ids)}
+    for s, ids in zip(items, _resolve_entities(con, items, now), strict=True):
+        by_name = {name_key(e.name): i for e, i in zip(s.entities, ids, strict=True)}
         observed = s.article.published_at.date() if s.article.published_at else None
-        for e, entity_id in zip(s.entities, ids):
+        for e, entity_id in zip(s.entities, ids, strict=True):
             for m in e.mentions:
                 mentions.append(
                     {"url": s.url, "seq": len(mentions), "entity_id": entity_id, "surface": m.surface, "block": m.span.block,
@@ -171,7 +171,7 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
 def _dedup_key(a: Agreement, party_ids: list[int | None]) -> str:
     """Type and parties: entities by id, collectives (one article's groups) by count and description."""
     parts = [f"{p.count}:{name_key(p.name)}" if p.kind == "collective" else str(i)
-             for p, i in zip(a.parties, party_ids) if i is not None]
+             for p, i in zip(a.parties, party_ids, strict=True) if i is not None]
     return f"{a.type}|{','.join(sorted(parts))}"
 
 
@@ -207,7 +207,7 @@ def _save_agreement(con: duckdb.DuckDBPyConnection, run_id: str, url: str, a: Ag
             [
                 {"agreement_id": match, "seq": i, "entity_id": pid, "name": p.name, "kind": p.kind, "count": p.count,
                  "with_affiliates": p.with_affiliates, "role": p.role}
-                for i, (p, pid) in enumerate(zip(a.parties, party_ids))
+                for i, (p, pid) in enumerate(zip(a.parties, party_ids, strict=True))
             ],
         )
     insert_rows(

@@ -47,7 +47,7 @@ def split(con: duckdb.DuckDBPyConnection, entity_id: int, reason: str, by: str) 
 def _judge(con, entity_id: int, other_id: int, same: bool, reason: str, score: float | None, by: str) -> None:
     con.execute(
         "INSERT INTO entity_judgements (entity_id, other_id, same, reason, score, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [entity_id, other_id, same, reason, score, by, dt.datetime.now(dt.timezone.utc)],
+        [entity_id, other_id, same, reason, score, by, dt.datetime.now(dt.UTC)],
     )
 
 
@@ -63,13 +63,15 @@ def show(con: duckdb.DuckDBPyConnection, term: str) -> list[dict]:
         _, kind, name, merged_into = _entity(con, entity_id)
         out.append({
             "entity_id": entity_id, "kind": kind, "name": name, "merged_into": merged_into,
-            "aliases": [f"{a} ({k})" for a, k in con.execute("SELECT alias, kind FROM entity_aliases WHERE entity_id = ? ORDER BY alias", [entity_id]).fetchall()],
+            "aliases": [f"{a} ({k})" for a, k in con.execute(
+                "SELECT alias, kind FROM entity_aliases WHERE entity_id = ? ORDER BY alias", [entity_id]).fetchall()],
             "merged_here": [r[0] for r in con.execute("SELECT entity_id FROM entities WHERE merged_into = ? ORDER BY 1", [entity_id]).fetchall()],
             "articles": con.execute("SELECT count(DISTINCT url) FROM mentions WHERE entity_id = ?", [entity_id]).fetchone()[0],
             "judgements": [
                 f"{'same as' if same else 'not'} {other} by {who}: {reason}" + (f" (score {score:.2f})" if score is not None else "")
                 for other, same, who, reason, score in con.execute(
-                    "SELECT other_id, same, decided_by, reason, score FROM entity_judgements WHERE entity_id = ? OR other_id = ? ORDER BY judgement_id",
+                    "SELECT other_id, same, decided_by, reason, score FROM entity_judgements WHERE entity_id = ? OR other_id = ? "
+                    "ORDER BY judgement_id",
                     [entity_id, entity_id],
                 ).fetchall()
             ],

@@ -111,7 +111,7 @@ def save_articles(
         a = s.article
         published, source = (a.published_at, "page") if a.published_at else (s.feed_published_at, "feed")
         if published is None and a.dateline and a.dateline.date:
-            published, source = dt.datetime.combine(a.dateline.date, dt.time(), dt.timezone.utc), "dateline"
+            published, source = dt.datetime.combine(a.dateline.date, dt.time(), dt.UTC), "dateline"
         body, clean = a.body, a.clean_body
         rows.append(
             {

@@ -16,7 +16,7 @@ from schemas import FeedState
 def feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
     cur = con.execute("SELECT * FROM feeds")
     cols = [d[0] for d in cur.description]
-    return {row[0]: FeedState(**dict(zip(cols, row))) for row in cur.fetchall()}
+    return {row[0]: FeedState(**dict(zip(cols, row, strict=True))) for row in cur.fetchall()}
 
 
 def known_articles(con: duckdb.DuckDBPyConnection, extractor_version: str) -> dict[str, str | None]:

@@ -79,7 +79,7 @@ _PARTY_FOLLOWERS = {
     "and", "or", "in", "on", "at", "with", "to", "for", "have", "has", "had", "will", "would", "also", "jointly",
     "both", "together", "officially", "formally", "sign", "signs", "signed", "signing", "ink", "inks", "inked",
     "agree", "agrees", "agreed", "reach", "reached", "seal", "sealed", "strike", "struck", "conclude", "concluded",
-    "entered", "formed", "set", "sets", "established", "are", "is", "were", "was", "on", "via", "through", "today",
+    "entered", "formed", "set", "sets", "established", "are", "is", "were", "was", "via", "through", "today",
     "yesterday", "recently", "this", "last", "under", "over", "as", "representatives", "officials",
 }
 _COLLECTIVE_SYNONYMS = [(r"\bsoes?\b", "enterprises"), (r"\bstate[- ]owned\b", ""), (r"\bcentrally[- ]administered\b", "central"),

@@ -46,21 +46,21 @@ def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
             units[0].clean = a.title[:m.start()]
         prepared.append(units)
     docs = iter(nlp.pipe([u.clean for units in prepared for u in units], batch_size=64))
-    return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared)]
+    return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared, strict=True)]
 
 
 def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
     common = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(u.clean for u in units)))
     cands: list[Cand] = []
     per_unit = []
-    for i, (unit, doc) in enumerate(zip(units, docs)):
+    for i, (unit, doc) in enumerate(zip(units, docs, strict=True)):
         found = unit_mentions(doc, i, common)
         per_unit.append(found)
         cands += found + _abbreviations(unit.clean, i, found)
     cands += _initialisms(units[:len(docs)], cands)
     cands += credit_mentions(article, units)
     vote_kinds(cands, [u.clean for u in units])
-    for unit, found in zip(units, per_unit):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
+    for unit, found in zip(units, per_unit, strict=False):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
         find_titles(unit.clean, found)
     groups = resolve(cands, [u.clean for u in units])
     groups = _descriptions(units, groups)

@@ -8,16 +8,14 @@ where a long name ends); a phrase that contains a reference place keeps the plac
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
 from extractors.entities.orgnames import find_phrases
-from extractors.entities.vocab import (COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS,
-                                       ORG_HEADS, PLACE_HEADS, TITLE_WORDS)
+from extractors.entities.vocab import COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
 from schemas import reference
 from schemas.reference import RefEntry
 

@@ -215,7 +215,7 @@ def _variant(a: str, b: str, same_head: bool) -> bool:
     wa, wb = _words(a), _words(b)
     if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < 0.95:
         return False
-    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb))
+    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb, strict=True))
 
 
 def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:

@@ -21,10 +21,10 @@ def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
         return 0.0
     matches_b = [b[j] for j in range(len(b)) if used[j]]
     m = len(matches_a)
-    transpositions = sum(x != y for x, y in zip(matches_a, matches_b)) / 2
+    transpositions = sum(x != y for x, y in zip(matches_a, matches_b, strict=True)) / 2
     jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
     prefix = 0
-    for x, y in zip(a[:4], b[:4]):
+    for x, y in zip(a[:4], b[:4], strict=False):
         if x != y:
             break
         prefix += 1

@@ -64,7 +64,7 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand]) -> list[tuple
     """One or more titles in text[start:end], split at "and" before another title word."""
     cuts = [start] + [m.end() for m in _AND_TITLE.finditer(text, start, end) if _is_title_word(m.group(1))] + [end]
     parts = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         seg = text[a:b]
         seg_end = a + len(re.sub(r"\s+and\s*$", "", seg))
         org = _org_in(cands, a, seg_end)
