@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
+_DNS_FAILED = "dns lookup failed"
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ class FetchPolicy:
 
 
 class _Failure(Exception):
-    """One failed try: `retry` says whether another try could go differently."""
+    """One failed try: `retry` says whether another try now could go differently, `later` whether a later run could."""
 
-    def __init__(self, reason: str, retry: bool):
+    def __init__(self, reason: str, retry: bool, later: bool | None = None):
         super().__init__(reason)
-        self.reason, self.retry = reason, retry
+        self.reason, self.retry, self.later = reason, retry, retry if later is None else later
 
 
 @dataclass
@@ -79,6 +80,7 @@ class _Outcome:
     body: bytes | None = None
     error: str | None = None
     attempts: int = 1
+    transient: bool = False
 
 
 def check_url_allowed(url: str, policy: FetchPolicy) -> str | None:
@@ -180,6 +182,7 @@ class Fetcher:
             elapsed_ms=(time.monotonic() - started) * 1000,
             attempts=outcome.attempts,
             error=outcome.error,
+            transient=outcome.transient,
         )
 
     async def _follow(self, url: str, headers: dict[str, str], robots: bool) -> tuple[str, _Outcome]:
@@ -187,7 +190,7 @@ class Fetcher:
         for _ in range(self.policy.max_redirects + 1):
             refusal = await self._refusal(url, robots)
             if refusal:
-                return url, _Outcome(error=refusal, attempts=0)
+                return url, _Outcome(error=refusal, attempts=0, transient=refusal.startswith(_DNS_FAILED))
             outcome = await self._with_retries(url, headers)
             if outcome.error or outcome.status not in _REDIRECTS:
                 return url, outcome
@@ -222,7 +225,7 @@ class Fetcher:
             try:
                 infos = await asyncio.get_running_loop().getaddrinfo(*key, type=socket.SOCK_STREAM)
             except OSError:
-                return f"dns lookup failed: {url.host}"  # not cached: may be transient
+                return f"{_DNS_FAILED}: {url.host}"  # not cached: may be transient
             refusals = (check_address(ipaddress.ip_address(info[4][0]), self.policy) for info in infos)
             self._resolved[key] = next((r for r in refusals if r), None)
         return self._resolved[key]
@@ -266,16 +269,16 @@ class Fetcher:
                 status, resp_headers, body = await self._exchange(host, url, headers)
             except _Failure as failure:
                 if last or not failure.retry:
-                    return _Outcome(error=_after(failure.reason, attempt), attempts=attempt)
+                    return _Outcome(error=_after(failure.reason, attempt), attempts=attempt, transient=failure.later)
                 await asyncio.sleep(self._backoff(attempt))
                 continue
             if status != 429 and status < 500:
                 return _Outcome(status, resp_headers, body, _status_error(status), attempt)
-            wait = _retry_after(resp_headers.get("retry-after"))
+            wait = retry_after(resp_headers.get("retry-after"))
             if wait is not None and wait > p.retry_after_cap_s:
-                return _Outcome(status, resp_headers, error=f"retry-after {wait:.0f}s exceeds cap", attempts=attempt)
+                return _Outcome(status, resp_headers, error=f"retry-after {wait:.0f}s exceeds cap", attempts=attempt, transient=True)
             if last:
-                return _Outcome(status, resp_headers, error=_after(f"http {status}", attempt), attempts=attempt)
+                return _Outcome(status, resp_headers, error=_after(f"http {status}", attempt), attempts=attempt, transient=True)
             if wait is not None:  # the server asked the whole host to slow down
                 host.not_before = max(host.not_before, time.monotonic() + wait)
             await asyncio.sleep(max(wait or 0.0, self._backoff(attempt)))
@@ -299,7 +302,7 @@ class Fetcher:
                         body = await self._read_body(resp) if 200 <= resp.status_code < 300 else None
                         return resp.status_code, dict(resp.headers), body
             except TimeoutError:
-                raise _Failure(f"timeout: deadline {self.policy.deadline_s:g}s exceeded", retry=False) from None
+                raise _Failure(f"timeout: deadline {self.policy.deadline_s:g}s exceeded", retry=False, later=True) from None
             except httpx.TimeoutException:
                 raise _Failure("timeout", retry=True) from None
             except httpx.ConnectError as exc:
@@ -364,7 +367,7 @@ def _connect_to(url: httpx.URL, policy: FetchPolicy) -> httpx.URL:
     return url.copy_with(host=host, port=int(port))
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header, either delta-seconds or an HTTP-date."""
     if not value:
         return None

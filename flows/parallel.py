@@ -1,14 +1,34 @@
-"""CPU work in processes: parsing and entity recognition gain nothing from threads on CPython."""
+"""CPU work in processes: parsing and entity recognition gain nothing from threads on CPython.
+
+This module is what a worker process imports: it keeps its imports light, so a worker holds
+the extractors and the spaCy model and nothing else (no Prefect, DuckDB or Arrow), and the
+flow's process never loads spaCy unless it parses a small batch itself.
+"""
 
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 MIN_PAGES_FOR_POOL = 24  # below this, handing pages to workers costs more than it saves
+MAX_WORKERS = 8
 _pool: ProcessPoolExecutor | None = None
+
+
+def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
+    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
+    from extractors.analysis import read_page
+    from extractors.page import UnusableDocument
+
+    try:
+        return read_page(body, content_type, url, reference)
+    except UnusableDocument as e:
+        return str(e)
+    except Exception as e:  # a parser bug must cost one page, not the run
+        return f"parser error: {type(e).__name__}: {e}"
 
 
 def _warm() -> None:
@@ -21,16 +41,16 @@ def _warm() -> None:
 def parse_pool(pages: int) -> Executor | None:
     """The process's worker pool (started once, kept for later batches), or None for small batches.
 
+    One worker per core, at most MAX_WORKERS: each holds its own spaCy model (~150 MB).
     forkserver, not fork: the flow's process runs Prefect's threads, and forking a
-    threaded process can deadlock the child.
+    threaded process can deadlock the child. Nothing is preloaded into the fork server:
+    every process it would share pages with counts them again in the run's resident memory.
     """
     global _pool
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if pages < MIN_PAGES_FOR_POOL or workers < 2:
         return None
     if _pool is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["extractors.analysis", "flows.pipeline"])
-        _pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm)
         atexit.register(_pool.shutdown)
     return _pool
