@@ -18,9 +18,10 @@ After each load, every row whose links the load may have changed is linked again
 A row a person has judged (`newsflow entities merge|split`) is left as they left it.
 
 Agreements. Each article's report of an agreement is kept (`agreement_reports`). Reports with one
-type and the same linked parties whose dates chain within SAME_AGREEMENT_DAYS are one agreement,
-with the terms of its first-published report; every group a load touches is formed again from
-all its reports.
+type and the same linked parties whose dates chain within SAME_AGREEMENT_DAYS are one agreement;
+each of its terms (date, place, amount, ...) comes from the first-published report that states it,
+its parties from the first-published report. Every group a load touches is formed again from all
+its reports.
 """
 
 from __future__ import annotations
@@ -354,6 +355,7 @@ def _clusters(reports: list[dict]) -> list[list[dict]]:
     return out
 
 
+_TERMS = ["type", "status", "signed_on", "place", "period", "amount_value", "amount_currency", "subject"]
 _REPORT_COLUMNS = ["url", "seq", "type", "status", "signed_on", "place", "period", "amount_value", "amount_currency", "subject",
                    "parties", "party_ids", "dedup_key", "run_id"]
 
@@ -390,12 +392,11 @@ def _group_agreements(
     agreements, parties, ids = [], [], []
     for key, group in members.items():
         for cluster in _clusters(group):
-            first = min(cluster, key=lambda r: (r["published_at"] is None, r["published_at"] or now, r["url"], r["seq"]))
+            cluster.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or now, r["url"], r["seq"]))
+            first = cluster[0]
             agreement_id = stable_id("agreement", key, first["url"], str(first["seq"]))
-            agreements.append({"agreement_id": agreement_id, "type": first["type"], "status": first["status"], "signed_on": first["signed_on"],
-                               "place": first["place"], "period": first["period"], "amount_value": first["amount_value"],
-                               "amount_currency": first["amount_currency"], "subject": first["subject"], "dedup_key": key,
-                               "first_seen_at": now})
+            terms = {c: next((r[c] for r in cluster if r[c] is not None), None) for c in _TERMS}
+            agreements.append({"agreement_id": agreement_id, **terms, "dedup_key": key, "first_seen_at": now})
             parties += [{"agreement_id": agreement_id, "seq": n, "entity_id": p["entity_id"], "name": p["name"], "kind": p["kind"],
                          "count": p["count"], "with_affiliates": p["with_affiliates"], "role": p["role"]}
                         for n, p in enumerate(json.loads(first["parties"]))]
