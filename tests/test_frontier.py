@@ -69,8 +69,8 @@ def test_the_servers_retry_after_is_honoured_across_runs_and_a_permanent_reject_
 
 
 def test_backoff_grows_and_is_capped():
-    b = Backoff(first_s=900, factor=4, max_s=86_400, max_tries=6)
-    assert [b.delay(n) for n in range(1, 6)] == [900, 3600, 14_400, 57_600, 86_400]
+    b = Backoff()
+    assert [b.delay(n) for n in range(1, 7)] == [300, 1200, 4800, 19_200, 76_800, 86_400]
     assert b.delay(1, retry_after_s=7200) == 7200
 
 

@@ -34,14 +34,15 @@ class Backoff:
 
     The n-th failed run waits `first_s * factor**(n-1)` seconds, at most `max_s`, and at least
     what the server asked for (Retry-After); after `max_tries` failed runs the URL fails for good.
-    Defaults: 15 min, 1 h, 4 h, 16 h, 1 day: a site that is down for two days is still taken up.
-    Each run's fetcher already retries a few times within seconds (`FetchPolicy.retries`).
+    Defaults: 5 min (the next scheduled run takes it up), 20 min, 80 min, 5.3 h, 21 h, 1 day:
+    a page is given up after 7 failed runs over two days or more. Each run's fetcher already
+    retries a few times within seconds (`FetchPolicy.retries`).
     """
 
-    first_s: float = 900.0
+    first_s: float = 300.0
     factor: float = 4.0
     max_s: float = 86_400.0
-    max_tries: int = 6
+    max_tries: int = 7
 
     def delay(self, tries: int, retry_after_s: float | None = None) -> float:
         """Seconds to wait after the `tries`-th failed run (1-based)."""
