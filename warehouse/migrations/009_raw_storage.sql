@@ -1,4 +1,4 @@
--- newsflow warehouse, version 6: raw bodies stored as they are.
+-- newsflow warehouse, version 9: raw bodies stored as they are.
 -- `body_zlib` is already compressed. Left to DuckDB's own compression, every checkpoint (one per
 -- batch load) compressed the whole last row group of bodies again: time and memory that grew with
 -- the warehouse (170 MB and 0.3 s per batch at 2,000 articles, measured with bench/ingest.py).

@@ -1,4 +1,4 @@
--- newsflow warehouse, version 5: the frontier (the work queue of article URLs), and facts that
+-- newsflow warehouse, version 8: the frontier (the work queue of article URLs), and facts that
 -- do not depend on the order in which articles arrive.
 
 -- Every article URL a feed listed, with where it stands. Polling enqueues in the same transaction
