@@ -29,6 +29,15 @@ class TextEdit(BaseModel):
     kind: Literal["stutter"] = "stutter"
 
 
+class AnalysisLimit(BaseModel):
+    """Set on an article too long (or too slow) to analyse whole: its entities and agreements were
+    read from the first `analysed_chars` characters of `body` only (and the title and the captions
+    that fit); the text itself is kept whole."""
+
+    reason: str
+    analysed_chars: int
+
+
 class Article(BaseModel):
     """One article as parsed from a page or a text file.
 
@@ -53,6 +62,7 @@ class Article(BaseModel):
     dateline: Dateline | None = None
     end_markers: list[str] = Field(default_factory=list)
     edits: list[TextEdit] = Field(default_factory=list)
+    analysis_limit: AnalysisLimit | None = None  # None when entities and agreements were read from all of it
 
     @property
     def body(self) -> str:

@@ -9,9 +9,11 @@ from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
-from extractors.agreements.parties import EntityFinder, Named, Side, find_sides, represented
+from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.parties import Side, find_sides, represented
 from extractors.agreements.sentences import Sentence, article_sentences
 from extractors.agreements.triggers import Trigger, find_triggers
+from extractors.budget import Clock, default_budget
 from schemas.agreements import Agreement, Evidence
 from schemas.article import Article
 from schemas.entities import Entity, Span
@@ -62,16 +64,26 @@ def _settle_type(trigger: Trigger, sides: list[Side]) -> str:
     return trigger.type
 
 
-def extract_agreements(article: Article, entities: list[Entity]) -> list[Agreement]:
-    """One `Agreement` per agreement the article reports, each with every sentence that states it."""
+def extract_agreements(article: Article, entities: list[Entity], clock: Clock | None = None,
+                       max_sentence_chars: int | None = None) -> list[Agreement]:
+    """One `Agreement` per agreement the article reports, each with every sentence that states it.
+    Sentences longer than `max_sentence_chars` (default: the reference budget) are not read; past the
+    `clock`'s deadline no further sentence is read and the clock records what was left."""
+    longest = max_sentence_chars or default_budget().max_sentence_chars
     finder = EntityFinder(entities)
     reference = _reference(article)
     dateline_place = article.dateline.place if article.dateline else None
     statements: list[Statement] = []
     seen: list[tuple[str, list[Named]]] = []
     previous: list[Side] = []
-    for sentence in article_sentences(article):
+    sentences = article_sentences(article)
+    for k, sentence in enumerate(sentences):
+        if clock and clock.expired():
+            clock.stop(f"{len(sentences) - k} of {len(sentences)} sentences not read for agreements")
+            break
         text = sentence.text
+        if len(text) > longest:
+            continue
         named = finder.find(text)
         organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
         for trigger in find_triggers(text, organizations):

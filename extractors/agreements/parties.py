@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.triggers import Trigger
-from extractors.dateline import agency_name
 from schemas.agreements import Party
-from schemas.entities import Entity
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -89,16 +88,6 @@ _STOP = {"the", "of", "and", "in", "from", "their", "a", "an", "number", "than",
 
 
 @dataclass(frozen=True)
-class Named:
-    """An entity named in a sentence."""
-
-    entity_id: int
-    entity: Entity
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Side:
     """A party as found in one sentence, with the key that identifies it across sentences."""
 
@@ -163,49 +152,6 @@ def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
     for i in range(len(a)):
         assign(i, set())
     return {i: j for j, i in owner.items()}
-
-
-class EntityFinder:
-    """Finds the article's entities in any sentence by every form the article uses for them."""
-
-    def __init__(self, entities: list[Entity]):
-        self.entities = entities
-        forms: dict[str, int] = {}
-        for i, e in enumerate(entities):
-            if e.credit or e.kind == "collective" or agency_name(e.name):
-                continue
-            if e.mentions and all(m.role != "actor" for m in e.mentions):
-                continue
-            for form in (e.name, *e.alias_texts, *(m.surface for m in e.mentions if m.role == "actor")):
-                form = re.sub(r"\s+", " ", form.strip(" <>\"“”"))
-                if len(form) >= 2 and not agency_name(form):
-                    forms.setdefault(form, i)
-        self.forms = sorted(forms.items(), key=lambda kv: -len(kv[0]))
-
-    def title_organization(self, key: tuple) -> tuple[int, Entity] | None:
-        """The entity (index, entity) a person's first title is held in, if the article names it."""
-        if key[0] != "entity":
-            return None
-        person = self.entities[key[1]]
-        for title in person.titles:
-            for i, e in enumerate(self.entities):
-                if title.organization and e.kind != "person" and title.organization in (e.name, *e.alias_texts):
-                    return i, e
-        return None
-
-    def find(self, text: str) -> list[Named]:
-        shouting = text.isupper()
-        taken = [False] * len(text)
-        found = []
-        for form, i in self.forms:
-            flags = re.I if shouting and len(form) > 3 else 0
-            pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, form.split())) + r"(?![\w-])"
-            for m in re.finditer(pattern, text, flags):
-                if any(taken[m.start() : m.end()]):
-                    continue
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                found.append(Named(i, self.entities[i], m.start(), m.end()))
-        return sorted(found, key=lambda n: n.start)
 
 
 def _mask(text: str, named: list[Named]) -> str:
