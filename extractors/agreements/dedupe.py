@@ -59,21 +59,32 @@ def _dates_differ(a: Statement, b: Statement) -> bool:
     return False
 
 
+def _amounts_differ(a: Statement, b: Statement) -> bool:
+    """Two sums in one currency more than 1 % apart: two agreements ("a $10bn loan" beside "the current
+    $18.6bn loan"), never one told twice."""
+    x, y = a.amount, b.amount
+    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
+
+
 def _fits(g: _Group, s: Statement) -> bool:
-    if s.type != g.first.type or any(_dates_differ(m, s) for m in g.members):
+    if s.type != g.first.type or any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members):
         return False
     shared = _overlap(s.sides, g.sides)
-    return shared >= 2 or (shared >= 1 and shared == min(len(s.sides), len(g.sides)))
+    # a headline tells the story's agreement in fewer or shorter names
+    headline = s.evidence.span.block == "title" or all(m.evidence.span.block == "title" for m in g.members)
+    return shared >= 2 or shared >= 1 and (headline or shared == min(len(s.sides), len(g.sides)))
 
 
 def _better_name(old: Side, new: Side) -> Side:
     """Keep the first statement's wording (body before captions) unless only the new one counts the
-    collective ("35 member companies"); never lose a count."""
+    collective ("35 member companies") or gives the full form of a short name; never lose a count."""
     p, q = old.party, new.party
     count = p.count if p.count is not None else q.count
-    name = q.name if p.count is None and q.count is not None else p.name
+    fuller = old.key[0] == "entity" and old.key != new.key and len(q.name) > len(p.name)  # matched as a short form
+    name = q.name if p.count is None and q.count is not None or fuller else p.name
+    role = p.role if p.role not in (None, "signatory") else q.role or p.role  # a role of its own beats "signatory"
     party = p.model_copy(update={"name": name, "count": count, "with_affiliates": p.with_affiliates or q.with_affiliates,
-                                 "role": p.role or q.role})
+                                 "role": role})
     key = old.key if old.key[0] != "collective" or old.key[1] is not None else (old.key[0], count, old.key[2] | new.key[2])
     return Side(party, key, old.start, old.end)
 
@@ -119,12 +130,15 @@ def merge_statements(statements: list[Statement]) -> list[Agreement]:
             _add(groups[-1], s)
         else:
             later.append((s, len(groups)))
-    for s, told in later:  # corroboration only
+    for s, told in later:  # corroboration, or an agreement first told as known ("the deal between X and Y")
         g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
-        if g is None and not s.sides:
+        if g is None and not s.sides and not s.anaphoric and s.evidence.span.block != "body":
             same_type = [g for g in groups if g.first.type == s.type]
             g = same_type[0] if same_type else (groups[0] if len(groups) == 1 else None)
-        if g is None and s.anaphoric and told:
+        if g is None and s.anaphoric and s.strong and len(s.sides) >= 2:
+            groups.append(_Group(s))
+            _add(groups[-1], s)
+        elif g is None and s.anaphoric and not s.sides and told:
             groups[told - 1].members.append(s)  # "the agreement was signed by ...": the one just told
         elif g:
             _add(g, s)

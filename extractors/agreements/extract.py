@@ -12,6 +12,7 @@ from extractors.agreements.events import event_setting, place_in
 from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.parties import Side, find_sides, represented
 from extractors.agreements.sentences import Sentence, article_sentences
+from extractors.agreements.structure import parse
 from extractors.agreements.triggers import Trigger, find_triggers
 from extractors.budget import Clock, default_budget
 from schemas.agreements import Agreement, Evidence
@@ -86,8 +87,10 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             continue
         named = finder.find(text)
         organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
-        for trigger in find_triggers(text, organizations):
-            sides = represented(find_sides(text, trigger, named, previous), finder)
+        triggers = find_triggers(text, organizations)
+        doc = parse(text) if triggers else None
+        for trigger in triggers:
+            sides = represented(find_sides(text, trigger, named, previous, doc), finder)
             if len(sides) >= 2:
                 previous = sides
             statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place))

@@ -17,9 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
 from schemas.agreements import Party
+from schemas.names import name_key
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -124,13 +128,24 @@ def collective_words(description: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def same_side(a: tuple, b: tuple) -> bool:
-    """Two keys name the same party: one entity, or collectives of one count and kind."""
-    if a[0] != b[0]:
+def _short_form(a: Side, b: Side) -> bool:
+    """One entity's name is the start of the other's, of the same kind: a short and a full form of one
+    name that the article's entities did not join ("Western" / "Western Savings and Loan Co")."""
+    if a.party.kind != b.party.kind or a.party.kind == "collective":
         return False
-    if a[0] != "collective":
-        return a == b
-    (_, ca, wa), (_, cb, wb) = a, b
+    x, y = name_key(a.party.name).split(), name_key(b.party.name).split()
+    short, full = sorted((x, y), key=len)
+    return bool(short) and full[: len(short)] == short and len(" ".join(short)) >= 4
+
+
+def same_side(a: Side, b: Side) -> bool:
+    """Two sides name the same party: one entity (or a short and a full form of its name), or collectives
+    of one count and kind."""
+    if a.key[0] != b.key[0]:
+        return False
+    if a.key[0] != "collective":
+        return a.key == b.key or _short_form(a, b)
+    (_, ca, wa), (_, cb, wb) = a.key, b.key
     if ca is not None and cb is not None and ca != cb:
         return False
     return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.5)
@@ -142,7 +157,7 @@ def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
 
     def assign(i: int, seen: set[int]) -> bool:
         for j, y in enumerate(b):
-            if j not in seen and same_side(a[i].key, y.key):
+            if j not in seen and same_side(a[i], y):
                 seen.add(j)
                 if j not in owner or assign(owner[j], seen):
                     owner[j] = i
@@ -282,12 +297,13 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     return out
 
 
-def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side]) -> list[Side]:
-    """The parties of one stated agreement; `previous` stands in for "the two sides" and the like."""
+def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: list[Side]) -> tuple[list[Side], list[Side]]:
+    """Sides by their place in the word order, as (subject, others): the subject's stretch before the verb;
+    the company bought and its seller, a "with" phrase after it."""
     mask = _mask(text, named)
-    collectives = find_collectives(text, named)
     acquisition = trigger.object_start is not None
     orgs = ("organization", "person")
+    subject: list[Side] = []
     sides: list[Side] = []
     if not trigger.passive or not _phrase_after(mask, trigger.verb_start, "by|with|between|among", _ZONE_END):
         s, e, report = _subject_zone(mask, trigger.verb_start)
@@ -296,7 +312,6 @@ def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[S
         if not subject and report is not None and _PRONOUN.search(text[s:e]):
             rs, _, _ = _subject_zone(mask, report)
             subject = _sides_in(text, rs, report, named, collectives, role)
-        sides += subject
     if acquisition:
         obj_end = _OBJECT_END.search(mask, trigger.object_start)
         oe = obj_end.start() if obj_end else len(text)
@@ -309,6 +324,48 @@ def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[S
     zone = _phrase_after(mask, trigger.verb_start, words, _ZONE_END)
     if zone and not _DETACHED.search(mask, trigger.end, max(trigger.end, zone[0])):
         sides += _sides_in(text, *zone, named, collectives)
+    return subject, sides
+
+
+def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named], collectives: list[Side]) -> tuple[list[Side], list[Side]] | None:
+    """Sides where the parse puts them (`structure.py`), as (subject, others), each the collective or
+    entity named there; None when the parse does not show how the sentence states the agreement."""
+
+    def at(offset: int) -> Side | Named | None:
+        return next((c for c in collectives if c.start <= offset < c.end), None) or next(
+            (n for n in named if n.start <= offset < n.end), None)
+
+    def name_at(offset: int) -> tuple[str, int, int] | None:
+        found = at(offset)
+        if found is None:
+            return None
+        return found.party.kind if isinstance(found, Side) else found.entity.kind, found.start, found.end
+
+    read = side_offsets(doc, trigger.start, trigger.end, name_at)
+    if read is None:
+        return None
+    subject: list[Side] = []
+    others: list[Side] = []
+    buyer = ("seller" if trigger.sale else "acquirer") if trigger.object_start is not None else None
+    for role, offset, is_subject in read:
+        if is_subject and buyer and role == "signatory":
+            role = buyer  # "agrees deal for X": a deal for a company buys it
+        found = at(offset)
+        side = Side(found.party.model_copy(update={"role": role}), found.key, found.start, found.end) \
+            if isinstance(found, Side) else _entity_side(found, role)
+        (subject if is_subject else others).append(side)
+    return subject, others
+
+
+def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side], doc: Doc | None = None) -> list[Side]:
+    """The parties of one stated agreement: where the parse of the sentence (`doc`) puts them; by word
+    order for the subject, or for the other sides, where the parse finds none (a garbled machine
+    translation, a misattached phrase). `previous` stands in for "the two sides" and the like."""
+    collectives = find_collectives(text, named)
+    subject, others = _zone_sides(text, trigger, named, collectives)
+    if doc is not None and (parsed := _parsed_sides(doc, trigger, named, collectives)) is not None:
+        subject, others = parsed[0] or subject, parsed[1] or others  # word order where the parse shows nothing
+    sides = sorted(subject + others, key=lambda s: s.start)
     if len(sides) < 2 and _ANAPHORA.search(text[: trigger.end + 120]) and previous:
         sides += previous
     unique: list[Side] = []

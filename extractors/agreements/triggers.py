@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 # Agreement nouns. A compound ("joint venture cooperation agreements") is one phrase.
 _HEAD = re.compile(
     r"\b(?:memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation|agreement|intent))?|MOUs?|MoUs?|"
-    r"letters?\s+of\s+intent|LOIs?|joint[- ]ventures?|JVs?|agreements?|pacts?|accords?|treat(?:y|ies)|mergers?|"
+    r"letters?\s+of\s+intent|LOIs?|joint[- ]ventures?|JVs?|agreements?|pacts?|accords?|treat(?:y|ies)|mergers?|loans?|"
+    r"credit\s+(?:lines?|facilit(?:y|ies))|"
     r"deals?|contracts?|signing\s+ceremony|co-?operation\s+documents?)\b",
     re.I,
 )
@@ -32,7 +33,8 @@ _CONCLUDE = re.compile(
     r"str(?:ike|ikes|uck|iking)|clinch(?:es|ed|ing)?|enter(?:s|ed|ing)?\s+into|form(?:s|ed|ing)?|"
     r"set(?:s|ting)?(?:\s+up)?|establish(?:es|ed|ing)?|launch(?:es|ed|ing)?|creat(?:e|es|ed|ing)|"
     r"agree(?:s|d)?(?:\s+on|\s+to)?|announc(?:e|es|ed|ing)|complet(?:e|es|ed|ing)|finali[sz](?:e|es|ed|ing)|"
-    r"clos(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|renew(?:s|ed|ing)?|extend(?:s|ed|ing)?|"
+    r"clos(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|renew(?:s|ed|ing)?|extend(?:s|ed|ing)?|formali[sz](?:e|es|ed|ing)|"
+    r"execut(?:e|es|ed|ing)|"
     r"terminat(?:e|es|ed|ing)|cancel(?:s|l?ed|l?ing)?|scrap(?:s|ped|ping)?|call(?:s|ed)?\s+off|"
     r"w[io]n|wins|award(?:s|ed)?|secur(?:e|es|ed|ing)|obtain(?:s|ed)?|held|hold|holds)\b",
     re.I,
@@ -82,6 +84,20 @@ _TYPE_WORDS = [
         r"\b(?:contracts?|supply|purchase|procurement|sales?|construction|EPC|engineering|services?|lease|leasing|"
         r"licen[cs]e|licensing|orders?|gas|oil|LNG|power|energy)\b", re.I)),
 ]
+# Words that name what a contract supplies (a supply deal between states is still a contract), as against
+# the sector words above that only say what a bare deal is about ("oil deal": between states, a treaty).
+_CONTRACT_SUBSTANCE = re.compile(
+    r"\b(?:contracts?|supply|purchase|procurement|sales?|construction|EPC|engineering|services?|lease|leasing|"
+    r"licen[cs]e|licensing|orders?)\b", re.I)
+# "reached agreement on ...", "in agreement with": agreement as accord of minds, not a document.
+_MASS_AGREEMENT = re.compile(r"\b(?:reach(?:es|ed|ing)?|in|came\s+to|come\s+to)\s+(?:(?:general|broad|basic|full|"
+                             r"initial|preliminary|some|no|wide)\s+)?$", re.I)
+# "a contract Pertamina signed with ...": a relative clause that concludes the agreement named before it.
+_RELATIVE_SIGNING = re.compile(
+    r"^\s+(?:(?:that|which)\s+)?(?:[A-Z<][\w&.<>'’-]*\s+){1,6}(?:has\s+|had\s+|have\s+)?(?:signed|inked|sealed|"
+    r"concluded|struck|reached|clinched)\b")
+# "Turkey's current loan agreement with the IMF": an agreement a party holds is one in force.
+_POSSESSED = re.compile(r"^(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*(?:'s|’s)\s")
 # "signed a contract ... to set up a collaboration center": the substance is cooperation.
 _INSTITUTION_PURPOSE = re.compile(
     r"^[^.;]{0,160}?\bto\s+(?:jointly\s+)?(?:set\s+up|establish|form|create|found|co-?build|build\s+up)\s+"
@@ -94,6 +110,18 @@ _PURPOSE_JV = re.compile(
 # "the agreement was signed by ...": a bare noun after "the" points back at an agreement already told.
 _ANAPHORIC = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 _CEREMONY_HELD = re.compile(r"^[^.;]{0,200}?\b(?:was|were|has\s+been)\s+(?:held|staged)\b", re.I)
+# "agreed ... to borrow $10bn", "lent X $2bn": a loan stated by its verb and its sum.
+_LOAN_VERB = re.compile(r"\b(?:borrow(?:s|ed|ing)?|lend(?:s|ing)?|lent)\b(?=[^.;]{0,40}?(?:\d|\$|£|€|¥))", re.I)
+# "the deal", "the $4bn share purchase": a later sentence pointing back at an agreement already told.
+_BACK_NOUN = re.compile(
+    r"\b(?:the|this|that)\s+(?P<phrase>(?:[\w$£€¥.,()%-]+\s+){0,5}?(?:purchase|acquisition|takeover|buyout|sale|"
+    r"transaction))\b(?!\s+(?:of|by|to|from)\b)", re.I)
+# Words that make a noun after "the" a new agreement, not one told before ("the second contract").
+_NOT_BACK = re.compile(r"\b(?:new|another|second|third|other|separate|similar|first|further|more|latest|next)\b", re.I)
+# "an agreement with X to form a joint venture": the venture is the agreement's purpose, not a second one.
+_PURPOSE_GAP = re.compile(
+    r"[^.;]{0,80}?\bto\s+(?:jointly\s+)?(?:form|set\s+up|establish|create|build|launch)\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,3}", re.I)
 _DEAL_FOR = re.compile(r"\s+(?:for|to\s+buy|to\s+acquire)\s+(?:the\s+)?")
 
 
@@ -120,7 +148,7 @@ def _phrase_type(phrase: str) -> tuple[str, bool]:
     bare = bool(re.search(r"\b(?:deals?|agreements?|pacts?|accords?)\b", phrase, re.I))
     for name, pattern in _TYPE_WORDS:
         if pattern.search(phrase):
-            return name, bare and name == "contract"
+            return name, bare and name == "contract" and not _CONTRACT_SUBSTANCE.search(phrase)
     return ("contract" if re.search(r"\bdeals?\b", phrase, re.I) else "cooperation_agreement"), True
 
 
@@ -132,7 +160,8 @@ def _status(before: str, verb: str, after: str, default: str = "signed") -> str 
         return "terminated"
     if _CONTINUE.search(verb):
         return "signed"  # "will continue a joint venture agreement": it exists
-    if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I):
+    if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or re.search(
+            r"\bagree(?:s|d)\b[^.;]{0,80}\bto\s*$", before, re.I):  # "agreed a proposal with the IMF to borrow"
         return "agreed"
     if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before):
         return "planned"
@@ -152,13 +181,15 @@ def _heads(text: str) -> list[tuple[int, int]]:
         if re.match(r"deals?\s+with\b", m.group() + text[m.end() : m.end() + 6], re.I) and not re.search(
             r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I):
             continue  # "deals with the problem"
+        if m.group() == "agreement" and _MASS_AGREEMENT.search(text[: m.start()]):
+            continue
         if phrases:
             gap = text[phrases[-1][1] : m.start()]
             if not gap.strip() or re.fullmatch(r"\s*(?:of|on|for)?\s*", gap):
                 phrases[-1][1] = m.end()  # "joint venture cooperation agreements"
                 continue
             coordinated = re.fullmatch(r"\s*(?:,|and|as\s+well\s+as|or)\s+(?:(?:a|an|the|\d+|\w+)\s+){0,3}", gap, re.I)
-            has_verb = _CONCLUDE.search(gap) or _ACQUIRE.search(gap)
+            has_verb = _CONCLUDE.search(gap) or _ACQUIRE.search(gap) or _RELATIVE_SIGNING.match(text[m.end() :])
             if not coordinated and not has_verb:
                 continue  # a complement: "agreements ... from the establishment of joint ventures"
         mods = _MODIFIER.search(text[: m.start()])
@@ -186,7 +217,8 @@ def _clause_before(text: str, pos: int) -> int:
 
 def _noun_trigger(text: str, start: int, end: int) -> Trigger | None:
     t = _stated_noun(text, start, end)
-    if t and _ANAPHORIC.search(text[:start]) and _HEAD.fullmatch(text[start:end]) and "ceremony" not in text[start:end]:
+    phrase = text[start:end]
+    if t and _ANAPHORIC.search(text[:start]) and not _NOT_BACK.search(phrase) and "ceremony" not in phrase:
         t = replace(t, anaphoric=True)
     return t
 
@@ -232,7 +264,8 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
         status = _status(before, passive.group(), after[passive.end() :])
         return status and Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj)
     status = _status(before, "", after)
-    return status and Trigger(type_, status, start, end, start, False, generic, object_start=obj)
+    held = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase)
+    return status and Trigger(type_, status, start, end, start, held, generic, object_start=obj)
 
 
 def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]]) -> Trigger | None:
@@ -276,8 +309,19 @@ def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigge
     found: list[Trigger] = []
     for start, end in _heads(text):
         t = _noun_trigger(text, start, end)
+        if t and any(o.type == t.type and _PURPOSE_GAP.fullmatch(text[o.end : start]) for o in found):
+            continue
         if t:
             found.append(_deal_for(text, t, objects))
+    for m in _BACK_NOUN.finditer(text):
+        start, end = m.span("phrase")
+        if not _NOT_BACK.search(m["phrase"]) and not any(t.start < end and start < t.end for t in found):
+            found.append(Trigger("acquisition", "signed", start, end, start, False, anaphoric=True))
+    for m in _LOAN_VERB.finditer(text):
+        clause = _clause_before(text, m.start())
+        status = _status(text[clause : m.start()], m.group(), text[m.end() :])
+        if status and not any(t.start <= m.start() < t.end for t in found):
+            found.append(Trigger("loan", status, m.start(), m.end(), m.start(), True))
     for m in _ACQUIRE.finditer(text):
         # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
         owner = next((t for t in found if t.end <= m.start() and re.fullmatch(

@@ -23,3 +23,11 @@ def load_nlp() -> Language:
     nlp.enable_pipe("senter")
     add_reference_rulers(nlp)
     return nlp
+
+
+@cache
+def load_parser() -> Language:
+    """The dependency parser, with the tagger and lemmatizer it reads with, for the few sentences that
+    state an agreement (run on those alone, so the cost of every other sentence stays that of
+    `load_nlp()`); shares that pipeline's vocabulary."""
+    return spacy.load(MODEL, exclude=["ner", "senter"], vocab=load_nlp().vocab)

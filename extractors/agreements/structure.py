@@ -1,0 +1,255 @@
+"""Where the sides of a stated agreement stand in its sentence, read from the dependency parse.
+
+The parser runs only on the sentences that state an agreement (a few per article). From the
+word that states it (the agreement noun, or the acquisition verb) the reading finds the verb
+that concludes it: "signed a deal", "signed for a loan", "entered into an agreement", "the
+contract Pertamina signed with ...", "the agreement signed by ...", "the signing of ...",
+"agreed to buy" (the subject of "agreed" buys). The frame of that verb and of the noun
+(`frames.py`) says which phrase holds which side: subject, object, passive subject, the "by"
+of a passive, "with" / "between" / "among" / "from" / "to" phrases, a possessor.
+
+Each phrase gives one side per name it lists: coordination ("with A, B and C respectively",
+"X and Y signed") and apposition ("a developer, CompositAir") expand; members listed beside
+a collective ("13 central SOEs, including A, B and C") are sides too. A description that
+heads its phrase leads to the name it is built on ("Japanese apparel maker Renown Inc",
+"its Travelers Life & Annuity insurance arm", "a 41 percent stake in Renown", "the
+government of Belluno"). A pronoun subject ("it will buy") is the subject of the reporting
+verb above it ("Shandong Ruyi said ... that it will buy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Token
+
+from extractors.agreements.frames import has_frame, noun_frame, verb_frame
+from extractors.entities.nlp import load_parser
+
+# Relations by which a noun is what a verb concludes ("signed a deal", "a deal was signed").
+_OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
+# Prepositions that link a verb to the agreement it concludes ("signed for a loan", "entered into").
+_LINKING_PREPS = {"for", "into", "on", "to"}
+# Nouns that name the act of concluding ("the signing of the agreement between ...").
+_ACT_NOUNS = {"signing", "signature", "conclusion", "sign"}
+# Clause links a side's subject is inherited through ("agreed to buy", "signed and sealed", "a proposal to borrow").
+_INHERIT = {"xcomp", "conj"}
+_REPORTING = {"say", "announce", "tell", "add", "state", "disclose", "report", "confirm", "reveal", "note", "declare"}
+_STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
+_SIDE_PREPS = {"with", "between", "among", "amongst"}
+_LIST_PREPS = {"including", "like", "namely", "includes"}
+# Prepositions by which a description leads to the name it is built on ("representatives for ...").
+_DESCRIBED_PREPS = {"of", "in", "for", "from"}
+# Modifiers of an agreement noun whose "with" phrase is the agreement's ("a contract worth $X with Y").
+_NOUN_MODIFIERS = {"amod", "npadvmod", "advmod", "appos", "nummod", "quantmod", "compound"}
+
+# The name covering a character offset: its kind (an entity kind, or "collective"), start and end.
+NameAt = Callable[[int], "tuple[str, int, int] | None"]
+
+
+def parse(text: str) -> Doc:
+    """The dependency parse of one sentence."""
+    return load_parser()(text)
+
+
+def _anchor(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _governor(noun: Token) -> Token | None:
+    """The verb (or act noun) that concludes the agreement `noun` names, if the parse shows one."""
+    n = noun
+    while n.dep_ in ("conj", "appos") and n.head is not n:
+        n = n.head  # "signed an engine and maintenance service agreement"
+    head = n.head
+    if n.dep_ in _OBJECT_DEPS and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":  # not "it was a deal"
+        return head
+    if n.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+        above = head.head
+        if head.lower_ in ("of", "on") and above.lower_ in _ACT_NOUNS:
+            return above
+        if head.lower_ in _LINKING_PREPS and above.pos_ == "VERB":
+            return above
+    return next((c for c in noun.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"), None)
+
+
+def _verb_lemma(verb: Token) -> str:
+    if verb.lower_ in _ACT_NOUNS:
+        return "sign"
+    lemma = verb.lemma_.lower()
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{lemma} {particle}" if particle and has_frame(f"{lemma} {particle}") else lemma  # "take over", "buy up"
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ == "pobj"]
+
+
+class Slot(NamedTuple):
+    """A phrase that holds a side: the role the frame gives it, its head, and whether it is the subject
+    (the side that stands before the verb)."""
+
+    role: str
+    head: Token
+    subject: bool = False
+
+
+_DEP_SLOTS = {"nsubj": "subject", "nsubjpass": "passive", "dobj": "object", "dative": "dative", "poss": "poss",
+              "obj": "object"}
+
+
+def _slots(word: Token, frame: dict[str, str], skip: set[int] = frozenset()) -> list[Slot]:
+    """Each filled slot of `word`'s frame."""
+    out = []
+    for c in word.children:
+        if c.i in skip:
+            continue
+        dep = c.dep_
+        if dep in ("prep", "dative") and c.pos_ == "ADP" and c.lower_ in frame:  # "sold X to Y" (to: dative)
+            out += [Slot(frame[c.lower_], o) for o in _pobjs(c)]
+        elif dep == "agent" and "agent" in frame:
+            out += [Slot(frame["agent"], o) for o in _pobjs(c)]
+        elif (slot := _DEP_SLOTS.get(dep)) in frame:
+            out.append(Slot(frame[slot], c, slot == "subject"))
+    return out
+
+
+def _reporter(verb: Token) -> Token | None:
+    """The subject of the reporting verb above `verb` ("X said it will buy"), when it is no pronoun."""
+    v = verb
+    for _ in range(6):
+        if v.lemma_.lower() in _REPORTING and v is not verb:
+            subject = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            return subject if subject is not None and subject.pos_ != "PRON" else None
+        if v.head is v:
+            return None
+        v = v.head
+    return None
+
+
+def _stand_in(token: Token) -> bool:
+    return token.lower_ in _STAND_INS and (token.pos_ == "PRON" or any(c.lower_ == "the" for c in token.children))
+
+
+def _inherited(verb: Token, frame: dict[str, str]) -> list[Slot]:
+    """Sides a verb takes from the clauses it depends on: the subject of "agreed" for "agreed to buy",
+    and their "with" phrases ("agreed a proposal with the IMF to borrow")."""
+    out: list[Slot] = []
+    v, subject = verb, any(c.dep_ == "nsubj" for c in verb.children)
+    for _ in range(4):
+        if v.dep_ == "acl" and v.head.dep_ in _OBJECT_DEPS:  # "a proposal (with Y) to borrow": its verb
+            out += _side_preps([v.head])
+            v = v.head.head
+        elif v.dep_ in _INHERIT and v.head is not v:
+            v = v.head
+        else:
+            break
+        out += _side_preps([v], modifiers=False)
+        if not subject and "subject" in frame and (nsubj := next((c for c in v.children if c.dep_ == "nsubj"), None)):
+            out.append(Slot(frame["subject"], nsubj, True))
+            subject = True
+    return out
+
+
+def _side_preps(words: list[Token], modifiers: bool = True) -> list[Slot]:
+    """The "with" / "between" / "among" phrases of some words, and of their modifiers ("a contract worth
+    $X with Y")."""
+    out = []
+    stack = list(words)
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in _SIDE_PREPS:
+                out += [Slot("signatory", o) for o in _pobjs(c)]
+            elif modifiers and c.dep_ in _NOUN_MODIFIERS:
+                stack.append(c)
+    return out
+
+
+def _members(token: Token, name_at: NameAt, depth: int = 0) -> list[Token]:
+    """The names a phrase lists: its head, conjuncts, what "including" / "such as" lists, and the name in
+    apposition to a description ("a developer, CompositAir"; not the description beside a name)."""
+    out = [token]
+    if depth > 12:
+        return out
+    name = name_at(token.idx)
+    # a name's own words may carry the next conjunct ("Hospital Affiliated to X University and Y Hospital")
+    heads = [t for t in token.doc if name[1] <= t.idx < name[2]] if name else [token]
+    for t in heads:
+        for c in t.children:
+            if name and name[1] <= c.idx < name[2]:
+                continue
+            if c.dep_ == "conj":
+                out += _members(c, name_at, depth + 1)
+            elif c.dep_ == "appos":  # the name beside a description; past a description beside a name
+                out += _members(c, name_at, depth + 1) if name_at(c.idx) or not name else [
+                    m for g in c.children if g.dep_ == "conj" for m in _members(g, name_at, depth + 1)]
+            elif c.dep_ == "prep" and (c.lower_ in _LIST_PREPS or c.lower_ == "as" and any(g.lower_ == "such" for g in c.children)):
+                for o in _pobjs(c):
+                    out += _members(o, name_at, depth + 1)
+    return out
+
+
+def _kind(token: Token, name_at: NameAt) -> str | None:
+    found = name_at(token.idx)
+    return found[0] if found else None
+
+
+def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
+    """Offsets of the names a phrase head stands for: itself, or the names of the description it heads.
+    A place inside a description, or after "in" / "from", only qualifies it ("China, Kazakhstan firms",
+    "two hospitals in Shanghai and Xiamen")."""
+    if _kind(token, name_at):
+        return [token.idx]
+    if token.pos_ not in ("NOUN", "PROPN", "X") or depth > 3:
+        return []
+    inside = [t.idx for c in token.lefts if c.dep_ not in ("poss", "det") for t in c.subtree
+              if _kind(t, name_at) not in (None, "place")]
+    if inside:
+        return inside[:1]  # "its Travelers Life & Annuity insurance arm"
+    out = []
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in _DESCRIBED_PREPS:  # "a stake in Renown", "representatives for ..."
+            for o in _pobjs(c):
+                for m in _members(o, name_at):
+                    if c.lower_ in ("of", "for") or _kind(m, name_at) != "place":
+                        out += _named_in(m, name_at, depth + 1)
+    return out
+
+
+def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> list[tuple[str, int, bool]] | None:
+    """(role, character offset of a name, whether it is the subject) for each side of the agreement stated
+    by `doc.text[start:end]`, in sentence order; `name_at(offset)` is the name (entity or collective)
+    covering an offset. None when the parse does not show how the sentence states it."""
+    anchor = _anchor(doc, start, end)
+    if anchor is None:
+        return None
+    slots: list[Slot] = []
+    noun = anchor if anchor.pos_ not in ("VERB", "AUX") else None
+    verb = _governor(anchor) if noun is not None else anchor
+    purpose = None
+    if noun is not None:
+        phrase = [t for t in doc if start <= t.idx < end]  # "memorandum of understanding with ..."
+        frame = noun_frame(noun.lemma_.lower())
+        slots += _slots(noun, {k: v for k, v in frame.items() if k not in _SIDE_PREPS}) + _side_preps(phrase)
+        slots += [Slot("signatory", c) for c in noun.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
+        # "an agreement to acquire X": the verb of its purpose gives the roles
+        purpose = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and c is not verb
+                        and has_frame(_verb_lemma(c))), None)
+        if purpose is not None:
+            slots += _slots(purpose, verb_frame(_verb_lemma(purpose)))
+    if verb is not None:
+        frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb))
+        slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(verb, frame)
+    if not slots:
+        return None
+    out: dict[int, tuple[str, int, bool]] = {}
+    for role, head, subject in slots:
+        if _stand_in(head) and not name_at(head.idx) and verb is not None and (reporter := _reporter(verb)) is not None:
+            head = reporter
+        for member in _members(head, name_at):
+            for offset in _named_in(member, name_at):
+                out.setdefault(offset, (role, offset, subject))
+    return sorted(out.values(), key=lambda s: s[1])
