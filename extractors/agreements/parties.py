@@ -316,9 +316,10 @@ def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: li
         obj_end = _OBJECT_END.search(mask, trigger.object_start)
         oe = obj_end.start() if obj_end else len(text)
         sides += _sides_in(text, trigger.object_start, oe, named, collectives, "target", orgs)[:1]
-        if trigger.sale and (to := _phrase_after(mask, oe, "to", _OBJECT_END)):
+        near = mask[: oe + 40]  # "sold X to Y", "bought X from Y": right after the object, not in the next clause
+        if trigger.sale and (to := _phrase_after(near, oe, "to", _OBJECT_END)):
             sides += _sides_in(text, *to, named, collectives, "acquirer", orgs)
-        if (frm := _phrase_after(mask, oe, "from", _OBJECT_END)):
+        if (frm := _phrase_after(near, oe, "from", _OBJECT_END)):
             sides += _sides_in(text, *frm, named, collectives, "seller", orgs)
     words = "with|between|among|by" if trigger.passive else "with|between|among"
     zone = _phrase_after(mask, trigger.verb_start, words, _ZONE_END)
@@ -327,9 +328,10 @@ def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: li
     return subject, sides
 
 
-def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named], collectives: list[Side]) -> tuple[list[Side], list[Side]] | None:
+def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named],
+                  collectives: list[Side]) -> tuple[list[Side] | None, list[Side] | None] | None:
     """Sides where the parse puts them (`structure.py`), as (subject, others), each the collective or
-    entity named there; None when the parse does not show how the sentence states the agreement."""
+    entity named there; None for a part (or the whole) the parse does not show."""
 
     def at(offset: int) -> Side | Named | None:
         return next((c for c in collectives if c.start <= offset < c.end), None) or next(
@@ -347,14 +349,14 @@ def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named], collectives: l
     subject: list[Side] = []
     others: list[Side] = []
     buyer = ("seller" if trigger.sale else "acquirer") if trigger.object_start is not None else None
-    for role, offset, is_subject in read:
+    for role, offset, is_subject in read.sides:
         if is_subject and buyer and role == "signatory":
             role = buyer  # "agrees deal for X": a deal for a company buys it
         found = at(offset)
         side = Side(found.party.model_copy(update={"role": role}), found.key, found.start, found.end) \
             if isinstance(found, Side) else _entity_side(found, role)
         (subject if is_subject else others).append(side)
-    return subject, others
+    return (subject if read.subject_seen else None), (others if read.others_seen else None)
 
 
 def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side], doc: Doc | None = None) -> list[Side]:
@@ -364,7 +366,8 @@ def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[S
     collectives = find_collectives(text, named)
     subject, others = _zone_sides(text, trigger, named, collectives)
     if doc is not None and (parsed := _parsed_sides(doc, trigger, named, collectives)) is not None:
-        subject, others = parsed[0] or subject, parsed[1] or others  # word order where the parse shows nothing
+        subject = subject if parsed[0] is None else parsed[0]  # word order where the parse shows nothing
+        others = others if parsed[1] is None else parsed[1]
     sides = sorted(subject + others, key=lambda s: s.start)
     if len(sides) < 2 and _ANAPHORA.search(text[: trigger.end + 120]) and previous:
         sides += previous

@@ -38,6 +38,10 @@ _INHERIT = {"xcomp", "conj"}
 _REPORTING = {"say", "announce", "tell", "add", "state", "disclose", "report", "confirm", "reveal", "note", "declare"}
 _STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
+_VALUE_VERBS = {"involve", "total", "amount", "value", "cost"}
+# Nouns a sum may hang on and still be the value of the agreement ("a total contract value of $X").
+_VALUE_NOUNS = {"value", "worth", "price", "cost", "sum", "total", "amount", "consideration", "valuation", "tag", "investment",
+                "dollar", "yuan", "euro", "pound", "yen", "dlrs", "stg", "billion", "million", "bn", "mln", "m"}
 _LIST_PREPS = {"including", "like", "namely", "includes"}
 # Prepositions by which a description leads to the name it is built on ("representatives for ...").
 _DESCRIBED_PREPS = {"of", "in", "for", "from"}
@@ -48,9 +52,9 @@ _NOUN_MODIFIERS = {"amod", "npadvmod", "advmod", "appos", "nummod", "quantmod", 
 NameAt = Callable[[int], "tuple[str, int, int] | None"]
 
 
-def parse(text: str) -> Doc:
-    """The dependency parse of one sentence."""
-    return load_parser()(text)
+def parse_many(texts: list[str]) -> list[Doc]:
+    """The dependency parse of each sentence, in one batch."""
+    return list(load_parser().pipe(texts))
 
 
 def _anchor(doc: Doc, start: int, end: int) -> Token | None:
@@ -201,7 +205,10 @@ def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
     """Offsets of the names a phrase head stands for: itself, or the names of the description it heads.
     A place inside a description, or after "in" / "from", only qualifies it ("China, Kazakhstan firms",
     "two hospitals in Shanghai and Xiamen")."""
-    if _kind(token, name_at):
+    if (kind := _kind(token, name_at)) == "place":  # "Hyundai Korea": a country after a name qualifies it
+        named = [c.idx for c in token.lefts if c.dep_ in ("compound", "nmod") and _kind(c, name_at) not in (None, "place")]
+        return named[:1] or [token.idx]
+    if kind:
         return [token.idx]
     if token.pos_ not in ("NOUN", "PROPN", "X") or depth > 3:
         return []
@@ -219,30 +226,91 @@ def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
     return out
 
 
-def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> list[tuple[str, int, bool]] | None:
-    """(role, character offset of a name, whether it is the subject) for each side of the agreement stated
-    by `doc.text[start:end]`, in sentence order; `name_at(offset)` is the name (entity or collective)
-    covering an offset. None when the parse does not show how the sentence states it."""
+class Reading(NamedTuple):
+    """What the parse shows of one stated agreement: each side as (role, character offset of its name,
+    whether it is the subject), and whether a subject phrase and another side's phrase were found at all
+    (a phrase may hold no name the article knows: "a stake in electronics retailer Laox")."""
+
+    sides: list[tuple[str, int, bool]]
+    subject_seen: bool
+    others_seen: bool
+
+
+def _fragment_slots(verb: Token) -> list[Slot]:
+    """A list of names closed by "etc." before the clause: machine translation writes "..., A, B and C,
+    etc. The member companies signed ..."; the names listed are the subject's."""
+    sents = list(verb.doc.sents)
+    out = []
+    for sent in sents[: sents.index(verb.sent)]:
+        words = [t for t in sent if not t.is_punct]
+        if words and words[-1].lower_ == "etc":
+            out += [Slot("signatory", t, True) for t in sent if t.dep_ in ("conj", "appos", "dobj", "nsubj", "ROOT")
+                    and t.pos_ == "PROPN"]
+    return out
+
+
+def reads_as_noun(doc: Doc, start: int, end: int) -> bool:
+    """Whether the word at `doc.text[start:end]` stands as a noun after a determiner ("the share purchase
+    will make ..."), not as the verb of a clause."""
+    anchor = _anchor(doc, start, end)
+    return anchor is not None and anchor.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "det" for c in anchor.children)
+
+
+def _predicate(anchor: Token, start: int, end: int) -> tuple[Token | None, Token | None, Token | None]:
+    """(agreement noun, the verb that concludes it, the verb of its purpose) for an anchor word."""
+    noun = anchor if anchor.pos_ not in ("VERB", "AUX") else None
+    verb = _governor(anchor) if noun is not None else anchor
+    purpose = None if noun is None else next(
+        (c for c in noun.children if c.dep_ in ("acl", "relcl") and c is not verb and has_frame(_verb_lemma(c))), None)
+    return noun, verb, purpose
+
+
+def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end: int) -> bool:
+    """Whether the sum at `doc.text[money_start:money_end]` is the value of the agreement stated by
+    `doc.text[start:end]`: it hangs on the agreement phrase ("a contract worth $X", "the $4bn share
+    purchase"), on the verb that concludes it ("sold X for $Y", "to borrow $10bn") or on a value noun of
+    either ("with a total contract value of $Z"), not on another noun ("payments on loans worth $3.7m")."""
+    anchor, money = _anchor(doc, start, end), _anchor(doc, money_start, money_end)
+    if anchor is None or money is None:
+        return False
+    noun, verb, purpose = _predicate(anchor, start, end)
+    targets = {t.i for t in doc if start <= t.idx < end} | {t.i for t in (verb, purpose) if t is not None}
+    if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ == "be":
+        targets.add(noun.head.i)  # "the deal is worth $X"
+    t = money
+    for _ in range(8):
+        if t.i in targets:
+            return True
+        if t.lemma_ in _VALUE_VERBS and t.i and doc[t.i - 1].text == ",":
+            return True  # ", involving a total investment of $X": a clause set off on the whole statement
+        if t is not money and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _VALUE_NOUNS:
+            return False
+        if t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | None:
+    """The sides of the agreement stated by `doc.text[start:end]`, in sentence order; `name_at(offset)` is
+    the name (entity or collective) covering an offset. None when the parse shows no word that states it."""
     anchor = _anchor(doc, start, end)
     if anchor is None:
         return None
     slots: list[Slot] = []
-    noun = anchor if anchor.pos_ not in ("VERB", "AUX") else None
-    verb = _governor(anchor) if noun is not None else anchor
-    purpose = None
+    noun, verb, purpose = _predicate(anchor, start, end)
     if noun is not None:
         phrase = [t for t in doc if start <= t.idx < end]  # "memorandum of understanding with ..."
         frame = noun_frame(noun.lemma_.lower())
         slots += _slots(noun, {k: v for k, v in frame.items() if k not in _SIDE_PREPS}) + _side_preps(phrase)
         slots += [Slot("signatory", c) for c in noun.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
-        # "an agreement to acquire X": the verb of its purpose gives the roles
-        purpose = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and c is not verb
-                        and has_frame(_verb_lemma(c))), None)
-        if purpose is not None:
+        if purpose is not None:  # "an agreement to acquire X": the verb of its purpose gives the roles
             slots += _slots(purpose, verb_frame(_verb_lemma(purpose)))
     if verb is not None:
         frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb))
         slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(verb, frame)
+        slots += _fragment_slots(verb)
     if not slots:
         return None
     out: dict[int, tuple[str, int, bool]] = {}
@@ -252,4 +320,5 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> list[tuple[
         for member in _members(head, name_at):
             for offset in _named_in(member, name_at):
                 out.setdefault(offset, (role, offset, subject))
-    return sorted(out.values(), key=lambda s: s[1])
+    return Reading(sorted(out.values(), key=lambda s: s[1]), any(s.subject for s in slots),
+                   any(not s.subject for s in slots))

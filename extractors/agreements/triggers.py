@@ -54,7 +54,10 @@ _ACQUIRE = re.compile(
 _COMPANY_NOUN = re.compile(
     r"\b(?:company|companies|firm|firms|business|businesses|assets|unit|units|subsidiary|subsidiaries|division|"
     r"operations?|stake|shares|interest|group|bank|brand|plant|mill|maker|producer|operator|chain|stores|retailer|"
-    r"insurer|airline|developer|corp|inc|plc|ltd|co)\b", re.I)
+    r"insurer|airline|developer|corp|inc|plc|ltd|co|factory|factories|facility|facilities|mine|mines|refinery|"
+    r"terminal|port|hotels?|propert(?:y|ies)|portfolio|network|arm|business\s+line|franchise|studio|label)\b", re.I)
+# "X will buy Y": an acquisition announced as decided (a plan says "plans to", "intends to", "seeks to").
+_DECIDED = re.compile(r"\bwill\s+(?:\w+\s+)?$", re.I)
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|"
     r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
@@ -140,6 +143,7 @@ class Trigger:
     object_start: int | None = None  # acquisitions: where the company bought (or sold) is named
     sale: bool = False  # "sold X to Y": the subject is the seller
     anaphoric: bool = False  # "the agreement was signed by ...": restates an agreement, never starts one
+    by_verb: bool = False  # stated by an acquisition verb ("agreed to buy"), not by an agreement noun
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
@@ -179,8 +183,9 @@ def _heads(text: str) -> list[tuple[int, int]]:
         if _NOT_HEAD.search(text[: m.start()]) and not m.group().lower().startswith(("memorand", "letter")):
             continue
         if re.match(r"deals?\s+with\b", m.group() + text[m.end() : m.end() + 6], re.I) and not re.search(
-            r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I):
-            continue  # "deals with the problem"
+                r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I) and not _CONCLUDE.search(
+                " ".join(text[: m.start()].split()[-8:])):
+            continue  # "deals with the problem"; not "signed ... cooperation deals with"
         if m.group() == "agreement" and _MASS_AGREEMENT.search(text[: m.start()]):
             continue
         if phrases:
@@ -242,8 +247,10 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
         type_, generic = "joint_venture", False
     elif _PURPOSE_MERGE.match(after):
         type_, generic = "merger", False
-    elif _PURPOSE_ACQUIRE.match(after):
+    elif (bought := _PURPOSE_ACQUIRE.match(after)) and _company_object(after[bought.end() :]):
         type_, generic = "acquisition", False
+    elif bought:
+        type_, generic = "contract", False  # "a deal to purchase $1.6 billion worth of precious metals"
     elif type_ == "contract" and re.search(r"\bcontracts?\b", phrase, re.I) and _INSTITUTION_PURPOSE.match(after):
         type_ = "cooperation_agreement"
     obj = None
@@ -268,6 +275,14 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     return status and Trigger(type_, status, start, end, start, held, generic, object_start=obj)
 
 
+def _company_object(text: str) -> bool:
+    """Whether the object at the start of `text` ("the business and assets of Wallco Inc", "a 41 percent stake
+    in Renown") can be a company: a company noun or a capitalised name before the phrase ends."""
+    stop = re.search(r"\s(?:for|from|to|at|in\s+a|worth|valued)\s|[,;(]|\.(?:\s|$)", text[:100])
+    head = text[: stop.start()] if stop else text[:100]
+    return bool(_COMPANY_NOUN.search(head) or re.search(r"(?:^|\s)(?!(?:US|U\.S\.)\b)[A-Z<]", head))
+
+
 def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]]) -> Trigger | None:
     after = text[m.end() : m.end() + 80]
     stop = re.search(r"\s(?:for|to|from|in\s+a|at)\s|[,;(]|\.(?:\s|$)", after)
@@ -289,11 +304,13 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         vstart = clause + verb.start()
     else:
         status = _status(before, m["verb"], after)
+        if status == "planned" and _DECIDED.search(before) and not _PLANNED.search(before[: _DECIDED.search(before).start()][-60:]):
+            status = "agreed"
         vstart = m.start()
     type_ = "merger" if (m["merge"] or m["merger"]) else "acquisition"
     merging = m["merge"] and m.group().lower() == "merge"  # "X and Y agreed to merge": no object
     return status and Trigger(type_, status, m.start(), m.end(), vstart, True, object_start=None if merging else m.end(),
-                              sale=bool(m["sell"] or m["sale"]))
+                              sale=bool(m["sell"] or m["sale"]), by_verb=not m["noun"])
 
 
 def _deal_for(text: str, t: Trigger, objects) -> Trigger:
