@@ -13,11 +13,13 @@ dropped when there is none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractors.agreements.parties import Side, match_sides
 from schemas.agreements import Agreement, Amount, Evidence
 
+_WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
 # Which status a merged agreement keeps: the furthest a statement takes it.
 _STATUS_RANK = {"planned": 0, "agreed": 1, "signed": 2, "completed": 3, "terminated": 4}
 
@@ -38,6 +40,7 @@ class Statement:
     amount: Amount | None = None
     subject: str | None = None
     anaphoric: bool = False  # restates an agreement told before ("the agreement was signed by ...")
+    generic: bool = False  # its type is only the default of a bare noun ("the deal")
 
 
 @dataclass
@@ -54,8 +57,8 @@ def _overlap(a: list[Side], b: list[Side]) -> int:
 def _dates_differ(a: Statement, b: Statement) -> bool:
     if a.date and b.date:
         return not (a.date.startswith(b.date) or b.date.startswith(a.date))
-    if a.date_text and b.date_text:
-        return a.date_text.lower() != b.date_text.lower()
+    if a.date_text and b.date_text and not (_WEEKDAY.search(a.date_text) or _WEEKDAY.search(b.date_text)):
+        return a.date_text.lower() != b.date_text.lower()  # a weekday unresolved may be any date
     return False
 
 
@@ -66,8 +69,15 @@ def _amounts_differ(a: Statement, b: Statement) -> bool:
     return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
 
 
+def _compatible(g: _Group, s: Statement) -> bool:
+    """A statement pointing back may be the agreement told: same type, or a bare "the deal" / "the agreement"."""
+    return s.type == g.first.type or s.generic or g.first.generic
+
+
 def _fits(g: _Group, s: Statement) -> bool:
-    if s.type != g.first.type or any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members):
+    if not (s.type == g.first.type or s.anaphoric and _compatible(g, s)):
+        return False
+    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members):
         return False
     shared = _overlap(s.sides, g.sides)
     # a headline tells the story's agreement in fewer or shorter names
@@ -89,13 +99,15 @@ def _better_name(old: Side, new: Side) -> Side:
     return Side(party, key, old.start, old.end)
 
 
-def _add(g: _Group, s: Statement) -> None:
+def _add(g: _Group, s: Statement, proxies: bool = True) -> None:
+    """Add a statement and the sides it names; `proxies=False` leaves out the organizations it only
+    names through the persons who signed (a restatement that adds nothing the first one did not say)."""
     g.members.append(s)
     matched = match_sides(s.sides, g.sides)
     for i, side in enumerate(s.sides):
         if i in matched:
             g.sides[matched[i]] = _better_name(g.sides[matched[i]], side)
-        else:
+        elif proxies or not side.proxy:
             g.sides.append(side)
 
 
@@ -138,8 +150,11 @@ def merge_statements(statements: list[Statement]) -> list[Agreement]:
         if g is None and s.anaphoric and s.strong and len(s.sides) >= 2:
             groups.append(_Group(s))
             _add(groups[-1], s)
-        elif g is None and s.anaphoric and not s.sides and told:
-            groups[told - 1].members.append(s)  # "the agreement was signed by ...": the one just told
+        elif g is None and s.anaphoric and told and _compatible(groups[told - 1], s):
+            if s.strong:
+                _add(groups[told - 1], s, proxies=False)  # "the contract was awarded by X": X is a side of it
+            else:
+                groups[told - 1].members.append(s)  # "the deal underscores ...": evidence of the one just told
         elif g:
             _add(g, s)
     return [_agreement(g) for g in groups]

@@ -132,4 +132,5 @@ def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: l
         place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
         period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
         amount=_amount(text, trigger, doc), subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
+        generic=trigger.generic,
     )

@@ -35,7 +35,10 @@ _GROUP_NOUNS = (
     r"(?:enterprises|companies|firms|SOEs|corporations|banks|businesses|hospitals|universities|institutions|"
     r"cities|provinces|countries|nations|member\s+states|members|exhibitors|investors|organi[sz]ations|groups|"
     r"units|entities|partners|suppliers|governments|municipalities|counties|schools|colleges|airlines|insurers|"
-    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies)"
+    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies|makers|carmakers|"
+    r"automakers|lenders|creditors|retailers|shipbuilders|utilities|contractors|buyers|customers|clients|importers|"
+    r"exporters|distributors|vendors|carriers|ministries|departments|regions|districts|villages|towns|associations|"
+    r"unions|cooperatives|chambers|startups|platforms|parks|ports|mines|refiners|traders|shipowners)"
 )
 _NOT_MODIFIER = (
     r"(?!(?:the|a|an|and|or|with|of|for|to|in|on|at|by|from|signed|sign|have|has|had|also|their|its|his|her|"
@@ -43,7 +46,7 @@ _NOT_MODIFIER = (
 )
 _COLLECTIVE = re.compile(
     rf"\b(?:(?P<approx>more\s+than|nearly|about|over|some|around|almost|at\s+least)\s+)?(?P<num>{_NUM})\s+"
-    rf"|\b(?P<vague>a\s+(?:large\s+)?number\s+of|several|dozens\s+of|scores\s+of|hundreds\s+of|many|multiple|various)\s+",
+    rf"|\b(?P<vague>a\s+(?:large\s+)?number\s+of|several|dozens\s+of|scores\s+of|hundreds\s+of|many|multiple|various|relevant)\s+",
     re.I,
 )
 _DESCRIPTION = re.compile(
@@ -99,6 +102,7 @@ class Side:
     key: tuple
     start: int = -1
     end: int = -1
+    proxy: bool = False  # the organization of a person who signed for it, not named itself
 
 
 def parse_count(text: str) -> int | None:
@@ -291,7 +295,7 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     out = []
     for s in sides:
         org = finder.title_organization(s.key)
-        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind), ("entity", org[0]), s.start, s.end)
+        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind), ("entity", org[0]), s.start, s.end, True)
         if not any(side.key == o.key for o in out):
             out.append(side)
     return out

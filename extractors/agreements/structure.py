@@ -25,12 +25,14 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from extractors.agreements.frames import has_frame, noun_frame, verb_frame
+from extractors.agreements.triggers import CONCLUDE
 from extractors.entities.nlp import load_parser
 
 # Relations by which a noun is what a verb concludes ("signed a deal", "a deal was signed").
 _OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
 # Prepositions that link a verb to the agreement it concludes ("signed for a loan", "entered into").
 _LINKING_PREPS = {"for", "into", "on", "to"}
+_QUANTITY_NOUNS = {"total", "number", "series", "batch", "set", "package", "raft", "slew", "range"}
 # Nouns that name the act of concluding ("the signing of the agreement between ...").
 _ACT_NOUNS = {"signing", "signature", "conclusion", "sign"}
 # Clause links a side's subject is inherited through ("agreed to buy", "signed and sealed", "a proposal to borrow").
@@ -38,10 +40,11 @@ _INHERIT = {"xcomp", "conj"}
 _REPORTING = {"say", "announce", "tell", "add", "state", "disclose", "report", "confirm", "reveal", "note", "declare"}
 _STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
-_VALUE_VERBS = {"involve", "total", "amount", "value", "cost"}
+_VALUE_VERBS = {"involve", "total", "amount", "value", "cost", "worth"}
 # Nouns a sum may hang on and still be the value of the agreement ("a total contract value of $X").
 _VALUE_NOUNS = {"value", "worth", "price", "cost", "sum", "total", "amount", "consideration", "valuation", "tag", "investment",
-                "dollar", "yuan", "euro", "pound", "yen", "dlrs", "stg", "billion", "million", "bn", "mln", "m"}
+                "dollar", "yuan", "euro", "pound", "yen", "dlrs", "stg", "billion", "million", "bn", "mln", "m",
+                "deal", "transaction", "swap", "agreement", "contract"}
 _LIST_PREPS = {"including", "like", "namely", "includes"}
 # Prepositions by which a description leads to the name it is built on ("representatives for ...").
 _DESCRIBED_PREPS = {"of", "in", "for", "from"}
@@ -52,9 +55,13 @@ _NOUN_MODIFIERS = {"amod", "npadvmod", "advmod", "appos", "nummod", "quantmod", 
 NameAt = Callable[[int], "tuple[str, int, int] | None"]
 
 
+_MARKS = str.maketrans("<>", "  ")
+
+
 def parse_many(texts: list[str]) -> list[Doc]:
-    """The dependency parse of each sentence, in one batch."""
-    return list(load_parser().pipe(texts))
+    """The dependency parse of each sentence, in one batch. Wire copy's marks around company names
+    ("<Acme Inc>") are read as spaces, which keeps every offset."""
+    return list(load_parser().pipe(t.translate(_MARKS) for t in texts))
 
 
 def _anchor(doc: Doc, start: int, end: int) -> Token | None:
@@ -63,8 +70,14 @@ def _anchor(doc: Doc, start: int, end: int) -> Token | None:
 
 
 def _governor(noun: Token) -> Token | None:
-    """The verb (or act noun) that concludes the agreement `noun` names, if the parse shows one."""
+    """The verb (or act noun) that concludes the agreement `noun` names, if the parse shows one: its own
+    clause first ("48 projects being signed", "the contract Pertamina signed"), else the verb it depends on."""
     n = noun
+    while n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in _QUANTITY_NOUNS:
+        n = n.head.head  # "a total of 48 projects"
+    clauses = [c for t in (noun, n) for c in t.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"]
+    if own := next((c for c in clauses if CONCLUDE.fullmatch(c.text)), None):
+        return own
     while n.dep_ in ("conj", "appos") and n.head is not n:
         n = n.head  # "signed an engine and maintenance service agreement"
     head = n.head
@@ -76,7 +89,7 @@ def _governor(noun: Token) -> Token | None:
             return above
         if head.lower_ in _LINKING_PREPS and above.pos_ == "VERB":
             return above
-    return next((c for c in noun.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"), None)
+    return clauses[0] if clauses else None
 
 
 def _verb_lemma(verb: Token) -> str:
@@ -105,9 +118,11 @@ _DEP_SLOTS = {"nsubj": "subject", "nsubjpass": "passive", "dobj": "object", "dat
 
 
 def _slots(word: Token, frame: dict[str, str], skip: set[int] = frozenset()) -> list[Slot]:
-    """Each filled slot of `word`'s frame."""
+    """Each filled slot of `word`'s frame; a phrase the parse hangs on the object ("bought a stake in X from
+    Y") counts as the verb's."""
     out = []
-    for c in word.children:
+    objects = [c for c in word.children if c.dep_ in ("dobj", "obj") and c.i not in skip]
+    for c in [*word.children, *(p for o in objects for p in o.children if p.dep_ == "prep" and p.lower_ in ("from", "to"))]:
         if c.i in skip:
             continue
         dep = c.dep_
@@ -216,14 +231,13 @@ def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
               if _kind(t, name_at) not in (None, "place")]
     if inside:
         return inside[:1]  # "its Travelers Life & Annuity insurance arm"
-    out = []
-    for c in token.children:
-        if c.dep_ == "prep" and c.lower_ in _DESCRIBED_PREPS:  # "a stake in Renown", "representatives for ..."
-            for o in _pobjs(c):
-                for m in _members(o, name_at):
-                    if c.lower_ in ("of", "for") or _kind(m, name_at) != "place":
-                        out += _named_in(m, name_at, depth + 1)
-    return out
+    for c in token.children:  # the first phrase that names: "a stake in X (from Y)", "representatives for X"
+        if c.dep_ == "prep" and c.lower_ in _DESCRIBED_PREPS:
+            out = [n for o in _pobjs(c) for m in _members(o, name_at)
+                   if c.lower_ in ("of", "for") or _kind(m, name_at) != "place" for n in _named_in(m, name_at, depth + 1)]
+            if out:
+                return out
+    return []
 
 
 class Reading(NamedTuple):
@@ -262,7 +276,7 @@ def _predicate(anchor: Token, start: int, end: int) -> tuple[Token | None, Token
     noun = anchor if anchor.pos_ not in ("VERB", "AUX") else None
     verb = _governor(anchor) if noun is not None else anchor
     purpose = None if noun is None else next(
-        (c for c in noun.children if c.dep_ in ("acl", "relcl") and c is not verb and has_frame(_verb_lemma(c))), None)
+        (c for c in noun.children if c.dep_ == "acl" and c is not verb and has_frame(_verb_lemma(c))), None)
     return noun, verb, purpose
 
 
@@ -276,6 +290,10 @@ def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end
         return False
     noun, verb, purpose = _predicate(anchor, start, end)
     targets = {t.i for t in doc if start <= t.idx < end} | {t.i for t in (verb, purpose) if t is not None}
+    v = verb
+    while v is not None and v.dep_ in ("xcomp", "conj") and v.head is not v:  # "agreed to acquire X for $Y"
+        v = v.head
+        targets.add(v.i)
     if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ == "be":
         targets.add(noun.head.i)  # "the deal is worth $X"
     t = money
@@ -311,7 +329,7 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb))
         slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(verb, frame)
         slots += _fragment_slots(verb)
-    if not slots:
+    if not slots and verb is None:
         return None
     out: dict[int, tuple[str, int, bool]] = {}
     for role, head, subject in slots:
@@ -320,5 +338,7 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         for member in _members(head, name_at):
             for offset in _named_in(member, name_at):
                 out.setdefault(offset, (role, offset, subject))
-    return Reading(sorted(out.values(), key=lambda s: s[1]), any(s.subject for s in slots),
+    # a passive ("projects were signed") has no subject side: its subject is the agreement
+    passive = verb is not None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    return Reading(sorted(out.values(), key=lambda s: s[1]), passive or any(s.subject for s in slots),
                    any(not s.subject for s in slots))

@@ -28,7 +28,7 @@ _MODIFIER = re.compile(r"(?:[\w$£€¥.,%'’\"“”-]+\s+){0,6}$")
 _DETERMINER = re.compile(
     r"\b(?:a|an|the|its|their|his|her|this|that|these|those|two|three|\d+|new|signed|inked|sign|to|with|of|and|"
     r"on|for|in|at|by|has|have|had|was|were|is|are|will|also|several|other|multiple|series)\b", re.I)
-_CONCLUDE = re.compile(
+CONCLUDE = re.compile(
     r"\b(?:sign(?:s|ed|ing)?|inks?|ink(?:ed|ing)|seal(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|reach(?:es|ed|ing)?|"
     r"str(?:ike|ikes|uck|iking)|clinch(?:es|ed|ing)?|enter(?:s|ed|ing)?\s+into|form(?:s|ed|ing)?|"
     r"set(?:s|ting)?(?:\s+up)?|establish(?:es|ed|ing)?|launch(?:es|ed|ing)?|creat(?:e|es|ed|ing)|"
@@ -40,8 +40,8 @@ _CONCLUDE = re.compile(
     re.I,
 )
 _PASSIVE = re.compile(
-    r"^[^.;]{0,60}?\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|been)?\s*"
-    r"(?:signed|inked|sealed|reached|concluded|struck|clinched|agreed|finali[sz]ed)\b", re.I)
+    r"^(?:[^.;]|\.(?=\d)){0,60}?\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|been)?\s*"
+    r"(?:signed|inked|sealed|reached|concluded|struck|clinched|agreed|finali[sz]ed|awarded)\b", re.I)
 _SIGNING_OF = re.compile(r"\bsigning\s+(?:of|on)\s+(?:the\s+|a\s+|an\s+)?[^.;]{0,60}$", re.I)
 _ACQUIRE = re.compile(
     r"\b(?P<verb>acquir(?:e|es|ed|ing)|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
@@ -92,6 +92,8 @@ _TYPE_WORDS = [
 _CONTRACT_SUBSTANCE = re.compile(
     r"\b(?:contracts?|supply|purchase|procurement|sales?|construction|EPC|engineering|services?|lease|leasing|"
     r"licen[cs]e|licensing|orders?)\b", re.I)
+# "a contract value of", "deal talks": the noun modifies another; it names no agreement.
+_MODIFIES = re.compile(r"\s+(?:values?|prices?|period|terms|talks|negotiations|partners?|signing\s+ceremony)\b", re.I)
 # "reached agreement on ...", "in agreement with": agreement as accord of minds, not a document.
 _MASS_AGREEMENT = re.compile(r"\b(?:reach(?:es|ed|ing)?|in|came\s+to|come\s+to)\s+(?:(?:general|broad|basic|full|"
                              r"initial|preliminary|some|no|wide)\s+)?$", re.I)
@@ -125,6 +127,12 @@ _NOT_BACK = re.compile(r"\b(?:new|another|second|third|other|separate|similar|fi
 _PURPOSE_GAP = re.compile(
     r"[^.;]{0,80}?\bto\s+(?:jointly\s+)?(?:form|set\s+up|establish|create|build|launch)\s+(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,3}", re.I)
+# "36 projects ... were signed", "signed 48 cooperation projects": Chinese reports count project contracts.
+_SIGNED_PROJECTS = re.compile(
+    r"\b(?P<a>\d[\d,]*\s+(?:[\w-]+\s+){0,2}?projects)\b(?=[^.;]{0,80}?\b(?:were|have\s+been|being)\s+signed\b)"
+    r"|\bsign(?:ed|s|ing)\s+(?:a\s+total\s+of\s+)?(?P<b>\d[\d,]*\s+(?:[\w-]+\s+){0,2}?projects)\b", re.I)
+# "an agreement under which China will lend Kenya $300m": the clause tells what the agreement is.
+_WHEREBY = re.compile(r"[^.;]{0,40}?\b(?:under\s+which|whereby|by\s+which|in\s+which)\b[^.;]*$", re.I)
 _DEAL_FOR = re.compile(r"\s+(?:for|to\s+buy|to\s+acquire)\s+(?:the\s+)?")
 
 
@@ -183,10 +191,10 @@ def _heads(text: str) -> list[tuple[int, int]]:
         if _NOT_HEAD.search(text[: m.start()]) and not m.group().lower().startswith(("memorand", "letter")):
             continue
         if re.match(r"deals?\s+with\b", m.group() + text[m.end() : m.end() + 6], re.I) and not re.search(
-                r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I) and not _CONCLUDE.search(
+                r"\b(?:a|the|its|their|\d+)\s+(?:\S+\s+){0,3}$", text[: m.start()], re.I) and not CONCLUDE.search(
                 " ".join(text[: m.start()].split()[-8:])):
             continue  # "deals with the problem"; not "signed ... cooperation deals with"
-        if m.group() == "agreement" and _MASS_AGREEMENT.search(text[: m.start()]):
+        if m.group() == "agreement" and _MASS_AGREEMENT.search(text[: m.start()]) or _MODIFIES.match(text, m.end()):
             continue
         if phrases:
             gap = text[phrases[-1][1] : m.start()]
@@ -194,7 +202,7 @@ def _heads(text: str) -> list[tuple[int, int]]:
                 phrases[-1][1] = m.end()  # "joint venture cooperation agreements"
                 continue
             coordinated = re.fullmatch(r"\s*(?:,|and|as\s+well\s+as|or)\s+(?:(?:a|an|the|\d+|\w+)\s+){0,3}", gap, re.I)
-            has_verb = _CONCLUDE.search(gap) or _ACQUIRE.search(gap) or _RELATIVE_SIGNING.match(text[m.end() :])
+            has_verb = CONCLUDE.search(gap) or _ACQUIRE.search(gap) or _RELATIVE_SIGNING.match(text[m.end() :])
             if not coordinated and not has_verb:
                 continue  # a complement: "agreements ... from the establishment of joint ventures"
         mods = _MODIFIER.search(text[: m.start()])
@@ -203,7 +211,7 @@ def _heads(text: str) -> list[tuple[int, int]]:
             words = list(re.finditer(r"\S+", mods.group()))
             keep = []
             for w in reversed(words):
-                if _DETERMINER.fullmatch(w.group().strip("\"“”'’,")) or _CONCLUDE.fullmatch(w.group()):
+                if _DETERMINER.fullmatch(w.group().strip("\"“”'’,")) or CONCLUDE.fullmatch(w.group()):
                     break
                 keep.append(w)
             if keep:
@@ -235,7 +243,7 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     before = text[clause:start]
     ceremony = re.search(r"signing\s+ceremony", phrase, re.I)
     verb = None
-    for m in _CONCLUDE.finditer(before):
+    for m in CONCLUDE.finditer(before):
         if ceremony or not re.fullmatch(r"held|hold|holds", m.group(), re.I):  # one holds a ceremony, not a deal
             verb = m  # the nearest concluding verb before the phrase
     signing_of = _SIGNING_OF.search(before)
@@ -296,7 +304,7 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         return None  # "the purchase would broaden ...": a noun that names, not a verb that states
     if m["noun"]:
         verb = None
-        for v in _CONCLUDE.finditer(before):
+        for v in CONCLUDE.finditer(before):
             verb = v
         if not verb:
             return None  # "the acquisition of X" named, not stated
@@ -334,6 +342,10 @@ def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigge
         start, end = m.span("phrase")
         if not _NOT_BACK.search(m["phrase"]) and not any(t.start < end and start < t.end for t in found):
             found.append(Trigger("acquisition", "signed", start, end, start, False, anaphoric=True))
+    for m in _SIGNED_PROJECTS.finditer(text):
+        start, end = m.span("a") if m["a"] else m.span("b")
+        if not any(t.start < end and start < t.end for t in found):
+            found.append(Trigger("contract", "signed", start, end, start if m["a"] else m.start(), True, passive=bool(m["a"])))
     for m in _LOAN_VERB.finditer(text):
         clause = _clause_before(text, m.start())
         status = _status(text[clause : m.start()], m.group(), text[m.end() :])
@@ -352,4 +364,9 @@ def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigge
         t = _acquisition_trigger(text, m, list(objects))
         if t:
             found.append(t)
+    for inner in sorted(found, key=lambda t: t.start):
+        outer = next((t for t in found if t is not inner and t.end <= inner.start and _WHEREBY.match(text[t.end : inner.start])), None)
+        if outer is not None:  # one agreement, of the kind its clause tells
+            found[found.index(outer)] = replace(outer, type=inner.type, generic=False)
+            found.remove(inner)
     return found
