@@ -1,7 +1,7 @@
 """When an agreement was made, and for how long, as far as the text fixes it.
 
 A date is only given when the text fixes it: a full date; a year ("In 2015, ...");
-a month and day, a weekday ("on Monday") or a day of the month ("on the 25th")
+a month and day, a month ("in February"), a weekday ("on Monday") or a day of the month ("on the 25th")
 resolved against a date the text itself carries (the dateline or the page's own date
 line, with its year). No year is guessed: a dateline "July 26" without a year leaves
 "on the 25th" unresolved. Dates of reporting ("said on Thursday") and deadlines
@@ -18,6 +18,7 @@ _MONTHS = {m[:3].lower(): i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), 1)}
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
@@ -27,6 +28,7 @@ _DATE = re.compile(
     rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
     rf"|\b(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})\b"
     rf"|\b(?:[Ii]n|[Dd]uring|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year>{_YEAR})\b(?![-–/]\d)"
+    rf"|\b(?:[Ii]n|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[- ](?:(?:early|late|mid)[- ])?(?P<m4>{_MONTH_NAME})\b(?!\s+\d)"
     rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b"
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
     rf"|\b(?P<rel>today|yesterday)\b",
@@ -64,6 +66,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
         return _ymd(y, mo, d)
     if m["year"]:
         return m["year"]
+    if m["m4"]:  # "in February": the month nearest the reference date, a year back or the same year
+        if reference is None:
+            return None
+        mo = _MONTHS[m["m4"][:3].lower()]
+        return f"{reference.year - (1 if mo > reference.month + 1 else 0)}-{mo:02d}"
     if m["m3"]:
         return f"{m['y3']}-{_MONTHS[m['m3'][:3].lower()]:02d}"
     month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]

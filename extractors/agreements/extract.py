@@ -96,8 +96,9 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             named = finder.find(sentence.text)
             organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
             read.append((sentence, named, find_triggers(sentence.text, organizations)))
-    # the parser reads, in one batch, the sentences that state an agreement and name someone
-    wanted = [s.text for s, named, triggers in read if triggers and (named or find_collectives(s.text, named))]
+    # the parser reads, in one batch, the sentences that state an agreement as made and name someone
+    wanted = [s.text for s, named, triggers in read
+              if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))]
     docs = dict(zip(wanted, parse_many(wanted), strict=True))
     statements: list[Statement] = []
     seen: list[tuple[str, list[Named]]] = []
@@ -110,16 +111,20 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             sides = represented(find_sides(sentence.text, trigger, named, previous, doc), finder)
             if len(sides) >= 2:
                 previous = sides
-            statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc))
+            statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc,
+                                         [t for t in triggers if t is not trigger]))
         seen.append((sentence.text, named))
     return merge_statements(statements)
 
 
 def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: list[Named],
                seen: list[tuple[str, list[Named]]], reference: dt.date | None, dateline_place: str | None,
-               doc: Doc | None) -> Statement:
+               doc: Doc | None, others: list[Trigger]) -> Statement:
     text = sentence.text
-    dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)]
+    # a date belongs to the agreement stated as made nearest to it ("... similar to a contract X signed in February")
+    dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)
+             and trigger.strong and not any(o.strong and abs(d.start - o.verb_start) < abs(d.start - trigger.verb_start)
+                                            for o in others)]
     date = min(dates, key=lambda d: abs(d.start - trigger.verb_start), default=None)
     setting = event_setting(seen, text, reference, dateline_place, dated=date is not None)
     stop = _PLACE_END.search(text, trigger.end)
