@@ -22,11 +22,12 @@ def _table() -> dict[str, dict[str, str]]:
     return table
 
 
-def verb_frame(lemma: str) -> dict[str, str]:
-    """Slot -> role for a verb ("sell": subject seller, object target, to acquirer); verbs of no frame of
-    their own conclude an agreement between their subject and their "with" phrase."""
+def verb_frame(lemma: str, noun: str | None = None) -> dict[str, str]:
+    """Slot -> role for a verb ("sell": subject seller, object target, to acquirer), or for a verb with the
+    agreement noun it concludes ("provide@loan": subject lender); verbs of no frame of their own conclude
+    an agreement between their subject and their "with" phrase."""
     table = _table()
-    return table.get(lemma) or table[ANY_VERB]
+    return {**(table.get(lemma) or table[ANY_VERB]), **table.get(f"{lemma}@{noun}", {})}
 
 
 def noun_frame(lemma: str) -> dict[str, str]:

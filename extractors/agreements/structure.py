@@ -303,7 +303,9 @@ def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end
         if t.lemma_ in _VALUE_VERBS and t.i and doc[t.i - 1].text == ",":
             return True  # ", involving a total investment of $X": a clause set off on the whole statement
         if t is not money and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _VALUE_NOUNS:
-            return False
+            return False  # the sum of another thing ("payments on loans worth $3.7m")
+        if t is not money and t.pos_ == "VERB" and t.lemma_ not in _VALUE_VERBS and not has_frame(_verb_lemma(t)):
+            return False  # the sum of another clause ("to refinance loans worth $40m"), not of a purchase or loan
         if t.head is t:
             return False
         t = t.head
@@ -326,7 +328,8 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         if purpose is not None:  # "an agreement to acquire X": the verb of its purpose gives the roles
             slots += _slots(purpose, verb_frame(_verb_lemma(purpose)))
     if verb is not None:
-        frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb))
+        frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb),
+                           noun.lemma_.lower() if noun is not None else None)
         slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(verb, frame)
         slots += _fragment_slots(verb)
     if not slots and verb is None:

@@ -56,6 +56,7 @@ _COMPANY_NOUN = re.compile(
     r"operations?|stake|shares|interest|group|bank|brand|plant|mill|maker|producer|operator|chain|stores|retailer|"
     r"insurer|airline|developer|corp|inc|plc|ltd|co|factory|factories|facility|facilities|mine|mines|refinery|"
     r"terminal|port|hotels?|propert(?:y|ies)|portfolio|network|arm|business\s+line|franchise|studio|label)\b", re.I)
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being|will\s+be|to\s+be)\s+$", re.I)
 # "X will buy Y": an acquisition announced as decided (a plan says "plans to", "intends to", "seeks to").
 _DECIDED = re.compile(r"\bwill\s+(?:\w+\s+)?$", re.I)
 _PLANNED = re.compile(
@@ -115,6 +116,8 @@ _PURPOSE_JV = re.compile(
 # "the agreement was signed by ...": a bare noun after "the" points back at an agreement already told.
 _ANAPHORIC = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 _CEREMONY_HELD = re.compile(r"^[^.;]{0,200}?\b(?:was|were|has\s+been)\s+(?:held|staged)\b", re.I)
+# Verbs that make a loan by giving it ("granted / provided / extended / approved a loan").
+_LOAN_GIVE = re.compile(r"\b(?:grant(?:s|ed|ing)?|provid(?:e|es|ed|ing)|extend(?:s|ed|ing)?|approv(?:e|es|ed|ing))\b", re.I)
 # "agreed ... to borrow $10bn", "lent X $2bn": a loan stated by its verb and its sum.
 _LOAN_VERB = re.compile(r"\b(?:borrow(?:s|ed|ing)?|lend(?:s|ing)?|lent)\b(?=[^.;]{0,40}?(?:\d|\$|£|€|¥))", re.I)
 # "the deal", "the $4bn share purchase": a later sentence pointing back at an agreement already told.
@@ -248,6 +251,9 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
             verb = m  # the nearest concluding verb before the phrase
     signing_of = _SIGNING_OF.search(before)
     passive = _PASSIVE.match(after)
+    if verb is None and _HEAD.search(phrase) and re.search(r"\b(?:loans?|credit)\b", phrase, re.I):
+        for m in _LOAN_GIVE.finditer(before):
+            verb = m  # "the bank granted a loan of ...": a loan stated by its giving
     if ceremony:
         phrase = text[end : end + 80]  # "a signing ceremony for the Vascular Surgery Collaboration Center"
     type_, generic = _phrase_type(phrase)
@@ -296,10 +302,12 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
     stop = re.search(r"\s(?:for|to|from|in\s+a|at)\s|[,;(]|\.(?:\s|$)", after)
     target = after[: stop.start()] if stop else after
     named = any(m.end() <= s < m.end() + len(target) + 1 for s, _ in objects)
-    if not named and not _COMPANY_NOUN.search(target) and not (m["merge"] and m.group().lower() == "merge"):
-        return None  # "bought 500 tonnes of sugar"
     clause = _clause_before(text, m.start())
     before = text[clause : m.start()]
+    if passive := bool(_PASSIVE_AUX.search(before)) and not m["noun"]:  # "X was sold to Y": X is what was bought
+        named = any(clause <= s < m.start() for s, _ in objects) or bool(_COMPANY_NOUN.search(before))
+    if not named and not _COMPANY_NOUN.search(target) and not (m["merge"] and m.group().lower() == "merge"):
+        return None  # "bought 500 tonnes of sugar"
     if not m["noun"] and re.search(r"\b(?:the|a|an|this|that|its|their|his|her)\s+$", before, re.I):
         return None  # "the purchase would broaden ...": a noun that names, not a verb that states
     if m["noun"]:
@@ -317,8 +325,9 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         vstart = m.start()
     type_ = "merger" if (m["merge"] or m["merger"]) else "acquisition"
     merging = m["merge"] and m.group().lower() == "merge"  # "X and Y agreed to merge": no object
-    return status and Trigger(type_, status, m.start(), m.end(), vstart, True, object_start=None if merging else m.end(),
-                              sale=bool(m["sell"] or m["sale"]), by_verb=not m["noun"])
+    return status and Trigger(type_, status, m.start(), m.end(), vstart, True, passive=passive,
+                              object_start=None if merging else m.end(), sale=bool(m["sell"] or m["sale"]),
+                              by_verb=not m["noun"])
 
 
 def _deal_for(text: str, t: Trigger, objects) -> Trigger:
