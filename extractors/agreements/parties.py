@@ -181,7 +181,11 @@ def _mask(text: str, named: list[Named]) -> str:
     return "".join(chars)
 
 
-def _entity_side(n: Named, role: str | None = None) -> Side:
+def _with_role(side: Side, role: str) -> Side:
+    return Side(side.party.model_copy(update={"role": role}), side.key, side.start, side.end, side.proxy)
+
+
+def _entity_side(n: Named, role: str) -> Side:
     kind = n.entity.kind if n.entity.kind != "collective" else "organization"
     return Side(Party(name=n.entity.name, kind=kind, role=role), ("entity", n.entity_id), n.start, n.end)
 
@@ -249,9 +253,9 @@ def _is_party(text: str, n: Named, named: list[Named]) -> bool:
     return not (nxt and nxt.group(1).islower() and nxt.group(1) not in _PARTY_FOLLOWERS)
 
 
-def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str | None = None,
+def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str = "signatory",
               kinds: tuple[str, ...] = ("organization", "place", "person")) -> list[Side]:
-    out = [s for s in collectives if start <= s.start < end]
+    out = [_with_role(s, role) for s in collectives if start <= s.start < end]
     for n in named:
         if start <= n.start and n.end <= end + 1 and n.entity.kind in kinds and _is_party(text, n, named):
             if not any(s.start <= n.start < s.end for s in out):
@@ -295,7 +299,8 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     out = []
     for s in sides:
         org = finder.title_organization(s.key)
-        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind), ("entity", org[0]), s.start, s.end, True)
+        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind, role=s.party.role), ("entity", org[0]),
+                                          s.start, s.end, True)
         if not any(side.key == o.key for o in out):
             out.append(side)
     return out
@@ -311,7 +316,7 @@ def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: li
     sides: list[Side] = []
     if not trigger.passive or not _phrase_after(mask, trigger.verb_start, "by|with|between|among", _ZONE_END):
         s, e, report = _subject_zone(mask, trigger.verb_start)
-        role = ("seller" if trigger.sale else "acquirer") if acquisition else None
+        role = ("seller" if trigger.sale else "acquirer") if acquisition else "signatory"
         subject = _sides_in(text, s, e, named, collectives, role)
         if not subject and report is not None and _PRONOUN.search(text[s:e]):
             rs, _, _ = _subject_zone(mask, report)
@@ -357,8 +362,7 @@ def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named],
         if is_subject and buyer and role == "signatory":
             role = buyer  # "agrees deal for X": a deal for a company buys it
         found = at(offset)
-        side = Side(found.party.model_copy(update={"role": role}), found.key, found.start, found.end) \
-            if isinstance(found, Side) else _entity_side(found, role)
+        side = _with_role(found, role) if isinstance(found, Side) else _entity_side(found, role)
         (subject if is_subject else others).append(side)
     return (subject if read.subject_seen else None), (others if read.others_seen else None)
 

@@ -40,6 +40,7 @@ _INHERIT = {"xcomp", "conj"}
 _REPORTING = {"say", "announce", "tell", "add", "state", "disclose", "report", "confirm", "reveal", "note", "declare"}
 _STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
+_COUNTERPARTS = (("lender", "borrower"), ("borrower", "lender"))
 _VALUE_VERBS = {"involve", "total", "amount", "value", "cost", "worth"}
 # Nouns a sum may hang on and still be the value of the agreement ("a total contract value of $X").
 _VALUE_NOUNS = {"value", "worth", "price", "cost", "sum", "total", "amount", "consideration", "valuation", "tag", "investment",
@@ -341,6 +342,10 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         for member in _members(head, name_at):
             for offset in _named_in(member, name_at):
                 out.setdefault(offset, (role, offset, subject))
+    roles = {r for r, _, _ in out.values()}
+    for one, other in _COUNTERPARTS:  # the signatory opposite a lender borrows ("X signed for a loan from Y")
+        if one in roles and other not in roles:
+            out = {k: (other if r == "signatory" else r, o, sub) for k, (r, o, sub) in out.items()}
     # a passive ("projects were signed") has no subject side: its subject is the agreement
     passive = verb is not None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     return Reading(sorted(out.values(), key=lambda s: s[1]), passive or any(s.subject for s in slots),
