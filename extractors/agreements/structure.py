@@ -74,6 +74,8 @@ def _governor(noun: Token) -> Token | None:
     """The verb (or act noun) that concludes the agreement `noun` names, if the parse shows one: its own
     clause first ("48 projects being signed", "the contract Pertamina signed"), else the verb it depends on."""
     n = noun
+    while n.dep_ in ("compound", "amod", "nmod") and n.head.pos_ in ("NOUN", "PROPN") and n.head is not n:
+        n = n.head  # "a joint-venture exploration program": the phrase it heads
     while n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in _QUANTITY_NOUNS:
         n = n.head.head  # "a total of 48 projects"
     clauses = [c for t in (noun, n) for c in t.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"]
@@ -150,7 +152,13 @@ def _reporter(verb: Token) -> Token | None:
 
 
 def _stand_in(token: Token) -> bool:
-    return token.lower_ in _STAND_INS and (token.pos_ == "PRON" or any(c.lower_ == "the" for c in token.children))
+    """A pronoun or a description that stands for the company reporting: "it", "the company", "its board"."""
+    return token.lower_ in _STAND_INS and (token.pos_ == "PRON" or any(c.lower_ == "the" for c in token.children)) \
+        or any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _inherited(verb: Token, frame: dict[str, str]) -> list[Slot]:
@@ -168,7 +176,9 @@ def _inherited(verb: Token, frame: dict[str, str]) -> list[Slot]:
             break
         out += _side_preps([v], modifiers=False)
         if not subject and "subject" in frame and (nsubj := next((c for c in v.children if c.dep_ == "nsubj"), None)):
-            out.append(Slot(frame["subject"], nsubj, True))
+            # "X agreed to be bought by Y": the subject of a passive is what its passive subject is
+            role = frame.get("passive", frame["subject"]) if _passive(verb) else frame["subject"]
+            out.append(Slot(role, nsubj, True))
             subject = True
     return out
 
@@ -331,15 +341,18 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
     if verb is not None:
         frame = verb_frame(_verb_lemma(purpose if purpose is not None else verb),
                            noun.lemma_.lower() if noun is not None else None)
-        slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(verb, frame)
+        if purpose is not None and _passive(purpose) and "passive" in frame:  # "an agreement to be acquired by Y"
+            frame = {**frame, "subject": frame["passive"]}
+        slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(purpose or verb, frame)
         slots += _fragment_slots(verb)
     if not slots and verb is None:
         return None
     out: dict[int, tuple[str, int, bool]] = {}
     for role, head, subject in slots:
+        heads = [head]
         if _stand_in(head) and not name_at(head.idx) and verb is not None and (reporter := _reporter(verb)) is not None:
-            head = reporter
-        for member in _members(head, name_at):
+            heads = [reporter, head]  # "X said its Y unit signed": X, and Y where the unit is named
+        for member in (m for h in heads for m in _members(h, name_at)):
             for offset in _named_in(member, name_at):
                 out.setdefault(offset, (role, offset, subject))
     roles = {r for r, _, _ in out.values()}
@@ -347,6 +360,6 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         if one in roles and other not in roles:
             out = {k: (other if r == "signatory" else r, o, sub) for k, (r, o, sub) in out.items()}
     # a passive ("projects were signed") has no subject side: its subject is the agreement
-    passive = verb is not None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    passive = verb is not None and (_passive(verb) or any(c.dep_ == "nsubjpass" for c in verb.children))
     return Reading(sorted(out.values(), key=lambda s: s[1]), passive or any(s.subject for s in slots),
                    any(not s.subject for s in slots))

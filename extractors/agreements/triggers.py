@@ -35,7 +35,8 @@ CONCLUDE = re.compile(
     r"agree(?:s|d)?(?:\s+on|\s+to)?|announc(?:e|es|ed|ing)|complet(?:e|es|ed|ing)|finali[sz](?:e|es|ed|ing)|"
     r"clos(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|renew(?:s|ed|ing)?|extend(?:s|ed|ing)?|formali[sz](?:e|es|ed|ing)|"
     r"execut(?:e|es|ed|ing)|"
-    r"terminat(?:e|es|ed|ing)|cancel(?:s|l?ed|l?ing)?|scrap(?:s|ped|ping)?|call(?:s|ed)?\s+off|"
+    r"terminat(?:e|es|ed|ing)|cancel(?:s|l?ed|l?ing)?|scrap(?:s|ped|ping)?|call(?:s|ed)?\s+off|end(?:s|ed)|"
+    r"approv(?:e|es|ed)|ratif(?:y|ies|ied)|"
     r"w[io]n|wins|award(?:s|ed)?|secur(?:e|es|ed|ing)|obtain(?:s|ed)?|held|hold|holds)\b",
     re.I,
 )
@@ -45,7 +46,7 @@ _PASSIVE = re.compile(
 _SIGNING_OF = re.compile(r"\bsigning\s+(?:of|on)\s+(?:the\s+|a\s+|an\s+)?[^.;]{0,60}$", re.I)
 _ACQUIRE = re.compile(
     r"\b(?P<verb>acquir(?:e|es|ed|ing)|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
-    r"t(?:ake|akes|aken|aking|ook)\s+over|(?P<sell>sell(?:s|ing)?|sold)|(?P<merge>merg(?:e|es|ed|ing))(?:\s+with)?|"
+    r"t(?:ake|akes|aken|aking|ook)\s+over|snap(?:s|ped|ping)?\s+up|(?P<sell>sell(?:s|ing)?|sold)|(?P<merge>merg(?:e|es|ed|ing))(?:\s+with)?|"
     r"t(?:ake|akes|aken|aking|ook)\s+(?:a|an|its|their)?\s*(?:[\d.]+\s*(?:pct|percent|%)\s+|(?:minority|majority|controlling)\s+)?stake\s+in)\b"
     r"|\b(?P<noun>acquisition|purchase|takeover|(?P<sale>sale)|(?P<merger>merger))\s+(?:of|with)\b",
     re.I,
@@ -58,7 +59,7 @@ _COMPANY_NOUN = re.compile(
     r"terminal|port|hotels?|propert(?:y|ies)|portfolio|network|arm|business\s+line|franchise|studio|label)\b", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being|will\s+be|to\s+be)\s+$", re.I)
 # "X will buy Y": an acquisition announced as decided (a plan says "plans to", "intends to", "seeks to").
-_DECIDED = re.compile(r"\bwill\s+(?:\w+\s+)?$", re.I)
+_DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$", re.I)
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|"
     r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
@@ -67,8 +68,8 @@ _PLANNED = re.compile(
 _NEGATED = re.compile(r"\b(?:not|never|no|failed\s+to|fail\s+to|refused\s+to|without|rejected|denied)\b", re.I)
 _AGREED = re.compile(
     r"\b(?:agree(?:s|d)?|definitive|conditional|in\s+principle|tentative|preliminary|reach(?:es|ed)?|"
-    r"enter(?:s|ed)?\s+into|announc\w+)\b", re.I)
-_TERMINATED = re.compile(r"\b(?:terminat\w+|cancel\w*|scrap\w*|called\s+off|call\s+off|abandon\w*)\b", re.I)
+    r"enter(?:s|ed)?\s+into|announc\w+|approv\w+|ratif\w+)\b", re.I)
+_TERMINATED = re.compile(r"\b(?:terminat\w+|cancel\w*|scrap\w*|called\s+off|call\s+off|abandon\w*|end(?:s|ed))\b", re.I)
 _COMPLETED = re.compile(r"\b(?:complet(?:e|es|ed)|clos(?:e|es|ed)|finali[sz]ed|acquired|bought|purchased|sold|took\s+over|taken\s+over)\b", re.I)
 _CONTINUE = re.compile(r"\b(?:continu\w+|renew\w*|extend\w*)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\.\s|\b(?:but|while|whereas|although)\b", re.I)
@@ -109,15 +110,20 @@ _INSTITUTION_PURPOSE = re.compile(
     r"^[^.;]{0,160}?\bto\s+(?:jointly\s+)?(?:set\s+up|establish|form|create|found|co-?build|build\s+up)\s+"
     r"(?:\S+\s+){0,5}?[\"“]?\S*\s*(?:\S+\s+){0,3}?(?:cent(?:er|re)s?|studios?|alliances?|bases?|platforms?|institutes?|"
     r"lab(?:oratory|oratories|s)?|units?|partnerships?|mechanisms?|parks?|hubs?)\b", re.I)
-_PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:acquire|buy|purchase|take\s+over|take\s+a\b)", re.I)
+_PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:be\s+(?:acquired|bought|purchased|taken\s+over)\s+by\b|acquire|buy|"
+                              r"purchase|take\s+over|take\s+a\b)", re.I)
+# "an agreement to cooperate on tourism": cooperation, whoever the parties.
+_PURPOSE_COOPERATE = re.compile(r"^[^.;]{0,20}?\bto\s+(?:jointly\s+)?(?:co-?operate|collaborate|work\s+together|"
+                                r"strengthen\s+(?:co-?operation|collaboration))\b", re.I)
 _PURPOSE_MERGE = re.compile(r"^[^.;]{0,40}?\bto\s+merge\b", re.I)
 _PURPOSE_JV = re.compile(
     r"^[^.;]{0,60}?\bto\s+(?:form|set\s+up|establish|create)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?joint[- ]venture", re.I)
 # "the agreement was signed by ...": a bare noun after "the" points back at an agreement already told.
 _ANAPHORIC = re.compile(r"\b(?:the|this|that)\s+$", re.I)
 _CEREMONY_HELD = re.compile(r"^[^.;]{0,200}?\b(?:was|were|has\s+been)\s+(?:held|staged)\b", re.I)
-# Verbs that make a loan by giving it ("granted / provided / extended / approved a loan").
-_LOAN_GIVE = re.compile(r"\b(?:grant(?:s|ed|ing)?|provid(?:e|es|ed|ing)|extend(?:s|ed|ing)?|approv(?:e|es|ed|ing))\b", re.I)
+# Verbs that make a loan by giving or taking it ("granted / provided / extended / received a loan").
+_LOAN_GIVE = re.compile(r"\b(?:grant(?:s|ed|ing)?|provid(?:e|es|ed|ing)|extend(?:s|ed|ing)?|approv(?:e|es|ed|ing)|"
+                        r"receiv(?:e|es|ed|ing))\b", re.I)
 # "agreed ... to borrow $10bn", "lent X $2bn": a loan stated by its verb and its sum.
 _LOAN_VERB = re.compile(r"\b(?:borrow(?:s|ed|ing)?|lend(?:s|ing)?|lent)\b(?=[^.;]{0,40}?(?:\d|\$|£|€|¥))", re.I)
 # "the deal", "the $4bn share purchase": a later sentence pointing back at an agreement already told.
@@ -261,7 +267,9 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
         type_, generic = "joint_venture", False
     elif _PURPOSE_MERGE.match(after):
         type_, generic = "merger", False
-    elif (bought := _PURPOSE_ACQUIRE.match(after)) and _company_object(after[bought.end() :]):
+    elif _PURPOSE_COOPERATE.match(after) and type_ in ("cooperation_agreement", "contract"):
+        type_, generic = "cooperation_agreement", False
+    elif (bought := _PURPOSE_ACQUIRE.match(after)) and (bought.group().endswith("by") or _company_object(after[bought.end() :])):
         type_, generic = "acquisition", False
     elif bought:
         type_, generic = "contract", False  # "a deal to purchase $1.6 billion worth of precious metals"
@@ -363,7 +371,7 @@ def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigge
     for m in _ACQUIRE.finditer(text):
         # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
         owner = next((t for t in found if t.end <= m.start() and re.fullmatch(
-            r"[^.;]{0,40}?\bto\s+", text[t.end : m.start()])), None)
+            r"[^.;]{0,40}?\bto\s+(?:be\s+)?", text[t.end : m.start()])), None)
         if owner:
             if owner.type == "acquisition" and owner.object_start is None:
                 found[found.index(owner)] = replace(owner, object_start=m.end(), sale=bool(m["sell"]))
