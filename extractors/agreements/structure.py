@@ -74,8 +74,6 @@ def _governor(noun: Token) -> Token | None:
     """The verb (or act noun) that concludes the agreement `noun` names, if the parse shows one: its own
     clause first ("48 projects being signed", "the contract Pertamina signed"), else the verb it depends on."""
     n = noun
-    while n.dep_ in ("compound", "amod", "nmod") and n.head.pos_ in ("NOUN", "PROPN") and n.head is not n:
-        n = n.head  # "a joint-venture exploration program": the phrase it heads
     while n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in _QUANTITY_NOUNS:
         n = n.head.head  # "a total of 48 projects"
     clauses = [c for t in (noun, n) for c in t.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"]
