@@ -82,7 +82,7 @@ def test_agreement_restated_by_its_signatories_is_one_row_with_their_place(recor
 
 def test_title_before_name_keeps_its_words_and_nationality(records):
     titles = {p["name"]: p["titles"] for p in records["xinhua_talks_consensus"]["persons"]}
-    assert titles["Wang Yi"] == [{"title": "Foreign Minister", "organization": "China"}]
+    assert [(t["title"], t["organization"]) for t in titles["Wang Yi"]] == [("Foreign Minister", "China")]
 
 
 def test_company_short_form_and_industry_head(records):

@@ -64,22 +64,35 @@ def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
         find_titles(unit.clean, found)
     groups = resolve(cands, [u.clean for u in units])
     groups = _descriptions(units, groups)
-    owner = {id(c): g for g in groups for c in g}
-    entities, by_group = [], {}
-    for g in groups:
-        by_group[id(g)] = None
+    return _build(groups, units)
 
-    def title_org(org: Cand | None) -> str | None:
+
+def _build(groups: list[list[Cand]], units: list[Unit]) -> list[Entity]:
+    """Entities of the groups, places and organizations first, with article-local ids "e1", "e2", ...
+    in that order, so that a title's organization (built before its holder) is known by id."""
+    owner = {id(c): id(g) for g in groups for c in g}
+    built: dict[int, Entity] = {}
+    by_ref: dict[str, Entity] = {}
+    entities: list[Entity] = []
+
+    def title_org(org: Cand | None) -> tuple[str | None, str | None]:
         if org is None:
-            return None
-        ent = by_group.get(id(owner.get(id(org))))
-        return ent.name if ent is not None else (org.ref.name if org.ref is not None else org.text)
+            return None, None
+        ent = built.get(owner.get(id(org), -1)) or (by_ref.get(org.ref.id) if org.ref is not None else None)
+        if ent is not None:
+            return ent.name, ent.id
+        return (org.ref.name if org.ref is not None else org.text), None
 
     for g in sorted(groups, key=lambda g: not any(c.kind != "person" for c in g)):  # organizations first
         ent = build_entity(g, units, title_org)
-        by_group[id(g)] = ent
-        if ent is not None:
-            entities.append(ent)
+        if ent is None:
+            continue
+        ent.id = f"e{len(entities) + 1}"
+        built[id(g)] = ent
+        for c in g:
+            if c.ref is not None:
+                by_ref.setdefault(c.ref.id, ent)
+        entities.append(ent)
     return entities
 
 
