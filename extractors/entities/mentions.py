@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from extractors.entities.legal_forms import legal_form, with_tail
 from extractors.entities.orgnames import find_phrases
-from extractors.entities.vocab import COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
+from extractors.entities.vocab import GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -140,11 +141,16 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 elif n.nested and p.start <= n.start and n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
+    for span in _place_led_companies(doc, ents, refs):
+        if free(span.start, span.end):
+            take(span.start, span.end)
+            add("organization", span)
     for e in refs.values():
-        if free(e.start, e.end) and not _CURRENCY.match(text, e.end_char):
-            take(e.start, e.end)
-            ref = reference.by_id(e.ent_id_)
-            add(ref.kind, e, ref)
+        ref = reference.by_id(e.ent_id_)
+        span = doc[e.start:with_tail(doc, e.end)] if ref.kind == "organization" else e
+        if free(span.start, span.end) and not _CURRENCY.match(text, e.end_char):
+            take(span.start, span.end)
+            add(ref.kind, span, ref)
     for m in _LOCAL_GOVERNMENT.finditer(text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and free(span.start, span.end) and not span.text.startswith(("The ", "A ")):
@@ -164,8 +170,26 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
             span, honorific = _person_span(span)
             if span is None:
                 continue
+        elif kind == "organization":
+            span = doc[span.start:with_tail(doc, span.end)]
+            if not free(span.start, span.end):
+                continue
         take(span.start, span.end)
         add(kind, span, honorific=honorific)
+    return out
+
+
+def _place_led_companies(doc: Doc, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
+    """A known place that starts a company's name is part of it: reference "Shandong" + the tagger's
+    "Ruyi" is "Shandong Ruyi", "China" + "Eastern" is "China Eastern", not the province or the country."""
+    out = []
+    for ent in ents:
+        place = next((p for p in refs.values() if p.end == ent.start), None)
+        if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
+                or reference.by_id(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
+            continue
+        if all(t.text[:1].isupper() for t in ent) and not any(t.lower_ in TITLE_WORDS for t in ent):
+            out.append(doc[place.start:with_tail(doc, ent.end)])
     return out
 
 
@@ -186,7 +210,7 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
     last = span[-1].lower_.rstrip(".")
     if last in PLACE_HEADS:
         return "place"  # "Garze Tibetan Autonomous Prefecture", "Luding County"
-    if last in COMPANY_SUFFIXES:
+    if len(span) > 1 and legal_form(span[-1].text):
         return "organization"
     if kind == "organization" and last in NON_ORG_HEADS:
         return None

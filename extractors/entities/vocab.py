@@ -1,14 +1,14 @@
 """Closed word lists that decide what a capitalised phrase names: an organization (by its
 head noun), an event, a title, a geographic feature. Words, not names: they generalize."""
 
-# The last word of an organization's own name ("... Commission", "... Hospital", "... Corp").
+# The last word of an organization's own name ("... Commission", "... Hospital"); legal forms ("... Corp",
+# "... Ltd.") are another such word, from a public list (legal_forms.py).
 INSTITUTION_HEADS = frozenset("""
 commission committee council government ministry department bureau administration agency office
 authority court procuratorate army navy police assembly parliament senate congress cabinet embassy
 consulate party hospital university college institute academy school laboratory lab center centre
 association alliance union federation society foundation fund chamber league club organization
-organisation bank exchange group company corporation corp co inc incorporated plc ltd limited llc
-ag sa gmbh holdings industries airlines airways motors studio network press times daily post
+organisation bank exchange group company corporation holdings industries airlines airways motors studio network press times daily post
 television tv radio media museum library team station service services trust partners consortium
 cooperative institution
 """.split())
@@ -22,7 +22,6 @@ motor automotive aerospace capital investments securities insurance financial re
 retail stores mills polymers plastics paint textiles industries bancorp
 """.split())
 ORG_HEADS = INSTITUTION_HEADS | INDUSTRY_HEADS
-COMPANY_SUFFIXES = frozenset("co corp corporation inc incorporated plc ltd limited llc ag sa gmbh holdings".split())
 # Named occasions are not entities; inside them no person or organization is mentioned.
 EVENT_HEADS = frozenset("""
 conference meeting forum expo exposition summit festival fair exhibition games olympics session
