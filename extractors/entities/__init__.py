@@ -21,8 +21,10 @@ from extractors.entities.nlp import load_nlp
 from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.titles import find_titles
 from extractors.entities.units import Unit, article_units
+from schemas import reference
 from schemas.article import Article
 from schemas.entities import Entity
+from schemas.reference import RefEntry
 
 __all__ = ["extract_entities", "extract_entities_many", "to_contract"]
 
@@ -60,8 +62,10 @@ def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
     cands += _initialisms(units[:len(docs)], cands)
     cands += credit_mentions(article, units)
     vote_kinds(cands, [u.clean for u in units])
+    home = _home_country(article)
     for unit, found in zip(units, per_unit, strict=False):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
-        find_titles(unit.clean, found)
+        cands += find_titles(unit.clean, found, home)
+    cands = [c for c in cands if not c.dropped]
     groups = resolve(cands, [u.clean for u in units])
     groups = _descriptions(units, groups)
     return _build(groups, units)
@@ -94,6 +98,12 @@ def _build(groups: list[list[Cand]], units: list[Unit]) -> list[Entity]:
                 by_ref.setdefault(c.ref.id, ent)
         entities.append(ent)
     return entities
+
+
+def _home_country(article: Article) -> RefEntry | None:
+    """The country of the dateline's place ("OTTAWA" -> Canada), where an unattributed minister serves."""
+    place = article.dateline.place if article.dateline is not None else None
+    return next((c for part in (place or "").split(",") if (c := reference.country_of(part.strip()))), None)
 
 
 def _abbreviations(text: str, unit: int, cands: list[Cand]) -> list[Cand]:

@@ -24,6 +24,7 @@ _LABEL_KIND = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC":
 _CONNECTORS = {"of", "and", "the", "for", "de", "du", "la", "le", "von", "van", "der", "da", "al", "bin", "&", "-",
                "'s", "’s", "affiliated"}
 _EDGE = {"the", "a", "an", "'s", "’s", "-", "<", ">", "\"", "'", "“", "”", "‘", "’", "(", ")", ",", ".", ":", ";"}
+_DASHES = {"-", "–", "—"}
 _TRAILING = {"of", "and", "for", "in", "at", "to"}
 _CURRENCY = re.compile(r"\s+(?:dollars?|dlrs|yuan|pounds?|euros?|yen|rupees?|rubles?|roubles?)\b", re.I)
 _ORDINAL = re.compile(r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+$", re.I)
@@ -56,10 +57,13 @@ class Cand:
     titles: list = field(default_factory=list)  # (title, org Cand | None) from titles.py
     sent: tuple[int, int] = (0, 0)  # the sentence around the mention, clean offsets
     same_as: Cand | None = None  # another mention known to name the same entity ("Ferro Corp <FOE>")
+    dropped: bool = False  # found to be part of a title, not a name ("Energy" in "Energy Minister X")
 
 
 def _trim(span: Span) -> Span | None:
     s, e = span.start, span.end
+    dash = next((t.i for t in span if t.text in _DASHES and t.i > s and span.doc[t.i - 1].whitespace_ and t.whitespace_), None)
+    e = dash if dash is not None else e  # "Hu Wenhua - Party Secretary": a spaced dash ends a name
     while s < e and span.doc[s].lower_ in _EDGE:
         s += 1
     while e > s and (span.doc[e - 1].lower_ in _EDGE or span.doc[e - 1].lower_ in _TRAILING):
@@ -228,7 +232,7 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
 def _person_span(span: Span) -> tuple[Span | None, bool]:
     """The name without honorifics and titles before it ("Mr Chavez", "Professor Feng Rui")."""
     s, honorific = span.start, span.start > 0 and span.doc[span.start - 1].lower_ in HONORIFICS
-    while s < span.end and (span.doc[s].lower_ in HONORIFICS or span.doc[s].lower_ in TITLE_WORDS):
+    while s < span.end and (span.doc[s].lower_ in HONORIFICS or span.doc[s].lower_ in TITLE_WORDS and span.end - s > 2):
         honorific |= span.doc[s].lower_ in HONORIFICS
         s += 1
     name = span.doc[s:span.end]

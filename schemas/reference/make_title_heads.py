@@ -1,0 +1,87 @@
+"""Writes title_heads.tsv: the nouns that head a person's title ("director", "economist", "analyst"),
+from WordNet 3.0, a general lexicon of English, not from titles seen in news.
+
+Run: `python schemas/reference/make_title_heads.py [WORDNET_DICT_DIR]` (default /usr/share/wordnet,
+Debian's `wordnet-base` package). Only this script reads WordNet; newsflow reads the TSV.
+
+A head is a lemma of any noun synset under the roots below (occupations, posts, offices and
+the people who hold them), by regular hyponymy (not instances: no proper names). A head is
+marked `state` when one of its senses is a state office (head of state, government minister,
+legislator, diplomat) and none is a company executive's: such a title, given without an
+organization, is held in a country.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOTS = [  # (lemma, sense number in WordNet 3.0)
+    ("leader", 1), ("worker", 1), ("expert", 1), ("scientist", 1), ("professional", 1), ("negotiator", 1),
+    ("spokesperson", 1), ("planner", 1), ("businessperson", 1), ("member", 1), ("journalist", 1), ("reporter", 1),
+    ("photographer", 1), ("money_handler", 1), ("organizer", 1), ("ruler", 1), ("partner", 3),
+]
+STATE = [("head_of_state", 1), ("minister", 2), ("lawgiver", 1), ("diplomat", 1)]
+COMPANY = [("corporate_executive", 1)]
+OUT = Path(__file__).with_name("title_heads.tsv")
+
+
+def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, list[str]]]:
+    synsets: dict[str, tuple[list[str], list[str]]] = {}  # offset -> (lemmas, hyponym offsets)
+    for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        f = line.split(" | ")[0].split()
+        n = int(f[3], 16)
+        lemmas = [f[4 + 2 * i] for i in range(n)]
+        k = 4 + 2 * n
+        pointers = [f[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(int(f[k]))]
+        synsets[f[0]] = (lemmas, [p[1] for p in pointers if p[0] == "~" and p[2] == "n"])
+    index: dict[str, list[str]] = {}
+    for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        f = line.split()
+        index[f[0]] = f[6 + int(f[3]):]
+    return synsets, index
+
+
+def _closure(synsets, index, roots) -> set[str]:
+    todo = [index[lemma][sense - 1] for lemma, sense in roots]
+    seen: set[str] = set()
+    while todo:
+        off = todo.pop()
+        if off not in seen:
+            seen.add(off)
+            todo += synsets[off][1]
+    return seen
+
+
+def _words(synsets, offsets) -> set[str]:
+    """Lower-case lemmas and short acronyms ("ceo"); several-word lemmas hyphenated ("vice-president");
+    proper nouns left out."""
+    out = set()
+    for off in offsets:
+        for lemma in synsets[off][0]:
+            word = lemma.split("(")[0]
+            word = word.lower() if word.isupper() and len(word) <= 4 else word
+            if word.islower() and word.replace("_", "").replace("-", "").isalpha():
+                out.add(word.replace("_", "-"))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[1] if len(argv) > 1 else "/usr/share/wordnet")
+    synsets, index = _read(folder)
+    heads = _words(synsets, _closure(synsets, index, ROOTS))
+    state = _words(synsets, _closure(synsets, index, STATE)) - _words(synsets, _closure(synsets, index, COMPANY))
+    lines = ["# head\tkind (post | state): nouns that head a person's title, from WordNet 3.0 by "
+             "schemas/reference/make_title_heads.py; do not edit by hand"]
+    lines += [f"{w}\t{'state' if w in state else 'post'}" for w in sorted(heads)]
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(heads)} heads ({len(heads & state)} state offices) -> {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
