@@ -3,8 +3,8 @@
 Shapes that carry titles in news copy:
 - an apposition after the name: "Wu Yingjie, secretary of the Party Committee of the Tibet
   Autonomous Region, pointed out"; "Stuart Quint, an analyst at Gartmore"; "Rodrigo de Rato, the
-  IMF's managing director"; "Hao Peng, Secretary of the Party Committee and Director of X" holds
-  two, at one organization;
+  IMF's managing director"; "X, who is also chairman of Y"; "Hao Peng, Secretary of the Party
+  Committee and Director of X" holds two, at one organization;
 - an apposition before the name: "The Turkish economics minister, Ali Babacan, said";
   "Western's president, Christopher J. Sumner, will";
 - title words before the name: "Venezuelan president Hugo Chavez", "IMF Managing Director X",
@@ -25,7 +25,7 @@ import re
 
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
-from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -51,9 +51,11 @@ def _is_title_word(word: str) -> bool:
     return _is_head(word) or word.lower() in TITLE_MODIFIERS
 
 
-def _state_office(title: str) -> bool:
-    words = _WORD.findall(title.lower())
-    return bool(words) and (words[-1] in STATE_OFFICES or words[-1].split("-")[-1] in STATE_OFFICES)
+def _state_office(title: str, before_name: bool = False) -> bool:
+    """The title is a state office ("Energy Minister"); "President" too when it stands capitalised before a name."""
+    words = _WORD.findall(title)
+    last = words[-1].split("-")[-1] if words else ""
+    return last.lower() in STATE_OFFICES or before_name and last[:1].isupper() and last.lower() in STATE_OR_COMPANY_OFFICES
 
 
 def generic(cand: Cand | None) -> bool:
@@ -145,10 +147,10 @@ def find_titles(text: str, cands: list[Cand], home: RefEntry | None = None) -> l
                 p.kind = "person"  # "Rodrigo de Rato, the IMF's managing director": a post makes a person
         if p.kind != "person" or p.role != "actor":
             continue
-        found = _after(text, p, cands, created) + _before(text, p, cands, created) + _office_verb(text, p, cands) \
-            + _prefix_title(text, p, cands)
-        for title, org in found:
-            if org is None and home is not None and _state_office(title):
+        found = [(t, o, False) for t, o in _after(text, p, cands, created) + _before(text, p, cands, created)
+                 + _office_verb(text, p, cands)] + [(t, o, True) for t, o in _prefix_title(text, p, cands)]
+        for title, org, before_name in found:
+            if org is None and home is not None and _state_office(title, before_name):
                 org = Cand("place", home.name, p.unit, -1, -1, home)
             p.titles.append((title, org))
     return created
@@ -180,7 +182,8 @@ def _complement_org(text: str, start: int, end: int, p: Cand, cands: list[Cand])
 
 def _after(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
     """"X, managing director of Y", "X - Party Secretary and Vice President of Y", "X, the IMF's managing director"."""
-    after = re.match(r"\s*(?:,|\s[-–—])\s*", text[p.end:])
+    after = re.match(r"\s*(?:,|\s[-–—])\s*(?:(?:who|and)\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|became)"
+                     r"\s+(?:also\s+|now\s+|currently\s+)?)?", text[p.end:])
     if not after:
         return []
     start = p.end + after.end()

@@ -46,6 +46,7 @@ GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | frozenset("people's people
 # "analyst", "minister"), an open lexicon, not the titles seen in news (schemas/reference/title_heads.tsv).
 TITLE_WORDS = frozenset(reference.title_heads())
 STATE_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "state")
+STATE_OR_COMPANY_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "both")  # "president"
 TITLE_MODIFIERS = frozenset("deputy vice executive assistant acting former honorary associate co senior "
                             "first standing chief general managing party then incoming outgoing".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mme".split())

@@ -89,8 +89,9 @@ def demonym(word: str) -> RefEntry | None:
 
 @cache
 def title_heads() -> dict[str, str]:
-    """Nouns that head a person's title -> "post" or "state" (a state office: minister, head of state,
-    legislator, diplomat). From WordNet 3.0 (title_heads.tsv, written by make_title_heads.py)."""
+    """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
+    legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
+    make_title_heads.py)."""
     return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
 
 

@@ -5,10 +5,12 @@ Run: `python schemas/reference/make_title_heads.py [WORDNET_DICT_DIR]` (default 
 Debian's `wordnet-base` package). Only this script reads WordNet; newsflow reads the TSV.
 
 A head is a lemma of any noun synset under the roots below (occupations, posts, offices and
-the people who hold them), by regular hyponymy (not instances: no proper names). A head is
+the people who hold them), by regular hyponymy (not instances: no proper names), less the
+nouns whose first sense is a trader, a supplier or an organization. A head is
 marked `state` when one of its senses is a state office (head of state, government minister,
-legislator, diplomat) and none is a company executive's: such a title, given without an
-organization, is held in a country.
+legislator, diplomat) and none is a company executive's, `both` when it has senses of each
+("president"): such a title, given without an organization, is held in a country (a `both`
+one only as a capitalised title before a name, "President X").
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ ROOTS = [  # (lemma, sense number in WordNet 3.0)
     ("spokesperson", 1), ("planner", 1), ("businessperson", 1), ("member", 1), ("journalist", 1), ("reporter", 1),
     ("photographer", 1), ("money_handler", 1), ("organizer", 1), ("ruler", 1), ("partner", 3),
 ]
+# A noun whose first (most frequent) sense is a trader or supplier of goods ("retailer", "distributor")
+# or an organization describes companies in news, not a post.
+COMPANY_LIKE = [("merchant", 1), ("supplier", 1), ("organization", 1)]
 STATE = [("head_of_state", 1), ("minister", 2), ("lawgiver", 1), ("diplomat", 1)]
 COMPANY = [("corporate_executive", 1)]
 OUT = Path(__file__).with_name("title_heads.tsv")
@@ -73,11 +78,14 @@ def _words(synsets, offsets) -> set[str]:
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else "/usr/share/wordnet")
     synsets, index = _read(folder)
-    heads = _words(synsets, _closure(synsets, index, ROOTS))
-    state = _words(synsets, _closure(synsets, index, STATE)) - _words(synsets, _closure(synsets, index, COMPANY))
-    lines = ["# head\tkind (post | state): nouns that head a person's title, from WordNet 3.0 by "
+    company_like = _closure(synsets, index, COMPANY_LIKE)
+    heads = {w for w in _words(synsets, _closure(synsets, index, ROOTS))
+             if index.get(w.replace("-", "_"), [""])[0] not in company_like}
+    state = _words(synsets, _closure(synsets, index, STATE))
+    company = _words(synsets, _closure(synsets, index, COMPANY))
+    lines = ["# head\tkind (post | state | both): nouns that head a person's title, from WordNet 3.0 by "
              "schemas/reference/make_title_heads.py; do not edit by hand"]
-    lines += [f"{w}\t{'state' if w in state else 'post'}" for w in sorted(heads)]
+    lines += [f"{w}\t{('both' if w in company else 'state') if w in state else 'post'}" for w in sorted(heads)]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(heads)} heads ({len(heads & state)} state offices) -> {OUT}")
     return 0
