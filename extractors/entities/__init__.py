@@ -19,8 +19,9 @@ from extractors.entities.credits import credit_mentions, title_tag
 from extractors.entities.mentions import Cand, unit_mentions
 from extractors.entities.nlp import load_nlp
 from extractors.entities.resolve import initials, resolve, vote_kinds
+from extractors.entities.shortforms import company_short_forms
 from extractors.entities.titles import find_titles
-from extractors.entities.units import Unit, article_units
+from extractors.entities.units import Unit, article_units, sentence_around
 from schemas import reference
 from schemas.article import Article
 from schemas.entities import Entity
@@ -60,12 +61,13 @@ def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
         per_unit.append(found)
         cands += found + _abbreviations(unit.clean, i, found)
     cands += _initialisms(units[:len(docs)], cands)
+    cands += company_short_forms([u.clean for u in units[:len(docs)]], per_unit)
     cands += credit_mentions(article, units)
     vote_kinds(cands, [u.clean for u in units])
     home = _home_country(article)
     for unit, found in zip(units, per_unit, strict=False):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
         cands += find_titles(unit.clean, found, home)
-    cands = [c for c in cands if not c.dropped]
+    cands = [c for c in cands if not c.dropped]  # a place inside a company's short form, a title's portfolio word
     groups = resolve(cands, [u.clean for u in units])
     groups = _descriptions(units, groups)
     return _build(groups, units)
@@ -129,7 +131,7 @@ def _initialisms(units: list[Unit], cands: list[Cand]) -> list[Cand]:
             target = orgs.get(m.group().rstrip("s"))
             if target is not None and not any(c.unit == i and c.start < m.end() and m.start() < c.end for c in cands):
                 out.append(Cand("organization", m.group(), i, m.start(), m.end(), target.ref, how="abbreviation",
-                                sent=_sentence(unit.clean, m.start(), m.end()), same_as=target))
+                                sent=sentence_around(unit.clean, m.start(), m.end()), same_as=target))
     return out
 
 
@@ -143,11 +145,5 @@ def _descriptions(units: list[Unit], groups: list[list[Cand]]) -> list[list[Cand
                                              and re.search(rf"(?i)\b{what}$", c.text) for c in g)]
             if len(fits) == 1:
                 fits[0].append(Cand(fits[0][0].kind, m.group(), i, m.start(), m.end(), how="description",
-                                    sent=_sentence(unit.clean, m.start(), m.end())))
+                                    sent=sentence_around(unit.clean, m.start(), m.end())))
     return groups
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    s = max(text.rfind(". ", 0, start) + 2, 0) if text.rfind(". ", 0, start) >= 0 else 0
-    e = text.find(". ", end)
-    return s, (e + 1 if e >= 0 else len(text))

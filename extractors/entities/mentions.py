@@ -170,6 +170,8 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         if kind is None:
             continue
         honorific = False
+        if kind == "person" and with_tail(doc, span.end) > span.end:
+            kind = "organization"  # "Banco Santander, S.A.": a legal form makes a company of a name
         if kind == "person":
             span, honorific = _person_span(span)
             if span is None:

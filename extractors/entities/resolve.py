@@ -218,22 +218,25 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
 def _company_prefix(c: Cand, o: Cand) -> bool:
     """`c` is the first words of company `o`'s name, a place starting `o` left out: "Sichuan Tequ Education"
     of "Sichuan Tequ Education Investment Management Co., Ltd.", "Ruyi" of "Shandong Ruyi"."""
-    if c.ref is not None or generic(c) or not (_is_company(o.text) or o.ref is not None and o.ref.type in ("company", "soe")):
+    if c.ref is not None or generic(c) or not company_name(o):
         return False
     short, full = _words(c.text), _words(o.text)
-    while len(full) > len(short) and full[:len(short)] != short and _is_place_word(full[0]):
+    while len(full) > len(short) and full[:len(short)] != short and is_place_word(full[0]):
         full = full[1:]
-    return len(short) < len(full) and full[:len(short)] == short and not (len(short) == 1 and _is_place_word(short[0]))
+    return len(short) < len(full) and full[:len(short)] == short and not (len(short) == 1 and is_place_word(short[0]))
 
 
-def _is_company(name: str) -> bool:
-    """A company's name: it ends in a legal form, an industry word or "Group"/"Holdings"."""
-    last = name.split()[-1]
-    return legal_form(last) or last.lower() in INDUSTRY_HEADS | {"group", "holdings"}
+def company_name(c: Cand) -> bool:
+    """`c` names a company: a known company or SOE, or a name ending in a legal form, an industry word or
+    "Group"/"Holdings"."""
+    last = c.text.split()[-1]
+    return c.ref is not None and c.ref.type in ("company", "soe") or c.ref is None and (
+        legal_form(last) or last.lower() in INDUSTRY_HEADS | {"group", "holdings"})
 
 
 @cache
-def _is_place_word(word: str) -> bool:
+def is_place_word(word: str) -> bool:
+    """`word` alone is a known place's name ("Sichuan", "China")."""
     ref = reference.lookup(word)
     return ref is not None and ref.kind == "place"
 
