@@ -78,9 +78,10 @@ def _hyphen_tail(tok) -> bool:
 
 
 def _proper(span: Span) -> bool:
-    """Every word capitalised but the connectors: not "anesthesia", not "Enterprises to Help"."""
+    """Every word capitalised but the connectors and legal forms ("Rolls-Royce plc"): not "anesthesia",
+    not "Enterprises to Help"."""
     return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or t.like_num or not t.is_alpha or _hyphen_tail(t)
-               for t in span) and span[0].text[:1].isupper()
+               or t.i > span.start and legal_form(t.text) for t in span) and span[0].text[:1].isupper()
 
 
 def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
