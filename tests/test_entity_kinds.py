@@ -110,6 +110,11 @@ def test_nouns_that_describe_companies_head_no_title():
     assert not titles_of("Suning bought a stake in electronics retailer Laox Holdings.").get("Laox Holdings")
 
 
+def test_one_unknown_word_never_used_as_a_location_is_no_place():
+    text = "Zorvania signed with Occidental Petroleum Corp in February. Officials in Jakarta agreed."
+    assert "Zorvania" not in named(text, "place") and "Jakarta" in named(text, "place")
+
+
 def test_country_of_a_dateline_city():
     assert reference.country_of("OTTAWA").name == "Canada"
     assert reference.country_of("Lhasa").name == "China"

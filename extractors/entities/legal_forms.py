@@ -9,7 +9,7 @@ all in lower case counts only when it is 3-4 letters long ("plc", "ltd", not "co
 
     legal_form(text) -> bool                 the whole text is one legal form
     tail_end(text, end) -> int               where a name ending at character `end` really ends
-    with_tail(doc, end) -> int               the same in tokens of a spaCy doc
+    with_tail(doc, end, text) -> int         the same in tokens of a spaCy doc whose text is `text`
 """
 
 from __future__ import annotations
@@ -103,10 +103,11 @@ def _form_after(text: str, pos: int) -> int | None:
     return m.end()
 
 
-def with_tail(doc, end: int) -> int:
-    """The token end of a name ending at token `end` of `doc`, with its legal-form tail: "... Co." + ", Ltd."."""
+def with_tail(doc, end: int, text: str) -> int:
+    """The token end of a name ending at token `end` of `doc`, with its legal-form tail: "... Co." + ", Ltd.".
+    `text` is `doc.text`, read once by the caller (spaCy rebuilds it from every token on each call)."""
     last = doc[end - 1]
-    char = tail_end(doc.text, last.idx + len(last.text))
+    char = tail_end(text, last.idx + len(last.text))
     while end < len(doc) and doc[end].idx < char:
         end += 1
     return end

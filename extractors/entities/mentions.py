@@ -147,13 +147,13 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 elif n.nested and p.start <= n.start and n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
-    for span in _place_led_companies(doc, ents, refs):
+    for span in _place_led_companies(doc, text, ents, refs):
         if free(span.start, span.end):
             take(span.start, span.end)
             add("organization", span)
     for e in refs.values():
         ref = reference.by_id(e.ent_id_)
-        span = doc[e.start:with_tail(doc, e.end)] if ref.kind == "organization" else e
+        span = doc[e.start:with_tail(doc, e.end, text)] if ref.kind == "organization" else e
         if free(span.start, span.end) and not _CURRENCY.match(text, e.end_char):
             take(span.start, span.end)
             add(ref.kind, span, ref)
@@ -172,14 +172,14 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         if kind is None:
             continue
         honorific = False
-        if kind == "person" and with_tail(doc, span.end) > span.end:
+        if kind == "person" and with_tail(doc, span.end, text) > span.end:
             kind = "organization"  # "Banco Santander, S.A.": a legal form makes a company of a name
         if kind == "person":
             span, honorific = _person_span(span)
             if span is None:
                 continue
         elif kind == "organization":
-            span = doc[span.start:with_tail(doc, span.end)]
+            span = doc[span.start:with_tail(doc, span.end, text)]
             if not free(span.start, span.end):
                 continue
         take(span.start, span.end)
@@ -187,7 +187,7 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     return out
 
 
-def _place_led_companies(doc: Doc, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
+def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
     """A known place that starts a company's name is part of it: reference "Shandong" + the tagger's
     "Ruyi" is "Shandong Ruyi", "China" + "Eastern" is "China Eastern", not the province or the country."""
     out = []
@@ -197,7 +197,7 @@ def _place_led_companies(doc: Doc, ents: list[Span], refs: dict[int, Span]) -> l
                 or reference.by_id(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue
         if all(t.text[:1].isupper() for t in ent) and not any(t.lower_ in TITLE_WORDS for t in ent):
-            out.append(doc[place.start:with_tail(doc, ent.end)])
+            out.append(doc[place.start:with_tail(doc, ent.end, text)])
     return out
 
 

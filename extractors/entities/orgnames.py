@@ -120,7 +120,7 @@ def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     return j, inner
 
 
-def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
+def _names(doc: Doc, text: str, chain, heads, kind: str) -> list[Phrase]:
     out, s = [], 0
     while s < len(chain):
         found = _name_at(doc, chain, s, heads)
@@ -128,7 +128,7 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
             s += 1
             continue
         last, inner = found
-        out.append(Phrase(chain[s][1], with_tail(doc, chain[last][2]) if kind == "organization" else chain[last][2], kind))
+        out.append(Phrase(chain[s][1], with_tail(doc, chain[last][2], text) if kind == "organization" else chain[last][2], kind))
         for c in inner:
             sub = _name_at(doc, chain, c, heads)
             if sub:
@@ -139,9 +139,9 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
 
 def find_phrases(doc: Doc) -> list[Phrase]:
     """Organization and event names in `doc`, sentence by sentence."""
-    out = []
+    out, text = [], doc.text
     for sent in doc.sents:
         for chain in _segments(doc, sent.start, sent.end):
-            out += _names(doc, chain, EVENT_HEADS, "event")
-            out += _names(doc, chain, ORG_HEADS, "organization")
+            out += _names(doc, text, chain, EVENT_HEADS, "event")
+            out += _names(doc, text, chain, ORG_HEADS, "organization")
     return out

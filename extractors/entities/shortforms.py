@@ -54,23 +54,25 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
         for form in _forms(c):
             owners.setdefault(form, set()).add(name_key(c.ref.name if c.ref else c.text))
             first.setdefault(form, c)
+    forms = sorted((f for f in owners if len(owners[f]) == 1), key=len, reverse=True)
+    if not forms:
+        return []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
     out = []
     for i, text in enumerate(texts):
         found = per_unit[i]
-        for form in sorted((f for f in owners if len(owners[f]) == 1), key=len, reverse=True):
-            for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
-                if _CAPITAL_AFTER.match(text, m.end()) or _CAPITAL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
-                    continue
-                inside = [c for c in found if c.start < m.end() and m.start() < c.end]
-                if any(not (c.kind == "place" and c.ref is not None and m.start() <= c.start and c.end <= m.end())
-                       for c in inside):
-                    continue
-                for c in inside:
-                    c.dropped = True
-                    found.remove(c)
-                company = first[form]
-                new = Cand("organization", form, i, m.start(), m.end(), company.ref, how="short_form",
-                           sent=sentence_around(text, m.start(), m.end()), same_as=company)
-                found.append(new)
-                out.append(new)
+        for m in pattern.finditer(text):
+            if _CAPITAL_AFTER.match(text, m.end()) or _CAPITAL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                continue
+            inside = [c for c in found if c.start < m.end() and m.start() < c.end]
+            if any(not (c.kind == "place" and c.ref is not None and m.start() <= c.start and c.end <= m.end()) for c in inside):
+                continue
+            for c in inside:
+                c.dropped = True
+                found.remove(c)
+            company = first[m.group()]
+            new = Cand("organization", m.group(), i, m.start(), m.end(), company.ref, how="short_form",
+                       sent=sentence_around(text, m.start(), m.end()), same_as=company)
+            found.append(new)
+            out.append(new)
     return out
