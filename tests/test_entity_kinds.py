@@ -85,6 +85,14 @@ def test_possessive_titles_name_their_organization():
     assert titles["Rodrigo de Rato"] == [("managing director", "IMF")]
 
 
+def test_the_company_and_its_name_the_company_named_before():
+    titles = titles_of("Acme Holdings said profits rose. John Smith, president of the company, was pleased. "
+                       "Its chairman, Tom Brown, agreed, and Acme Holdings said its treasurer, Ann Lee, would retire.")
+    assert titles["John Smith"] == [("president", "Acme Holdings")]
+    assert titles["Tom Brown"] == [("chairman", "Acme Holdings")]
+    assert titles["Ann Lee"] == [("treasurer", "Acme Holdings")]
+
+
 def test_who_heads_gives_a_title_at_the_organization():
     assert titles_of("John Doe, who heads Acme Holdings, said prices would rise.")["John Doe"] == [("head", "Acme Holdings")]
 

@@ -81,7 +81,9 @@ def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) 
 
     "the IMF's managing director" -> (at "managing", IMF); "an analyst" -> (at "analyst", None)."""
     pos, owner = start, None
-    if m := _LEAD.match(text[pos:end]):
+    if m := _REFERRING_OWNER.match(text, pos, end):  # "its chairman", "the company's chief executive"
+        pos, owner = m.end(), _antecedent(text, m["noun"] or "", start, cands)
+    elif m := _LEAD.match(text[pos:end]):
         pos += m.end()
     org = next((c for c in cands if c.start == pos and c.kind != "person"), None)
     if org is not None and (m := _POSSESSIVE.match(text, org.end)):
@@ -97,6 +99,22 @@ def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) 
         if w.group().lower() in _NOT_IN_TITLE or any(c.start <= w.start() < c.end for c in cands):
             return None
     return None
+
+
+_COMPANY_NOUNS = "company|group|firm|concern|corporation|business|bank|airline|carrier|insurer|lender|retailer"
+_REFERRING_OWNER = re.compile(rf"(?:its|(?:the|this)\s+(?P<noun>{_COMPANY_NOUNS})['’]s)\s+", re.I)
+_REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s+(?P<noun>{_COMPANY_NOUNS})\b", re.I)
+
+
+def _antecedent(text: str, noun: str, before: int, cands: list[Cand]) -> Cand | None:
+    """The organization "the company" or "its" refers to: the nearest one named before `before` (a bank for
+    "the bank"), in the same paragraph."""
+    para = text.rfind("\n\n", 0, before) + 1
+    orgs = [c for c in cands if c.kind == "organization" and para <= c.start and c.end <= before and not c.nested
+            and not generic(c) and c.role == "actor"]
+    if noun.lower() in ("bank", "airline", "carrier", "insurer", "lender", "retailer"):
+        orgs = [c for c in orgs if noun.lower()[:4] in c.text.lower()] or orgs
+    return max(orgs, key=lambda c: c.end, default=None)
 
 
 def _org_in(cands: list[Cand], start: int, end: int) -> Cand | None:
@@ -122,6 +140,8 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand |
             m = re.search(r"\s+(?:of|at|in|with|for|from)(?:\s+the)?\s*$", text[a:org.start])
             if m:
                 title = text[a:a + m.start()]
+        elif (ref := _REFERRING_COMPLEMENT.search(text, a, seg_end)) and (org := _antecedent(text, ref["noun"], a, cands)):
+            title = text[a:ref.start()]  # "president of the company": the company the article names before
         elif p is not None and created is not None and (new := _complement_org(text, a, seg_end, p, cands + created)):
             title, org = text[a:new[0]], new[1]
             created.append(org)
@@ -200,16 +220,20 @@ def _after(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = N
 
 
 def _before(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
-    """"The Turkish economics minister, Ali Babacan, said", "Western's president, Christopher J. Sumner, will"."""
+    """"The Turkish economics minister, Ali Babacan, said", "Western's president, Christopher J. Sumner, will",
+    "Acme said its president, John Doe, would retire"."""
     comma = re.search(r",\s*$", text[:p.start])
     if not comma or not re.match(r"\s*,", text[p.end:]):
         return []
     clause = max(text.rfind(", ", 0, comma.start()) + 2, text.rfind("; ", 0, comma.start()) + 2, p.sent[0])
-    found = _title_start(text, clause, comma.start(), cands, p.unit)
-    words = _WORD.findall(text[clause:comma.start()])
-    if found is None or not words or not _is_head(words[-1]):
+    words = list(_WORD.finditer(text, clause, comma.start()))
+    if not words or not _is_head(words[-1].group()):
         return []
-    return _titles_in(text, found[0], comma.start(), cands, found[1], p, created)
+    for w in words:  # the longest title phrase that ends the clause: "Acme said its president, X, ..."
+        found = _title_start(text, w.start(), comma.start(), cands, p.unit)
+        if found is not None:
+            return _titles_in(text, found[0], comma.start(), cands, found[1], p, created)
+    return []
 
 
 def _office_verb(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand | None]]:
