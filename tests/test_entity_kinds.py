@@ -62,6 +62,13 @@ def test_a_city_or_province_that_starts_a_company_name_stays_in_it():
     assert titles_of(text)["Qiu Yafu"] == [("President", "Shandong Ruyi")]
 
 
+def test_a_name_after_a_noun_that_describes_a_company_is_a_company():
+    orgs = named("Suning purchased a stake in electronics retailer Laox, and Venezuelan energy firm PDVSA signed.",
+                 "organization")
+    assert {"Laox", "PDVSA"} <= set(orgs)
+    assert "firm" in reference.company_nouns() and "retailer" in reference.company_nouns()
+
+
 def test_short_and_full_forms_of_one_company_are_one_entity():
     orgs = named("The city signed with Sichuan Tequ Education Investment Management Co., Ltd. on Monday. "
                  "Sichuan Tequ Education will open a college. Rolls-Royce plc signed with China Eastern Airlines. "

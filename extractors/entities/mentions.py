@@ -147,6 +147,10 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 elif n.nested and p.start <= n.start and n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
+    for span in _described_companies(doc, text, ents, refs):
+        if free(span.start, span.end):
+            take(span.start, span.end)
+            add("organization", span)
     for span in _place_led_companies(doc, text, ents, refs):
         if free(span.start, span.end):
             take(span.start, span.end)
@@ -184,6 +188,30 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 continue
         take(span.start, span.end)
         add(kind, span, honorific=honorific)
+    return out
+
+
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"}
+
+
+def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
+    """A name right after a noun that describes a company is that company's: "energy firm PDVSA",
+    "electronics retailer Laox", "carmaker Toyota" (nouns from WordNet, `reference.company_nouns`)."""
+    nouns = reference.company_nouns()
+    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e}
+    out = []
+    for tok in doc[:-1]:
+        if tok.lower_ not in nouns or not tok.text.islower() or tok.whitespace_ != " ":
+            continue
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 4 and doc[end].text[:1].isupper() and end not in refs \
+                and end not in not_names and doc[end].lower_ not in TITLE_WORDS and (end == tok.i + 1 or doc[end - 1].whitespace_):
+            end += 1
+        if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
+            continue
+        span = doc[tok.i + 1:with_tail(doc, end, text)]
+        if not reference.known_place(span.text) and reference.demonym(span.text) is None:
+            out.append(span)
     return out
 
 

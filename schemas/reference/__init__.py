@@ -91,8 +91,15 @@ def demonym(word: str) -> RefEntry | None:
 def title_heads() -> dict[str, str]:
     """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
     legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
-    make_title_heads.py)."""
+    make_wordnet_lists.py)."""
     return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
+
+
+@cache
+def company_nouns() -> frozenset[str]:
+    """Nouns that describe a company before its name: "carmaker", "firm", "retailer" (company_nouns.tsv,
+    from WordNet 3.0 by make_wordnet_lists.py)."""
+    return frozenset(row[0] for row in _rows("company_nouns.tsv") if "-" not in row[0])
 
 
 @cache

@@ -1,8 +1,10 @@
-"""Writes title_heads.tsv: the nouns that head a person's title ("director", "economist", "analyst"),
-from WordNet 3.0, a general lexicon of English, not from titles seen in news.
+"""Writes two word lists from WordNet 3.0, a general lexicon of English, not from names or titles seen
+in news: title_heads.tsv, the nouns that head a person's title ("director", "economist", "analyst"),
+and company_nouns.tsv, the nouns that describe a company before its name ("carmaker Toyota",
+"energy firm PDVSA", "electronics retailer Laox").
 
-Run: `python schemas/reference/make_title_heads.py [WORDNET_DICT_DIR]` (default /usr/share/wordnet,
-Debian's `wordnet-base` package). Only this script reads WordNet; newsflow reads the TSV.
+Run: `python schemas/reference/make_wordnet_lists.py [WORDNET_DICT_DIR]` (default /usr/share/wordnet,
+Debian's `wordnet-base` package). Only this script reads WordNet; newsflow reads the TSVs.
 
 A head is a lemma of any noun synset under the roots below (occupations, posts, offices and
 the people who hold them), by regular hyponymy (not instances: no proper names), less the
@@ -28,7 +30,10 @@ ROOTS = [  # (lemma, sense number in WordNet 3.0)
 COMPANY_LIKE = [("merchant", 1), ("supplier", 1), ("organization", 1)]
 STATE = [("head_of_state", 1), ("minister", 2), ("lawgiver", 1), ("diplomat", 1)]
 COMPANY = [("corporate_executive", 1)]
+# Company nouns: lemmas under these, and the first-sense traders and suppliers ("retailer", "distributor").
+COMPANY_ROOTS = [("company", 1), ("business", 1), ("manufacturer", 1), ("financial_institution", 1)]
 OUT = Path(__file__).with_name("title_heads.tsv")
+COMPANY_OUT = Path(__file__).with_name("company_nouns.tsv")
 
 
 def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, list[str]]]:
@@ -84,10 +89,17 @@ def main(argv: list[str]) -> int:
     state = _words(synsets, _closure(synsets, index, STATE))
     company = _words(synsets, _closure(synsets, index, COMPANY))
     lines = ["# head\tkind (post | state | both): nouns that head a person's title, from WordNet 3.0 by "
-             "schemas/reference/make_title_heads.py; do not edit by hand"]
+             "schemas/reference/make_wordnet_lists.py; do not edit by hand"]
     lines += [f"{w}\t{('both' if w in company else 'state') if w in state else 'post'}" for w in sorted(heads)]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(heads)} heads ({len(heads & state)} state offices) -> {OUT}")
+    trade = _closure(synsets, index, COMPANY_LIKE[:2])
+    nouns = _words(synsets, _closure(synsets, index, COMPANY_ROOTS)) | {
+        w for w in _words(synsets, set(synsets)) if "-" not in w and index.get(w, [""])[0] in trade}
+    COMPANY_OUT.write_text("# noun: nouns that describe a company before its name, from WordNet 3.0 by "
+                           "schemas/reference/make_wordnet_lists.py; do not edit by hand\n"
+                           + "\n".join(sorted(w for w in nouns if len(w) > 2)) + "\n", encoding="utf-8")
+    print(f"{len(nouns)} company nouns -> {COMPANY_OUT}")
     return 0
 
 
