@@ -151,6 +151,7 @@ class Fetcher:
             ssl_context=httpx.create_ssl_context(trust_env=False),  # certifi roots, verified against the URL's host
             max_connections=p.concurrency,
             max_keepalive_connections=p.concurrency,
+            keepalive_expiry=5.0,  # seconds, as httpx's default
             network_backend=self._network,
         )
         return self
