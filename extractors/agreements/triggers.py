@@ -58,8 +58,9 @@ _COMPANY_NOUN = re.compile(
     r"insurer|airline|developer|corp|inc|plc|ltd|co|factory|factories|facility|facilities|mine|mines|refinery|"
     r"terminal|port|hotels?|propert(?:y|ies)|portfolio|network|arm|business\s+line|franchise|studio|label)\b", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being|will\s+be|to\s+be)\s+$", re.I)
-# "X will buy Y": an acquisition announced as decided (a plan says "plans to", "intends to", "seeks to").
-_DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$", re.I)
+# "X will buy Y", "X is to buy Y", the headline "X TO BUY Y": an acquisition announced as decided (a plan
+# says "plans to", "intends to", "seeks to").
+_DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$|^(?:[\w.&'<>-]+\s+){1,6}to\s+$", re.I)
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|"
     r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
@@ -184,7 +185,7 @@ def _status(before: str, verb: str, after: str, default: str = "signed") -> str 
     if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or re.search(
             r"\bagree(?:s|d)\b[^.;]{0,80}\bto\s*$", before, re.I):  # "agreed a proposal with the IMF to borrow"
         return "agreed"
-    if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before):
+    if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before, re.I):
         return "planned"
     if _COMPLETED.search(verb):
         return "completed"
