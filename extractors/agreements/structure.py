@@ -49,6 +49,7 @@ _VALUE_NOUNS = {"value", "worth", "price", "cost", "sum", "total", "amount", "co
 _LIST_PREPS = {"including", "like", "namely", "includes"}
 # Prepositions by which a description leads to the name it is built on ("representatives for ...").
 _DESCRIBED_PREPS = {"of", "in", "for", "from"}
+_PHRASE_PREPS = {"on", "of", "for", "with", "worth", "covering", "involving"}
 # Modifiers of an agreement noun whose "with" phrase is the agreement's ("a contract worth $X with Y").
 _NOUN_MODIFIERS = {"amod", "npadvmod", "advmod", "appos", "nummod", "quantmod", "compound"}
 
@@ -191,8 +192,10 @@ def _side_preps(words: list[Token], modifiers: bool = True) -> list[Slot]:
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in _SIDE_PREPS:
                 out += [Slot("signatory", o) for o in _pobjs(c)]
-            elif modifiers and c.dep_ in _NOUN_MODIFIERS:
+            if modifiers and c.dep_ in _NOUN_MODIFIERS:
                 stack.append(c)
+            elif modifiers and c.dep_ == "prep" and c.lower_ in _PHRASE_PREPS:  # "agreements on 30 projects
+                stack += _pobjs(c)  # with a total investment of 20 billion yuan with X"
     return out
 
 
@@ -211,6 +214,8 @@ def _members(token: Token, name_at: NameAt, depth: int = 0) -> list[Token]:
                 continue
             if c.dep_ == "conj":
                 out += _members(c, name_at, depth + 1)
+            elif c.dep_ in ("poss", "nmod") and (other := name_at(c.idx)) and other[0] != "place":
+                out += _members(c, name_at, depth + 1)  # two names the parse folded into one ("A's B and C")
             elif c.dep_ == "appos":  # the name beside a description; past a description beside a name
                 out += _members(c, name_at, depth + 1) if name_at(c.idx) or not name else [
                     m for g in c.children if g.dep_ == "conj" for m in _members(g, name_at, depth + 1)]
@@ -346,7 +351,7 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
     if not slots and verb is None:
         return None
     out: dict[int, tuple[str, int, bool]] = {}
-    for role, head, subject in slots:
+    for role, head, subject in sorted(slots, key=lambda s: not s.subject):  # a name keeps its subject's role
         heads = [head]
         if _stand_in(head) and not name_at(head.idx) and verb is not None and (reporter := _reporter(verb)) is not None:
             heads = [reporter, head]  # "X said its Y unit signed": X, and Y where the unit is named

@@ -58,6 +58,9 @@ _COMPANY_NOUN = re.compile(
     r"insurer|airline|developer|corp|inc|plc|ltd|co|factory|factories|facility|facilities|mine|mines|refinery|"
     r"terminal|port|hotels?|propert(?:y|ies)|portfolio|network|arm|business\s+line|franchise|studio|label)\b", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being|will\s+be|to\s+be)\s+$", re.I)
+_ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|previously|already|recently|newly)\s+$", re.I)
+# "agreed to buy X in a deal worth $Y": the deal is the purchase told, not a second agreement.
+_MEANS = re.compile(r"\b(?:in|under|through|via|as\s+part\s+of)\s+(?:a|an|the)\s+(?:[\w$£€¥.,%-]+\s+){0,4}$", re.I)
 # "X will buy Y", "X is to buy Y", the headline "X TO BUY Y": an acquisition announced as decided (a plan
 # says "plans to", "intends to", "seeks to").
 _DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$|^(?:[\w.&'<>-]+\s+){1,6}to\s+$", re.I)
@@ -112,7 +115,7 @@ _INSTITUTION_PURPOSE = re.compile(
     r"(?:\S+\s+){0,5}?[\"“]?\S*\s*(?:\S+\s+){0,3}?(?:cent(?:er|re)s?|studios?|alliances?|bases?|platforms?|institutes?|"
     r"lab(?:oratory|oratories|s)?|units?|partnerships?|mechanisms?|parks?|hubs?)\b", re.I)
 _PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:be\s+(?:acquired|bought|purchased|taken\s+over)\s+by\b|acquire|buy|"
-                              r"purchase|take\s+over|take\s+a\b)", re.I)
+                              r"purchase|take\s+over|take\s+a\b|sell|divest)", re.I)
 # "an agreement to cooperate on tourism": cooperation, whoever the parties.
 _PURPOSE_COOPERATE = re.compile(r"^[^.;]{0,20}?\bto\s+(?:jointly\s+)?(?:co-?operate|collaborate|work\s+together|"
                                 r"strengthen\s+(?:co-?operation|collaboration))\b", re.I)
@@ -254,6 +257,8 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     ceremony = re.search(r"signing\s+ceremony", phrase, re.I)
     verb = None
     for m in CONCLUDE.finditer(before):
+        if _ATTRIBUTIVE.search(before[: m.start()]):
+            continue  # "the previously announced acquisition": a participle in the noun phrase, not its verb
         if ceremony or not re.fullmatch(r"held|hold|holds", m.group(), re.I):  # one holds a ceremony, not a deal
             verb = m  # the nearest concluding verb before the phrase
     signing_of = _SIGNING_OF.search(before)
@@ -322,7 +327,8 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
     if m["noun"]:
         verb = None
         for v in CONCLUDE.finditer(before):
-            verb = v
+            if not _ATTRIBUTIVE.search(before[: v.start()]):
+                verb = v
         if not verb:
             return None  # "the acquisition of X" named, not stated
         status = _status(text[clause : clause + verb.start()], verb.group(), after)
@@ -382,6 +388,9 @@ def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigge
         t = _acquisition_trigger(text, m, list(objects))
         if t:
             found.append(t)
+    for t in [t for t in found if not t.by_verb and _MEANS.search(text[: t.start])]:
+        if any(o.by_verb and o.end <= t.start for o in found):
+            found.remove(t)  # "bought X in a deal worth $Y"
     for inner in sorted(found, key=lambda t: t.start):
         outer = next((t for t in found if t is not inner and t.end <= inner.start and _WHEREBY.match(text[t.end : inner.start])), None)
         if outer is not None:  # one agreement, of the kind its clause tells
