@@ -185,3 +185,42 @@ def test_frames_are_data():
     assert verb_frame("sell")["to"] == "acquirer" and verb_frame("sell")["subject"] == "seller"
     assert verb_frame("provide", "loan")["subject"] == "lender" and verb_frame("sign")["with"] == "signatory"
     assert noun_frame("loan")["from"] == "lender" and noun_frame("agreement")["between"] == "signatory"
+
+
+def test_the_two_sides_are_the_ones_named_before_any_agreement():
+    tan = Entity(kind="person", name="Tan Ming", titles=[{"title": "President", "organization": "Velora"}])
+    lee = Entity(kind="person", name="Lee Wei", titles=[{"title": "President", "organization": "Ostria"}])
+    (deal,) = agreements("Velora President Tan Ming held talks with Ostria President Lee Wei in Velora on Monday.",
+                         "After the talks, the two heads of state witnessed the signing of 12 cooperation documents.",
+                         entities=[tan, lee, place("Velora"), place("Ostria")])
+    assert (deal.type, deal.status) == ("cooperation_agreement", "signed")
+    assert [p.name for p in deal.parties] == ["Velora", "Ostria"]
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Arden Group is to buy rival Brill Corp for 2 billion dollars.", "agreed"),
+    ("ARDEN GROUP TO BUY BRILL CORP", "agreed"),
+    ("Arden Group plans to buy Brill Corp.", "planned"),
+    ("Arden Group said it completed the previously announced acquisition of Brill Corp.", "completed"),
+])
+def test_status_of_an_acquisition(sentence, status):
+    (deal,) = extract_agreements(Article(title=sentence) if sentence.isupper() else Article(paragraphs=[sentence]),
+                                 [ARDEN, BRILL])
+    assert deal.status == status
+
+
+def test_the_deal_a_purchase_is_made_in_is_that_purchase():
+    (deal,) = agreements("Arden Group has agreed to buy Brill Corp in a deal worth 4 billion dollars.",
+                         entities=[ARDEN, BRILL])
+    assert (deal.type, deal.amount.value) == ("acquisition", 4e9)
+
+
+def test_its_board_and_its_unit_stand_for_the_company_reporting():
+    (merger,) = agreements("Arden Group said its board approved a merger agreement with Brill Corp.",
+                           entities=[ARDEN, BRILL])
+    assert (merger.type, merger.status, [p.name for p in merger.parties]) == ("merger", "agreed",
+                                                                              ["Arden Group", "Brill Corp"])
+    (sale,) = agreements("Arden Group said it reached an agreement in principle to sell its Brill Corp unit to "
+                         "Corvin Energy for 40 mln dlrs.", entities=[ARDEN, BRILL, CORVIN])
+    assert sale.type == "acquisition"
+    assert sides(sale) == [("Arden Group", "seller"), ("Brill Corp", "target"), ("Corvin Energy", "acquirer")]

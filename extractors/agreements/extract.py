@@ -13,7 +13,7 @@ from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
 from extractors.agreements.finder import EntityFinder, Named
-from extractors.agreements.parties import Side, find_collectives, find_sides, represented
+from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
 from extractors.agreements.sentences import Sentence, article_sentences
 from extractors.agreements.structure import parse_many, reads_as_noun, values_agreement
 from extractors.agreements.triggers import Trigger, find_triggers
@@ -105,6 +105,8 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
     previous: list[Side] = []
     for sentence, named, triggers in read:
         doc = docs.get(sentence.text)
+        if not triggers and len(told := named_sides(sentence.text, named)) >= 2 and not statements:
+            previous = represented(told, finder)  # before any agreement, "the two sides" are the last ones named
         for trigger in triggers:
             if doc is not None and trigger.by_verb and reads_as_noun(doc, trigger.start, trigger.end):
                 trigger = replace(trigger, strong=False, anaphoric=True)  # "the share purchase will make ..."

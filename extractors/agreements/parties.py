@@ -57,7 +57,8 @@ _DESCRIPTION = re.compile(
 _QUALIFIED = re.compile(rf"\b(?P<desc>(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,3}}?{_GROUP_NOUNS})\s+of\s+(?:the\s+)?$", re.I)
 _ANAPHORA = re.compile(
     rf"\b(?:(?:the|these|those)\s+(?:(?:above-?mentioned|aforementioned)\s+)?(?:two|2)|both|(?:above-?mentioned|aforementioned)\s+two)"
-    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|{_GROUP_NOUNS})\b",
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|leaders|heads\s+of\s+state|heads\s+of\s+government|presidents|"
+    rf"premiers|prime\s+ministers|delegations|{_GROUP_NOUNS})\b",
     re.I,
 )
 _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -289,6 +290,17 @@ def _persons(sides: list[Side]) -> list[Side]:
     if any(s.party.kind != "person" for s in sides):
         return [s for s in sides if s.party.kind != "person"]
     return sides
+
+
+def named_sides(text: str, named: list[Named]) -> list[Side]:
+    """Everyone a sentence names who could be a side (not a place it only locates something in): the
+    parties "the two sides" points back to when no agreement was told before ("X held talks with Y. ...
+    the two heads of state witnessed the signing of ...")."""
+    out: list[Side] = []
+    for n in named:
+        if _is_party(text, n, named) and not any(s.key == ("entity", n.entity_id) for s in out):
+            out.append(_entity_side(n, "signatory"))
+    return out
 
 
 def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:

@@ -69,6 +69,8 @@ _PLANNED = re.compile(
     r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
     r"tender|offer(?:s|ed)?|ready|want(?:s|ed)?|set\s+to|going\s+to|about\s+to|is\s+to|are\s+to|to\s+be|"
     r"potential|possible|prospective|invit\w+|welcome[sd]?)\b", re.I)
+_TALKS_OVER = re.compile(r"\b(?:after|following|during|at\s+the\s+end\s+of)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,3}?"
+                         r"(?:talks|negotiations|discussions|consultations)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|failed\s+to|fail\s+to|refused\s+to|without|rejected|denied)\b", re.I)
 _AGREED = re.compile(
     r"\b(?:agree(?:s|d)?|definitive|conditional|in\s+principle|tentative|preliminary|reach(?:es|ed)?|"
@@ -188,6 +190,7 @@ def _status(before: str, verb: str, after: str, default: str = "signed") -> str 
     if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or re.search(
             r"\bagree(?:s|d)\b[^.;]{0,80}\bto\s*$", before, re.I):  # "agreed a proposal with the IMF to borrow"
         return "agreed"
+    before = _TALKS_OVER.sub(" ", before)  # "after the talks, they signed": talks that ended in a signing
     if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before, re.I):
         return "planned"
     if _COMPLETED.search(verb):
@@ -335,8 +338,9 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         vstart = clause + verb.start()
     else:
         status = _status(before, m["verb"], after)
-        if status == "planned" and _DECIDED.search(before) and not _PLANNED.search(before[: _DECIDED.search(before).start()][-60:]):
-            status = "agreed"
+        if status == "planned" and (decided := _DECIDED.search(before)):
+            said = before[: decided.start()] if decided.start() else re.sub(r"\bto\s+$", "", decided.group(), flags=re.I)
+            status = "planned" if _PLANNED.search(said[-60:]) else "agreed"
         vstart = m.start()
     type_ = "merger" if (m["merge"] or m["merger"]) else "acquisition"
     merging = m["merge"] and m.group().lower() == "merge"  # "X and Y agreed to merge": no object
