@@ -4,11 +4,16 @@ A caption and a body sentence, or a headline and its story, tell the same signin
 different words ("15 state-owned enterprises" / "15 central enterprises"): they are one
 agreement when the type agrees, the parties match through the resolved entities and
 collective counts, and no two dates tell them apart ("on the 25th" and "in 2018" are
-two signings between the same hospitals). A statement that only names an agreement
-("part of a trade deal"), whose parties are not named ("collectively signed a long
-agreement"), a headline naming one side only ("China, Kazakhstan firms sign MoU") or one
-pointing back ("the agreement was signed by ...") corroborates one stated elsewhere and is
-dropped when there is none.
+two signings between the same hospitals), nor two sums ("a $10bn loan" and "the current
+$18.6bn loan"). A short and a full name of one party match ("Western" / "Western Savings
+and Loan Co"); a headline, which tells its story in fewer and shorter names, joins the
+agreement it shares one side with. A statement that only names an agreement ("part of a
+trade deal"), whose parties are not named ("collectively signed a long agreement") or a
+headline naming one side only ("China, Kazakhstan firms sign MoU") corroborates one stated
+elsewhere and is dropped when there is none. One pointing back ("the deal", "the agreement
+was signed by ...", "the contract ... was awarded by X") joins the agreement told just before
+it, and, when it states it as made, adds the sides it names (never the organizations of
+persons who only signed).
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""Agreements an article reports, from its sentences and the entities found in it."""
+"""Agreements an article reports, from its sentences and the entities found in it.
+
+Each sentence is searched for statements of an agreement (`triggers.py`); the sentences that
+state one as made and name someone are parsed, in one batch per article, and their sides,
+sum and date read from the parse (`structure.py`, `parties.py`); then the statements of one
+agreement are merged (`dedupe.py`). The parser never sees the other sentences, so its cost
+grows with the agreements an article tells, not with its length.
+"""
 
 from __future__ import annotations
 

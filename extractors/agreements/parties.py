@@ -1,8 +1,10 @@
-"""Who the parties of a stated agreement are.
+"""Who the parties of a stated agreement are, and their roles.
 
-Parties are read from the places a sentence puts them: the subject of the signing
-verb ("X and Y signed"), a "with", "between" or "among" phrase after it, and for
-acquisitions the company bought ("agreed to purchase CompositAir") and the seller.
+Parties are read where the dependency parse of the sentence puts them (`structure.py`,
+with the roles of `frames.py`); where the parse shows no subject, or no other side, the
+word order stands in: the stretch before the signing verb ("X and Y signed"), a "with",
+"between" or "among" phrase after it, and for acquisitions the company bought ("agreed to
+purchase CompositAir") and the seller. Members listed beside a collective are parties too.
 They are resolved to the article's entities (their `name`), or kept as a collective
 with its description and count ("15 central enterprises", "eight state-owned
 enterprises and their affiliated enterprises"). Never a party: credits, datelines and
