@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from extractors.agreements.frames import has_frame, noun_frame, verb_frame
 from extractors.agreements.triggers import CONCLUDE
-from extractors.entities.nlp import load_parser
+from extractors.entities.nlp import parse_sentences
 
 # Relations by which a noun is what a verb concludes ("signed a deal", "a deal was signed").
 _OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
@@ -63,7 +63,7 @@ _MARKS = str.maketrans("<>", "  ")
 def parse_many(texts: list[str]) -> list[Doc]:
     """The dependency parse of each sentence, in one batch. Wire copy's marks around company names
     ("<Acme Inc>") are read as spaces, which keeps every offset."""
-    return list(load_parser().pipe(t.translate(_MARKS) for t in texts))
+    return parse_sentences([t.translate(_MARKS) for t in texts])
 
 
 def _anchor(doc: Doc, start: int, end: int) -> Token | None:
