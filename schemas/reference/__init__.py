@@ -34,10 +34,14 @@ class RefEntry:
         return (self.name, *self.aliases)
 
 
-def _rows(filename: str):
-    for line in (HERE / filename).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield (line.split("\t") + ["", "", ""])[:4]
+def rows(filename: str, width: int = 4) -> list[list[str]]:
+    """The tab-separated rows of a reference file, each padded or cut to `width` fields;
+    blank lines and `#` comments skipped."""
+    return [
+        (line.split("\t") + [""] * width)[:width]
+        for line in (HERE / filename).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _split(field: str) -> tuple[str, ...]:
@@ -48,9 +52,9 @@ def _split(field: str) -> tuple[str, ...]:
 def entries() -> tuple[RefEntry, ...]:
     """Every reference entry, places first."""
     out = [RefEntry(f"place:{name}", "place", typ, name, _split(al), _split(dem))
-           for typ, name, al, dem in _rows("places.tsv")]
+           for typ, name, al, dem in rows("places.tsv")]
     out += [RefEntry(f"org:{name}", "organization", typ, name, _split(al))
-            for typ, name, al, _ in _rows("organizations.tsv")]
+            for typ, name, al, _ in rows("organizations.tsv")]
     return tuple(out)
 
 
