@@ -11,11 +11,11 @@ import re
 import lxml.html
 from lxml import etree
 
-from extractors.encoding import decode_html
+from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
 from extractors.lead import Sections, split_sections
 from extractors.main_text import extract_main_text
-from schemas.article import Article
+from schemas.article import Article, Dateline
 
 _LEAD_PARAGRAPHS = 4  # a dateline opens one of the first paragraphs
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -24,17 +24,26 @@ _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|ar
 
 
 def parse_article(html: str | bytes, url: str | None = None) -> Article:
-    """Parse a news page; bad or empty markup gives a sparse Article, never an exception."""
+    """Parse a news page; bad or empty markup gives a sparse Article, never an exception.
+
+    Bytes are decoded by `extractors.encoding.decode_document`; what the decode had to repair
+    is in `Article.warnings`, with what the metadata had to guess.
+    """
+    warnings: list[str] = []
     if isinstance(html, bytes):
-        html = decode_html(html)
+        decoded = decode_document(html)
+        html, warnings = decoded.text, decoded.warnings
     doc = _parse(html)
     if doc is None:
-        return Article(url=url)
+        return Article(url=url, warnings=warnings)
     meta = extract_meta(doc, url)
     text = extract_main_text(doc, meta.headline_texts)
     reference = meta.published_at.date() if meta.published_at else None
     sections = split_sections(text.paragraphs, text.captions, reference_date=reference)
     _keep_dateline(sections, text.paragraphs)
+    if meta.agencies and not (sections.dateline and sections.dateline.agency):
+        # a byline agency ("By Jane Doe, Reuters") is the article's source, kept with the dateline
+        sections.dateline = (sections.dateline or Dateline()).model_copy(update={"agency": meta.agencies[0]})
     return Article(
         url=url,
         canonical_url=meta.canonical_url,
@@ -53,6 +62,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         dateline=sections.dateline,
         end_markers=sections.end_markers,
         edits=sections.edits,
+        warnings=warnings + meta.warnings,
     )
 
 

@@ -13,6 +13,7 @@ import re
 from extractors.agencies import agency_name, agency_pattern
 from extractors.dates import MONTH, month_number, nearest_date
 from schemas.article import Dateline
+
 _NOT_PLACES = {w.lower() for w in (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
     "Since Until On In By Updated Published Posted".split())}

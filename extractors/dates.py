@@ -102,6 +102,26 @@ def country_of(url: str | None = None, language_tag: str | None = None) -> str |
     return tld.upper() if len(tld) == 2 and tld.isalpha() else None
 
 
+@cache
+def date_labels() -> list[tuple[str, re.Pattern]]:
+    """(kind, pattern) of the words a page writes before a date ("Updated:", "Veröffentlicht am"),
+    kind "updated" or "published", from `schemas/reference/date_labels.tsv`."""
+    out = []
+    for kind, words in rows("date_labels.tsv", 2):
+        alternation = "|".join(sorted((re.escape(w) for w in words.split("|") if w), key=len, reverse=True))
+        out.append((kind, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)\s*[:：]?", re.I)))
+    return out
+
+
+def date_label(text: str) -> str:
+    """"updated" when `text` carries an update label ("Aktualisiert am"), "published" for a
+    publication label, else ""."""
+    for kind, pattern in date_labels():
+        if pattern.search(text):
+            return kind
+    return ""
+
+
 def parse_date(value: object, **options) -> dt.datetime | None:
     """`read_date(value, **options).when`: the datetime, or None."""
     return read_date(value, **options).when

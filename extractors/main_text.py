@@ -16,22 +16,16 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extractors.html_meta import word_key
+from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, word_key
 
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
     "select", "textarea", "input", "label", "head", "link", "meta", "dialog", "audio", "video", "map",
     "nav", "aside", "footer",
 }
-BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-    "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "figure",
-    "center", "address", "hr", "br", "form", "fieldset", "details", "summary", "caption",
-}
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"}
 SCORED_TAGS = ("p", "pre", "td", "h2", "h3", "h4", "h5", "h6", "div")
 CAPTION_TAGS = {"figcaption"}
-INLINE_TAGS = {"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "mark", "small", "sup", "sub", "time"}
 # Class/id words naming page furniture: matched as word prefixes ("comments", "shareBar") ...
 _BOILERPLATE_PREFIXES = (
     "comment", "disqus", "share", "sharing", "social", "related", "recommend", "newsletter", "subscri", "signup",
@@ -139,7 +133,7 @@ def _is_caption(el) -> bool:
         return True
     if el.tag not in {"p", "div", "span", "small", "em", "cite"} or len(el) >= 8:
         return False
-    return bool(_CAPTION.search(_attrs(el))) or _repeats_alt(el)
+    return bool(_CAPTION.search(attrs(el))) or _repeats_alt(el)
 
 
 def _repeats_alt(el) -> bool:
@@ -228,7 +222,7 @@ def _is_boilerplate(el) -> bool:
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    return _class_role(_attrs(el)) < 0 and not _in_running_text(el)
+    return _class_role(attrs(el)) < 0 and not _in_running_text(el)
 
 
 def _in_running_text(el) -> bool:
@@ -387,7 +381,7 @@ def _initial_score(el) -> float:
         score -= 5
     if (el.get("itemprop") or "").lower() == "articlebody":
         return score + 25  # schema.org markup names the story's container outright
-    return score + 25 * _class_role(_attrs(el))
+    return score + 25 * _class_role(attrs(el))
 
 
 def _blocks(container) -> list[tuple[str, int]]:
@@ -497,10 +491,6 @@ def _remove(el) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
-
-
-def _attrs(el) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
 def _clean(text: str) -> str:
