@@ -11,10 +11,12 @@ import re
 import lxml.html
 from lxml import etree
 
+from extractors.captions import Caption
 from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
 from extractors.lead import Sections, split_sections
 from extractors.main_text import extract_main_text
+from extractors.markup import word_key
 from schemas.article import Article, Dateline
 
 _LEAD_PARAGRAPHS = 4  # a dateline opens one of the first paragraphs
@@ -39,7 +41,11 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
     meta = extract_meta(doc, url)
     text = extract_main_text(doc, meta.headline_texts)
     reference = meta.published_at.date() if meta.published_at else None
-    sections = split_sections(text.paragraphs, text.captions, reference_date=reference)
+    captions = _merge_captions(text.captions, meta.ld_captions)
+    sections = split_sections(
+        text.paragraphs, [c.text for c in captions if c.text], reference_date=reference,
+        credits=[c.credit for c in captions if c.credit],
+    )
     _keep_dateline(sections, text.paragraphs)
     if meta.agencies and not (sections.dateline and sections.dateline.agency):
         # a byline agency ("By Jane Doe, Reuters") is the article's source, kept with the dateline
@@ -64,6 +70,20 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         edits=sections.edits,
         warnings=warnings + meta.warnings,
     )
+
+
+def _merge_captions(found: list[Caption], structured: list[Caption]) -> list[Caption]:
+    """Captions from the markup, then those of the JSON-LD images the markup did not show; each once."""
+    out: list[Caption] = []
+    seen: set[str] = set()
+    for c in [*found, *structured]:
+        key = word_key(c.text)
+        if key and (key in seen or any(key in k or k in key for k in seen if len(k) > 20 and len(key) > 20)):
+            continue
+        if key:
+            seen.add(key)
+        out.append(c)
+    return out
 
 
 def _keep_dateline(sections: Sections, published: list[str]) -> None:

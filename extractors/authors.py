@@ -119,6 +119,14 @@ def clean_authors(
     return out
 
 
+def reads_as_byline(text: str) -> bool:
+    """A line that credits the writer, not a picture: "Von Eileen Wagner 10.09.2025", "By Jane Doe",
+    a bare job title ("Redakteur")."""
+    w = _words()
+    text = squash(text)
+    return bool(w.label.match(text + " ")) or (len(text.split()) <= 3 and not w.role.sub("", " " + text).strip())
+
+
 def _names_in(value: str) -> list[str]:
     """The name candidates of one byline string."""
     w = _words()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from extractors.authors import find_authors
+from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
 from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
 
@@ -39,6 +40,7 @@ class Meta:
     headline_texts: set[str] = field(default_factory=set)  # normalized forms of the headline, to drop from the body
     agencies: list[str] = field(default_factory=list)  # agencies the byline credits: the source, not authors
     warnings: list[str] = field(default_factory=list)  # guesses made reading the metadata (an ambiguous zone)
+    ld_captions: list[Caption] = field(default_factory=list)  # captions of the JSON-LD article's images
 
 
 def extract_meta(doc, url: str | None = None) -> Meta:
@@ -72,6 +74,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     authors = find_authors(doc, ld, _meta_authors(doc), {publisher, m.site_name}, url or m.canonical_url)
     m.authors, m.agencies = authors.names, authors.agencies
     _dates(m, doc, ld, tags, url or m.canonical_url)
+    m.ld_captions = ld_captions(ld)
     return m
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractors.captions import credit_name
 from extractors.dateline import agency_name, find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
@@ -66,9 +67,6 @@ _INLINE_CREDIT = re.compile(
     r"(?:(?<=[.!?”\"])|^)(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I
 )
 _SENTENCE_END = re.compile(r"[.!?。](?:[\"”’)]*)\s+(?=[A-Z\"“])")
-_NON_PERSON = re.compile(
-    r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty", re.I
-)
 _PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
 _LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
@@ -85,16 +83,6 @@ class Sections:
     dateline: Dateline | None = None
     end_markers: list[str] = field(default_factory=list)
     edits: list[TextEdit] = field(default_factory=list)
-
-
-def credit_name(credit: str) -> str:
-    """The credited person of "Li Wei/Xinhua" or "Li Wei, Xinhua"; the whole line when no person is named."""
-    credit = credit.strip(" .;:,")
-    parts = [p.strip() for p in re.split(r"\s*[/,|]\s*", credit) if p.strip()]
-    people = [p for p in parts if not agency_name(p) and not _NON_PERSON.search(p)]
-    if len(people) == 1:
-        return people[0]
-    return agency_name(credit) or credit
 
 
 def _is_credit(text: str) -> bool:
@@ -158,16 +146,17 @@ def _classify(p: str, s: Sections) -> tuple[str, str]:
 
 
 def split_sections(
-    paragraphs: list[str], captions: Sequence[str] = (), reference_date: dt.date | None = None
+    paragraphs: list[str], captions: Sequence[str] = (), reference_date: dt.date | None = None,
+    credits: Sequence[str] = (),
 ) -> Sections:
-    """Sort `paragraphs` (plus `captions` already known from markup) into the article's sections.
+    """Sort `paragraphs` (plus `captions` and `credits` already known from markup) into the article's sections.
 
     A caption is a paragraph that describes a picture, or a short one (two sentences at most)
     that carries a photo credit among plain story paragraphs; when such credited paragraphs
     are most of the text the page is a photo story, and they stay the body. Captions and
     credits keep document order, so caption i and credit i pair up.
     """
-    s = Sections()
+    s = Sections(credits=[credit_name(c) for c in credits])
     for cap in captions:
         text, credits = _split_credits(" ".join(cap.split()))
         s.captions += [text] if text else []

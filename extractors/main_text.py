@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, word_key
+from extractors.captions import Caption, take_captions
+from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, word_key
 
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
@@ -25,7 +26,6 @@ DROP_TAGS = {
 }
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"}
 SCORED_TAGS = ("p", "pre", "td", "h2", "h3", "h4", "h5", "h6", "div")
-CAPTION_TAGS = {"figcaption"}
 # Class/id words naming page furniture: matched as word prefixes ("comments", "shareBar") ...
 _BOILERPLATE_PREFIXES = (
     "comment", "disqus", "share", "sharing", "social", "related", "recommend", "newsletter", "subscri", "signup",
@@ -40,7 +40,6 @@ _BOILERPLATE_WORDS = {"ad", "ads", "nav", "menu", "tag", "tags", "meta", "toc", 
 _CONTENT_WORDS = {"article", "articlebody", "story", "storybody", "entry", "post", "body", "content", "main", "text",
                   "prose", "embed", "tweet"}
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_CAPTION = re.compile(r"caption|credit|photo-?text|img-?desc|image-?desc|wp-caption-text", re.I)
 _JUNK_LINE = re.compile(
     r"^(?:advert|advertisements?|anzeige|ad|sponsored|breaking news|continue reading|read more|read next|see also|"
     r"\d* ?comments?|leave a (?:comment|reply)|tell us what you think.*|this slideshow requires javascript.*|"
@@ -73,6 +72,10 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _SIGN_OFF_ZONE = 4
+# Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
+_NOT_PICTURE_BOX = re.compile(
+    r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
+    r"read-?more|comment|social|share", re.I)
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
@@ -83,70 +86,69 @@ _COMMA = re.compile(r"[,，、،]")
 @dataclass
 class MainText:
     paragraphs: list[str] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
 
 
 def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
-    """Story paragraphs and captions of `doc`, an lxml.html document (modified in place)."""
+    """Story paragraphs and captions of `doc`, an lxml.html document (modified in place).
+
+    Captions count when they sit in the story or in the article's header, between the
+    headline and the story (a lead picture); those of teasers and other boxes do not.
+    """
     body = doc.find("body") if doc.tag == "html" else doc
     if body is None:
         body = doc
-    captions = _take_captions(body)
+    headline = _headline_element(body, headlines)
+    captions = take_captions(body)
+    order = {el: i for i, el in enumerate(body.iter())}  # reading order; the dict keeps the proxies alive
     _drop_hover_cards(body)
-    _drop_boilerplate(body)
+    dropped = [el for el in _drop_boilerplate(body) if headline is None or not _within(headline, el)]
     parts = _story_elements(body)
     kept_blocks = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
     paragraphs = _drop_sign_off(kept_blocks)
-    kept = [text for text, owner in captions if any(_within(owner, part) for part in parts)]
+    start, end = _article_span(order, parts, headline)
+    kept = [
+        c for c in captions
+        if c.owner is not None and start <= order.get(c.owner, -1) <= end and not any(_within(c.owner, d) for d in dropped)
+        and not _in_furniture(c.owner, headline)
+    ]
     return MainText(paragraphs=paragraphs, captions=kept)
 
 
-def _take_captions(body) -> list[tuple[str, object]]:
-    """Remove figure captions and credits, remembering each caption's text and where it sat.
-
-    A <figure>'s caption and credit elements make one caption ("... shows X. Photo by Y"),
-    so the credit stays paired with its picture.
-    """
-    found, doomed = [], []
-    walker = etree.iterwalk(body, events=("start",))
-    for _, el in walker:
-        if el.tag == "figure":
-            parts = [c for c in el.iter(etree.Element) if c is not el and _is_caption(c)]
-            text = " ".join(filter(None, (_clean(c.text_content()) for c in parts)))
-            small = len(el.text_content()) < 2 * len(text) + 200
-            doomed += [el] if small else parts
-        elif _is_caption(el):
-            text = _clean(el.text_content())
-            doomed.append(el)
-        else:
-            continue
-        walker.skip_subtree()
-        if text:
-            found.append((text, el.getparent()))
-    for el in doomed:
-        _remove(el)
-    return found
+def _in_furniture(el, headline) -> bool:
+    """`el` sits in a box named as furniture (an author card, a newsletter box, teasers) below the
+    block that holds the headline; that block itself is often named "header"."""
+    for a in (el, *el.iterancestors()):
+        if headline is not None and _within(headline, a):
+            return False
+        if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and _NOT_PICTURE_BOX.search(attrs(a)):
+            return True
+    return False
 
 
-def _is_caption(el) -> bool:
-    if el.tag in CAPTION_TAGS:
-        return True
-    if el.tag not in {"p", "div", "span", "small", "em", "cite"} or len(el) >= 8:
-        return False
-    return bool(_CAPTION.search(attrs(el))) or _repeats_alt(el)
+def _headline_element(body, headlines: set[str]):
+    """The <h1> (or <h2>) that carries the article's headline, if the page shows it."""
+    for tag in ("h1", "h2"):
+        for el in body.iter(tag):
+            if word_key(el.text_content()) in headlines:
+                return el
+    return None
 
 
-def _repeats_alt(el) -> bool:
-    """Text under a picture that repeats its alt text: the picture's caption, marked up as plain text
-    (a link repeating it is a teaser's headline, not a caption)."""
-    prev = el.getprevious()
-    while prev is not None and prev.tag == "br":
-        prev = prev.getprevious()
-    if prev is None or not isinstance(prev.tag, str) or len(prev) > 4:
-        return False
-    img = prev if prev.tag == "img" else prev.find(".//img")
-    alt = word_key(img.get("alt") or "") if img is not None else ""
-    return len(alt) > 10 and alt == word_key(el.text_content()) and el.find(".//a") is None
+def _article_span(order: dict, parts: list, headline) -> tuple[int, int]:
+    """The article's span of the page in reading order, for its pictures: from the top of the
+    block that holds both its headline and its story (a lead picture may stand above the
+    headline) to the end of the story. Teasers and boxes outside the span are not the article's."""
+    if not parts:
+        return 0, -1
+    start = min(order.get(p, 0) for p in parts)
+    end = max(order.get(next(reversed(list(p.iter()))), 0) for p in parts)
+    if headline is None or headline not in order:
+        return start, end
+    chain = [headline, *headline.iterancestors()]
+    depth = max(next((i for i, a in enumerate(chain) if _within(p, a)), len(chain) - 1) for p in parts)
+    top = chain[depth] if chain[depth].tag not in ("body", "html") else headline
+    return min(start, order.get(top, order[headline])), end
 
 
 def _drop_hover_cards(body) -> None:
@@ -160,7 +162,7 @@ def _drop_hover_cards(body) -> None:
     cards = [el for el in body.iter(*INLINE_TAGS - {"a"}) if len(el) >= 2 and _all_links(el) and _in_paragraph(el)]
     for el in cards:
         if not any(other is not el and _within(other, el) for other in cards):
-            _remove(el)
+            remove(el)
 
 
 def _all_links(el) -> bool:
@@ -176,8 +178,9 @@ def _in_paragraph(el) -> bool:
     return False
 
 
-def _drop_boilerplate(body) -> None:
-    """Remove invisible and boilerplate elements, but never one holding most of the page's prose."""
+def _drop_boilerplate(body) -> list:
+    """Remove invisible and boilerplate elements, but never one holding most of the page's prose;
+    return the removed elements."""
     good = _text_stats(body)[1]
     limit = 0.5 * good.get(body, 0)
     doomed = []
@@ -187,7 +190,8 @@ def _drop_boilerplate(body) -> None:
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
-        _remove(el)
+        remove(el)
+    return doomed
 
 
 def _is_teaser_list(el) -> bool:
@@ -477,20 +481,6 @@ def _within(el, container) -> bool:
             return True
         el = el.getparent()
     return False
-
-
-def _remove(el) -> None:
-    """Remove `el` but keep the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _clean(text: str) -> str:

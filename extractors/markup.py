@@ -66,3 +66,17 @@ def lines(el) -> list[str]:
         else:
             chunks += [block, (node.tail or "") if node is not el else ""]
     return [line for line in (squash(c) for c in "".join(chunks).split("\n")) if line]
+
+
+def remove(el) -> None:
+    """Remove `el` from its tree but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
