@@ -72,6 +72,7 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _SIGN_OFF_ZONE = 4
+_WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 # Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
@@ -290,13 +291,14 @@ def _story_elements(body) -> list:
     scores, direct = _paragraph_scores(body)
     if not scores:
         return []
-    total, _, links = _text_stats(body)
+    total, good, links = _text_stats(body)
 
     def final(el) -> float:
         return scores.get(el, 0.0) * (1 - links[el] / total[el] if total.get(el) else 1)
 
     ranked = sorted(scores, key=final, reverse=True)
     top = _common_story_ancestor(ranked[0], [el for el in ranked[1:6] if final(el) >= 0.5 * final(ranked[0])])
+    top = _widen(top, total, good, links)
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -314,6 +316,45 @@ def _story_elements(body) -> list:
             if (total[sibling] > 80 and density < 0.25) or (density == 0 and re.search(r"[.!?。](\s|$)", sibling.text_content())):
                 parts.append(sibling)
     return parts
+
+
+def _widen(top, total: dict, good: dict, links: dict):
+    """Climb from `top` while its ancestors add more of the same story paragraphs and little else;
+    take the highest that holds much more of them: a story cut into one module per paragraph or
+    two, each scoring alone, is read whole. Wrappers that add nothing are passed through."""
+    kinds = _paragraph_kinds(top)
+    best, el = top, top
+    for _ in range(_WIDEN_LEVELS):
+        el = el.getparent()
+        if el is None or el.tag in ("body", "html") or not total.get(el):
+            break
+        added = total[el] - total.get(best, 0)  # what climbing adds must be the story's kind of paragraph
+        same = _paragraph_length(el, kinds) - _paragraph_length(best, kinds)
+        if added > 0 and (same < _WIDEN_PROSE * added or links[el] - links.get(best, 0) > 0.25 * added):
+            break
+        if good.get(el, 0) >= _WIDEN_GAIN * max(good.get(best, 0), 1):
+            best = el
+    return best
+
+
+def _paragraph_kinds(el) -> set:
+    """The main kinds of story paragraph in `el`: (tag, parent tag, parent class) of its prose
+    blocks, each holding at least a quarter of them (not a list or a box inside the story)."""
+    lengths: Counter = Counter()
+    for p in el.iter(*PARAGRAPH_TAGS):
+        if len(p.text_content()) >= 40:
+            lengths[_kind(p)] += len(p.text_content())
+    whole = sum(lengths.values())
+    return {kind for kind, n in lengths.items() if n >= 0.25 * whole}
+
+
+def _paragraph_length(el, kinds: set) -> int:
+    return sum(len(p.text_content()) for p in el.iter(*PARAGRAPH_TAGS) if _kind(p) in kinds and len(p.text_content()) >= 40)
+
+
+def _kind(p) -> tuple:
+    parent = p.getparent()
+    return p.tag, parent.tag if parent is not None else None, parent.get("class") if parent is not None else None
 
 
 def _same_class(a, b) -> bool:
