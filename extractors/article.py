@@ -15,11 +15,12 @@ from extractors.captions import Caption
 from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
 from extractors.lead import Sections, split_sections
-from extractors.main_text import extract_main_text
+from extractors.main_text import embedded_story, extract_main_text
 from extractors.markup import word_key
 from schemas.article import Article, Dateline
 
 _LEAD_PARAGRAPHS = 4  # a dateline opens one of the first paragraphs
+_MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
 _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|article)\b[^>]*>", re.I)
@@ -39,7 +40,10 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
     if doc is None:
         return Article(url=url, warnings=warnings)
     meta = extract_meta(doc, url)
+    scripts = [el.text for el in doc.iter("script") if el.text and len(el.text) > _MIN_EMBEDDED]
     text = extract_main_text(doc, meta.headline_texts)
+    if sum(map(len, text.paragraphs)) < _MIN_EMBEDDED:
+        text.paragraphs = embedded_story(meta.article_body, scripts, meta.headline_texts) or text.paragraphs
     reference = meta.published_at.date() if meta.published_at else None
     captions = _merge_captions(text.captions, meta.ld_captions)
     sections = split_sections(

@@ -41,6 +41,7 @@ class Meta:
     agencies: list[str] = field(default_factory=list)  # agencies the byline credits: the source, not authors
     warnings: list[str] = field(default_factory=list)  # guesses made reading the metadata (an ambiguous zone)
     ld_captions: list[Caption] = field(default_factory=list)  # captions of the JSON-LD article's images
+    article_body: str | None = None  # the JSON-LD `articleBody`, the story as the publisher states it
 
 
 def extract_meta(doc, url: str | None = None) -> Meta:
@@ -75,6 +76,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     m.authors, m.agencies = authors.names, authors.agencies
     _dates(m, doc, ld, tags, url or m.canonical_url)
     m.ld_captions = ld_captions(ld)
+    m.article_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
     return m
 
 

@@ -10,14 +10,19 @@ Every pass is iterative, so deeply nested pages cannot overflow the stack.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
+import lxml.html
 from lxml import etree
 
 from extractors.captions import Caption, take_captions
 from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, word_key
+from schemas.reference import rows
 
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
@@ -72,6 +77,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _SIGN_OFF_ZONE = 4
+# A JSON string holding HTML paragraphs: a story in a page's hydration data.
+_EMBEDDED_HTML = re.compile(r'"((?:[^"\\]|\\.){0,200}?(?:<p[ >]|\\u003cp[ \\u003e])(?:[^"\\]|\\.){300,})"')
 _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 # Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
 _NOT_PICTURE_BOX = re.compile(
@@ -125,6 +132,28 @@ def _in_furniture(el, headline) -> bool:
         if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and _NOT_PICTURE_BOX.search(attrs(a)):
             return True
     return False
+
+
+def embedded_story(article_body: str | None, scripts: list[str], headlines: set[str] = frozenset()) -> list[str]:
+    """The story of a page whose markup shows none (rendered by JavaScript): the JSON-LD
+    `articleBody`, else the longest HTML story carried as a JSON string in a script (the page's
+    hydration data: `"content":"<p>...</p>"`). [] when neither is there."""
+    if article_body and len(article_body.strip()) >= 200:
+        lines = [_clean(line) for line in re.split(r"\n+", html.unescape(article_body))]
+        return [line for line in lines if line and word_key(line) not in headlines]
+    best = ""
+    for script in scripts:
+        for m in _EMBEDDED_HTML.finditer(script):
+            try:
+                value = json.loads(f'"{m.group(1)}"')
+            except ValueError:
+                continue
+            if value.count("<p") >= 2 and len(value) > len(best):
+                best = value
+    if not best:
+        return []
+    fragment = lxml.html.fragment_fromstring(best, create_parent="div")
+    return [text for text, links in _blocks(fragment) if _keep(text, links, headlines)]
 
 
 def _headline_element(body, headlines: set[str]):
@@ -474,10 +503,24 @@ def _blocks(container) -> list[tuple[str, int]]:
 
 def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
-    if _link_list(text, link_chars) or (len(text) < 200 and _JUNK_LINE.search(text)):
+    if _link_list(text, link_chars) or (len(text) < 200 and (_JUNK_LINE.search(text) or _furniture_line(text))):
         return False
     norm = word_key(text)
     return bool(norm) and norm not in headlines and not _is_date_line(text) and not _is_stamp(text)
+
+
+@cache
+def _page_lines() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Read-more labels (whole lines) and consent placeholders (line starts), from `page_lines.tsv`."""
+    table = {kind: [w for w in words.split("|") if w] for kind, words in rows("page_lines.tsv", 2)}
+    return frozenset(table["read_more"]), tuple(table["consent"])
+
+
+def _furniture_line(text: str) -> bool:
+    """A read-more label ("Mehr zum Thema", "Czytaj więcej") or a consent placeholder of an embed."""
+    labels, consent = _page_lines()
+    key = text.lower().strip(" :…»›>-–—|")
+    return key in labels or key.startswith(consent)
 
 
 def _drop_sign_off(paragraphs: list[str]) -> list[str]:
