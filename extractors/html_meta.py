@@ -22,7 +22,10 @@ ARTICLE_TYPES = {
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
     "scholarlyarticle", "techarticle", "report",
 }
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜]\s*")
+# " | ", " - ", "_", and the bars and dashes CJK titles write without spaces ("标题-新华网", "제목ㅣ신문").
+_TITLE_SEPARATORS = re.compile(
+    r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
+)
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
 
@@ -228,15 +231,21 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
+    runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
+    for h in h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
+        key = word_key(h)
+        if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
+            return h
     host = urlsplit(url).hostname or "" if url else ""
     host_words = {w for w in re.split(r"[.\-]", host.lower()) if len(w) > 2} - {"www", "com", "org", "net", "co"}
 
     def is_site(part: str) -> bool:
         p = word_key(part)
+        compact = p.removeprefix("the ").replace(" ", "")
         return bool(p) and (
             (site and (p == word_key(site) or p in word_key(site) or word_key(site) in p))
-            or p.replace(" ", "") in host_words
-            or any(p.replace(" ", "").startswith(w) for w in host_words if len(w) > 4)
+            or compact in host_words
+            or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )
 
     while len(parts) > 1 and is_site(parts[-1]):
@@ -244,7 +253,7 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
     # A trailing "| Section" or "_Site" we could not name: those separators rarely sit inside headlines.
-    if len(parts) > 1 and re.search(r"[|_｜]", title) and len(parts[-1]) < len(parts[0]):
+    if len(parts) > 1 and re.search(r"[|_｜ㅣ丨]", title) and len(parts[-1]) < len(parts[0]):
         parts = parts[:-1]
     return _rejoin(title, parts)
 
