@@ -12,12 +12,12 @@ import re
 
 from extractors.agencies import agency_name, agency_pattern
 from extractors.dates import MONTH, month_number, nearest_date
+from extractors.publishers import cns
 from schemas.article import Dateline
 
 _NOT_PLACES = {w.lower() for w in (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
     "Since Until On In By Updated Published Posted".split())}
-_AGENCY_SUFFIX = r"(?:News\s+Agency|News\s+Service|Press\s+Agency|Telegraph\s+Agency|Wire\s+Service)"
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{MONTH}))"
@@ -28,12 +28,9 @@ _WORD = r"[A-Z][\w.'’\-]*"
 _CAPS = r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"  # "NEW YORK", "U.N."
 _REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?\.?)"            # ", Conn.", ", N.Y.", ", Alberta"
 
-# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)"
-_AGENCY_FIRST = re.compile(
-    rf"^(?P<agency>{agency_pattern()}|(?:{_WORD}\s+){{1,3}}{_AGENCY_SUFFIX})(?:\s*,\s*|\s+)"
-    rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?)\s*,\s*{_DATE}"
-    rf"{_PAREN}(?:\s*,)?{_SEP}"
-)
+# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)": the form of `publishers.cns`
+_AGENCY_FIRST = re.compile(cns.DATELINE.format(
+    agency=agency_pattern(), word=_WORD, agency_suffix=cns.AGENCY_SUFFIX, date=_DATE, paren=_PAREN, sep=_SEP))
 # "BEIJING, Nov. 19 (Xinhua) --", "LONDON, March 2 -", "WASHINGTON, March 3 (AP) —"
 _PLACE_DATE = re.compile(
     rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}"
@@ -48,11 +45,8 @@ _SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{MONTH}\s+{_DAY}\s*[(
 _BYLINE_LINE = re.compile(
     r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I
 )
-# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..."
-_REPORTER_LEAD = re.compile(
-    r"^(?P<agency>(?:[A-Z][\w.'’\-]*\s+){1,5})(?:staff\s+)?(?:reporters?|correspondents?)\s+"
-    r"(?P<names>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}?)(?:\s*,\s*|\s+(?=[A-Z]))"
-)
+# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..." (`publishers.cns`)
+_REPORTER_LEAD = re.compile(cns.REPORTER_LEAD)
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
 _NAME_ROLE = re.compile(
     r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I

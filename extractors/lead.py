@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from extractors.captions import credit_name
 from extractors.dateline import agency_name, find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
+from extractors.publishers import reuters, xinhua
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
 
@@ -29,35 +30,33 @@ _CAPTION_START = re.compile(
     re.I,
 )
 # Xinhua's caption form: "The scene of the meeting, which was filmed in Shanghai on July 26."
-_CAPTION_SHOT = re.compile(
-    r"\b(?:filmed|photographed|(?:taken|shot)\s+(?:in|at|on)\b.{0,80}\d{1,2}(?:,\s*\d{4})?\.$)", re.I
-)
+_CAPTION_SHOT = re.compile(xinhua.CAPTION_FORM, re.I)
 _CREDIT_BODY = r"(?P<credit>[^()\[\]\n]{2,80}?)"
 # A whole paragraph that only credits a picture: "Photo by Gongga Laisong", "(Photo: Li Wei/Xinhua)"
 _CREDIT_LINE = re.compile(
     rf"^[(\[（]?\s*(?:(?:{_PIC}|photographed|photography|shot)\s*(?:by|courtesy(?:\s+of)?|credit)\s*[:：]?"
-    rf"|(?:{_PIC}|photographer|credit|photo\s+credit)\s*[:：/]|xinhua\s*/)\s*{_CREDIT_BODY}\s*[)\]）]?$",
+    rf"|(?:{_PIC}|photographer|credit|photo\s+credit)\s*[:：/]|{xinhua.CREDIT_PREFIX})\s*{_CREDIT_BODY}\s*[)\]）]?$",
     re.I,
 )
 # The same credit trailing a caption: "... the meeting site. (Photo by Gongga Laisong)", "... [Photo/Xinhua]"
 _CREDIT_TAIL = re.compile(
     rf"\s*(?:[(\[（]\s*(?:(?:{_PIC}|photographed)\s*(?:by|courtesy(?:\s+of)?)\s*[:：]?|{_PIC}\s*[:：/]|"
-    rf"(?P<agency>xinhua)\s*/)\s*{_CREDIT_BODY}\s*[)\]）]"
+    rf"(?P<agency>{xinhua.CREDIT_PREFIX}))\s*{_CREDIT_BODY}\s*[)\]）]"
     rf"|(?:(?<=[.!?”\"])\s*/|\s+(?-i:Photo(?:graphed)?\s+by\b|Photo\s*:))"
     rf"\s*(?P<bare>[A-Z][\w.'’/\- ]{{1,60}}))\s*$",
     re.I,
 )
 # Editor lines, source lines and wire end markers: recorded, never story text.
 _END_MARKER = re.compile(
-    r"^(?:[(\[（【]\s*(?:over|end|完|ends)\s*[)\]）】]|-?\s*(?:end|ends)\s*-?|reuters?|###|-30-|-0-"
+    rf"^(?:[(\[（【]\s*(?:over|end|完|ends)\s*[)\]）】]|-?\s*(?:end|ends)\s*-?|{reuters.END_MARKER}|###|-30-|-0-"
     r"|[(\[（【]?\s*(?:(?:web|responsible|chief|executive)\s+)?editors?(?:\s+in\s+charge)?\s*[:：]"
     r"[^)\]）】]*[)\]）】]?"
     r"|[(\[（【]?\s*(?:source|sources|责任编辑|编辑)\s*[:：][^)\]）】]{1,120}[)\]）】]?"
-    r"|[(\[（]?\s*(?:(?:additional\s+)?reporting|editing|writing|compiled|translated)\s+by\b[^)\]）]*[)\]）]?)$",
+    rf"|[(\[（]?\s*(?:{reuters.SIGN_OFF})\s+by\b[^)\]）]*[)\]）]?)$",
     re.I,
 )
 _END_TAIL = re.compile(
-    r"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|(?<=[.!?\"”])\s*REUTER"
+    rf"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|{reuters.END_TAIL}"
     r"|[(\[（【]\s*(?:(?:web|responsible|chief)\s+)?editors?\s*[:：][^)\]）】]*[)\]）】]"
     r"|[(\[（【]\s*(?:source|reporting\s+by|editing\s+by)\b[^)\]）】]*[)\]）】])\s*$",
     re.I,
@@ -97,7 +96,7 @@ def _split_credits(text: str) -> tuple[str, list[str]]:
     credits: list[str] = []
     while (m := _CREDIT_TAIL.search(text)) and m.start() > 0:
         credit = m.group("credit") or m.group("bare")
-        credits.insert(0, credit_name("Xinhua/" + credit if m.group("agency") else credit))
+        credits.insert(0, credit_name(f"{xinhua.CREDIT_AGENCY}/{credit}" if m.group("agency") else credit))
         text = text[: m.start()].rstrip()
     return text, credits
 
