@@ -14,12 +14,11 @@ from lxml import etree
 from extractors.captions import Caption
 from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
-from extractors.lead import Sections, split_sections
+from extractors.lead import LEAD_ZONE, Sections, split_sections
 from extractors.main_text import embedded_story, extract_main_text
 from extractors.markup import word_key
 from schemas.article import Article, Dateline
 
-_LEAD_PARAGRAPHS = 4  # a dateline opens one of the first paragraphs
 _MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
@@ -101,11 +100,11 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
     d = sections.dateline
     if d is None or not d.raw or any(name in d.raw for name in sections.byline):
         return
-    flat = (" ".join(p.split()) for p in published[:_LEAD_PARAGRAPHS])
+    flat = (" ".join(p.split()) for p in published[:LEAD_ZONE])
     lead = next((p for p in flat if p.startswith(d.raw)), "")
     rest = lead[len(d.raw) :].lstrip()
     offset = 0
-    for k, p in enumerate(sections.paragraphs[:_LEAD_PARAGRAPHS]):
+    for k, p in enumerate(sections.paragraphs[:LEAD_ZONE]):
         if rest and rest.startswith(p[:80]):
             prefix = lead[: len(lead) - len(rest)]
             sections.paragraphs[k] = prefix + p

@@ -68,7 +68,7 @@ _INLINE_CREDIT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?。](?:[\"”’)]*)\s+(?=[A-Z\"“])")
 _PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
-_LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
+LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
 
 
 @dataclass
@@ -115,7 +115,7 @@ def _unglue(paragraphs: Sequence[str]) -> list[str]:
             pieces.append(p[pos : m.end()].strip())
             pos = m.end()
         pieces.append(p[pos:])
-        if k < _LEAD_ZONE and (cut := find_dateline(pieces[0])):
+        if k < LEAD_ZONE and (cut := find_dateline(pieces[0])):
             pieces[:1] = [pieces[0][:cut].strip(), pieces[0][cut:]]
         out += [x for x in pieces if x]
     return out
@@ -184,7 +184,7 @@ def _lead(body: list[str], s: Sections, reference_date: dt.date | None) -> list[
     captions, and a "title: ..." right after a Chinese wire dateline repeats the headline.
     """
     agency = None
-    for k, p in enumerate(body[:_LEAD_ZONE]):
+    for k, p in enumerate(body[:LEAD_ZONE]):
         if byline := parse_byline_line(p):
             s.byline += byline[0]
             agency = agency or byline[1]
