@@ -27,6 +27,7 @@ _CAPTION_CLASS = re.compile(
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|rights|source|quelle|autor|author|photographer|fotograf|byline|pictsrc|bildnachweis|"
     r"attribution|courtesy|agency|provider", re.I)
+_CREDIT_ITEMPROPS = {"copyrightholder", "credittext", "author", "creator", "copyrightnotice"}
 _CAPTION_TAGS = {"p", "div", "span", "small", "em", "cite", "figcaption", "h2", "h3", "h4"}
 _NOT_PERSON = re.compile(
     r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty|archiv|"
@@ -94,9 +95,14 @@ def take_captions(body) -> list[Caption]:
             small = len(el.text_content()) < 2 * len(text) + 200
             doomed += [el] if small else parts
             walker.skip_subtree()
-        elif _is_caption(el) or _repeats_alt(el):
-            text, credit = _read([el])
+        elif _repeats_alt(el):
+            text, credit = _alt_caption(el)
             doomed.append(el)
+            walker.skip_subtree()
+        elif _is_caption(el):
+            parts = [el, *_credits_after(el)]
+            text, credit = _read(parts)
+            doomed += parts
             walker.skip_subtree()
         elif el.get("data-caption") and el.tag in ("img", "div", "picture", "a"):
             text, credit = squash(el.get("data-caption")), None
@@ -224,17 +230,50 @@ def _credit_like(text: str) -> bool:
 
 
 def _is_credit(el) -> bool:
+    """A credit element: named so by its class or id, or schema.org's `copyrightHolder`/`creditText`/`author`."""
+    if (el.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS:
+        return True
     a = attrs(el)
     return bool(a) and bool(_CREDIT_CLASS.search(a)) and not _CAPTION_CLASS.search(a) and len(el.text_content()) < 200
 
 
 def _is_caption(el) -> bool:
-    if el.tag == "figcaption":
+    """A caption element: <figcaption>, schema.org's `caption`, or a caption-classed text element."""
+    if el.tag == "figcaption" or (el.get("itemprop") or "").lower() == "caption":
         return True
     if el.tag not in _CAPTION_TAGS or len(el) >= 8:
         return False
     a = attrs(el)
     return bool(a) and bool(_CAPTION_CLASS.search(a))
+
+
+def _credits_after(el) -> list:
+    """The credit elements right after a caption element ("<p class=caption>..</p><p class=credit>..</p>")."""
+    out = []
+    nxt = el.getnext()
+    while nxt is not None and isinstance(nxt.tag, str) and _is_credit(nxt):
+        out.append(nxt)
+        nxt = nxt.getnext()
+    return out
+
+
+def _alt_caption(el) -> tuple[str, str | None]:
+    """(caption, credit) of text repeating its picture's alt text: the alt's words are the caption,
+    what follows them the credit ("The coach wants every point. IMAGO/Nico Herbertz")."""
+    text = squash(el.text_content())
+    img = next(_picture_before(el).iter("img"))
+    words = len(word_key(img.get("alt") or "").split())
+    tokens = list(re.finditer(r"\w+", text))
+    cut = tokens[words - 1].end() if 0 < words <= len(tokens) else len(text)
+    cut += len(text[cut:]) - len(text[cut:].lstrip(".!?;:,)\"”’ "))
+    return text[:cut].strip(), (text[cut:].strip() or None)
+
+
+def _picture_before(el):
+    prev = el.getprevious()
+    while prev is not None and prev.tag == "br":
+        prev = prev.getprevious()
+    return prev
 
 
 def _data_caption(figure) -> str:
@@ -250,9 +289,7 @@ def _repeats_alt(el) -> bool:
     teaser's headline, not a caption)."""
     if el.tag not in ("p", "div", "span") or el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
         return False
-    prev = el.getprevious()
-    while prev is not None and prev.tag == "br":
-        prev = prev.getprevious()
+    prev = _picture_before(el)
     if prev is None or not isinstance(prev.tag, str):
         return False
     img = prev if prev.tag == "img" else next(prev.iter("img"), None)

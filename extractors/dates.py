@@ -196,16 +196,22 @@ def _rfc822(text: str) -> dt.datetime | None:
 def _written(text: str, languages: tuple[str, ...], reference: dt.date | None) -> dt.datetime | None:
     """A written date in any language, with dateparser; a yearless one takes `nearest_date`."""
     known = [lang for lang in languages if lang in _dateparser_languages()]
-    langs = list(dict.fromkeys([*known, "en"])) if known else None  # None: dateparser detects the language
     settings = dict(_PARSER_SETTINGS)
     if reference is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(reference, dt.time())
+    # The page's languages alone first, so "05.04.2025" follows their day order; then with English
+    # (sites write English month names); with no language known, dateparser detects one.
+    attempts = [known, [*known, "en"]] if known else [None]
+    when = None
     with warnings.catch_warnings():  # dateparser warns about pytz and locale internals
         warnings.simplefilter("ignore")
-        try:
-            when = dateparser.parse(text, languages=langs, settings=settings)
-        except (ValueError, OverflowError, TypeError, AttributeError):
-            return None
+        for langs in attempts:
+            try:
+                when = dateparser.parse(text, languages=langs, settings=settings)
+            except (ValueError, OverflowError, TypeError, AttributeError):
+                when = None
+            if when is not None:
+                break
     if when is None:
         return None
     if when.tzinfo is not None:  # dateparser's own zone classes, as a plain offset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -220,3 +221,32 @@ def test_schema_org_article_body_marks_the_story():
             f'<div class="x2"><div class="x3">{other}</div></div></body></html>')
     a = parse_article(html)
     assert a.paragraphs[0].startswith("Story paragraph 0") and "Other box" not in a.body
+
+
+@pytest.mark.parametrize(("title", "h1", "site", "url", "expected"), [
+    ("Budget vote - The Daily Courier", "Budget vote", None, "https://dailycourier.example/a", "Budget vote"),
+    ("Budget vote | Courier", "", None, "https://x.example/a", "Budget vote"),
+    ("Storm hits - BBC News", "", "BBC News", "https://www.bbc.example/a", "Storm hits"),
+    ("上海港集装箱吞吐量创新高_新闻频道", "上海港集装箱吞吐量创新高", None, "https://news.example.cn/a", "上海港集装箱吞吐量创新高"),
+    ("東京で大雪 - 朝日新聞", "", "朝日新聞", "https://www.asahi.example/a", "東京で大雪"),
+    ("장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "", "한국일보", "https://www.hankookilbo.example/a",
+     "장동혁, 한동훈 제명했지만 부담 커졌다"),
+    ("Take C.A.R.E. - comwrap auf der DMEXCO", "Take C.A.R.E. - comwrap auf der DMEXCO", None, None,
+     "Take C.A.R.E. - comwrap auf der DMEXCO"),
+])
+def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expected):
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = f"<html><head><title>{title}</title>{meta}</head><body>{heading}<article>{story}</article></body></html>"
+    assert parse_article(html, url).title == expected
+
+
+def test_a_page_rendered_by_script_is_read_from_its_embedded_story():
+    paragraphs = [f"Paragraph {n} of a story the page only carries in its data, long enough to be prose." for n in range(5)]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(paragraphs)})
+    a = parse_article(f'<html><head><script type="application/ld+json">{ld}</script></head><body><div id="app"></div></body></html>')
+    assert a.paragraphs == paragraphs
+    data = json.dumps({"props": {"article": {"content": "".join(f"<p>{p}</p>" for p in paragraphs)}}})
+    a = parse_article(f'<html><body><div id="root"></div><script id="__NEXT_DATA__">{data}</script></body></html>')
+    assert a.paragraphs == paragraphs
