@@ -287,13 +287,15 @@ def _repeats_alt(el) -> bool:
     """Text under a picture that repeats its alt text: the picture's caption, marked up as plain text
     ("<picture><img alt="X"></picture><p>X <span>Credit</span></p>"; a link repeating it is a
     teaser's headline, not a caption)."""
-    if el.tag not in ("p", "div", "span") or el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
+    if el.tag not in ("p", "div", "span"):
         return False
     prev = _picture_before(el)
-    if prev is None or not isinstance(prev.tag, str):
+    if prev is None or not isinstance(prev.tag, str) or prev.tag not in ("img", "picture", "a", "span", "div", "figure"):
         return False
     img = prev if prev.tag == "img" else next(prev.iter("img"), None)
-    if img is None or len(prev.text_content().strip()) > 0:
+    if img is None or not img.get("alt") or (prev.text or "").strip() or len(prev.text_content().strip()) > 0:
+        return False
+    if el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
         return False
     alt = word_key(img.get("alt") or "")
     return len(alt) > 10 and word_key(el.text_content()).startswith(alt)

@@ -277,24 +277,30 @@ def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> Non
     languages = (m.language,) if m.language else ()
     country = country_of(url, tags.get("og:locale") or doc.get("lang"))
     times = _time_elements(doc)
-    visible = _visible_dates(doc)
+    visible: dict[str, list[str]] = {}
 
-    def first(*values) -> dt.datetime | None:
-        for value in values:
-            reading = read_date(value, languages=languages, country=country)
-            if reading.when is not None:
-                if reading.note:
-                    m.warnings.append(reading.note)
-                return reading.when
+    def shown(kind: str) -> list[str]:  # the page text is searched only when nothing better was found
+        if not visible:
+            visible.update(_visible_dates(doc))
+        return visible[kind]
+
+    def first(*sources) -> dt.datetime | None:
+        for source in sources:
+            for value in source() if callable(source) else [source]:
+                reading = read_date(value, languages=languages, country=country)
+                if reading.when is not None:
+                    if reading.note:
+                        m.warnings.append(reading.note)
+                    return reading.when
         return None
 
     m.published_at = first(
         ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
-        *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], *visible["published"],
-        *visible[""], _url_date(url),
+        *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], lambda: shown("published"),
+        lambda: shown(""), _url_date(url),
     )
     m.modified_at = first(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS), *times["updated"],
-                          *visible["updated"])
+                          lambda: shown("updated"))
 
 
 _DATE_CLASS = re.compile(r"date|datum|time|fecha|data|tarih|publi|posted|stamp|zeit|meta|info", re.I)

@@ -70,6 +70,8 @@ _DATE = re.compile(
 _STAMP = re.compile(
     r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d[^.!?]*(?:[ap]\.m\.|ago)?$", re.I
 )
+_TIME_ONLY = re.compile(
+    r"^(?:\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|uhr|h))?(?:\s+[A-Z]{2,5})?|\d{1,2}\s*(?:min(?:ute)?s?|h(?:ours?)?|hrs?)\s+ago)$", re.I)
 # Sign-off lines: contact addresses, follow-us calls, contribution credits.
 _SIGN_OFF = re.compile(
     r"[\w.+-]+@[\w-]+\.\w[\w.]*|\bfollow\b.{0,80}(?:\btwitter\b|\bfacebook\b|\binstagram\b|@\w+|https?://)|"
@@ -77,6 +79,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _SIGN_OFF_ZONE = 4
+_MIN_SUMMARY, _MAX_SUMMARY = 60, 600
+_SUMMARY_CLASS = re.compile(r"summary|standfirst|dek\b|lede|lead|intro|teaser|excerpt|abstract|description|sub-?title|subline", re.I)
 # A JSON string holding HTML paragraphs: a story in a page's hydration data.
 _EMBEDDED_HTML = re.compile(r'"((?:[^"\\]|\\.){0,200}?(?:<p[ >]|\\u003cp[ \\u003e])(?:[^"\\]|\\.){300,})"')
 _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
@@ -109,10 +113,14 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
     headline = _headline_element(body, headlines)
     captions = take_captions(body)
     order = {el: i for i, el in enumerate(body.iter())}  # reading order; the dict keeps the proxies alive
+    summary = _summary(headline, order)
     _drop_hover_cards(body)
     dropped = [el for el in _drop_boilerplate(body) if headline is None or not _within(headline, el)]
     parts = _story_elements(body)
     kept_blocks = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
+    if parts and summary and order.get(summary[0], 0) < min(order.get(p, 0) for p in parts):
+        if not any(_within(summary[0], p) for p in parts) and word_key(summary[1]) not in {word_key(b) for b in kept_blocks}:
+            kept_blocks.insert(0, summary[1])
     paragraphs = _drop_sign_off(kept_blocks)
     start, end = _article_span(order, parts, headline)
     kept = [
@@ -154,6 +162,41 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: set[
         return []
     fragment = lxml.html.fragment_fromstring(best, create_parent="div")
     return [text for text, links in _blocks(fragment) if _keep(text, links, headlines)]
+
+
+def _summary(headline, order: dict) -> tuple | None:
+    """The article's summary in its header (standfirst, dek, lead): the first prose paragraph after
+    the headline within the headline's block, as (element, text). Found before the header is
+    dropped as furniture, and kept only if it stands before the story."""
+    if headline is None:
+        return None
+    block = headline.getparent()
+    for _ in range(2):
+        if block is not None and block.getparent() is not None and block.getparent().tag not in ("body", "html"):
+            if len(block.text_content()) < 2 * _MAX_SUMMARY:
+                block = block.getparent()
+    if block is None:
+        return None
+    start = order.get(headline, 0)
+    for el in block.iter("p", "div", "h2", "span"):
+        if order.get(el, 0) <= start or any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            continue
+        text = _clean(el.text_content())
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        if _MIN_SUMMARY <= len(text) <= _MAX_SUMMARY and _SENTENCE_END.search(text) and links < 0.3 * len(text):
+            if (el.tag == "p" or _SUMMARY_CLASS.search(attrs(el))) and not _is_date_line(text) and not _in_box(el, block):
+                return el, text
+    return None
+
+
+def _in_box(el, block) -> bool:
+    """`el` sits in a box named as furniture (a promotion, a share bar) inside `block`."""
+    for a in (el, *el.iterancestors()):
+        if a is block:
+            return False
+        if _class_role(attrs(a)) < 0 and not _SUMMARY_CLASS.search(attrs(a)):
+            return True
+    return False
 
 
 def _headline_element(body, headlines: set[str]):
@@ -555,8 +598,8 @@ def _is_date_line(text: str) -> bool:
 
 
 def _is_stamp(text: str) -> bool:
-    """A time stamp without a year: "Updated at 1:23 p.m.", "Published 3 hours ago"."""
-    return len(text) < 60 and bool(_STAMP.match(text))
+    """A time stamp without a year: "Updated at 1:23 p.m.", "Published 3 hours ago", a live blog's "10:05 GMT"."""
+    return len(text) < 60 and bool(_STAMP.match(text) or _TIME_ONLY.match(text))
 
 
 def _within(el, container) -> bool:
