@@ -45,6 +45,9 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         text.paragraphs = embedded_story(meta.article_body, scripts, meta.headline_texts) or text.paragraphs
     reference = meta.published_at.date() if meta.published_at else None
     captions = _merge_captions(text.captions, meta.ld_captions)
+    if not text.paragraphs and meta.is_article:
+        # an article without prose: a gallery told by its captions, else a video or graphic page's summary
+        text.paragraphs = [c.text for c in captions if c.text] or ([meta.description] if meta.description else [])
     sections = split_sections(
         text.paragraphs, [c.text for c in captions if c.text], reference_date=reference,
         credits=[c.credit for c in captions if c.credit],

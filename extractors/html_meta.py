@@ -45,6 +45,7 @@ class Meta:
     warnings: list[str] = field(default_factory=list)  # guesses made reading the metadata (an ambiguous zone)
     ld_captions: list[Caption] = field(default_factory=list)  # captions of the JSON-LD article's images
     article_body: str | None = None  # the JSON-LD `articleBody`, the story as the publisher states it
+    is_article: bool = False  # the page says it is an article (JSON-LD article type, og:type "article")
 
 
 def extract_meta(doc, url: str | None = None) -> Meta:
@@ -80,6 +81,9 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     _dates(m, doc, ld, tags, url or m.canonical_url)
     m.ld_captions = ld_captions(ld)
     m.article_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
+    types = ld.get("@type") if isinstance(ld.get("@type"), list) else [ld.get("@type")]
+    m.is_article = tags.get("og:type", "").lower() == "article" or any(
+        str(t).lower() in ARTICLE_TYPES or str(t).lower().endswith(("article", "posting")) for t in types if t)
     return m
 
 

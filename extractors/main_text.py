@@ -37,7 +37,7 @@ _BOILERPLATE_PREFIXES = (
     "promo", "advert", "sponsor", "sidebar", "widget", "breadcrumb", "navbar", "navigation", "footer", "cookie",
     "consent", "popup", "modal", "outbrain", "taboola", "trending", "popular", "mostread", "byline", "author",
     "dateline", "timestamp", "toolbar", "rating", "pagination", "pager", "masthead", "banner", "paywall", "donate",
-    "adsense", "teaser", "login", "follow", "header", "hidden", "subnav", "discuss",
+    "adsense", "teaser", "login", "follow", "header", "hidden", "subnav", "discuss", "messenger", "metadata",
 )
 # ... or whole words, where a prefix would catch too much ("ad" in "address").
 _BOILERPLATE_WORDS = {"ad", "ads", "nav", "menu", "tag", "tags", "meta", "toc", "gpt", "dfp", "jump", "next", "prev",
@@ -184,15 +184,15 @@ def _summary(headline, order: dict) -> tuple | None:
         text = _clean(el.text_content())
         links = sum(len(a.text_content()) for a in el.iter("a"))
         if _MIN_SUMMARY <= len(text) <= _MAX_SUMMARY and _SENTENCE_END.search(text) and links < 0.3 * len(text):
-            if (el.tag == "p" or _SUMMARY_CLASS.search(attrs(el))) and not _is_date_line(text) and not _in_box(el, block):
+            if (el.tag == "p" or _SUMMARY_CLASS.search(attrs(el))) and not _is_date_line(text) and not _in_box(el, headline):
                 return el, text
     return None
 
 
-def _in_box(el, block) -> bool:
-    """`el` sits in a box named as furniture (a promotion, a share bar) inside `block`."""
+def _in_box(el, headline) -> bool:
+    """`el` sits in a box named as furniture (a promotion, a share bar) below the block of `headline`."""
     for a in (el, *el.iterancestors()):
-        if a is block:
+        if _within(headline, a):
             return False
         if _class_role(attrs(a)) < 0 and not _SUMMARY_CLASS.search(attrs(a)):
             return True
@@ -212,8 +212,8 @@ def _article_span(order: dict, parts: list, headline) -> tuple[int, int]:
     """The article's span of the page in reading order, for its pictures: from the top of the
     block that holds both its headline and its story (a lead picture may stand above the
     headline) to the end of the story. Teasers and boxes outside the span are not the article's."""
-    if not parts:
-        return 0, -1
+    if not parts:  # a page without prose (a gallery): its pictures follow the headline
+        return (order[headline], len(order)) if headline is not None and headline in order else (0, -1)
     start = min(order.get(p, 0) for p in parts)
     end = max(order.get(next(reversed(list(p.iter()))), 0) for p in parts)
     if headline is None or headline not in order:

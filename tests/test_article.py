@@ -250,3 +250,30 @@ def test_a_page_rendered_by_script_is_read_from_its_embedded_story():
     data = json.dumps({"props": {"article": {"content": "".join(f"<p>{p}</p>" for p in paragraphs)}}})
     a = parse_article(f'<html><body><div id="root"></div><script id="__NEXT_DATA__">{data}</script></body></html>')
     assert a.paragraphs == paragraphs
+
+
+def test_an_article_without_prose_reads_its_gallery_captions_else_its_summary():
+    figures = "".join(f'<figure><img src="{n}.jpg"><figcaption>Picture {n}: crowds wait at the harbour for the ship.'
+                      "</figcaption></figure>" for n in range(3))
+    head = '<meta property="og:type" content="article"><title>In pictures</title>'
+    a = parse_article(f"<html><head>{head}</head><body><h1>In pictures</h1><div class='gallery'>{figures}</div></body></html>")
+    assert a.paragraphs == [f"Picture {n}: crowds wait at the harbour for the ship." for n in range(3)] == a.captions
+    summary = '<meta property="og:description" content="Watch the ship arrive after nine days at sea.">'
+    a = parse_article(f"<html><head>{head}{summary}</head><body><h1>In pictures</h1><video></video></body></html>")
+    assert a.paragraphs == ["Watch the ship arrive after nine days at sea."]
+    a = parse_article(f"<html><head><title>News</title>{summary}</head><body><h1>News</h1></body></html>")
+    assert a.paragraphs == []  # not an article: nothing is made up
+
+
+def test_a_summary_in_the_header_leads_the_body_a_live_blogs_time_stamps_do_not():
+    story = "".join(f"<p>Paragraph {n} says the minister spoke at length about the storm and the plans.</p>" for n in range(5))
+    entries = "".join(f"<div class='entry'><time>10:0{n}</time><p>Entry {n}: the minister spoke at length about the storm, "
+                      f"the damage and the plans for the harbour.</p></div>" for n in range(4))
+    html = (f"<html><head><title>Storm hits coast</title></head><body><div class='page'><div class='article-header'>"
+            f"<h1>Storm hits coast</h1><p class='standfirst'>The storm made landfall overnight, leaving thousands "
+            f"without power.</p><div class='byline'>By Jane Doe</div></div><div class='article-body'>{story}{entries}</div>"
+            f"</div></body></html>")
+    a = parse_article(html)
+    assert a.paragraphs[0] == "The storm made landfall overnight, leaving thousands without power."
+    assert "Entry 3: the minister spoke at length about the storm, the damage and the plans for the harbour." in a.paragraphs
+    assert not any(p.startswith("10:0") for p in a.paragraphs)
