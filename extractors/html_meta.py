@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import htmldate
+
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
@@ -301,7 +303,7 @@ def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> Non
     m.published_at = first(
         ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
         *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], lambda: shown("published"),
-        lambda: shown(""), _url_date(url),
+        lambda: shown(""), lambda: [_htmldate(doc, url)], _url_date(url),
     )
     m.modified_at = first(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS), *times["updated"],
                           lambda: shown("updated"))
@@ -382,6 +384,15 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     if text[pos:].strip(" |-–—·,"):
         parts.append((kind, text[pos:].strip(" |-–—·,")))
     return parts
+
+
+def _htmldate(doc, url: str | None) -> str | None:
+    """htmldate's reading of the page (its header, JSON and abbr patterns, without the extensive
+    text search), as the last resort before the URL: "YYYY-MM-DD" or None."""
+    try:
+        return htmldate.find_date(doc, url=url, extensive_search=False, original_date=True, deferred_url_extractor=True)
+    except (ValueError, TypeError):
+        return None
 
 
 def _url_date(url: str | None) -> str | None:
