@@ -300,14 +300,14 @@ def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> Non
                     return reading.when
         return None
 
-    m.published_at = first(
-        ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
-        *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], lambda: shown("published"),
-        lambda: shown(""), lambda: [_htmldate(doc, url)], _url_date(url),
-    )
     m.modified_at = first(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS), *times["updated"],
                           lambda: shown("updated"))
 
+    m.published_at = first(
+        ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
+        *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], lambda: shown("published"),
+        lambda: shown(""), lambda: [_htmldate(doc, url, m.modified_at)], _url_date(url),
+    )
 
 _DATE_CLASS = re.compile(r"date|datum|time|fecha|data|tarih|publi|posted|stamp|zeit|meta|info", re.I)
 _DATE_TAGS = ("span", "p", "div", "li", "dd", "small", "em", "strong", "td")
@@ -386,13 +386,15 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _htmldate(doc, url: str | None) -> str | None:
+def _htmldate(doc, url: str | None, modified: dt.datetime | None) -> str | None:
     """htmldate's reading of the page (its header, JSON and abbr patterns, without the extensive
-    text search), as the last resort before the URL: "YYYY-MM-DD" or None."""
+    text search), as the last resort before the URL: "YYYY-MM-DD" or None. htmldate falls back on
+    an update date; that day is not taken as the publication."""
     try:
-        return htmldate.find_date(doc, url=url, extensive_search=False, original_date=True, deferred_url_extractor=True)
+        found = htmldate.find_date(doc, url=url, extensive_search=False, original_date=True, deferred_url_extractor=True)
     except (ValueError, TypeError):
         return None
+    return None if found and modified and found == modified.date().isoformat() else found
 
 
 def _url_date(url: str | None) -> str | None:
