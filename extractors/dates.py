@@ -122,11 +122,6 @@ def date_label(text: str) -> str:
     return ""
 
 
-def parse_date(value: object, **options) -> dt.datetime | None:
-    """`read_date(value, **options).when`: the datetime, or None."""
-    return read_date(value, **options).when
-
-
 def read_date(
     value: object,
     *,

@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 
 from extractors.captions import Caption, take_captions
-from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, word_key
+from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, squash, word_key
 from schemas.reference import rows
 
 DROP_TAGS = {
@@ -88,7 +88,6 @@ _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
     r"read-?more|comment|social|share", re.I)
-_SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -147,7 +146,7 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: set[
     `articleBody`, else the longest HTML story carried as a JSON string in a script (the page's
     hydration data: `"content":"<p>...</p>"`). [] when neither is there."""
     if article_body and len(article_body.strip()) >= 200:
-        lines = [_clean(line) for line in re.split(r"\n+", html.unescape(article_body))]
+        lines = [squash(line) for line in re.split(r"\n+", html.unescape(article_body))]
         return [line for line in lines if line and word_key(line) not in headlines]
     best = ""
     for script in scripts:
@@ -181,7 +180,7 @@ def _summary(headline, order: dict) -> tuple | None:
     for el in block.iter("p", "div", "h2", "span"):
         if order.get(el, 0) <= start or any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
             continue
-        text = _clean(el.text_content())
+        text = squash(el.text_content())
         links = sum(len(a.text_content()) for a in el.iter("a"))
         if _MIN_SUMMARY <= len(text) <= _MAX_SUMMARY and _SENTENCE_END.search(text) and links < 0.3 * len(text):
             if (el.tag == "p" or _SUMMARY_CLASS.search(attrs(el))) and not _is_date_line(text) and not _in_box(el, headline):
@@ -510,7 +509,7 @@ def _blocks(container) -> list[tuple[str, int]]:
 
     def flush() -> None:
         nonlocal link_chars
-        text = _clean("".join(buf))
+        text = squash("".join(buf))
         if text:
             out.append((text, link_chars))
         buf.clear()
@@ -608,10 +607,3 @@ def _within(el, container) -> bool:
             return True
         el = el.getparent()
     return False
-
-
-def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
-
-
-

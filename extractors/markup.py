@@ -9,8 +9,6 @@ from __future__ import annotations
 import html
 import re
 
-from lxml import etree
-
 # Tags that end a line of text: a block of the page's layout, or a line break.
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
@@ -36,11 +34,6 @@ def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def text_of(el) -> str:
-    """The element's whole text, whitespace collapsed."""
-    return squash(el.text_content())
-
-
 def word_key(text: str) -> str:
     """Lower-case words only: how a headline or a caption is recognised again elsewhere."""
     return " ".join(_WORD_CHARS.findall(text.lower()))
@@ -49,23 +42,6 @@ def word_key(text: str) -> str:
 def attrs(el) -> str:
     """The element's class and id, one string: what page furniture is named by."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-
-
-def lines(el) -> list[str]:
-    """The text of `el` line by line, a line per block element: a byline's "By A and B" and
-    "Associated Press" in two <div>s must not run together as "BAssociated Press"."""
-    chunks: list[str] = []
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            if event == "end":
-                chunks.append(node.tail or "")
-            continue
-        block = "\n" if node.tag in BLOCK_TAGS else ""
-        if event == "start":
-            chunks += [block, node.text or ""]
-        else:
-            chunks += [block, (node.tail or "") if node is not el else ""]
-    return [line for line in (squash(c) for c in "".join(chunks).split("\n")) if line]
 
 
 def remove(el) -> None:
