@@ -22,7 +22,7 @@ from extractors.markup import INLINE_TAGS, attrs, remove, squash, word_key
 from schemas.reference import rows
 
 _CAPTION_CLASS = re.compile(
-    r"caption|legend|bildunterschrift|bildtext|img-?desc|image-?desc|photo-?desc|photo-?text|foto-?text|"
+    r"caption|legend|bildunterschrift|bildtext|(?:img|image|photo|foto|bild|picture|media)[\w-]{0,3}desc|photo-?text|foto-?text|"
     r"media-?subtitle|img-?info|image-?info|photo-?info|bild-?info|pic-?text|image-?text|wp-caption-text", re.I)
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|rights|source|quelle|autor|author|photographer|fotograf|byline|pictsrc|bildnachweis|"
@@ -96,7 +96,8 @@ def take_captions(body) -> list[Caption]:
             doomed += [el] if small else parts
             walker.skip_subtree()
         elif _repeats_alt(el):
-            text, credit = _alt_caption(el)
+            marked = any(_is_caption(d) or _is_credit(d) for d in el.iterdescendants() if isinstance(d.tag, str))
+            text, credit = _read([el]) if marked else _alt_caption(el)  # marked parts say which is which
             doomed.append(el)
             walker.skip_subtree()
         elif _is_caption(el):
@@ -262,7 +263,10 @@ def _alt_caption(el) -> tuple[str, str | None]:
     what follows them the credit ("The coach wants every point. IMAGO/Nico Herbertz")."""
     text = squash(el.text_content())
     img = next(_picture_before(el).iter("img"))
-    words = len(word_key(img.get("alt") or "").split())
+    alt = (img.get("alt") or "").strip()
+    if alt.endswith(("…", "...")):  # a shortened alt text: the caption is the whole text
+        return split_caption_credit(text)
+    words = len(word_key(alt).split())
     tokens = list(re.finditer(r"\w+", text))
     cut = tokens[words - 1].end() if 0 < words <= len(tokens) else len(text)
     cut += len(text[cut:]) - len(text[cut:].lstrip(".!?;:,)\"”’ "))
