@@ -46,6 +46,7 @@ class _Words:
     split: re.Pattern
     role: re.Pattern
     junk: re.Pattern
+    tail: re.Pattern
 
 
 @cache
@@ -60,6 +61,7 @@ def _words() -> _Words:
         split=re.compile(rf"\s*(?:[;|/&·•，、]|\s(?:{alternation('separator')})\s)\s*", re.I),
         role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
         junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
+        tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
     )
 
 
@@ -149,7 +151,7 @@ def _strip(text: str) -> str:
         prev = text
         text = _PAREN.sub(" ", text)
         text = w.label.sub("", text.strip(" .,;:|-–—*•·"))
-        text = squash(w.role.sub(" ", text))
+        text = squash(w.tail.sub("", w.role.sub(" ", text)))
     return text.strip(" .,;:|-–—*•·'\"“”‘’")
 
 

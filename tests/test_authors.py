@@ -53,6 +53,7 @@ def test_an_agency_alone_is_no_author():
     ('<span class="byline">Elena Oberholzer (obe), Oliver Maksan (oma)</span>', ["Elena Oberholzer", "Oliver Maksan"]),
     ('<span class="byline">Seb Dumitru, Lille</span>', ["Seb Dumitru"]),
     ('<div class="writer">신현주 기자</div>', ["신현주"]),
+    ('<p class="byline">By Jane Doe for Dailymail.com and John Roe in Washington</p>', ["Jane Doe", "John Roe"]),
 ])
 def test_bylines_in_markup(byline, expected):
     assert parse_article(page(byline=byline)).authors == expected
