@@ -133,7 +133,7 @@ def _names_in(value: str) -> list[str]:
     """The name candidates of one byline string."""
     w = _words()
     value = squash(_EMAIL_OR_URL.sub(" ", _PAREN.sub(" ", value or "")))
-    value = _strip(value)
+    value = w.label.sub("", value.strip(" .,;:|-–—*•·"))  # "By" before the list is split; the rest per name
     out = []
     for part in w.split.split(value):
         for name in _split_commas(part) if "," in part else [part]:
