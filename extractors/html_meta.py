@@ -71,10 +71,9 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     )
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
-    m.title = _title(
-        _str(ld.get("headline")) or tags.get("og:title") or tags.get("twitter:title") or _doc_title(doc) or h1,
-        h1s, m.site_name, url or m.canonical_url,
-    )
+    m.title = _title(_whole_headline(
+        _str(ld.get("headline")), tags.get("og:title"), tags.get("twitter:title"), _doc_title(doc), h1,
+    ), h1s, m.site_name, url or m.canonical_url)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
             m.headline_texts.add(word_key(t))
@@ -217,6 +216,21 @@ def _doc_title(doc) -> str | None:
 def _h1_texts(doc) -> list[str]:
     """The page's first few <h1> texts: the site's logo is often an <h1> too, before the headline."""
     return [text for text in (clean(el.text_content()) for el in doc.iter("h1")) if text][:5]
+
+
+def _whole_headline(*sources: str | None) -> str | None:
+    """The first headline source, unless it was cut short ("... the first 110 characters…"): then
+    the source that holds it whole."""
+    found = [clean(s) for s in sources if clean(s)]
+    if not found:
+        return None
+    first = found[0]
+    stem = first.rstrip(".… ").strip()
+    if first != stem or len(first) >= 100:
+        longer = [f for f in found[1:] if len(f) > len(stem) and f.startswith(stem)]
+        if longer:
+            return min(longer, key=len)
+    return first
 
 
 def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -> str | None:

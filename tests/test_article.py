@@ -277,3 +277,12 @@ def test_a_summary_in_the_header_leads_the_body_a_live_blogs_time_stamps_do_not(
     assert a.paragraphs[0] == "The storm made landfall overnight, leaving thousands without power."
     assert "Entry 3: the minister spoke at length about the storm, the damage and the plans for the harbour." in a.paragraphs
     assert not any(p.startswith("10:0") for p in a.paragraphs)
+
+
+def test_a_headline_cut_short_in_json_ld_is_read_whole_from_the_page():
+    whole = "Harbour authority signs dredging contract after two years of talks over the cost of the work"
+    ld = json.dumps({"@type": "NewsArticle", "headline": whole[:40] + "…"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = (f'<html><head><script type="application/ld+json">{ld}</script><title>{whole} | Courier</title></head>'
+            f"<body><h1>{whole}</h1><article>{story}</article></body></html>")
+    assert parse_article(html).title == whole
