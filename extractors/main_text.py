@@ -553,13 +553,13 @@ def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
 
 @cache
 def _page_lines() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Read-more labels (whole lines) and consent placeholders (line starts), from `page_lines.tsv`."""
+    """Read-more labels (whole lines), consent placeholders and paywall notices (line starts), from `page_lines.tsv`."""
     table = {kind: [w for w in words.split("|") if w] for kind, words in rows("page_lines.tsv", 2)}
-    return frozenset(table["read_more"]), tuple(table["consent"])
+    return frozenset(table["read_more"]), (*table["consent"], *table["paywall"])
 
 
 def _furniture_line(text: str) -> bool:
-    """A read-more label ("Mehr zum Thema", "Czytaj więcej") or a consent placeholder of an embed."""
+    """A read-more label ("Mehr zum Thema", "Czytaj więcej"), a consent placeholder of an embed or a paywall notice."""
     labels, consent = _page_lines()
     key = text.lower().strip(" :…»›>-–—|")
     return key in labels or key.startswith(consent)
