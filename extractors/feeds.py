@@ -8,6 +8,7 @@ expand entity bombs; sitemaps and OPML go through lxml with entities, DTDs and n
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import json
@@ -17,6 +18,7 @@ from itertools import islice
 
 import feedparser
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4.dammit import EncodingDetector
 from lxml import etree
 
 from extractors.dates import country_of, read_date
@@ -26,7 +28,6 @@ from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
 
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
-_XML_DECLARES_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\sencoding\s*=")
 # Control characters XML forbids, and UTF-8-encoded surrogates (CESU-8): one stray byte
 # makes the whole document ill-formed, so they are removed before parsing.
 _XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xed[\xa0-\xbf][\x80-\xbf]")
@@ -228,7 +229,7 @@ def _local(el: etree._Element) -> str:
 def _apply_http_charset(body: bytes, content_type: str | None) -> bytes:
     """Re-encode as UTF-8 from the HTTP charset, unless the document declares its own encoding."""
     codec = codec_for(header_charset(content_type))
-    if not codec or _XML_DECLARES_ENCODING.match(body):
+    if not codec or body.startswith(codecs.BOM_UTF8) or EncodingDetector.find_declared_encoding(body[:1024]):
         return body
     try:
         return body.decode(codec).encode("utf-8")
