@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dateutil import parser as dateparser
-
 from extractors.dateline import parse_byline_line, parse_dateline
+from extractors.dates import read_date
 from extractors.lead import split_sections
 from extractors.publishers import peoples_daily, reuters
 from schemas.article import Article
@@ -33,10 +32,7 @@ _MAX_TITLE = 200
 
 
 def _date(text: str) -> dt.datetime | None:
-    try:
-        return dateparser.parse(text)
-    except (ValueError, OverflowError):
-        return None
+    return read_date(text, languages=("en",)).when
 
 
 def _is_wrapped(lines: list[str]) -> bool:
