@@ -96,20 +96,20 @@ def title_heads() -> dict[str, str]:
     """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
     legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
     make_wordnet_lists.py)."""
-    return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
+    return {word: kind for word, kind, *_ in rows("title_heads.tsv")}
 
 
 @cache
 def company_nouns() -> frozenset[str]:
     """Nouns that describe a company before its name: "carmaker", "firm", "retailer" (company_nouns.tsv,
     from WordNet 3.0 by make_wordnet_lists.py)."""
-    return frozenset(row[0] for row in _rows("company_nouns.tsv") if "-" not in row[0])
+    return frozenset(row[0] for row in rows("company_nouns.tsv") if "-" not in row[0])
 
 
 @cache
 def title_verbs() -> dict[str, str]:
     """Verbs that state a post, as the title they give: "heads" -> "head" ("X, who heads Y")."""
-    return {verb: title for verb, title, *_ in _rows("title_verbs.tsv")}
+    return {verb: title for verb, title, *_ in rows("title_verbs.tsv")}
 
 
 @cache
