@@ -3,7 +3,7 @@
 Run: `python bench/long_pages.py [--sizes 25,50,100,200,400,1000] [--repeat N]`. Prints,
 for each page size in KB, the seconds to parse and analyse one page, the seconds per
 100 KB, and the share of the page the analysis read (pages past the analysis budget are
-analysed in part and flagged, see `extractors/analysis.py`). Cost linear in the text
+analysed in part and flagged in the article's warnings, see `extractors/budget.py`). Cost linear in the text
 shows as a flat seconds-per-100-KB column up to the budget, and a falling one past it.
 Never a test.
 
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.analysis import read_page  # noqa: E402
+from extractors.budget import default_budget, within_budget  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ie"
 
@@ -66,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             best = min(best, time.process_time() - start)
         per = best / (len(body) / 100_000)
         base = base or per
-        analysed = getattr(article, "analysis_limit", None)
-        share = analysed.analysed_chars / len(article.body) if analysed else 1.0
-        print(f"{kb:>8}{len(article.body) / 1000:>9.0f}{best:>9.2f}{per:>9.2f}{per / base:>7.2f}{share:>10.0%}  "
-              f"{analysed.reason if analysed else '-'}")
+        _, limit = within_budget(article, default_budget())
+        share = limit.analysed_chars / len(article.body) if limit else 1.0
+        flagged = next((w for w in article.warnings if w.startswith("analysis limited")), "-")
+        print(f"{kb:>8}{len(article.body) / 1000:>9.0f}{best:>9.2f}{per:>9.2f}{per / base:>7.2f}{share:>10.0%}  {flagged}")
     print("CPU seconds (process time) per page and per 100 KB of page; ratio against the first row")
     return 0
 

@@ -2,7 +2,7 @@
 
 The one path from fetched bytes to records, shared by ingest, reprocess and `newsflow extract`.
 Every article is analysed within a budget of length and time (`extractors/budget.py`): a page
-past it is analysed in part and flagged in `Article.analysis_limit`, never left to hang a run.
+past it is analysed in part and says so in `Article.warnings`, never left to hang a run.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.agreements import extract_agreements
-from extractors.budget import Budget, Clock, default_budget, within_budget
+from extractors.budget import AnalysisLimit, Budget, Clock, default_budget, within_budget
 from extractors.entities import extract_entities
 from extractors.page import parse_page
 from schemas import Agreement, Article, Entity
-from schemas.article import AnalysisLimit
 
 
 def analyze(article: Article, budget: Budget | None = None) -> tuple[list[Entity], list[Agreement], AnalysisLimit | None]:
@@ -26,8 +25,8 @@ def analyze(article: Article, budget: Budget | None = None) -> tuple[list[Entity
     entities = extract_entities(part)
     agreements = extract_agreements(part, entities, clock, budget.max_sentence_chars)
     if clock.stopped:
-        reason = f"analysis stopped after its time budget of {budget.seconds:g} s: {clock.stopped}"
-        limit = AnalysisLimit(reason=f"{limit.reason}; {reason}" if limit else reason,
+        reason = f"analysis limited: stopped after its time budget of {budget.seconds:g} s: {clock.stopped}"
+        limit = AnalysisLimit(reason=f"{limit.reason}; {reason.removeprefix('analysis limited: ')}" if limit else reason,
                               analysed_chars=limit.analysed_chars if limit else len(part.body))
     return entities, agreements, limit
 
@@ -36,9 +35,9 @@ def read_page(
     body: bytes, content_type: str | None = None, url: str | None = None, reference_date: dt.date | None = None
 ) -> tuple[Article, list[Entity], list[Agreement]]:
     """Parse a page or text once and analyze it; raises `UnusableDocument` with the reject reason.
-    An article analysed only in part carries the reason in `analysis_limit`."""
+    An article analysed only in part carries the reason among its `warnings`."""
     article = parse_page(body, content_type, url, reference_date)
     entities, agreements, limit = analyze(article)
     if limit:
-        article = article.model_copy(update={"analysis_limit": limit})
+        article.warnings.append(limit.reason)
     return article, entities, agreements

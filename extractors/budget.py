@@ -3,7 +3,8 @@
 Entities and agreements cost time linear in the text they read, so a length budget
 bounds the time of every page; the time budget is the guard for what the length budget
 cannot foresee (a machine under load, a pathological sentence). Past either, only a
-stated part is analysed and the article says so (`Article.analysis_limit`); nothing hangs.
+stated part is analysed and the article says so (a line in `Article.warnings`, which the
+warehouse keeps with the article); nothing hangs.
 The figures are data: `schemas/reference/analysis_budget.tsv`.
 """
 
@@ -13,10 +14,19 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from schemas.article import AnalysisLimit, Article
+from schemas.article import Article
 from schemas.reference import HERE
 
 BUDGET_FILE = HERE / "analysis_budget.tsv"
+
+
+@dataclass(frozen=True)
+class AnalysisLimit:
+    """Why an article was analysed only in part: entities and agreements were read from the first
+    `analysed_chars` characters of its body (and the title and the captions that fit)."""
+
+    reason: str  # one line, as it goes into `Article.warnings`
+    analysed_chars: int
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ def within_budget(article: Article, budget: Budget) -> tuple[Article, AnalysisLi
     part = article.model_copy(update={"paragraphs": paragraphs, "captions": captions,
                                       "edits": [e for e in article.edits if e.end <= kept]})
     limit = AnalysisLimit(
-        reason=f"text of {total:,} characters is over the analysis budget of {budget.max_chars:,}: entities and "
+        reason=f"analysis limited: text of {total:,} characters is over the budget of {budget.max_chars:,}: entities and "
                f"agreements were read from the first {kept:,} characters of the body and {len(captions)} of "
                f"{len(article.captions)} captions", analysed_chars=kept)
     return part, limit

@@ -29,20 +29,13 @@ class TextEdit(BaseModel):
     kind: Literal["stutter"] = "stutter"
 
 
-class AnalysisLimit(BaseModel):
-    """Set on an article too long (or too slow) to analyse whole: its entities and agreements were
-    read from the first `analysed_chars` characters of `body` only (and the title and the captions
-    that fit); the text itself is kept whole."""
-
-    reason: str
-    analysed_chars: int
-
-
 class Article(BaseModel):
     """One article as parsed from a page or a text file.
 
     `paragraphs` is the clean body; captions, credits, bylines, datelines and end
     markers are split out of it so that nothing downstream mistakes them for story text.
+    `warnings` are one-line notes on what the parse had to repair or guess (bytes replaced
+    with U+FFFD, an ambiguous time zone), so nothing is stored silently.
     """
 
     url: str | None = None
@@ -62,7 +55,7 @@ class Article(BaseModel):
     dateline: Dateline | None = None
     end_markers: list[str] = Field(default_factory=list)
     edits: list[TextEdit] = Field(default_factory=list)
-    analysis_limit: AnalysisLimit | None = None  # None when entities and agreements were read from all of it
+    warnings: list[str] = Field(default_factory=list)  # what parsing had to guess or repair: a charset, a zone
 
     @property
     def body(self) -> str:
