@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.analysis import read_page  # noqa: E402
-from extractors.budget import default_budget, within_budget  # noqa: E402
+from extractors.analysis import read_page  # noqa: E402 (imports after the path is set)
+from extractors.budget import default_budget, within_budget  # noqa: E402 (as above)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ie"
 

@@ -224,3 +224,11 @@ def test_its_board_and_its_unit_stand_for_the_company_reporting():
                          "Corvin Energy for 40 mln dlrs.", entities=[ARDEN, BRILL, CORVIN])
     assert sale.type == "acquisition"
     assert sides(sale) == [("Arden Group", "seller"), ("Brill Corp", "target"), ("Corvin Energy", "acquirer")]
+
+
+def test_a_dateline_left_in_the_sentence_is_neither_a_party_nor_the_date():
+    (deal,) = extract_agreements(Article(paragraphs=[
+        "LONDON, March 2 - <Arden Group> said it has entered into a conditional agreement to acquire the business "
+        "and assets of <Brill Corp> for 14.5 mln dlrs."]), [ARDEN, BRILL, place("London")])
+    assert sides(deal) == [("Arden Group", "acquirer"), ("Brill Corp", "target")]
+    assert deal.date is None and deal.amount.value == 14_500_000

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractors.dateline import parse_dateline
 from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
 
 _MONTH_NAME = f"(?:{'|'.join(MONTH_NAMES)})"  # written out in full: "in May", never the verb "may"
@@ -95,9 +96,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
 
 
 def find_dates(text: str, reference: dt.date | None) -> list[DatePhrase]:
-    """Phrases in `text` that may date an event there, each resolved where the text allows."""
+    """Phrases in `text` that may date an event there, each resolved where the text allows. The date of a
+    dateline left at the head of the sentence ("LONDON, March 2 - X said ...") dates the report, not the event."""
     out = []
-    for m in _DATE.finditer(text):
+    dateline = parse_dateline(text)
+    for m in _DATE.finditer(text, dateline[2] if dateline else 0):
         if _NOT_SIGNING_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
             continue
         if _REPORTING_AFTER.match(text[m.end() :]):

@@ -141,8 +141,8 @@ def _reporter(verb: Token) -> Token | None:
     """The subject of the reporting verb above `verb` ("X said it will buy"), when it is no pronoun."""
     v = verb
     for _ in range(6):
-        if v.lemma_.lower() in _REPORTING and v is not verb:
-            subject = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if v.lemma_.lower() in _REPORTING and v is not verb:  # the subject next to the verb, past a dateline's place
+            subject = next((c for c in reversed(list(v.lefts)) if c.dep_ == "nsubj"), None)
             return subject if subject is not None and subject.pos_ != "PRON" else None
         if v.head is v:
             return None
