@@ -93,6 +93,15 @@ def test_seed_agreements_stay_exactly_as_they_are(seed):
     ]
 
 
+def test_parties_point_at_the_entities_of_the_article(seed):
+    _, entities, agreements = seed
+    ids = {e.id: e.name for e in entities}
+    memorandum, cooperation, _ = agreements
+    assert [ids[p.entity_id] for p in memorandum.parties] == [SASAC, TIBET_GOV]
+    assert cooperation.parties[0].entity_id is None and ids[cooperation.parties[1].entity_id] == TIBET_GOV
+    assert to_contract(agreements)[0]["parties"][0]["entity_id"] == memorandum.parties[0].entity_id
+
+
 def test_seed_credits_and_dateline_are_never_parties(seed):
     _, entities, agreements = seed
     credited = {e.name for e in entities if e.credit} | {"China News Service", "Lhasa"}

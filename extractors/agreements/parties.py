@@ -190,7 +190,8 @@ def _with_role(side: Side, role: str) -> Side:
 
 def _entity_side(n: Named, role: str) -> Side:
     kind = n.entity.kind if n.entity.kind != "collective" else "organization"
-    return Side(Party(name=n.entity.name, kind=kind, role=role), ("entity", n.entity_id), n.start, n.end)
+    return Side(Party(name=n.entity.name, entity_id=n.entity.id, kind=kind, role=role), ("entity", n.entity_id),
+                n.start, n.end)
 
 
 def _qualifier(text: str, end: int, named: list[Named]) -> tuple[int, str] | None:
@@ -313,7 +314,8 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     out = []
     for s in sides:
         org = finder.title_organization(s.key)
-        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind, role=s.party.role), ("entity", org[0]),
+        side = s if org is None else Side(Party(name=org[1].name, entity_id=org[1].id, kind=org[1].kind,
+                                                role=s.party.role), ("entity", org[0]),
                                           s.start, s.end, True)
         if not any(side.key == o.key for o in out):
             out.append(side)
