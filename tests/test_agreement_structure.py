@@ -232,3 +232,10 @@ def test_a_dateline_left_in_the_sentence_is_neither_a_party_nor_the_date():
         "and assets of <Brill Corp> for 14.5 mln dlrs."]), [ARDEN, BRILL, place("London")])
     assert sides(deal) == [("Arden Group", "acquirer"), ("Brill Corp", "target")]
     assert deal.date is None and deal.amount.value == 14_500_000
+
+
+def test_who_approves_an_agreement_is_not_a_side_of_it():
+    (deal,) = agreements("Arden Group agreed to buy Brill Corp.", "The deal was approved by the Velora Competition Board.",
+                         "Velora Competition Board cleared the deal on Friday.",
+                         entities=[ARDEN, BRILL, org("Velora Competition Board")])
+    assert [p.name for p in deal.parties] == ["Arden Group", "Brill Corp"]
