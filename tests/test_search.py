@@ -52,7 +52,7 @@ def test_articles_stored_before_the_index_existed_are_indexed_on_upgrade(db_path
     con = duckdb.connect(str(db_path))
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
     for version, name, sql in migrations():
-        if version < 4:
+        if version != 4:  # every migration but the search index, so today's loader can write
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
     load.save_articles(con, "r", "v", [_stored("http://a.test/old", "An old story", "Signed before search existed.")], NOW)
