@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+pytest_plugins = ["cluster_fixtures"]  # a real Dask scheduler and workers on 127.0.0.1
+
 
 class Farm:
     """A running `shared/webfarm/farm.py`: a loopback news site plus hostile endpoints."""
