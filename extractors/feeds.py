@@ -20,7 +20,9 @@ from lxml import etree
 
 from extractors.dates import plausible
 from extractors.urls import canonicalize_url
+from schemas.errors import FeedError  # the document is not a feed at all (empty, binary, HTML, unknown format)
 from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
+from schemas.settings import DEFAULTS
 
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
@@ -36,16 +38,12 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _LISTS = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
 
 
-class FeedError(ValueError):
-    """The document is not a feed at all (empty, binary, HTML, unknown format)."""
-
-
 def parse_feed(
     body: bytes,
     url: str,
     content_type: str | None = None,
     *,
-    max_entries: int = 10_000,
+    max_entries: int = DEFAULTS.max_entries,
     now: dt.datetime | None = None,
 ) -> ParsedFeed:
     """Parse a feed, sitemap, sitemap index or OPML document fetched from `url`.

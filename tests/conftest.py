@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Prefect runs of the tests keep their database in a home of their own, never the user's ~/.prefect.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-tests-prefect-"))
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
