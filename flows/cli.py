@@ -217,6 +217,7 @@ def reprocess(db):
 
     s = settings(db=db)
     require(s.db)
+    _ready_to_write(s.db)
     _print_summary(asyncio.run(reprocess_flow(db=s.db)))
 
 
@@ -340,7 +341,7 @@ def snapshot(db, target):
 
     Ingest and reprocess publish one after each run. The copy is replaced by an
     atomic rename, so readers never see half a file and never wait for a lock. It
-    is written in DuckDB's 1.4 storage format, so DuckDB 1.4.1 and later open it.
+    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it.
     """
     from warehouse.snapshot import publish
 

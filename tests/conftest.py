@@ -69,3 +69,12 @@ def farm(tmp_path_factory) -> Farm:
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The warehouse `newsflow demo` makes, made once per session by the real command; copy it before writing to it."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return db

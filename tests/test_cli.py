@@ -162,3 +162,29 @@ def test_tables_and_runs_answer_the_first_questions(small_db):
     assert runs[1] == ("2026-11-25 10:00:00  ingest    r1  9.5 s  feeds 2 read, 1 not modified, 0 failed; "
                        "articles 6 new, 0 updated, 1 unchanged, 1 rejected")
     assert len(run("runs", "--db", small_db, "--limit", "1").output.splitlines()) == 1
+
+
+def test_ingest_says_so_when_no_feed_could_be_read(tmp_path):
+    import subprocess
+    import sys
+
+    from flows.static_server import StaticServer
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "site").mkdir()
+    with StaticServer(tmp_path / "site") as server:
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(f'[[feeds]]\nname = "gone"\nurl = "http://{server.address}/rss.xml"\nrespect_robots = false\n')
+        args = ["ingest", "--allow-local", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb")]
+        run = subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "feeds:    0 read, 0 not modified, 1 failed" in run.stdout
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith("Error: no feed could be read (1 failed); the reasons: newsflow sql")
+
+
+def test_connections_never_install_or_load_extensions(small_db):
+    with connect(small_db, read_only=True) as con:
+        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() "
+                                    "WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}

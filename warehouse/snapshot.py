@@ -6,10 +6,11 @@ opened by the publisher: readers of the snapshot never wait, and a reader that
 has the old copy open keeps reading it until it reconnects.
 
 The copy is written in the storage format of DuckDB 1.4 (`STORAGE_VERSION`), so the
-DuckDB that analysts already have opens it: 1.4.1 and later, 1.5.x and 2.x. The
-warehouse itself is in DuckDB 2.0's format, which only DuckDB 2.0 and later read.
-Measured: DuckDB 1.3.2 refuses the snapshot (it reads storage versions 64-66, the
-snapshot is 67); 1.4.0 opens it but fails on table macros with CTEs (`search_articles`).
+DuckDB that analysts already have opens it: 1.4.x, 1.5.x and 2.x. The warehouse itself
+is in DuckDB 2.0's format, which only DuckDB 2.0 and later read. Measured with the PyPI
+packages: 1.5.6, 1.4.5, 1.4.3 and 1.4.2 run everything in the snapshot; 1.4.1 and 1.4.0
+open it but fail on `search_articles` (a bug of theirs with table macros); 1.3.2 refuses
+it (it reads storage versions 64-66; the snapshot is 67).
 """
 
 from __future__ import annotations
