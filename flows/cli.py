@@ -119,11 +119,11 @@ def _ready_to_write(db: str) -> None:
 @politeness
 def ingest(db, feeds, only, refresh, **polite):
     """Poll the feeds, fetch new articles and load them into the warehouse (created if missing)."""
-    from flows.ingest import ingest as ingest_flow
-
     s = settings(db=db, feeds=feeds, **polite)
     _feeds_to_fetch(s, only)
     _ready_to_write(s.db)
+    from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
+
     summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
     _print_summary(summary)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
@@ -149,11 +149,11 @@ def demo(db, serve_only, port):
     if serve_only:
         _serve_sample(port)
         return
+    s = settings(db=db)
+    _ready_to_write(s.db)
     from flows.ingest import ingest as ingest_flow
     from flows.static_server import StaticServer
 
-    s = settings(db=db)
-    _ready_to_write(s.db)
     with StaticServer(SAMPLE_DIR / "site") as server:
         click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
         policy = make_policy(s.with_options(concurrency=8, per_host=4, delay=0.0, allow_local=True),
@@ -212,12 +212,13 @@ def serve(db, feeds, **polite):
 @db_option
 def reprocess(db):
     """Re-run the extractors on stored raw pages, without fetching anything."""
-    from flows.ingest import reprocess as reprocess_flow
     from warehouse.db import require
 
     s = settings(db=db)
     require(s.db)
     _ready_to_write(s.db)
+    from flows.ingest import reprocess as reprocess_flow
+
     _print_summary(asyncio.run(reprocess_flow(db=s.db)))
 
 

@@ -34,9 +34,10 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 # What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
 STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
 
-T = TypeVar("T")
+# Words of the OS and DuckDB for a disk that is full, read-only or not ours to write.
+DISK_TROUBLE = re.compile(r"No space left|Read-only file system|Permission denied|File too large|Disk quota|Operation not permitted", re.I)
 
-__all__ = ["WarehouseLocked", "connect", "memory", "migrate", "query", "require", "snapshot_path", "transaction"]
+T = TypeVar("T")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -124,7 +125,9 @@ def storage_error(path: Path, error: BaseException, opening: bool = True) -> War
     if isinstance(error, duckdb.FatalException):
         return WarehouseError(f"{path}: DuckDB stopped on a fatal error ({text}); the file recovers from its log when next opened")
     where = f"cannot open {path}: " if opening else ""
-    return WarehouseError(f"{where}{text} (is the disk full, or the folder read-only?)")
+    if DISK_TROUBLE.search(text):
+        return WarehouseError(f"{where}{text} (is the disk full, or the folder read-only?)")
+    return WarehouseError(f"{where}{text}" + ("; check --db (or NEWSFLOW_DB)" if opening else ""))
 
 
 def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:

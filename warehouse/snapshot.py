@@ -42,8 +42,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's process
-        return True
+    except PermissionError:  # alive, and someone else's
+        pass
     return True
 
 
@@ -79,7 +79,7 @@ def publish(db: str | Path, target: str | Path | None = None, wait: float | None
             con.execute("SELECT count(*) FROM schema_migrations").fetchone()
         os.replace(partial, target)
     except OSError as e:
-        raise WarehouseError(f"cannot publish the snapshot {target}: {e.strerror or e} (is the disk full, or the folder read-only?)") from None
+        raise WarehouseError(f"cannot publish the snapshot {target}: {e.strerror or e}") from None
     finally:
         for f in (partial, _wal(partial)):
             with contextlib.suppress(OSError):  # the cause above is what the user needs, not a failed cleanup
