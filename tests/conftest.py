@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
 
@@ -69,6 +73,50 @@ def farm(tmp_path_factory) -> Farm:
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+class LoopbackOnly(httpcore.AsyncNetworkBackend):
+    """The sockets of a test fetcher: records every connection and opens only those to 127.0.0.1.
+
+    The fetcher hands its network backend checked addresses only; this one makes sure that a
+    guard that fails its test still sends nothing beyond this machine.
+    """
+
+    def __init__(self):
+        self.connects: list[tuple[str, int]] = []
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout=None, local_address=None, socket_options=None):
+        self.connects.append((host, port))
+        if host != "127.0.0.1":
+            raise httpcore.ConnectError(f"test network: {host} is not loopback")
+        return await self._inner.connect_tcp(host, port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+@contextlib.asynccontextmanager
+async def scripted_server(responses: dict[str, bytes]) -> AsyncIterator[tuple[str, list[str]]]:
+    """A loopback HTTP server in the running event loop that answers a path with its raw response bytes.
+
+    Yields its base URL and the request paths it received, in order; unknown paths get a 404.
+    """
+    seen: list[str] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request_line = await reader.readline()
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass
+        path = request_line.split(b" ")[1].decode() if request_line.count(b" ") >= 2 else ""
+        seen.append(path)
+        writer.write(responses.get(path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    async with server:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", seen
 
 
 @pytest.fixture(scope="session")

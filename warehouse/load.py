@@ -66,6 +66,7 @@ def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results:
             "error": r.error,
             "attempts": r.attempts,
             "elapsed_ms": r.elapsed_ms,
+            "queued_ms": r.queued_ms,
             "fetched_at": r.fetched_at,
             "raw_sha256": r.sha256,
         }

@@ -71,7 +71,8 @@ def _add_title(titles: list[Title], new: Title) -> None:
 
 def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | None:
     """One entity from a group, or None when the group names nothing (a generic description,
-    a lone unexplained surname). `title_org` maps a title's organization mention to a name."""
+    a lone unexplained surname). `title_org` maps a title's organization mention to its
+    (name, entity id); the id is None when the organization is no entity of the article."""
     ref = next((c.ref for c in group if c.ref is not None), None)
     kind = ref.kind if ref is not None else Counter(c.kind for c in group).most_common(1)[0][0]
     if not _keep(kind, group):
@@ -86,7 +87,8 @@ def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | No
     titles: list[Title] = []
     for c in group:
         for title, org in c.titles:
-            _add_title(titles, Title(title=title, organization=title_org(org)))
+            org_name, org_id = title_org(org)
+            _add_title(titles, Title(title=title, organization=org_name, organization_id=org_id))
     credit = next((c.credit for c in group if c.credit), None)
     okind = None
     if kind == "organization":

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from extractors.entities.legal_forms import legal_form, with_tail
 from extractors.entities.orgnames import find_phrases
-from extractors.entities.vocab import COMPANY_SUFFIXES, GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
+from extractors.entities.vocab import GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -23,12 +24,14 @@ _LABEL_KIND = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC":
 _CONNECTORS = {"of", "and", "the", "for", "de", "du", "la", "le", "von", "van", "der", "da", "al", "bin", "&", "-",
                "'s", "’s", "affiliated"}
 _EDGE = {"the", "a", "an", "'s", "’s", "-", "<", ">", "\"", "'", "“", "”", "‘", "’", "(", ")", ",", ".", ":", ";"}
+_DASHES = {"-", "–", "—"}
 _TRAILING = {"of", "and", "for", "in", "at", "to"}
 _CURRENCY = re.compile(r"\s+(?:dollars?|dlrs|yuan|pounds?|euros?|yen|rupees?|rubles?|roubles?)\b", re.I)
 _ORDINAL = re.compile(r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\s+$", re.I)
 # Lower-case nouns after a name that make it a facility or a product, not an organization.
 _FACILITY_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:pipelines?|railways?|railroads?|highways?|expressways?|bridges?|"
                              r"tunnels?|dams?|corridors?|canals?|airports?|ports?|oilfields?|gas\s+fields?)\b")
+_LOCATED = re.compile(r"\b(?:in|at|from|to|near|across|of|outside|inside)\s+(?:the\s+)?$", re.I)
 _LOCAL_GOVERNMENT = re.compile(
     r"(?:(?P<place>[A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (?:(?:district|county|city|municipal|provincial|prefecture|"
     r"regional|local|state|town|township|village) )?government\b|\bgovernment of (?:the )?(?P<place2>[A-Z][\w'-]*"
@@ -55,10 +58,13 @@ class Cand:
     titles: list = field(default_factory=list)  # (title, org Cand | None) from titles.py
     sent: tuple[int, int] = (0, 0)  # the sentence around the mention, clean offsets
     same_as: Cand | None = None  # another mention known to name the same entity ("Ferro Corp <FOE>")
+    dropped: bool = False  # found to be part of a title, not a name ("Energy" in "Energy Minister X")
 
 
 def _trim(span: Span) -> Span | None:
     s, e = span.start, span.end
+    dash = next((t.i for t in span if t.text in _DASHES and t.i > s and span.doc[t.i - 1].whitespace_ and t.whitespace_), None)
+    e = dash if dash is not None else e  # "Hu Wenhua - Party Secretary": a spaced dash ends a name
     while s < e and span.doc[s].lower_ in _EDGE:
         s += 1
     while e > s and (span.doc[e - 1].lower_ in _EDGE or span.doc[e - 1].lower_ in _TRAILING):
@@ -73,9 +79,10 @@ def _hyphen_tail(tok) -> bool:
 
 
 def _proper(span: Span) -> bool:
-    """Every word capitalised but the connectors: not "anesthesia", not "Enterprises to Help"."""
+    """Every word capitalised but the connectors and legal forms ("Rolls-Royce plc"): not "anesthesia",
+    not "Enterprises to Help"."""
     return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS or t.like_num or not t.is_alpha or _hyphen_tail(t)
-               for t in span) and span[0].text[:1].isupper()
+               or t.i > span.start and legal_form(t.text) for t in span) and span[0].text[:1].isupper()
 
 
 def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
@@ -140,11 +147,20 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 elif n.nested and p.start <= n.start and n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
+    for span in _described_companies(doc, text, ents, refs):
+        if free(span.start, span.end):
+            take(span.start, span.end)
+            add("organization", span)
+    for span in _place_led_companies(doc, text, ents, refs):
+        if free(span.start, span.end):
+            take(span.start, span.end)
+            add("organization", span)
     for e in refs.values():
-        if free(e.start, e.end) and not _CURRENCY.match(text, e.end_char):
-            take(e.start, e.end)
-            ref = reference.by_id(e.ent_id_)
-            add(ref.kind, e, ref)
+        ref = reference.by_id(e.ent_id_)
+        span = doc[e.start:with_tail(doc, e.end, text)] if ref.kind == "organization" else e
+        if free(span.start, span.end) and not _CURRENCY.match(text, e.end_char):
+            take(span.start, span.end)
+            add(ref.kind, span, ref)
     for m in _LOCAL_GOVERNMENT.finditer(text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and free(span.start, span.end) and not span.text.startswith(("The ", "A ")):
@@ -160,12 +176,56 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         if kind is None:
             continue
         honorific = False
+        if kind == "person" and with_tail(doc, span.end, text) > span.end:
+            kind = "organization"  # "Banco Santander, S.A.": a legal form makes a company of a name
         if kind == "person":
             span, honorific = _person_span(span)
             if span is None:
                 continue
+        elif kind == "organization":
+            span = doc[span.start:with_tail(doc, span.end, text)]
+            if not free(span.start, span.end):
+                continue
         take(span.start, span.end)
         add(kind, span, honorific=honorific)
+    return out
+
+
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"}
+
+
+def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
+    """A name right after a noun that describes a company is that company's: "energy firm PDVSA",
+    "electronics retailer Laox", "carmaker Toyota" (nouns from WordNet, `reference.company_nouns`)."""
+    nouns = reference.company_nouns()
+    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e}
+    out = []
+    for tok in doc[:-1]:
+        if tok.lower_ not in nouns or not tok.text.islower() or tok.whitespace_ != " ":
+            continue
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 4 and doc[end].text[:1].isupper() and end not in refs \
+                and end not in not_names and doc[end].lower_ not in TITLE_WORDS and (end == tok.i + 1 or doc[end - 1].whitespace_):
+            end += 1
+        if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
+            continue
+        span = doc[tok.i + 1:with_tail(doc, end, text)]
+        if not reference.known_place(span.text) and reference.demonym(span.text) is None:
+            out.append(span)
+    return out
+
+
+def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
+    """A known place that starts a company's name is part of it: reference "Shandong" + the tagger's
+    "Ruyi" is "Shandong Ruyi", "China" + "Eastern" is "China Eastern", not the province or the country."""
+    out = []
+    for ent in ents:
+        place = next((p for p in refs.values() if p.end == ent.start), None)
+        if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
+                or reference.by_id(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
+            continue
+        if all(t.text[:1].isupper() for t in ent) and not any(t.lower_ in TITLE_WORDS for t in ent):
+            out.append(doc[place.start:with_tail(doc, ent.end, text)])
     return out
 
 
@@ -186,7 +246,7 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
     last = span[-1].lower_.rstrip(".")
     if last in PLACE_HEADS:
         return "place"  # "Garze Tibetan Autonomous Prefecture", "Luding County"
-    if last in COMPANY_SUFFIXES:
+    if len(span) > 1 and legal_form(span[-1].text):
         return "organization"
     if kind == "organization" and last in NON_ORG_HEADS:
         return None
@@ -195,6 +255,8 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
     if kind == "place":
         if len(span) == 1 and span.text.isupper() and len(span.text) > 1:
             return None  # an unknown acronym is no place the reference data does not know
+        if len(span) == 1 and not reference.known_place(span.text) and not _LOCATED.search(text[max(0, span.start_char - 12):span.start_char]):
+            return None  # one unknown word never used as a location ("Pertamina said"): no place
         tail = refs.get(span.end - 1) or refs.get(span.end - 2)
         if len(span) > 1 and tail is not None and tail.end == span.end and tail.start > span.start:
             return "organization"  # "Hyundai Korea"
@@ -204,7 +266,7 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
 def _person_span(span: Span) -> tuple[Span | None, bool]:
     """The name without honorifics and titles before it ("Mr Chavez", "Professor Feng Rui")."""
     s, honorific = span.start, span.start > 0 and span.doc[span.start - 1].lower_ in HONORIFICS
-    while s < span.end and (span.doc[s].lower_ in HONORIFICS or span.doc[s].lower_ in TITLE_WORDS):
+    while s < span.end and (span.doc[s].lower_ in HONORIFICS or span.doc[s].lower_ in TITLE_WORDS and span.end - s > 2):
         honorific |= span.doc[s].lower_ in HONORIFICS
         s += 1
     name = span.doc[s:span.end]

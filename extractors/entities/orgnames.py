@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORG_HEADS
+from extractors.entities.legal_forms import legal_form, with_tail
+from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORDINALS, ORG_HEADS
 
 _JOIN = {"and", "&"}
 _ADJECTIVE_SUFFIXES = {"based", "headquartered", "born", "listed", "made", "run", "backed", "funded", "led"}
@@ -32,7 +33,7 @@ class Phrase:
 
 def _is_name_word(tok) -> bool:
     t = tok.text
-    if not t[:1].isupper() or tok.like_num:
+    if not t[:1].isupper() or tok.like_num and tok.lower_ not in ORDINALS:  # "Second National Bank" keeps "Second"
         return False
     return not (tok.is_stop and not t.isupper())
 
@@ -91,16 +92,26 @@ def _head(doc: Doc, seg) -> str:
     return doc[seg[2] - 1].lower_.rstrip(".")
 
 
+def _legal(doc: Doc, seg) -> bool:
+    """The segment is a name ending in a legal form: "Fincantieri SpA", "Royal Dutch Shell N.V."."""
+    return seg[2] - seg[1] > 1 and legal_form(doc[seg[2] - 1].text)
+
+
+def _headed(doc: Doc, seg, heads) -> bool:
+    return _head(doc, seg) in heads or heads is ORG_HEADS and _legal(doc, seg)
+
+
 def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     """The name starting at segment s: (last segment, complement segments that start names)."""
     j = s
-    while _head(doc, chain[j]) not in heads and j + 1 < len(chain) and chain[j + 1][0] == "and":
+    while not _headed(doc, chain[j], heads) and j + 1 < len(chain) and chain[j + 1][0] == "and":
         j += 1
     head = _head(doc, chain[j])
-    if head not in heads or head in INDUSTRY_HEADS and chain[j][2] - chain[s][1] < 2:
+    if not _headed(doc, chain[j], heads) or head in INDUSTRY_HEADS and chain[j][2] - chain[s][1] < 2:
         return None  # "Oil prices": an industry word alone names no company
     inner = []
-    while j + 1 < len(chain) and chain[j + 1][0] == "of" and head not in INDUSTRY_HEADS:  # "Dow Chemical of the U.S."
+    complements = head not in INDUSTRY_HEADS and not _legal(doc, chain[j])  # "Dow Chemical of the U.S.", "X Corp of Y"
+    while j + 1 < len(chain) and chain[j + 1][0] == "of" and complements:
         j += 1
         inner.append(j)
         while j + 1 < len(chain) and chain[j + 1][0] == "and" and _head(doc, chain[j + 1]) not in INSTITUTION_HEADS \
@@ -109,7 +120,7 @@ def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     return j, inner
 
 
-def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
+def _names(doc: Doc, text: str, chain, heads, kind: str) -> list[Phrase]:
     out, s = [], 0
     while s < len(chain):
         found = _name_at(doc, chain, s, heads)
@@ -117,7 +128,7 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
             s += 1
             continue
         last, inner = found
-        out.append(Phrase(chain[s][1], chain[last][2], kind))
+        out.append(Phrase(chain[s][1], with_tail(doc, chain[last][2], text) if kind == "organization" else chain[last][2], kind))
         for c in inner:
             sub = _name_at(doc, chain, c, heads)
             if sub:
@@ -128,9 +139,9 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
 
 def find_phrases(doc: Doc) -> list[Phrase]:
     """Organization and event names in `doc`, sentence by sentence."""
-    out = []
+    out, text = [], doc.text
     for sent in doc.sents:
         for chain in _segments(doc, sent.start, sent.end):
-            out += _names(doc, chain, EVENT_HEADS, "event")
-            out += _names(doc, chain, ORG_HEADS, "organization")
+            out += _names(doc, text, chain, EVENT_HEADS, "event")
+            out += _names(doc, text, chain, ORG_HEADS, "organization")
     return out

@@ -15,10 +15,12 @@ import re
 from collections import Counter
 from functools import cache
 
+from extractors.entities.legal_forms import legal_form, plain_forms
 from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
-from extractors.entities.vocab import COMPANY_SUFFIXES, INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
+from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
+from schemas import reference
 from schemas.names import name_key
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
@@ -59,7 +61,7 @@ def _head(text: str) -> str:
 def _core(text: str) -> list[str]:
     """A company's name without its designators: "Coloroll Group Plc" -> ["coloroll"], "Harrow Foods" -> ["harrow"]."""
     words = list(_words(text))
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES | INDUSTRY_HEADS | {"group", "company", "holding"}:
+    while len(words) > 1 and words[-1] in plain_forms() | INDUSTRY_HEADS | {"group", "holding", "holdings"}:
         words.pop()
     return words
 
@@ -128,7 +130,7 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
 def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
     """First words of company names that the article never uses as a location ("in Xiamen")."""
     starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
-              and len(c.text.split()) > 1 and c.text.split()[-1].lower().rstrip(".") in INDUSTRY_HEADS | COMPANY_SUFFIXES}
+              and len(c.text.split()) > 1 and (c.text.split()[-1].lower() in INDUSTRY_HEADS or legal_form(c.text.split()[-1]))}
     located = {name_key(c.text) for c in cands if c.role != "actor" or _LOCATED.search(texts[c.unit][:max(c.start, 0)])}
     return starts - located
 
@@ -193,6 +195,8 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
         owords = set(map(_stem, _words(o.text)))
         if _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text)):
             found.setdefault("company_core", []).append(o)  # "Cardona": "Cardona Transport", not "Westline Cardona"
+        elif c.kind == "organization" and _company_prefix(c, o):
+            found.setdefault("company_core", []).append(o)
         elif words and words < owords and _head(o.text) == head:
             found.setdefault("short_form", []).append(o)
         elif c.kind == "organization" and o.ref is None and name_key(c.text).startswith(name_key(o.text) + " ") \
@@ -209,6 +213,32 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
         if targets and len({cl.find(cl.index[id(t)]) for t in targets}) == 1:
             return targets[0], how
     return None
+
+
+def _company_prefix(c: Cand, o: Cand) -> bool:
+    """`c` is the first words of company `o`'s name, a place starting `o` left out: "Sichuan Tequ Education"
+    of "Sichuan Tequ Education Investment Management Co., Ltd.", "Ruyi" of "Shandong Ruyi"."""
+    if c.ref is not None or generic(c) or not company_name(o):
+        return False
+    short, full = _words(c.text), _words(o.text)
+    while len(full) > len(short) and full[:len(short)] != short and is_place_word(full[0]):
+        full = full[1:]
+    return len(short) < len(full) and full[:len(short)] == short and not (len(short) == 1 and is_place_word(short[0]))
+
+
+def company_name(c: Cand) -> bool:
+    """`c` names a company: a known company or SOE, or a name ending in a legal form, an industry word or
+    "Group"/"Holdings"."""
+    last = c.text.split()[-1]
+    return c.ref is not None and c.ref.type in ("company", "soe") or c.ref is None and (
+        legal_form(last) or last.lower() in INDUSTRY_HEADS | {"group", "holdings"})
+
+
+@cache
+def is_place_word(word: str) -> bool:
+    """`word` alone is a known place's name ("Sichuan", "China")."""
+    ref = reference.lookup(word)
+    return ref is not None and ref.kind == "place"
 
 
 def _variant(a: str, b: str, same_head: bool) -> bool:

