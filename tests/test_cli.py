@@ -183,8 +183,8 @@ def test_ingest_says_so_when_no_feed_could_be_read(tmp_path):
     assert len(errors) == 1 and errors[0].startswith("Error: no feed could be read (1 failed); the reasons: newsflow sql")
 
 
-def test_connections_never_install_or_load_extensions(small_db):
+def test_connections_never_install_or_load_extensions_nor_draw_progress_bars(small_db):
     with connect(small_db, read_only=True) as con:
         settings = dict(con.execute("SELECT name, value FROM duckdb_settings() "
-                                    "WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
-    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+                                    "WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'enable_progress_bar')").fetchall())
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false", "enable_progress_bar": "false"}

@@ -31,6 +31,8 @@ MIGRATIONS = "migrations"
 # Every connection: no extension is fetched or loaded behind the user's back (a SQLite file
 # given as --db would otherwise make DuckDB download its sqlite extension).
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# Every session: times in UTC, and no progress bar drawn into the output of a long query.
+SESSION = "SET TimeZone = 'UTC'; SET enable_progress_bar = false"
 # What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
 STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
 
@@ -176,7 +178,7 @@ def connect(
     except (OSError, duckdb.Error) as e:  # no folder, no permission, a foreign file (SQLite), a full disk
         raise storage_error(path, e) from None
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SESSION)
         if not read_only:
             migrate(con)
         yield con
