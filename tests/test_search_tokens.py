@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SHARED
 
 from warehouse.db import migrations
 from warehouse.search import stopwords, tokens
@@ -92,7 +93,7 @@ def test_every_assigned_character_gives_the_same_words(sql):
 
 
 def test_texts_and_contexts_give_the_same_words(sql):
-    files = [*ROOT.glob("tests/fixtures/**/*.*"), *ROOT.glob("flows/sample/site/**/*.*"), *(ROOT.parent / "shared" / "corpus").glob("seed/*")]
+    files = [*ROOT.glob("tests/fixtures/**/*.*"), *ROOT.glob("flows/sample/site/**/*.*"), *(SHARED / "corpus" / "seed").glob("*")]
     texts = [f.read_text(encoding="utf-8", errors="replace") for f in files if f.is_file()]
     texts += [
         "ΟΔΟΣ οδος Σοφία",  # final sigma, which Python lowers by context
