@@ -318,6 +318,9 @@ class Fetcher:
             try:
                 async with asyncio.timeout(p.deadline_s):
                     async with self._pool.stream("GET", target, headers=list(headers.items()), extensions={"timeout": timeouts}) as resp:
+                        # the server has the request now: the host's delay counts from here too, so a slow
+                        # connect can never squeeze two requests closer together than the delay
+                        host.not_before = max(host.not_before, time.monotonic() + host.delay)
                         resp_headers = dict(httpx.Headers(resp.headers))  # names lower-cased, repeats joined
                         body = await _read_body(resp, resp_headers, request.max_bytes) if 200 <= resp.status < 300 else None
                         return resp.status, resp_headers, body
@@ -372,7 +375,11 @@ async def _read_body(resp: httpcore.Response, headers: dict[str, str], cap: int)
 
 
 async def _pace(host: _Host) -> None:
-    """Space request starts to one host by its delay (policy, Crawl-delay, Retry-After)."""
+    """Space request starts to one host by its delay (policy, Crawl-delay, Retry-After).
+
+    `_exchange` pushes the mark again when the response starts, so the gap holds between the
+    requests' arrivals at the server, not only between their starts here.
+    """
     async with host.lock:
         wait = host.not_before - time.monotonic()
         if wait > 0:

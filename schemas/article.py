@@ -34,6 +34,8 @@ class Article(BaseModel):
 
     `paragraphs` is the clean body; captions, credits, bylines, datelines and end
     markers are split out of it so that nothing downstream mistakes them for story text.
+    `warnings` are one-line notes on what the parse had to repair or guess (bytes replaced
+    with U+FFFD, an ambiguous time zone), so nothing is stored silently.
     """
 
     url: str | None = None
@@ -53,6 +55,7 @@ class Article(BaseModel):
     dateline: Dateline | None = None
     end_markers: list[str] = Field(default_factory=list)
     edits: list[TextEdit] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # what parsing had to guess or repair: a charset, a zone
 
     @property
     def body(self) -> str:

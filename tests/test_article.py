@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -200,6 +201,8 @@ def _story(extra: str, attrs: str = 'class="entry-content"') -> str:
 @pytest.mark.parametrize("line", [
     "Like this:", "Image 2 of 7", "Updated at 1:23 p.m.", "segunda-feira, 22 de janeiro de 2018 às 0:13",
     "Tempo de leitura: 2 minutos", "1 2 3 4 5 6 7 8", "Sharing is caring!", "5 min read",
+    "Mehr zum Thema", "Czytaj więcej", "Read more:", "Already a subscriber? Log in to continue reading.",
+    "Empfohlener redaktioneller Inhalt", "10:05 GMT",
 ])
 def test_page_furniture_lines_leave_the_body(line):
     a = parse_article(_story(f"<p>{line}</p>"))
@@ -220,3 +223,68 @@ def test_schema_org_article_body_marks_the_story():
             f'<div class="x2"><div class="x3">{other}</div></div></body></html>')
     a = parse_article(html)
     assert a.paragraphs[0].startswith("Story paragraph 0") and "Other box" not in a.body
+
+
+@pytest.mark.parametrize(("title", "h1", "site", "url", "expected"), [
+    ("Budget vote - The Daily Courier", "Budget vote", None, "https://dailycourier.example/a", "Budget vote"),
+    ("Budget vote | Courier", "", None, "https://x.example/a", "Budget vote"),
+    ("Storm hits - BBC News", "", "BBC News", "https://www.bbc.example/a", "Storm hits"),
+    ("上海港集装箱吞吐量创新高_新闻频道", "上海港集装箱吞吐量创新高", None, "https://news.example.cn/a", "上海港集装箱吞吐量创新高"),
+    ("東京で大雪 - 朝日新聞", "", "朝日新聞", "https://www.asahi.example/a", "東京で大雪"),
+    ("장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "", "한국일보", "https://www.hankookilbo.example/a",
+     "장동혁, 한동훈 제명했지만 부담 커졌다"),
+    ("Take C.A.R.E. - comwrap auf der DMEXCO", "Take C.A.R.E. - comwrap auf der DMEXCO", None, None,
+     "Take C.A.R.E. - comwrap auf der DMEXCO"),
+])
+def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expected):
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = f"<html><head><title>{title}</title>{meta}</head><body>{heading}<article>{story}</article></body></html>"
+    assert parse_article(html, url).title == expected
+
+
+def test_a_page_rendered_by_script_is_read_from_its_embedded_story():
+    paragraphs = [f"Paragraph {n} of a story the page only carries in its data, long enough to be prose." for n in range(5)]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(paragraphs)})
+    a = parse_article(f'<html><head><script type="application/ld+json">{ld}</script></head><body><div id="app"></div></body></html>')
+    assert a.paragraphs == paragraphs
+    data = json.dumps({"props": {"article": {"content": "".join(f"<p>{p}</p>" for p in paragraphs)}}})
+    a = parse_article(f'<html><body><div id="root"></div><script id="__NEXT_DATA__">{data}</script></body></html>')
+    assert a.paragraphs == paragraphs
+
+
+def test_an_article_without_prose_reads_its_gallery_captions_else_its_summary():
+    figures = "".join(f'<figure><img src="{n}.jpg"><figcaption>Picture {n}: crowds wait at the harbour for the ship.'
+                      "</figcaption></figure>" for n in range(3))
+    head = '<meta property="og:type" content="article"><title>In pictures</title>'
+    a = parse_article(f"<html><head>{head}</head><body><h1>In pictures</h1><div class='gallery'>{figures}</div></body></html>")
+    assert a.paragraphs == [f"Picture {n}: crowds wait at the harbour for the ship." for n in range(3)] == a.captions
+    summary = '<meta property="og:description" content="Watch the ship arrive after nine days at sea.">'
+    a = parse_article(f"<html><head>{head}{summary}</head><body><h1>In pictures</h1><video></video></body></html>")
+    assert a.paragraphs == ["Watch the ship arrive after nine days at sea."]
+    a = parse_article(f"<html><head><title>News</title>{summary}</head><body><h1>News</h1></body></html>")
+    assert a.paragraphs == []  # not an article: nothing is made up
+
+
+def test_a_summary_in_the_header_leads_the_body_a_live_blogs_time_stamps_do_not():
+    story = "".join(f"<p>Paragraph {n} says the minister spoke at length about the storm and the plans.</p>" for n in range(5))
+    entries = "".join(f"<div class='entry'><time>10:0{n}</time><p>Entry {n}: the minister spoke at length about the storm, "
+                      f"the damage and the plans for the harbour.</p></div>" for n in range(4))
+    html = (f"<html><head><title>Storm hits coast</title></head><body><div class='page'><div class='article-header'>"
+            f"<h1>Storm hits coast</h1><p class='standfirst'>The storm made landfall overnight, leaving thousands "
+            f"without power.</p><div class='byline'>By Jane Doe</div></div><div class='article-body'>{story}{entries}</div>"
+            f"</div></body></html>")
+    a = parse_article(html)
+    assert a.paragraphs[0] == "The storm made landfall overnight, leaving thousands without power."
+    assert "Entry 3: the minister spoke at length about the storm, the damage and the plans for the harbour." in a.paragraphs
+    assert not any(p.startswith("10:0") for p in a.paragraphs)
+
+
+def test_a_headline_cut_short_in_json_ld_is_read_whole_from_the_page():
+    whole = "Harbour authority signs dredging contract after two years of talks over the cost of the work"
+    ld = json.dumps({"@type": "NewsArticle", "headline": whole[:40] + "…"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = (f'<html><head><script type="application/ld+json">{ld}</script><title>{whole} | Courier</title></head>'
+            f"<body><h1>{whole}</h1><article>{story}</article></body></html>")
+    assert parse_article(html).title == whole

@@ -136,6 +136,7 @@ def save_articles(
                 "dateline_place": a.dateline.place if a.dateline else None,
                 "dateline_date": a.dateline.date if a.dateline else None,
                 "byline": a.byline,
+                "warnings": a.warnings,
                 "raw_sha256": s.raw_sha256,
                 "extractor_version": extractor_version,
                 "run_id": run_id,

@@ -14,18 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), 1)}
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+from extractors.dates import MONTH, month_number, nearest_date
+
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(
     rf"\b(?P<iso>{_YEAR}-\d{{1,2}}-\d{{1,2}})\b"
-    rf"|\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y1>{_YEAR})\b)?"
-    rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
-    rf"|\b(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})\b"
+    rf"|\b(?P<m1>{MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y1>{_YEAR})\b)?"
+    rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
+    rf"|\b(?P<m3>{MONTH})\s+(?P<y3>{_YEAR})\b"
     rf"|\b(?:[Ii]n|[Dd]uring|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year>{_YEAR})\b(?![-–/]\d)"
     rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b"
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
@@ -65,16 +63,16 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
     if m["year"]:
         return m["year"]
     if m["m3"]:
-        return f"{m['y3']}-{_MONTHS[m['m3'][:3].lower()]:02d}"
+        return f"{m['y3']}-{month_number(m['m3']):02d}"
     month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
     if month:
-        mo, d = _MONTHS[month[:3].lower()], int(re.match(r"\d+", day).group())
+        mo, d = month_number(month), int(re.match(r"\d+", day).group())
         if year:
             return _ymd(int(year), mo, d)
         if reference is None:
             return None
-        y = reference.year - (1 if (mo, d) > (reference.month, reference.day + 7) else 0)
-        return _ymd(y, mo, d)
+        nearest = nearest_date(mo, d, reference)
+        return nearest.isoformat() if nearest else None
     if reference is None:
         return None
     if m["weekday"]:

@@ -34,10 +34,14 @@ class RefEntry:
         return (self.name, *self.aliases)
 
 
-def _rows(filename: str):
-    for line in (HERE / filename).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield (line.split("\t") + ["", "", ""])[:4]
+def rows(filename: str, width: int = 4) -> list[list[str]]:
+    """The tab-separated rows of a reference file, each padded or cut to `width` fields;
+    blank lines and `#` comments skipped."""
+    return [
+        (line.split("\t") + [""] * width)[:width]
+        for line in (HERE / filename).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _split(field: str) -> tuple[str, ...]:
@@ -48,9 +52,9 @@ def _split(field: str) -> tuple[str, ...]:
 def entries() -> tuple[RefEntry, ...]:
     """Every reference entry, places first."""
     out = [RefEntry(f"place:{name}", "place", typ, name, _split(al), _split(dem))
-           for typ, name, al, dem in _rows("places.tsv")]
+           for typ, name, al, dem in rows("places.tsv")]
     out += [RefEntry(f"org:{name}", "organization", typ, name, _split(al))
-            for typ, name, al, _ in _rows("organizations.tsv")]
+            for typ, name, al, _ in rows("organizations.tsv")]
     return tuple(out)
 
 
@@ -92,20 +96,20 @@ def title_heads() -> dict[str, str]:
     """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
     legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
     make_wordnet_lists.py)."""
-    return {word: kind for word, kind, *_ in _rows("title_heads.tsv")}
+    return {word: kind for word, kind, *_ in rows("title_heads.tsv")}
 
 
 @cache
 def company_nouns() -> frozenset[str]:
     """Nouns that describe a company before its name: "carmaker", "firm", "retailer" (company_nouns.tsv,
     from WordNet 3.0 by make_wordnet_lists.py)."""
-    return frozenset(row[0] for row in _rows("company_nouns.tsv") if "-" not in row[0])
+    return frozenset(row[0] for row in rows("company_nouns.tsv") if "-" not in row[0])
 
 
 @cache
 def title_verbs() -> dict[str, str]:
     """Verbs that state a post, as the title they give: "heads" -> "head" ("X, who heads Y")."""
-    return {verb: title for verb, title, *_ in _rows("title_verbs.tsv")}
+    return {verb: title for verb, title, *_ in rows("title_verbs.tsv")}
 
 
 @cache

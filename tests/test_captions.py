@@ -1,0 +1,87 @@
+"""Captions of the article's pictures, one test per source; credits stay split out as credits."""
+
+from __future__ import annotations
+
+import json
+
+from extractors.article import parse_article
+
+STORY = "".join(
+    f"<p>Paragraph {n} of the story says something, and it says it at length, with commas, to read as prose.</p>"
+    for n in range(5)
+)
+
+
+def page(inside: str = "", header: str = "", after: str = "", ld: dict | None = None) -> str:
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld else ""
+    return (f"<html><head><title>Harbour reopens</title>{script}</head><body>"
+            f"<header class='site-header'><nav><a href='/'>Home</a></nav></header>"
+            f"<main><div class='article-header'><h1>Harbour reopens</h1>{header}</div>"
+            f"<div class='article-body'>{STORY[:250]}{inside}{STORY[250:]}</div></main>{after}</body></html>")
+
+
+def test_figure_and_figcaption_with_a_credit_element():
+    a = parse_article(page('<figure><img src="a.jpg"><figcaption><span>Cranes unload the first ship.</span>'
+                           '<span class="credit">Foto: Jane Doe/Reuters</span></figcaption></figure>'))
+    assert a.captions == ["Cranes unload the first ship."]
+    assert a.credits == ["Jane Doe"]
+    assert "Cranes unload" not in a.body
+
+
+def test_figcaption_credit_as_a_short_last_piece_or_a_copyright_tail():
+    a = parse_article(page('<figure><img src="a.jpg"><figcaption><span>Cranes unload the first ship.</span>'
+                           '<span class="x9">Getty Images</span></figcaption></figure>'
+                           '<figure><img src="b.jpg"><figcaption>Dock workers at the gate. — © BELGA</figcaption></figure>'))
+    assert a.captions == ["Cranes unload the first ship.", "Dock workers at the gate."]
+    assert a.credits == ["Getty Images", "Belga"]  # an agency in its reference spelling
+
+
+def test_caption_and_credit_by_class_outside_a_figure():
+    a = parse_article(page('<div class="image"><img src="a.jpg"><p class="image-caption">The harbour at dawn.</p>'
+                           '<p class="photo-credit">Photo: Ana Silva</p></div>'))
+    assert a.captions == ["The harbour at dawn."] and a.credits == ["Ana Silva"]
+
+
+def test_caption_and_credit_by_itemprop():
+    a = parse_article(page('<div itemscope itemtype="https://schema.org/ImageObject"><img src="a.jpg">'
+                           '<span itemprop="caption">Pilots board a tanker.</span>'
+                           '<span itemprop="copyrightHolder">Port Authority</span></div>'))
+    assert a.captions == ["Pilots board a tanker."] and a.credits == ["Port Authority"]
+
+
+def test_data_caption_attribute():
+    a = parse_article(page('<figure data-caption="Tugboats wait at the pier."><img src="a.jpg"></figure>'))
+    assert a.captions == ["Tugboats wait at the pier."]
+
+
+def test_json_ld_image_caption():
+    ld = {"@type": "NewsArticle", "headline": "Harbour reopens",
+          "image": [{"@type": "ImageObject", "url": "https://x/a.jpg", "caption": "The reopened harbour from the air."}]}
+    a = parse_article(page(ld=ld))
+    assert a.captions == ["The reopened harbour from the air."]
+
+
+def test_text_repeating_a_pictures_alt_text():
+    a = parse_article(page('<div><picture><source srcset="a.webp"><img alt="The coach wants every point." src="a.jpg">'
+                           '</picture><p>The coach wants every point. <span>IMAGO/Nico Herbertz</span></p></div>'))
+    assert a.captions == ["The coach wants every point."] and a.credits == ["Nico Herbertz"]  # the person, not the agency
+
+
+def test_lead_picture_between_headline_and_story_counts_teasers_and_author_cards_do_not():
+    lead = '<figure><img src="lead.jpg"><figcaption>The first ship in the harbour.</figcaption></figure>'
+    author = '<div class="author-box"><figure><img src="me.jpg"><figcaption>Maria Lopez</figcaption></figure></div>'
+    teasers = ('<div class="related-stories">' + "".join(
+        f'<div class="card"><figure><img src="t{n}.jpg"><figcaption>Teaser picture {n}.</figcaption></figure>'
+        f'<a href="/t{n}">Other story number {n} in the news</a></div>' for n in range(3)) + "</div>")
+    a = parse_article(page(header=lead + author, after=teasers))
+    assert a.captions == ["The first ship in the harbour."]
+
+
+def test_seed_caption_paragraphs_keep_working():
+    text = "".join(f"<p>{p}</p>" for p in (
+        "The picture shows the meeting site. (Photo by Gongga Laisong)",
+        "The meeting was held in Lhasa on Monday and lasted for three hours, officials said after it ended.",
+        "Delegates from fifteen enterprises attended the meeting and signed several cooperation agreements.",
+    ))
+    a = parse_article(f"<html><body><article>{text}</article></body></html>")
+    assert a.captions == ["The picture shows the meeting site."] and a.credits == ["Gongga Laisong"]
