@@ -1,9 +1,9 @@
-"""Search and `newsflow sql` figures: the search of migration 006 against the first one (004) on the same data, in one run.
+"""Search and `newsflow sql` figures: the search of migration 007 against the first one (004) on the same data, in one run.
 
 The demo warehouse (`newsflow demo`) is replicated in SQL to --articles articles under new
 URLs, indexed by `warehouse.search.index`, then:
 - indexing: a batch of 200 in Python (what ingest does) and the whole corpus in SQL (what
-  migration 006 does once when it upgrades a warehouse);
+  migration 007 does once when it upgrades a warehouse);
 - queries: median of 5 of `search_articles` for each query form, and, as the baseline, the
   migration-004 macro (OR of words, stop words counted) on the same postings;
 - `newsflow sql` printing --rows rows in each format: peak RSS of the process, against a
@@ -91,16 +91,16 @@ def bench_index(db: Path) -> None:
         in_sql = time.perf_counter() - t0
     print(f"{len(urls):,} articles, {chars / 1e6:.1f} M characters, {postings:,} postings")
     print(f"  index in Python: all {whole:.1f} s, a batch of {BATCH} {ms(batch)} (median of 3)")
-    print(f"  words of every article in SQL (migration 006's one-time re-index): {in_sql:.1f} s")
+    print(f"  words of every article in SQL (migration 007's one-time re-index): {in_sql:.1f} s")
 
 
 def bench_queries(db: Path) -> None:
-    v1 = next(sql for v, _, sql in migrations() if v == 4)
+    v1 = next(sql for _, name, sql in migrations() if name.endswith("_search.sql"))  # the first search
     v1 = v1[: v1.index("CREATE TABLE")] + v1[v1.index("CREATE MACRO search_articles"): v1.index("-- The stretch of text")]
     v1 = v1.replace("search_tokens", "search_tokens_v1").replace("search_articles", "search_articles_v1").replace("CREATE MACRO", "CREATE TEMP MACRO")
     with connect(db, read_only=True) as con:
         con.execute(v1)
-        print(f"\nqueries, median of 5: {'query':32} {'006':>8} {'hits':>6}   {'004 (OR)':>8} {'hits':>6}")
+        print(f"\nqueries, median of 5: {'query':32} {'007':>8} {'hits':>6}   {'004 (OR)':>8} {'hits':>6}")
         for q in QUERIES:
             new = timed(lambda q=q: con.execute("SELECT count(*) FROM search_articles(?)", [q]).fetchone())
             hits = con.execute("SELECT count(*) FROM search_articles(?)", [q]).fetchone()[0]

@@ -1,4 +1,4 @@
-"""The SQL word rule (`search_tokens`, migration 006) and the Python one (`warehouse.search.tokens`) agree.
+"""The SQL word rule (`search_tokens`, migration 007) and the Python one (`warehouse.search.tokens`) agree.
 
 Every assigned Unicode character (Python's unicodedata), each in a word and alone,
 and every text of the fixtures, the sample site and the shared corpus, give the same
@@ -42,7 +42,7 @@ def compat_map(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def compat_sql() -> str:
-    """The `search_compat_map` table and `search_compat` macro of migration 006, from this Python's unicodedata (run to regenerate)."""
+    """The `search_compat_map` table and `search_compat` macro of migration 007, from this Python's unicodedata (run to regenerate)."""
     m = compat_map(duckdb.connect())
     keys = sorted(m, key=ord)
     spans, start = [], None
@@ -81,7 +81,7 @@ def sql_tokens(con, texts: list[str]) -> list[list[str]]:
 def test_the_migration_holds_the_compat_map_of_this_unicode_version():
     assert compat_sql() in SEARCH_MIGRATION, (
         f"Python's unicodedata {unicodedata.unidata_version} maps characters differently: "
-        "regenerate the search_compat lines of migration 006 with tests/test_search_tokens.py:compat_sql()"
+        "regenerate the search_compat lines of migration 007 with tests/test_search_tokens.py:compat_sql()"
     )
 
 

@@ -2,7 +2,7 @@
 
 The index (`search_docs`, `search_postings` with word positions, and the macros
 `search_tokens`, `search_query`, `search_articles` and `search_snippet` of migration
-006) lives in the same file and the same transaction as the articles, so it can never
+007) lives in the same file and the same transaction as the articles, so it can never
 disagree with them after a crash, and every DuckDB client, snapshot and export can use it.
 
 Words: the name key of `schemas.names.name_key` (compatibility forms folded, lower

@@ -1,4 +1,4 @@
--- newsflow warehouse, version 6: search that means what it says.
+-- newsflow warehouse, version 7: search that means what it says.
 -- All query words must match (AND); "a phrase", x OR y, -word and prefix* are understood; common
 -- words (the, of, and, ...) are ignored; Chinese and Japanese are indexed by character pairs so a
 -- word matches inside a sentence written without spaces. Postings keep word positions for phrases.
