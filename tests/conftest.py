@@ -27,6 +27,8 @@ if "PREFECT_HOME" not in os.environ:
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+pytest_plugins = ["cluster_fixtures"]  # a real Dask scheduler and workers on 127.0.0.1
+
 
 class Farm:
     """A running `shared/webfarm/farm.py`: a loopback news site plus hostile endpoints."""
