@@ -27,6 +27,7 @@ from protego import Protego
 
 from flows.address_guard import AddressBook, AddressRefused, GuardedNetwork, Resolver, check_address, host_address
 from schemas.fetch import FetchResult
+from schemas.settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 class FetchPolicy:
     """How hard and how politely to fetch. Durations in seconds, sizes in decoded bytes."""
 
-    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
-    concurrency: int = 32
-    per_host: int = 4
-    delay_s: float = 0.0  # minimum gap between request starts to one host
+    user_agent: str = DEFAULTS.user_agent  # the user-facing four come from the one settings object
+    concurrency: int = DEFAULTS.concurrency
+    per_host: int = DEFAULTS.per_host
+    delay_s: float = DEFAULTS.delay  # minimum gap between request starts to one host
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 10.0
     deadline_s: float = 30.0  # one request, headers and body; not retried when it expires
