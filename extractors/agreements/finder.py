@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from extractors.dateline import agency_name
 from schemas.entities import Entity
+from schemas.names import name_key
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _SHOUT_MIN = 4  # shorter forms are not matched case-blind in a shouted headline ("IT", "US")
@@ -82,8 +83,9 @@ class EntityFinder:
             return None
         person = self.entities[key[1]]
         for title in person.titles:
+            org = name_key(title.organization or "")
             for i, e in enumerate(self.entities):
-                if title.organization and e.kind != "person" and title.organization in (e.name, *e.alias_texts):
+                if org and e.kind != "person" and org in {name_key(n) for n in (e.name, *e.alias_texts)}:
                     return i, e
         return None
 

@@ -25,7 +25,7 @@ from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
 from schemas.agreements import Party
-from schemas.names import name_key
+from schemas.names import name_key, name_words
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -119,20 +119,12 @@ def parse_count(text: str) -> int | None:
 
 
 def collective_words(description: str) -> frozenset[str]:
-    """The words that identify a collective, whatever the article calls its members."""
-    s = description.lower().replace("’", "'")
+    """The words that identify a collective, whatever the article calls its members: the name key's words
+    ("schemas.names"), synonyms folded ("SOEs", "companies" -> "enterprise"), counts and fillers left out."""
+    s = name_key(description)
     for pattern, rep in _COLLECTIVE_SYNONYMS:
         s = re.sub(pattern, rep, s)
-    out = set()
-    for w in re.findall(r"[a-z]+", s):
-        if w in _STOP or w in _NUMBER_WORDS:
-            continue
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.add(w)
-    return frozenset(out)
+    return frozenset(w for w in name_words(s, _STOP | _NUMBER_WORDS.keys()) if w.isalpha())
 
 
 def _short_form(a: Side, b: Side) -> bool:

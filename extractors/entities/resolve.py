@@ -21,7 +21,7 @@ from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
 from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
 from schemas import reference
-from schemas.names import name_key
+from schemas.names import name_key, singular
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
@@ -35,12 +35,8 @@ def _words(text: str) -> tuple[str, ...]:
             and w not in ORDINALS)
 
 
-def _stem(w: str) -> str:
-    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-
-
 def key_text(text: str, place: bool = False) -> str:
-    words = [_stem(w) for w in _words(text)]
+    words = [singular(w) for w in _words(text)]
     if place:
         words = [w for w in words if w not in PLACE_TYPES] or words
     return " ".join(words)
@@ -55,7 +51,7 @@ def key(c: Cand) -> tuple:
 def _head(text: str) -> str:
     base = re.split(r"\s+(?:of|affiliated to)\s+", text, maxsplit=1, flags=re.I)[0]
     words = _words(base)
-    return _stem(words[-1]) if words else ""
+    return singular(words[-1]) if words else ""
 
 
 def _core(text: str) -> list[str]:
@@ -187,12 +183,12 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
 
 def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | None:
     """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
-    words, head = set(map(_stem, _words(c.text))), _head(c.text)
+    words, head = set(map(singular, _words(c.text))), _head(c.text)
     found: dict[str, list[Cand]] = {}
     for o in reps:
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
-        owords = set(map(_stem, _words(o.text)))
+        owords = set(map(singular, _words(o.text)))
         if _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text)):
             found.setdefault("company_core", []).append(o)  # "Cardona": "Cardona Transport", not "Westline Cardona"
         elif c.kind == "organization" and _company_prefix(c, o):
