@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from schemas.article import Article
+from schemas.article import PARAGRAPH_BREAK, Article
 from schemas.reference import HERE
 
 BUDGET_FILE = HERE / "analysis_budget.tsv"
@@ -86,14 +86,14 @@ def within_budget(article: Article, budget: Budget) -> tuple[Article, AnalysisLi
             room = 0
             break
         paragraphs.append(p)
-        room -= len(p) + 2
+        room -= len(p) + len(PARAGRAPH_BREAK)
     captions = []
     for c in article.captions:
         if len(c) > room:
             break
         captions.append(c)
         room -= len(c)
-    kept = len("\n\n".join(paragraphs))
+    kept = len(PARAGRAPH_BREAK.join(paragraphs))
     part = article.model_copy(update={"paragraphs": paragraphs, "captions": captions,
                                       "edits": [e for e in article.edits if e.end <= kept]})
     limit = AnalysisLimit(

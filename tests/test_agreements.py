@@ -10,7 +10,7 @@ from conftest import SHARED
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
-from extractors.agreements.sentences import split_spans
+from extractors.sentences import split_spans
 from extractors.text import parse_text
 from schemas.agreements import Agreement
 from schemas.article import Article, Dateline, StoredArticle

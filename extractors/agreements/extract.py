@@ -21,10 +21,10 @@ from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
 from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
-from extractors.agreements.sentences import Sentence, article_sentences
 from extractors.agreements.structure import parse_many, reads_as_noun, values_agreement
 from extractors.agreements.triggers import Trigger, find_triggers
 from extractors.budget import Clock, default_budget
+from extractors.sentences import Sentence, article_sentences
 from schemas.agreements import Agreement, Evidence
 from schemas.article import Article
 from schemas.entities import Entity, Span

@@ -21,7 +21,8 @@ from extractors.entities.nlp import load_nlp
 from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.shortforms import company_short_forms
 from extractors.entities.titles import find_titles
-from extractors.entities.units import Unit, article_units, sentence_around
+from extractors.entities.units import Unit, article_units
+from extractors.sentences import sentence_around
 from schemas import reference
 from schemas.article import Article
 from schemas.entities import Entity

@@ -26,6 +26,7 @@ import re
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
 from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -109,7 +110,7 @@ _REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s
 def _antecedent(text: str, noun: str, before: int, cands: list[Cand]) -> Cand | None:
     """The organization "the company" or "its" refers to: the nearest one named before `before` (a bank for
     "the bank"), in the same paragraph."""
-    para = text.rfind("\n\n", 0, before) + 1
+    para = paragraph_around(text, before)[0]
     orgs = [c for c in cands if c.kind == "organization" and para <= c.start and c.end <= before and not c.nested
             and not generic(c) and c.role == "actor"]
     if noun.lower() in ("bank", "airline", "carrier", "insurer", "lender", "retailer"):
