@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from schemas.article import PARAGRAPH_BREAK, Article
-from schemas.reference import HERE
-
-BUDGET_FILE = HERE / "analysis_budget.tsv"
+from schemas.reference import rows
 
 
 @dataclass(frozen=True)
@@ -39,9 +37,8 @@ class Budget:
 @cache
 def default_budget() -> Budget:
     """The budget of `analysis_budget.tsv`."""
-    rows = dict(line.split("\t")[:2] for line in BUDGET_FILE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#"))
-    return Budget(int(rows["max_chars"]), int(rows["max_sentence_chars"]), float(rows["seconds"]))
+    figures = dict(rows("analysis_budget.tsv", 2))
+    return Budget(int(figures["max_chars"]), int(figures["max_sentence_chars"]), float(figures["seconds"]))
 
 
 class Clock:

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractors.agreements.numbers import NUMBER_WORD, number_value
+from extractors.agreements.words import REPORTING_FORMS, alternation
 from extractors.dateline import parse_dateline
 from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
 
@@ -36,12 +38,10 @@ _DATE = re.compile(
 _NOT_SIGNING_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
     r"reported|told|stated)\s*(?:on\s+)?$", re.I)
-_REPORTING_AFTER = re.compile(r"^\s*,?\s*(?:said|says|announced|reported|told|stated)\b", re.I)
+_REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50}
 _PERIOD_YEARS = re.compile(
-    rf"\b(?P<n>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
+    rf"\b(?P<n>\d{{1,2}}|{NUMBER_WORD})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,6 @@ def find_period(text: str) -> str | None:
     if m := _PERIOD_PLAN.search(text):
         return f"{m['n']} Five-Year Plan"
     if m := _PERIOD_YEARS.search(text):
-        n = m["n"].lower()
-        count = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+        count = number_value(m["n"])
         return f"{count} {m['unit'].lower()}{'s' if count != 1 else ''}"
     return None

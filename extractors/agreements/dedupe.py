@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.agreements.parties import Side, match_sides
+from schemas import reference
 from schemas.agreements import Agreement, Amount, Evidence
 
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
@@ -71,7 +72,8 @@ def _amounts_differ(a: Statement, b: Statement) -> bool:
     """Two sums in one currency more than 1 % apart: two agreements ("a $10bn loan" beside "the current
     $18.6bn loan"), never one told twice."""
     x, y = a.amount, b.amount
-    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
+    tolerance = reference.thresholds()["amount_tolerance"]
+    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > tolerance * max(x.value, y.value)
 
 
 def _compatible(g: _Group, s: Statement) -> bool:

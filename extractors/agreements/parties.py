@@ -22,26 +22,16 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.numbers import NUMBER_WORD, NUMBER_WORDS, number_value
 from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
+from extractors.agreements.words import COLLECTIVE_NOUNS, PARTY_FOLLOWERS, REPORTING_FORMS, alternation
+from schemas import reference
 from schemas.agreements import Party
 from schemas.names import name_key, name_words
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                  "hundred": 100, "dozen": 12}
-_NUM = r"(?:\d[\d,]*|(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
-_GROUP_NOUNS = (
-    r"(?:enterprises|companies|firms|SOEs|corporations|banks|businesses|hospitals|universities|institutions|"
-    r"cities|provinces|countries|nations|member\s+states|members|exhibitors|investors|organi[sz]ations|groups|"
-    r"units|entities|partners|suppliers|governments|municipalities|counties|schools|colleges|airlines|insurers|"
-    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies|makers|carmakers|"
-    r"automakers|lenders|creditors|retailers|shipbuilders|utilities|contractors|buyers|customers|clients|importers|"
-    r"exporters|distributors|vendors|carriers|ministries|departments|regions|districts|villages|towns|associations|"
-    r"unions|cooperatives|chambers|startups|platforms|parks|ports|mines|refiners|traders|shipowners)"
-)
+_NUM = rf"(?:\d[\d,]*|{NUMBER_WORD})"
+_GROUP_NOUNS = f"(?:{alternation(COLLECTIVE_NOUNS)})"
 _NOT_MODIFIER = (
     r"(?!(?:the|a|an|and|or|with|of|for|to|in|on|at|by|from|signed|sign|have|has|had|also|their|its|his|her|"
     r"representatives|including|other|were|was|are|is|which|that|who)\b)"
@@ -67,9 +57,7 @@ _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # Words between an agreement and a later "with" that show the "with" belongs to something else
 # ("a loan agreement for a new expressway linking Addis Ababa with the city of Adama").
 _DETACHED = re.compile(r"\b(?:for|to|linking|connecting|joining|which|that|aiming|covering|including)\b", re.I)
-_REPORT = re.compile(
-    r"\b(?:said|says|announced|announces|stated|states|shows?|showed|reported|added|noted|revealed|confirmed|"
-    r"disclosed|learned|pointed\s+out|emphasi[sz]ed|stressed|that)\b(?:\s+that\b)?", re.I)
+_REPORT = re.compile(rf"\b(?:{alternation(REPORTING_FORMS)}|that)\b(?:\s+that\b)?", re.I)
 _LEADING = re.compile(
     r"^\s*(?:at|in|during|on|after|before|under|following|amid|according\s+to|as\s+part\s+of|as|with|through|since|"
     r"upon|over|within|earlier|later|meanwhile|also|besides|moreover|furthermore|today|yesterday|recently|so\s+far)"
@@ -82,15 +70,6 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|of|from|at|near|to|across|into|throughout|inside|outside|around|for|on|via|based)\s+(?:the\s+)?$", re.I)
 _GOVERNED_BEFORE = re.compile(
     r"\b(?:government|governments|authorities|people|city|province|state|municipality|administration)\s+of\s+(?:the\s+)?$", re.I)
-# Words that may follow a place standing as a party ("Venezuela and China sign ..."); any other
-# lowercase word makes it an attribute ("U.S. wallcoverings", "Tibet high-quality development").
-_PARTY_FOLLOWERS = {
-    "and", "or", "in", "on", "at", "with", "to", "for", "have", "has", "had", "will", "would", "also", "jointly",
-    "both", "together", "officially", "formally", "sign", "signs", "signed", "signing", "ink", "inks", "inked",
-    "agree", "agrees", "agreed", "reach", "reached", "seal", "sealed", "strike", "struck", "conclude", "concluded",
-    "entered", "formed", "set", "sets", "established", "are", "is", "were", "was", "via", "through", "today",
-    "yesterday", "recently", "this", "last", "under", "over", "as", "representatives", "officials",
-}
 _COLLECTIVE_SYNONYMS = [(r"\bsoes?\b", "enterprises"), (r"\bstate[- ]owned\b", ""), (r"\bcentrally[- ]administered\b", "central"),
                         (r"\b(?:companies|firms|corporations)\b", "enterprises")]
 _STOP = {"the", "of", "and", "in", "from", "their", "a", "an", "number", "than", "more", "nearly", "about", "over",
@@ -108,23 +87,13 @@ class Side:
     proxy: bool = False  # the organization of a person who signed for it, not named itself
 
 
-def parse_count(text: str) -> int | None:
-    t = text.lower().replace(",", "")
-    if t.isdigit():
-        return int(t)
-    parts = t.split("-")
-    if all(p in _NUMBER_WORDS for p in parts):
-        return sum(_NUMBER_WORDS[p] for p in parts)
-    return None
-
-
 def collective_words(description: str) -> frozenset[str]:
     """The words that identify a collective, whatever the article calls its members: the name key's words
     ("schemas.names"), synonyms folded ("SOEs", "companies" -> "enterprise"), counts and fillers left out."""
     s = name_key(description)
     for pattern, rep in _COLLECTIVE_SYNONYMS:
         s = re.sub(pattern, rep, s)
-    return frozenset(w for w in name_words(s, _STOP | _NUMBER_WORDS.keys()) if w.isalpha())
+    return frozenset(w for w in name_words(s, _STOP | NUMBER_WORDS.keys()) if w.isalpha())
 
 
 def _short_form(a: Side, b: Side) -> bool:
@@ -147,7 +116,8 @@ def same_side(a: Side, b: Side) -> bool:
     (_, ca, wa), (_, cb, wb) = a.key, b.key
     if ca is not None and cb is not None and ca != cb:
         return False
-    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.5)
+    overlap = reference.thresholds()["collective_overlap"]
+    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= overlap)
 
 
 def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
@@ -213,7 +183,7 @@ def find_collectives(text: str, named: list[Named]) -> list[Side]:
             continue
         if any(a <= m.start("num") < b for a, b in anaphora if m["num"]):
             continue  # "the two hospitals" points back; it is no collective
-        count = parse_count(m["num"]) if m["num"] and not m["approx"] else None
+        count = number_value(m["num"]) if m["num"] and not m["approx"] else None
         if m["num"] and count is None and not m["approx"]:
             continue
         end, qualifier = d.end(), ""
@@ -246,7 +216,7 @@ def _is_party(text: str, n: Named, named: list[Named]) -> bool:
     if re.match(r"\s*(?:'s|’s|-)", after):
         return False
     nxt = re.match(r"\s*([A-Za-z]+)", after)
-    return not (nxt and nxt.group(1).islower() and nxt.group(1) not in _PARTY_FOLLOWERS)
+    return not (nxt and nxt.group(1).islower() and nxt.group(1) not in PARTY_FOLLOWERS)
 
 
 def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str = "signatory",

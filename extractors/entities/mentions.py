@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from extractors.entities.legal_forms import legal_form, with_tail
 from extractors.entities.orgnames import find_phrases
 from extractors.entities.vocab import GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
+from extractors.sentences import text_spans
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -103,9 +104,9 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     a capitalised word also written lower case there is an ordinary word ("State", "Continue")."""
     ents = list(doc.ents)
     refs = {e.start: e for e in ents if e.ent_id_}
-    text = doc.text  # Doc.text and Span.sent rebuild from every token on each call: read them once
-    sents = list(doc.sents)
-    sent_starts = [s.start for s in sents]
+    text = doc.text  # Doc.text rebuilds from every token on each call: read it once
+    sents = text_spans(text)  # the sentences the pipeline marked (`extractors.sentences`), as characters
+    sent_starts = [s for s, _ in sents]
     phrases = find_phrases(doc)
     taken = [False] * len(doc)
     out: list[Cand] = []
@@ -117,10 +118,9 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         taken[s:e] = [True] * (e - s)
 
     def add(kind: str, span: Span, ref: RefEntry | None = None, **kw) -> None:
-        sent = sents[bisect_right(sent_starts, span.start) - 1]
-        sent = sent if sent.end >= span.end else span
-        out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref,
-                        sent=(sent.start_char, sent.end_char), **kw))
+        k = bisect_right(sent_starts, span.start_char) - 1
+        sent = sents[k] if k >= 0 and sents[k][1] >= span.end_char else (span.start_char, span.end_char)
+        out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref, sent=sent, **kw))
 
     for ent in ents:  # "Gulf of" + reference "Venezuela": the tagger stopped at the known name
         nxt = refs.get(ent.end)

