@@ -59,27 +59,31 @@ def _ymd(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
+def _resolve(m: re.Match[str], reference: dt.date | None) -> str | None:
     if m["iso"]:
         y, mo, d = (int(x) for x in m["iso"].split("-"))
         return _ymd(y, mo, d)
     if m["year"]:
-        return m["year"]
+        return str(m["year"])
     if m["m4"]:  # "in February": the month nearest the reference date (the one year rule, mid-month)
         if reference is None:
             return None
-        mo = month_number(m["m4"])
-        return f"{nearest_date(mo, 15, reference).year}-{mo:02d}"
+        month_no = month_number(m["m4"])
+        mid = nearest_date(month_no, 15, reference) if month_no else None
+        return f"{mid.year}-{month_no:02d}" if mid else None
     if m["m3"]:
         return f"{m['y3']}-{month_number(m['m3']):02d}"
     month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
     if month:
-        mo, d = month_number(month), int(re.match(r"\d+", day).group())
+        month_no, digits = month_number(month), re.match(r"\d+", day)
+        if month_no is None or digits is None:
+            return None
+        d = int(digits.group())
         if year:
-            return _ymd(int(year), mo, d)
+            return _ymd(int(year), month_no, d)
         if reference is None:
             return None
-        nearest = nearest_date(mo, d, reference)
+        nearest = nearest_date(month_no, d, reference)
         return nearest.isoformat() if nearest else None
     if reference is None:
         return None
@@ -87,11 +91,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
         back = (reference.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
         return (reference - dt.timedelta(days=back)).isoformat()
     if m["nth"]:
-        d = int(re.match(r"\d+", m["nth"]).group())
-        if d <= reference.day:
-            return _ymd(reference.year, reference.month, d)
+        nth = int(re.sub(r"\D", "", m["nth"]))  # "the 26th", "the 3"
+        if nth <= reference.day:
+            return _ymd(reference.year, reference.month, nth)
         prev = reference.replace(day=1) - dt.timedelta(days=1)
-        return _ymd(prev.year, prev.month, d)
+        return _ymd(prev.year, prev.month, nth)
     return (reference - dt.timedelta(days=1 if m["rel"].lower() == "yesterday" else 0)).isoformat()
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from extractors.dateline import agency_name
+from extractors.agencies import agency_name
 from schemas.entities import Entity
 from schemas.names import name_key
 
@@ -40,7 +41,7 @@ class _Form:
     length: int
 
 
-def _tokens(text: str) -> list[re.Match]:
+def _tokens(text: str) -> list[re.Match[str]]:
     return list(_TOKEN.finditer(text))
 
 
@@ -77,7 +78,7 @@ class EntityFinder:
                 low = tuple(t.lower() for t in toks)
                 self._folded.setdefault(low[0], []).append(_Form(low, spaced, i, rank, len(text)))
 
-    def title_organization(self, key: tuple) -> tuple[int, Entity] | None:
+    def title_organization(self, key: tuple[Any, ...]) -> tuple[int, Entity] | None:
         """The entity (index, entity) a person's first title is held in, if the article names it."""
         if key[0] != "entity":
             return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -81,7 +82,7 @@ class Side:
     """A party as found in one sentence, with the key that identifies it across sentences."""
 
     party: Party
-    key: tuple
+    key: tuple[Any, ...]  # ("entity", index) or ("collective", count, identifying words)
     start: int = -1
     end: int = -1
     proxy: bool = False  # the organization of a person who signed for it, not named itself
@@ -194,11 +195,11 @@ def find_collectives(text: str, named: list[Named]) -> list[Side]:
         out.append(Side(Party(name=name, kind="collective", count=count, with_affiliates=bool(d["aff"])),
                         ("collective", count, collective_words(d["desc"] + (d["aff"] or "") + qualifier)), m.start(), end))
     for n in named:  # "the member companies of Zhanmeng"
-        q = _QUALIFIED.search(text[: n.start])
-        if q and n.entity.kind == "organization" and not any(s.start <= q.start() < s.end for s in out) \
-                and not any(a <= q.start() < b for a, b in anaphora):
-            name = q["desc"] + text[q.end("desc") : n.start] + n.entity.name
-            out.append(Side(Party(name=name, kind="collective"), ("collective", None, collective_words(name)), q.start(), n.end))
+        qual = _QUALIFIED.search(text[: n.start])
+        if qual and n.entity.kind == "organization" and not any(s.start <= qual.start() < s.end for s in out) \
+                and not any(a <= qual.start() < b for a, b in anaphora):
+            name = qual["desc"] + text[qual.end("desc") : n.start] + n.entity.name
+            out.append(Side(Party(name=name, kind="collective"), ("collective", None, collective_words(name)), qual.start(), n.end))
     return out
 
 
@@ -240,7 +241,7 @@ def _subject_zone(mask: str, verb_start: int) -> tuple[int, int, int | None]:
     return start, verb_start, report
 
 
-def _phrase_after(mask: str, pos: int, words: str, end_pattern: re.Pattern) -> tuple[int, int] | None:
+def _phrase_after(mask: str, pos: int, words: str, end_pattern: re.Pattern[str]) -> tuple[int, int] | None:
     limit = mask.find(";", pos)
     limit = len(mask) if limit < 0 else limit
     m = re.compile(rf"\b(?:{words})\s+", re.I).search(mask, pos, limit)
@@ -273,7 +274,7 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     title ("signed by Tang Hongwei, chairman of CNPC")."""
     if any(s.party.kind != "person" for s in sides):
         return sides
-    out = []
+    out: list[Side] = []
     for s in sides:
         org = finder.title_organization(s.key)
         side = s if org is None else Side(Party(name=org[1].name, entity_id=org[1].id, kind=org[1].kind,
@@ -299,7 +300,7 @@ def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: li
         if not subject and report is not None and _PRONOUN.search(text[s:e]):
             rs, _, _ = _subject_zone(mask, report)
             subject = _sides_in(text, rs, report, named, collectives, role)
-    if acquisition:
+    if trigger.object_start is not None:  # an acquisition
         obj_end = _OBJECT_END.search(mask, trigger.object_start)
         oe = obj_end.start() if obj_end else len(text)
         sides += _sides_in(text, trigger.object_start, oe, named, collectives, "target", orgs)[:1]
@@ -340,6 +341,8 @@ def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named],
         if is_subject and buyer and role == "signatory":
             role = buyer  # "agrees deal for X": a deal for a company buys it
         found = at(offset)
+        if found is None:  # the parse only gives offsets of names (`name_at`)
+            continue
         side = _with_role(found, role) if isinstance(found, Side) else _entity_side(found, role)
         (subject if is_subject else others).append(side)
     return (subject if read.subject_seen else None), (others if read.others_seen else None)

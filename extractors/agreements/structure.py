@@ -20,6 +20,7 @@ verb above it ("Shandong Ruyi said ... that it will buy").
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
@@ -114,7 +115,7 @@ _DEP_SLOTS = {"nsubj": "subject", "nsubjpass": "passive", "dobj": "object", "dat
               "obj": "object"}
 
 
-def _slots(word: Token, frame: dict[str, str], skip: set[int] = frozenset()) -> list[Slot]:
+def _slots(word: Token, frame: dict[str, str], skip: AbstractSet[int] = frozenset()) -> list[Slot]:
     """Each filled slot of `word`'s frame; a phrase the parse hangs on the object ("bought a stake in X from
     Y") counts as the verb's."""
     out = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from extractors.entities.mentions import Cand
 from extractors.entities.titles import generic
@@ -70,7 +71,7 @@ def _add_title(titles: list[Title], new: Title) -> None:
     titles.append(new)
 
 
-def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | None:
+def build_entity(group: list[Cand], units: list[Unit], title_org: Callable[[Cand | None], tuple[str | None, str | None]]) -> Entity | None:
     """One entity from a group, or None when the group names nothing (a generic description,
     a lone unexplained surname). `title_org` maps a title's organization mention to its
     (name, entity id); the id is None when the organization is no entity of the article."""

@@ -10,9 +10,11 @@ model's statistical sentence segmenter is not loaded.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from extractors.entities.ruler import add_reference_rulers
@@ -53,8 +55,9 @@ def load_parser() -> Language:
 @cache
 def _tag_pos() -> dict[str, str]:
     """Fine-grained tag -> part of speech, from the model's own attribute ruler (its one-tag rules)."""
-    out = {}
-    for rule in load_parser().get_pipe("attribute_ruler").patterns:
+    out: dict[str, str] = {}
+    rules: list[dict[str, Any]] = cast(AttributeRuler, load_parser().get_pipe("attribute_ruler")).patterns
+    for rule in rules:
         (pattern,) = rule["patterns"][:1]
         if len(rule["patterns"]) == 1 and len(pattern) == 1 and set(pattern[0]) == {"TAG"} and "POS" in rule["attrs"]:
             out[pattern[0]["TAG"]] = rule["attrs"]["POS"]

@@ -42,7 +42,7 @@ def key_text(text: str, place: bool = False) -> str:
     return " ".join(words)
 
 
-def key(c: Cand) -> tuple:
+def key(c: Cand) -> tuple[str, str]:
     if c.ref is not None:
         return ("ref", c.ref.id)
     return (c.kind, key_text(c.text, c.kind == "place"))
@@ -101,7 +101,7 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
     """One kind per name: the tagger calls "Abbott" a place once and an organization once.
     A dateline names a place; a lone word that starts a company's name and is never
     located in ("Cardona" beside "Cardona Transport") is that company."""
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.ref is None:
             votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
@@ -135,7 +135,7 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
     """Groups of mentions naming one entity each. `texts` are the units' clean texts."""
     cl = Clusters(cands)
     linked = _link_subunits(cands, cl, texts)
-    by_key: dict[tuple, Cand] = {}
+    by_key: dict[tuple[str, str], Cand] = {}
     for c in cands:
         if c.same_as is not None:
             cl.union(c, c.same_as)
@@ -149,10 +149,10 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
             cl.union(target, c)
     reps = _representatives(cl)
     for c in reps:
-        target = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
-        if target is not None:
-            c.how = target[1]
-            cl.union(target[0], c)
+        form = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
+        if form is not None:
+            c.how = form[1]
+            cl.union(form[0], c)
     return cl.groups()
 
 
@@ -173,7 +173,7 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
         nxt = [o for o in orgs if after and o.unit == c.unit and o.start == c.end + after.end()]
         before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
                   and not _SUBUNIT.match(o.text)]
-        target = (inner or nxt or before[-1:] or [None])[0]
+        target = next(iter(inner or nxt or before[-1:]), None)
         if target is not None:
             c.how = "short_form"
             cl.union(target, c)
