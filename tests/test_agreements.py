@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared
 
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
@@ -37,8 +37,7 @@ def published(article: Article, a: Agreement) -> list[str]:
 @pytest.fixture(scope="module")
 def seed():
     """The worked example with the entities the pipeline finds in it (spaCy loads once)."""
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
+    need_shared(SEED)
     from extractors.entities import extract_entities
 
     article = parse_text(SEED.read_text(encoding="utf-8"))
