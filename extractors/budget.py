@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
+from extractors.sentences import split_spans
 from schemas.article import PARAGRAPH_BREAK, Article
 from schemas.reference import rows
 
@@ -57,11 +58,12 @@ class Clock:
 
 
 def _cut(text: str, room: int) -> str:
-    """The longest prefix of `text` within `room` characters that ends at a sentence end, else at a space."""
-    head = text[:room]
-    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    """The longest prefix of `text` within `room` characters that ends at a sentence end (`extractors.sentences`),
+    else at a space."""
+    end = max((e for _, e in split_spans(text) if e <= room), default=0)
     if end > 0:
-        return head[: end + 1]
+        return text[:end]
+    head = text[:room]
     space = head.rfind(" ")
     return head[:space] if space > 0 else head
 
