@@ -102,7 +102,8 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
         if len(sentence.text) <= longest:
             named = finder.find(sentence.text)
             organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
-            read.append((sentence, named, find_triggers(sentence.text, organizations)))
+            headline = sentence.block == "title" or sentence.text.isupper()
+            read.append((sentence, named, find_triggers(sentence.text, organizations, headline)))
     # the parser reads, in one batch, the sentences that state an agreement as made and name someone
     wanted = [s.text for s, named, triggers in read
               if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))]

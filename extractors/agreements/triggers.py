@@ -62,13 +62,19 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is\s
 _ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|previously|already|recently|newly)\s+$", re.I)
 # "agreed to buy X in a deal worth $Y": the deal is the purchase told, not a second agreement.
 _MEANS = re.compile(r"\b(?:in|under|through|via|as\s+part\s+of)\s+(?:a|an|the)\s+(?:[\w$£€¥.,%-]+\s+){0,4}$", re.I)
-# "X will buy Y", "X is to buy Y", the headline "X TO BUY Y": an acquisition announced as decided (a plan
-# says "plans to", "intends to", "seeks to").
-_DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$|^(?:[\w.&'<>-]+\s+){1,6}to\s+$", re.I)
+# "X will buy Y", "X is to buy Y": an acquisition announced as decided (a plan says "plans to", "intends to",
+# "seeks to").
+_DECIDED = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+(?:\w+\s+)?$", re.I)
+# A headline's "X TO BUY Y" is its shorthand for "X is to buy Y"; in a body sentence the words before "to" say
+# what became of the purchase ("X sought to buy Y"), so only a headline reads a bare "to" as decided.
+_HEADLINE_TO = re.compile(r"^(?:[\w.&'<>-]+\s+){1,6}to\s+$", re.I)
+# "X tried / declined / failed to buy Y": an attempt or a refusal right before the verb states no agreement.
+_ATTEMPT = re.compile(r"\b(?:tr(?:y|ies|ied|ying)|attempt(?:s|ed|ing)?|declin(?:e|es|ed|ing)|refus(?:e|es|ed|ing)|"
+                      r"fail(?:s|ed|ing)?)\s+to\s+(?:\w+\s+)?$", re.I)
 _PLANNED = re.compile(
-    r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|"
+    r"\b(?:will|would|shall|plan(?:s|ned|ning)?|expect(?:s|ed)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s|ing)?|sought|"
     r"hope(?:s|d)?|propos(?:e|es|ed|al|ing)|negotiat\w*|talks|discuss\w*|consider\w*|could|may|might|bid|"
-    r"tender|offer(?:s|ed)?|ready|want(?:s|ed)?|set\s+to|going\s+to|about\s+to|is\s+to|are\s+to|to\s+be|"
+    r"tender|offer(?:s|ed)?|ready|want(?:s|ed)?|set\s+to|going\s+to|about\s+to|is\s+to|are\s+to|to\s+be|mov(?:e|es|ed|ing)\s+to|"
     r"potential|possible|prospective|invit\w+|welcome[sd]?)\b", re.I)
 _TALKS_OVER = re.compile(r"\b(?:after|following|during|at\s+the\s+end\s+of)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,3}?"
                          r"(?:talks|negotiations|discussions|consultations)\b", re.I)
@@ -182,7 +188,7 @@ def _phrase_type(phrase: str) -> tuple[str, bool]:
 
 def _status(before: str, verb: str, after: str, default: str = "signed") -> str | None:
     """Status from the clause before the verb and the verb itself; None when negated."""
-    if _NEGATED.search(before[-40:]):
+    if _NEGATED.search(before[-40:]) or _ATTEMPT.search(before):
         return None
     if _TERMINATED.search(verb):
         return "terminated"
@@ -315,7 +321,7 @@ def _company_object(text: str) -> bool:
     return bool(_COMPANY_NOUN.search(head) or re.search(r"(?:^|\s)(?!(?:US|U\.S\.)\b)[A-Z<]", head))
 
 
-def _acquisition_trigger(text: str, m: re.Match[str], objects: list[tuple[int, int]]) -> Trigger | None:
+def _acquisition_trigger(text: str, m: re.Match[str], objects: list[tuple[int, int]], headline: bool) -> Trigger | None:
     after = text[m.end() : m.end() + 80]
     stop = re.search(r"\s(?:for|to|from|in\s+a|at)\s|[,;(]|\.(?:\s|$)", after)
     target = after[: stop.start()] if stop else after
@@ -339,7 +345,8 @@ def _acquisition_trigger(text: str, m: re.Match[str], objects: list[tuple[int, i
         vstart = clause + verb.start()
     else:
         status = _status(before, m["verb"], after)
-        if status == "planned" and (decided := _DECIDED.search(before)):
+        decided = _DECIDED.search(before) or (_HEADLINE_TO.search(before) if headline else None)
+        if status == "planned" and decided:
             said = before[: decided.start()] if decided.start() else re.sub(r"\bto\s+$", "", decided.group(), flags=re.I)
             status = "planned" if _PLANNED.search(said[-60:]) else "agreed"
         vstart = m.start()
@@ -358,8 +365,9 @@ def _deal_for(text: str, t: Trigger, objects: Sequence[tuple[int, int]]) -> Trig
     return t
 
 
-def find_triggers(text: str, objects: Sequence[tuple[int, int]] = ()) -> list[Trigger]:
-    """Agreements stated in one sentence; `objects` are spans of named organizations (acquisition targets)."""
+def find_triggers(text: str, objects: Sequence[tuple[int, int]] = (), headline: bool = False) -> list[Trigger]:
+    """Agreements stated in one sentence; `objects` are spans of named organizations (acquisition targets);
+    `headline` when the sentence is a headline or shouted, whose shorthand "X TO BUY Y" states a decision."""
     found: list[Trigger] = []
     for start, end in _heads(text):
         t = _noun_trigger(text, start, end)
@@ -390,7 +398,7 @@ def find_triggers(text: str, objects: Sequence[tuple[int, int]] = ()) -> list[Tr
             continue
         if any(t.start <= m.start() < t.end for t in found):
             continue
-        t = _acquisition_trigger(text, m, list(objects))
+        t = _acquisition_trigger(text, m, list(objects), headline)
         if t:
             found.append(t)
     for t in [t for t in found if not t.by_verb and _MEANS.search(text[: t.start])]:

@@ -1,0 +1,49 @@
+"""Reading rules that hold on news nobody tuned for. Each rule is tried, through the whole
+`newsflow extract` path (text -> article -> entities -> agreements), on sentences written for the
+test: the ordinary wordings on which a rule fitted to one article misfired (it must not), and,
+where the rule covers a real kind, an example of that kind (it must still read it). Invented
+names throughout, so that neither reference data nor a dev article can answer for a rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.analysis import read_page
+from schemas import Agreement, Article, Entity
+
+
+def read(text: str, title: str | None = None) -> tuple[Article, list[Entity], list[Agreement]]:
+    """What `newsflow extract` finds in a plain-text article (a headline first when given)."""
+    body = f"{title}\n\n{text}" if title else text
+    return read_page(body.encode("utf-8"), "text/plain")
+
+
+def deals(text: str, title: str | None = None) -> list[Agreement]:
+    return read(text, title)[2]
+
+
+def counted(text: str, title: str | None = None) -> list[Agreement]:
+    """The agreements a user counts: reported as made, not only planned (the scorer's rule too)."""
+    return [a for a in deals(text, title) if a.status != "planned"]
+
+
+def parties(a: Agreement) -> list[tuple[str, str | None]]:
+    return [(p.name, p.role) for p in a.parties]
+
+
+# An acquisition verb after "to": a headline's shorthand for a decision, never a body's attempt or refusal.
+@pytest.mark.parametrize("sentence", [
+    "Acme Corp sought to buy Beta Inc last year.",
+    "Acme Corp declined to buy Beta Inc, its chief executive said.",
+    "Acme Corp tried to buy Beta Inc in 2019.",
+    "Acme Corp moved to buy Beta Inc after the vote.",
+])
+def test_an_attempt_or_refusal_to_buy_is_no_agreement(sentence):
+    assert counted(sentence) == []
+
+
+def test_a_headline_to_buy_states_a_decided_purchase():
+    (deal,) = deals("Acme Corp said on Monday it would pay 40 dollars a share for Beta Inc, a maker of pumps.",
+                    title="Acme Corp to buy Beta Inc for $2 billion")
+    assert (deal.type, deal.status) == ("acquisition", "agreed")
+    assert parties(deal) == [("Acme Corp", "acquirer"), ("Beta Inc", "target")]
