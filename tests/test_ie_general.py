@@ -47,3 +47,23 @@ def test_a_headline_to_buy_states_a_decided_purchase():
                     title="Acme Corp to buy Beta Inc for $2 billion")
     assert (deal.type, deal.status) == ("acquisition", "agreed")
     assert parties(deal) == [("Acme Corp", "acquirer"), ("Beta Inc", "target")]
+
+
+# "continue / renew / extend" presuppose the agreement they take as object, never one they only talk about.
+@pytest.mark.parametrize("sentence", [
+    "China and Japan will continue negotiations on a free trade agreement, officials said on Monday.",
+    "China and Japan continued talks on a free trade agreement in Tokyo.",
+    "Acme Corp will extend its talks with Beta Inc about a supply contract.",
+])
+def test_talks_continued_about_an_agreement_state_none(sentence):
+    assert counted(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, type_", [
+    ("Acme Corp and Beta Inc will also continue a joint venture agreement to make pumps.", "joint_venture"),
+    ("Acme Corp renewed its supply contract with Beta Inc on Monday.", "contract"),
+])
+def test_an_agreement_continued_or_renewed_exists(sentence, type_):
+    (deal,) = deals(sentence)
+    assert (deal.type, deal.status) == (type_, "signed")
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]

@@ -84,7 +84,11 @@ _AGREED = re.compile(
     r"enter(?:s|ed)?\s+into|announc\w+|approv\w+|ratif\w+)\b", re.I)
 _TERMINATED = re.compile(r"\b(?:terminat\w+|cancel\w*|scrap\w*|called\s+off|call\s+off|abandon\w*|end(?:s|ed))\b", re.I)
 _COMPLETED = re.compile(r"\b(?:complet(?:e|es|ed)|clos(?:e|es|ed)|finali[sz]ed|acquired|bought|purchased|sold|took\s+over|taken\s+over)\b", re.I)
-_CONTINUE = re.compile(r"\b(?:continu\w+|renew\w*|extend\w*)\b", re.I)
+# "will continue / renew / extend the joint venture agreement": a verb that presupposes the agreement it takes
+# as object exists, whatever is planned for it; only as its object ("continue negotiations on a trade
+# agreement" presupposes no agreement), and "extend a loan" grants one.
+_CONTINUE = re.compile(r"continu\w+|renew\w*|extend\w*", re.I)
+_OBJECT_GAP = re.compile(r"\s+(?:(?:the|a|an|its|their|this|that|these|those|his|her|our|also|existing|current)\s+)*", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\.\s|\b(?:but|while|whereas|although)\b", re.I)
 
 # Types by the words of the agreement phrase, strongest first.
@@ -186,14 +190,15 @@ def _phrase_type(phrase: str) -> tuple[str, bool]:
     return ("contract" if re.search(r"\bdeals?\b", phrase, re.I) else "cooperation_agreement"), True
 
 
-def _status(before: str, verb: str, after: str, default: str = "signed") -> str | None:
-    """Status from the clause before the verb and the verb itself; None when negated."""
+def _status(before: str, verb: str, after: str, default: str = "signed", presupposed: bool = False) -> str | None:
+    """Status from the clause before the verb and the verb itself; None when negated. `presupposed`: the verb
+    takes as object an agreement that exists ("will continue a joint venture agreement")."""
     if _NEGATED.search(before[-40:]) or _ATTEMPT.search(before):
         return None
     if _TERMINATED.search(verb):
         return "terminated"
-    if _CONTINUE.search(verb):
-        return "signed"  # "will continue a joint venture agreement": it exists
+    if presupposed:
+        return "signed"
     if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or re.search(
             r"\bagree(?:s|d)\b[^.;]{0,80}\bto\s*$", before, re.I):  # "agreed a proposal with the IMF to borrow"
         return "agreed"
@@ -269,6 +274,8 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     for m in CONCLUDE.finditer(before):
         if _ATTRIBUTIVE.search(before[: m.start()]):
             continue  # "the previously announced acquisition": a participle in the noun phrase, not its verb
+        if _CONTINUE.fullmatch(m.group()) and not _continued(text, clause + m.end(), start):
+            continue
         if ceremony or not re.fullmatch(r"held|hold|holds", m.group(), re.I):  # one holds a ceremony, not a deal
             verb = m  # the nearest concluding verb before the phrase
     signing_of = _SIGNING_OF.search(before)
@@ -303,7 +310,9 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
                        object_start=obj)
     if verb:
         vstart = clause + verb.start()
-        status = _status(text[clause:vstart], verb.group(), after)
+        presupposed = bool(_CONTINUE.fullmatch(verb.group())) and not (
+            verb.group().lower().startswith("extend") and re.search(r"\b(?:loans?|credit)\b", phrase, re.I))
+        status = _status(text[clause:vstart], verb.group(), after, presupposed=presupposed)
         return Trigger(type_, status, start, end, vstart, True, generic, object_start=obj) if status else None
     if passive:
         status = _status(before, passive.group(), after[passive.end() :])
@@ -311,6 +320,12 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     status = _status(before, "", after)
     possessed = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase)
     return Trigger(type_, status, start, end, start, possessed, generic, object_start=obj) if status else None
+
+
+def _continued(text: str, verb_end: int, start: int) -> bool:
+    """Whether the agreement phrase at `start` is the object of the verb ending at `verb_end`: only
+    determiners stand between them."""
+    return bool(_OBJECT_GAP.fullmatch(text, verb_end, start))
 
 
 def _company_object(text: str) -> bool:
