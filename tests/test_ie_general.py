@@ -67,3 +67,16 @@ def test_an_agreement_continued_or_renewed_exists(sentence, type_):
     (deal,) = deals(sentence)
     assert (deal.type, deal.status) == (type_, "signed")
     assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]
+
+
+def test_places_listed_before_a_signing_are_not_its_sides():
+    (deal,) = deals("Acme Corp sells its pumps in Germany, France, Italy, etc. Acme Corp signed a supply contract "
+                    "with Siemens AG on Monday.")
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Siemens AG"]
+
+
+def test_companies_listed_before_the_member_companies_sign_are_its_sides():
+    (deal,) = deals("At the first meeting of the Velora Exhibitor Alliance held here on Monday, Arden Group, Brill Corp "
+                    "and Corvin Energy, etc. The member companies signed a three-year participation memorandum.")
+    assert deal.type == "memorandum"
+    assert [p.name for p in deal.parties] == ["Arden Group", "Brill Corp", "Corvin Energy"]

@@ -260,17 +260,22 @@ class Reading(NamedTuple):
     others_seen: bool
 
 
-def _fragment_slots(verb: Token) -> list[Slot]:
-    """A list of names closed by "etc." before the clause: machine translation writes "..., A, B and C,
-    etc. The member companies signed ..."; the names listed are the subject's."""
+def _fragment_slots(verb: Token, name_at: NameAt) -> list[Slot]:
+    """Organizations listed in a fragment closed by "etc." right before a clause whose subject is a plural
+    pointer back to them: machine translation writes "At the meeting, Acme Corp of Japan, Beta Inc and Gamma
+    AG, etc. The member companies signed ..."; the names listed are what "the member companies" stands for.
+    Never places, and never when the subject is a name."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.tag_ != "NNS" or not any(
+            c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in subject.children):
+        return []
     sents = list(verb.doc.sents)
-    out = []
-    for sent in sents[: sents.index(verb.sent)]:
-        words = [t for t in sent if not t.is_punct]
-        if words and words[-1].lower_ == "etc":
-            out += [Slot("signatory", t, True) for t in sent if t.dep_ in ("conj", "appos", "dobj", "nsubj", "ROOT")
-                    and t.pos_ == "PROPN"]
-    return out
+    k = sents.index(verb.sent)
+    words = [t for t in sents[k - 1] if not t.is_punct] if k else []
+    if not words or words[-1].lower_ != "etc":
+        return []
+    return [Slot("signatory", t, True) for t in sents[k - 1] if t.dep_ in ("conj", "appos", "dobj", "nsubj", "ROOT", "npadvmod")
+            and t.pos_ == "PROPN" and _kind(t, name_at) == "organization"]
 
 
 def reads_as_noun(doc: Doc, start: int, end: int) -> bool:
@@ -343,7 +348,7 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
         if purpose is not None and _passive(purpose) and "passive" in frame:  # "an agreement to be acquired by Y"
             frame = {**frame, "subject": frame["passive"]}
         slots += _slots(verb, frame, {noun.i} if noun is not None else set()) + _inherited(purpose or verb, frame)
-        slots += _fragment_slots(verb)
+        slots += _fragment_slots(verb, name_at)
     if not slots and verb is None:
         return None
     out: dict[int, tuple[str, int, bool]] = {}
