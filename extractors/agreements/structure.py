@@ -221,9 +221,13 @@ def _members(token: Token, name_at: NameAt, depth: int = 0) -> list[Token]:
     return out
 
 
-def _kind(token: Token, name_at: NameAt) -> str | None:
-    found = name_at(token.idx)
+def _kind_at(offset: int, name_at: NameAt) -> str | None:
+    found = name_at(offset)
     return found[0] if found else None
+
+
+def _kind(token: Token, name_at: NameAt) -> str | None:
+    return _kind_at(token.idx, name_at)
 
 
 def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
@@ -275,7 +279,8 @@ def _fragment_slots(verb: Token, name_at: NameAt) -> list[Slot]:
     if not words or words[-1].lower_ != "etc":
         return []
     return [Slot("signatory", t, True) for t in sents[k - 1] if t.dep_ in ("conj", "appos", "dobj", "nsubj", "ROOT", "npadvmod")
-            and t.pos_ == "PROPN" and _kind(t, name_at) == "organization"]
+            and t.pos_ == "PROPN" and any(_kind_at(o, name_at) == "organization" for o in _named_in(t, name_at))]
+
 
 
 def reads_as_noun(doc: Doc, start: int, end: int) -> bool:
