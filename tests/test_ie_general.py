@@ -80,3 +80,23 @@ def test_companies_listed_before_the_member_companies_sign_are_its_sides():
                     "and Corvin Energy, etc. The member companies signed a three-year participation memorandum.")
     assert deal.type == "memorandum"
     assert [p.name for p in deal.parties] == ["Arden Group", "Brill Corp", "Corvin Energy"]
+
+
+# A noun that describes a company before a name ("energy firm X"), never a person's trade ("arms dealer X").
+@pytest.mark.parametrize("text, people", [
+    ("Arms dealer Viktor Bout was freed in a prisoner swap, while drug trafficker Joaquin Guzman remains in prison.",
+     {"Viktor Bout", "Joaquin Guzman"}),
+    ("Art dealer Larry Gagosian said on Monday he would open a gallery in Paris. Corporate raider Carl Icahn bought "
+     "a 10 percent stake in Acme Corp.", {"Larry Gagosian", "Carl Icahn"}),
+    ("Publisher Rupert Murdoch met trader John Smith in London on Tuesday.", {"Rupert Murdoch", "John Smith"}),
+    ("Acme Corp hired headhunter Jane Doe on Monday.", {"Jane Doe"}),
+])
+def test_a_persons_trade_before_a_name_makes_no_company(text, people):
+    _, entities, _ = read(text)
+    assert people <= {e.name for e in entities if e.kind == "person"}
+    assert not {e.name for e in entities if e.kind == "organization"} & {*people, *(n.split()[0] for n in people)}
+
+
+def test_a_company_noun_before_a_name_makes_a_company():
+    _, entities, _ = read("Velora energy firm Dastrom signed a supply deal with chip maker Kelvex on Monday.")
+    assert {"Dastrom", "Kelvex"} <= {e.name for e in entities if e.kind == "organization"}

@@ -196,10 +196,14 @@ _NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTI
 
 
 def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
-    """A name right after a noun that describes a company is that company's: "energy firm PDVSA",
-    "electronics retailer Laox", "carmaker Toyota" (nouns from WordNet, `reference.company_nouns`)."""
+    """A name right after a noun that describes a company is that company's: "energy firm Velco",
+    "chip maker Acme", "carmaker Norda" (organization nouns from WordNet, `reference.company_nouns`). Never
+    a name of several words the tagger reads as a person's ("arms dealer Viktor Bout", "corporate raider Carl
+    Icahn") unless a legal form ends it; one word it calls a person is no evidence (it says so of most unknown
+    one-word names)."""
     nouns = reference.company_nouns()
     not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e}
+    persons = {t.i for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
     out = []
     for tok in doc[:-1]:
         if tok.lower_ not in nouns or not tok.text.islower() or tok.whitespace_ != " ":
@@ -210,7 +214,10 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
             end += 1
         if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
             continue
-        span = doc[tok.i + 1:with_tail(doc, end, text)]
+        tail = with_tail(doc, end, text)
+        if tail == end and any(i in persons for i in range(tok.i + 1, end)):
+            continue
+        span = doc[tok.i + 1:tail]
         if not reference.known_place(span.text) and reference.demonym(span.text) is None:
             out.append(span)
     return out

@@ -1,7 +1,7 @@
 """Writes two word lists from WordNet 3.0, a general lexicon of English, not from names or titles seen
 in news: title_heads.tsv, the nouns that head a person's title ("director", "economist", "analyst"),
 and company_nouns.tsv, the nouns that describe a company before its name ("carmaker Toyota",
-"energy firm PDVSA", "electronics retailer Laox").
+"energy firm PDVSA", "chip maker Acme"): organization senses only, never a person's ("arms dealer X").
 
 Run: `python schemas/reference/make_wordnet_lists.py [WORDNET_DICT_DIR]` (default /usr/share/wordnet,
 Debian's `wordnet-base` package). Only this script reads WordNet; newsflow reads the TSVs.
@@ -30,14 +30,19 @@ ROOTS = [  # (lemma, sense number in WordNet 3.0)
 COMPANY_LIKE = [("merchant", 1), ("supplier", 1), ("organization", 1)]
 STATE = [("head_of_state", 1), ("minister", 2), ("lawgiver", 1), ("diplomat", 1)]
 COMPANY = [("corporate_executive", 1)]
-# Company nouns: lemmas under these, and the first-sense traders and suppliers ("retailer", "distributor").
+# Company nouns: lemmas of the organization synsets (WordNet's noun.group) under these. Not the senses that
+# are persons (noun.person: "trader", "trafficker", "headhunter", "retailer"), which describe people as often
+# as firms ("arms dealer X", "trader John Smith").
 COMPANY_ROOTS = [("company", 1), ("business", 1), ("manufacturer", 1), ("financial_institution", 1)]
+GROUP_LEXFILE = "14"  # lexicographer file noun.group (WordNet's lexnames)
 OUT = Path(__file__).with_name("title_heads.tsv")
 COMPANY_OUT = Path(__file__).with_name("company_nouns.tsv")
 
 
-def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, list[str]]]:
-    synsets: dict[str, tuple[list[str], list[str]]] = {}  # offset -> (lemmas, hyponym offsets)
+def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, list[str]], set[str]]:
+    """(offset -> (lemmas, hyponym offsets), lemma -> offsets of its senses, offsets of noun.group synsets)."""
+    synsets: dict[str, tuple[list[str], list[str]]] = {}
+    groups: set[str] = set()
     for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith(" "):
             continue
@@ -47,13 +52,15 @@ def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[st
         k = 4 + 2 * n
         pointers = [f[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(int(f[k]))]
         synsets[f[0]] = (lemmas, [p[1] for p in pointers if p[0] == "~" and p[2] == "n"])
+        if f[1] == GROUP_LEXFILE:
+            groups.add(f[0])
     index: dict[str, list[str]] = {}
     for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith(" "):
             continue
         f = line.split()
         index[f[0]] = f[6 + int(f[3]):]
-    return synsets, index
+    return synsets, index, groups
 
 
 Synsets = dict[str, tuple[list[str], list[str]]]
@@ -85,7 +92,7 @@ def _words(synsets: Synsets, offsets: set[str]) -> set[str]:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else "/usr/share/wordnet")
-    synsets, index = _read(folder)
+    synsets, index, groups = _read(folder)
     company_like = _closure(synsets, index, COMPANY_LIKE)
     heads = {w for w in _words(synsets, _closure(synsets, index, ROOTS))
              if index.get(w.replace("-", "_"), [""])[0] not in company_like}
@@ -96,9 +103,7 @@ def main(argv: list[str]) -> int:
     lines += [f"{w}\t{('both' if w in company else 'state') if w in state else 'post'}" for w in sorted(heads)]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(heads)} heads ({len(heads & state)} state offices) -> {OUT}")
-    trade = _closure(synsets, index, COMPANY_LIKE[:2])
-    nouns = _words(synsets, _closure(synsets, index, COMPANY_ROOTS)) | {
-        w for w in _words(synsets, set(synsets)) if "-" not in w and index.get(w, [""])[0] in trade}
+    nouns = _words(synsets, _closure(synsets, index, COMPANY_ROOTS) & groups)
     COMPANY_OUT.write_text("# noun: nouns that describe a company before its name, from WordNet 3.0 by "
                            "schemas/reference/make_wordnet_lists.py; do not edit by hand\n"
                            + "\n".join(sorted(w for w in nouns if len(w) > 2)) + "\n", encoding="utf-8")
