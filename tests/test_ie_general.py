@@ -100,3 +100,26 @@ def test_a_persons_trade_before_a_name_makes_no_company(text, people):
 def test_a_company_noun_before_a_name_makes_a_company():
     _, entities, _ = read("Velora energy firm Dastrom signed a supply deal with chip maker Kelvex on Monday.")
     assert {"Dastrom", "Kelvex"} <= {e.name for e in entities if e.kind == "organization"}
+
+
+# A company's later mention by the first word of its name: a name, never the ordinary word that starts it.
+@pytest.mark.parametrize("text, company, word", [
+    ("Western Digital Corp said on Monday it had agreed to buy Acme Storage Inc for $2 billion. Western governments "
+     "have imposed new export curbs on chips, analysts said.", "Western Digital Corp", "Western"),
+    ("New York Times Co reported higher profits on Tuesday. New subscribers rose 10 percent, the company said.",
+     "New York Times Co", "New"),
+    ("General Motors Co signed a supply agreement with Panasonic Corp. General economic conditions remain weak, "
+     "it said.", "General Motors Co", "General"),
+])
+def test_a_common_first_word_is_no_short_form(text, company, word):
+    _, entities, _ = read(text)
+    (org,) = [e for e in entities if e.name == company]
+    assert word not in org.alias_texts
+    assert word not in {e.name for e in entities}
+
+
+def test_a_one_word_short_form_inside_a_sentence_names_the_company():
+    _, entities, _ = read("Dastrom Motors Inc said on Monday it would close a plant. Shares of Dastrom fell 5 percent "
+                          "after the news, and analysts said Dastrom had few options.")
+    (org,) = [e for e in entities if e.name == "Dastrom Motors Inc"]
+    assert "Dastrom" in org.alias_texts

@@ -6,7 +6,10 @@ a place that starts the name sometimes left out ("Dekon Agriculture and Animal H
 "Sichuan Dekon Agriculture and Animal Husbandry Food Group Co., Ltd."). Such a form found
 elsewhere in the article, standing alone (no capitalised word right before or after it), is a
 mention of that company; a known place inside it ("China" in "China Eastern") is no mention of
-the place.
+the place. A form of one word must be a name, not an ordinary word that starts one ("Western" of
+"Western Digital Corp", "New" of "New York Times Co"): it is never written in lower case in the
+article, and it counts only inside a sentence, where its capital says it is a name, never as the
+first word ("Western governments have ...").
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
     forms = sorted((f for f in owners if len(owners[f]) == 1), key=len, reverse=True)
     if not forms:
         return []
+    lower = set(re.findall(r"\b[a-z][\w'’-]*\b", " ".join(texts)))
+    forms = [f for f in forms if " " in f or f.lower() not in lower]
+    if not forms:
+        return []
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
     out = []
     for i, text in enumerate(texts):
@@ -64,6 +71,9 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
         for m in pattern.finditer(text):
             if _CAPITAL_AFTER.match(text, m.end()) or _CAPITAL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
                 continue
+            sent = sentence_around(text, m.start(), m.end())
+            if " " not in m.group() and not text[sent[0]:m.start()].strip(" \"'“‘(["):
+                continue  # a sentence's first word is capitalised whatever it is
             inside = [c for c in found if c.start < m.end() and m.start() < c.end]
             if any(not (c.kind == "place" and c.ref is not None and m.start() <= c.start and c.end <= m.end()) for c in inside):
                 continue
@@ -72,7 +82,7 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
                 found.remove(c)
             company = first[m.group()]
             new = Cand("organization", m.group(), i, m.start(), m.end(), company.ref, how="short_form",
-                       sent=sentence_around(text, m.start(), m.end()), same_as=company)
+                       sent=sent, same_as=company)
             found.append(new)
             out.append(new)
     return out
