@@ -123,3 +123,29 @@ def test_a_one_word_short_form_inside_a_sentence_names_the_company():
                           "after the news, and analysts said Dastrom had few options.")
     (org,) = [e for e in entities if e.name == "Dastrom Motors Inc"]
     assert "Dastrom" in org.alias_texts
+
+
+def titles(entities: list[Entity]) -> dict[str, list[tuple[str, str | None]]]:
+    return {e.name: [(t.title, t.organization) for t in e.titles] for e in entities if e.kind == "person"}
+
+
+# A state office named without its country: the dateline's country only when the article names no other.
+@pytest.mark.parametrize("text, person, title", [
+    ("BEIJING, Nov 8 (Reuters) - President Joe Biden said on Monday the United States would not lift tariffs. "
+     "Foreign Minister Wang Yi met Secretary of State Antony Blinken in Beijing.", "Joe Biden", "President"),
+    ("BEIJING, Nov 8 (Reuters) - President Joe Biden said on Monday the United States would not lift tariffs. "
+     "Foreign Minister Wang Yi met Secretary of State Antony Blinken in Beijing.", "Wang Yi", "Foreign Minister"),
+    ("BRUSSELS, March 3 (Reuters) - Prime Minister Boris Johnson said Britain would sign a trade deal with Japan. "
+     "Finance Minister Bruno Le Maire said France would object.", "Boris Johnson", "Prime Minister"),
+    ("BRUSSELS, March 3 (Reuters) - Prime Minister Boris Johnson said Britain would sign a trade deal with Japan. "
+     "Finance Minister Bruno Le Maire said France would object.", "Bruno Le Maire", "Finance Minister"),
+])
+def test_a_dateline_gives_no_country_to_an_office_when_the_article_names_others(text, person, title):
+    _, entities, _ = read(text)
+    assert titles(entities)[person] == [(title, None)]
+
+
+def test_a_minister_of_the_one_country_an_article_names_serves_in_it():
+    _, entities, _ = read("OTTAWA, May 3 (Reuters) - Finance Minister Jean Tremblay said on Monday the budget would "
+                          "balance next year, and Canadian banks welcomed the plan.")
+    assert titles(entities)["Jean Tremblay"] == [("Finance Minister", "Canada")]

@@ -67,7 +67,7 @@ def _entities(article: Article, units: list[Unit], docs: list[Doc]) -> list[Enti
     cands += company_short_forms([u.clean for u in units[:len(docs)]], per_unit)
     cands += credit_mentions(article, units)
     vote_kinds(cands, [u.clean for u in units])
-    home = _home_country(article)
+    home = _home_country(article, cands)
     for unit, found in zip(units, per_unit, strict=False):  # after the vote: "Dalton Chairman X" needs Dalton known as a company
         cands += find_titles(unit.clean, found, home)
     cands = [c for c in cands if not c.dropped]  # a place inside a company's short form, a title's portfolio word
@@ -105,10 +105,20 @@ def _build(groups: list[list[Cand]], units: list[Unit]) -> list[Entity]:
     return entities
 
 
-def _home_country(article: Article) -> RefEntry | None:
-    """The country of the dateline's place ("OTTAWA" -> Canada), where an unattributed minister serves."""
+def _home_country(article: Article, cands: list[Cand]) -> RefEntry | None:
+    """The country of the dateline's place ("OTTAWA" -> Canada), where an unattributed minister serves; None
+    when the article names a place in another country ("BRUSSELS - Prime Minister X said Britain ..."): a
+    dateline says where the report was filed, not whose minister speaks."""
     place = article.dateline.place if article.dateline is not None else None
-    return next((c for part in (place or "").split(",") if (c := reference.country_of(part.strip()))), None)
+    home = next((c for part in (place or "").split(",") if (c := reference.country_of(part.strip()))), None)
+    if home is None:
+        return None
+    for c in cands:
+        if c.kind == "place" and c.role == "actor" and not c.dropped:
+            country = reference.country_of(c.ref.name if c.ref is not None else c.text)
+            if country is not None and country.id != home.id:
+                return None
+    return home
 
 
 def _abbreviations(text: str, unit: int, cands: list[Cand]) -> list[Cand]:

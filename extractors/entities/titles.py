@@ -15,8 +15,9 @@ A title ends in a head noun of an open lexicon (occupations and offices from Wor
 `title_heads.tsv`: "director", "economist", "analyst", "strategist"), never a list of titles seen
 in news. The organization is the one the phrase names (after "of", "at", "with", "for", or a
 possessive before the title), else the country of a nationality word; a state office
-(minister, head of state, legislator, diplomat) named with neither is held in the country of
-the dateline.
+(minister, head of state, legislator, diplomat; never "president", which companies have too)
+named with neither is held in the country of the dateline when the article names no other
+country, and in none otherwise ("BRUSSELS - Prime Minister X said Britain ...": not Belgium's).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import re
 
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
-from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
 from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.reference import RefEntry
@@ -52,11 +53,11 @@ def _is_title_word(word: str) -> bool:
     return _is_head(word) or word.lower() in TITLE_MODIFIERS
 
 
-def _state_office(title: str, before_name: bool = False) -> bool:
-    """The title is a state office ("Energy Minister"); "President" too when it stands capitalised before a name."""
+def _state_office(title: str) -> bool:
+    """The title is a state office only ("Energy Minister"; not "President", which companies have too)."""
     words = _WORD.findall(title)
     last = words[-1].split("-")[-1] if words else ""
-    return last.lower() in STATE_OFFICES or before_name and last[:1].isupper() and last.lower() in STATE_OR_COMPANY_OFFICES
+    return last.lower() in STATE_OFFICES
 
 
 def generic(cand: Cand | None) -> bool:
@@ -157,7 +158,8 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand |
 
 def find_titles(text: str, cands: list[Cand], home: RefEntry | None = None) -> list[Cand]:
     """Attach (title, organization mention) pairs to the person mentions of one unit. `home` is the
-    country of the article's dateline, where a state office named without an organization is held.
+    country where a state office named without an organization is held: the dateline's, when the article
+    names no other country (`extract_entities`).
     Returns the organizations only a title names ("an analyst at Gartmore"), new mentions of the unit."""
     cands = sorted(cands, key=lambda c: c.start)
     created: list[Cand] = []
@@ -167,10 +169,10 @@ def find_titles(text: str, cands: list[Cand], home: RefEntry | None = None) -> l
                 p.kind = "person"  # "Rodrigo de Rato, the IMF's managing director": a post makes a person
         if p.kind != "person" or p.role != "actor":
             continue
-        found = [(t, o, False) for t, o in _after(text, p, cands, created) + _before(text, p, cands, created)
-                 + _office_verb(text, p, cands)] + [(t, o, True) for t, o in _prefix_title(text, p, cands)]
-        for title, org, before_name in found:
-            if org is None and home is not None and _state_office(title, before_name):
+        found = (_after(text, p, cands, created) + _before(text, p, cands, created) + _office_verb(text, p, cands)
+                 + _prefix_title(text, p, cands))
+        for title, org in found:
+            if org is None and home is not None and _state_office(title):
                 org = Cand("place", home.name, p.unit, -1, -1, home)
             p.titles.append((title, org))
     return created

@@ -27,7 +27,6 @@ GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | _words("generic_org_word")
 # "analyst", "minister"), an open lexicon, not the titles seen in news (schemas/reference/title_heads.tsv).
 TITLE_WORDS = frozenset(reference.title_heads())
 STATE_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "state")
-STATE_OR_COMPANY_OFFICES = frozenset(w for w, kind in reference.title_heads().items() if kind == "both")  # "president"
 TITLE_MODIFIERS = _words("title_modifier")
 HONORIFICS = _words("honorific")
 ORDINALS = _words("ordinal")

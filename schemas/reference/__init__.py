@@ -100,15 +100,15 @@ def demonym(word: str) -> RefEntry | None:
 
 @cache
 def title_heads() -> dict[str, str]:
-    """Nouns that head a person's title -> "post", "state" (a state office: minister, head of state,
-    legislator, diplomat) or "both" ("president"). From WordNet 3.0 (title_heads.tsv, written by
-    make_wordnet_lists.py)."""
+    """Nouns that head a person's title -> "post", or "state" for a state office only (minister, head of
+    state, legislator, diplomat; not "president", which companies have too). From WordNet 3.0
+    (title_heads.tsv, written by make_wordnet_lists.py)."""
     return {word: kind for word, kind, *_ in rows("title_heads.tsv")}
 
 
 @cache
 def company_nouns() -> frozenset[str]:
-    """Nouns that describe a company before its name: "carmaker", "firm", "retailer" (company_nouns.tsv,
+    """Nouns that describe a company before its name: "carmaker", "firm", "insurer" (company_nouns.tsv,
     from WordNet 3.0 by make_wordnet_lists.py)."""
     return frozenset(row[0] for row in rows("company_nouns.tsv") if "-" not in row[0])
 

@@ -10,9 +10,8 @@ A head is a lemma of any noun synset under the roots below (occupations, posts, 
 the people who hold them), by regular hyponymy (not instances: no proper names), less the
 nouns whose first sense is a trader, a supplier or an organization. A head is
 marked `state` when one of its senses is a state office (head of state, government minister,
-legislator, diplomat) and none is a company executive's, `both` when it has senses of each
-("president"): such a title, given without an organization, is held in a country (a `both`
-one only as a capitalised title before a name, "President X").
+legislator, diplomat) and none is a company executive's ("minister", not "president"): such a
+title, given without an organization, may be held in the country of the dateline.
 """
 
 from __future__ import annotations
@@ -98,9 +97,9 @@ def main(argv: list[str]) -> int:
              if index.get(w.replace("-", "_"), [""])[0] not in company_like}
     state = _words(synsets, _closure(synsets, index, STATE))
     company = _words(synsets, _closure(synsets, index, COMPANY))
-    lines = ["# head\tkind (post | state | both): nouns that head a person's title, from WordNet 3.0 by "
+    lines = ["# head\tkind (post | state): nouns that head a person's title, from WordNet 3.0 by "
              "schemas/reference/make_wordnet_lists.py; do not edit by hand"]
-    lines += [f"{w}\t{('both' if w in company else 'state') if w in state else 'post'}" for w in sorted(heads)]
+    lines += [f"{w}\t{'state' if w in state - company else 'post'}" for w in sorted(heads)]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(heads)} heads ({len(heads & state)} state offices) -> {OUT}")
     nouns = _words(synsets, _closure(synsets, index, COMPANY_ROOTS) & groups)
