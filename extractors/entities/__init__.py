@@ -113,9 +113,9 @@ def _home_country(article: Article, cands: list[Cand]) -> RefEntry | None:
     home = next((c for part in (place or "").split(",") if (c := reference.country_of(part.strip()))), None)
     if home is None:
         return None
-    for c in cands:
-        if c.kind == "place" and c.role == "actor" and not c.dropped:
-            country = reference.country_of(c.ref.name if c.ref is not None else c.text)
+    for cand in cands:
+        if cand.kind == "place" and cand.role == "actor" and not cand.dropped:
+            country = reference.country_of(cand.ref.name if cand.ref is not None else cand.text)
             if country is not None and country.id != home.id:
                 return None
     return home
