@@ -149,3 +149,23 @@ def test_a_minister_of_the_one_country_an_article_names_serves_in_it():
     _, entities, _ = read("OTTAWA, May 3 (Reuters) - Finance Minister Jean Tremblay said on Monday the budget would "
                           "balance next year, and Canadian banks welcomed the plan.")
     assert titles(entities)["Jean Tremblay"] == [("Finance Minister", "Canada")]
+
+
+# "X's agreement with Y": stated only when said to be in force, never when it is in doubt.
+@pytest.mark.parametrize("sentence", [
+    "Greece's bailout agreement with the European Union could collapse next month.",
+    "Britain's trade deal with the European Union remains elusive, officials said.",
+    "Acme Corp's supply contract with Beta Inc may be cancelled, analysts said.",
+])
+def test_an_agreement_named_by_its_holder_but_in_doubt_is_not_stated(sentence):
+    assert counted(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Greece's current loan agreement with the European Union expires in May, and talks on a new one begin today.",
+    "Greece's loan agreement with the European Union runs until 2027, the finance ministry said.",
+])
+def test_an_agreement_its_holder_has_in_force_is_stated(sentence):
+    (deal,) = deals(sentence)
+    assert (deal.type, deal.status) == ("loan", "signed")
+    assert {p.name for p in deal.parties} == {"Greece", "European Union"}

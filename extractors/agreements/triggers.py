@@ -120,8 +120,14 @@ _MASS_AGREEMENT = re.compile(r"\b(?:reach(?:es|ed|ing)?|in|came\s+to|come\s+to)\
 _RELATIVE_SIGNING = re.compile(
     r"^\s+(?:(?:that|which)\s+)?(?:[A-Z<][\w&.<>'’-]*\s+){1,6}(?:has\s+|had\s+|have\s+)?(?:signed|inked|sealed|"
     r"concluded|struck|reached|clinched)\b")
-# "Turkey's current loan agreement with the IMF": an agreement a party holds is one in force.
+# "Velora's current loan agreement with the IMF expires in May": an agreement a party holds, said to be in
+# force, is stated; without such a word ("Velora's bailout agreement could collapse") it is only named.
 _POSSESSED = re.compile(r"^(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*(?:'s|’s)\s")
+_IN_FORCE = re.compile(r"\b(?:current|existing|ongoing)\b")
+_IN_FORCE_VERB = re.compile(r"^[^.;,]{0,80}?\b(?:expires|runs\s+(?:until|till|to|through|out)|remains\s+in\s+(?:force|effect)|"
+                            r"is\s+in\s+(?:force|effect))\b", re.I)
+_MODAL = re.compile(r"\b(?:could|would|may|might|will|shall|should|must|can)\b")  # lower case: not the month May
+_PREDICATE_END = re.compile(r"[,;]|\.\s|\b(?:and|but|while)\b")
 # "signed a contract ... to set up a collaboration center": the substance is cooperation.
 _INSTITUTION_PURPOSE = re.compile(
     r"^[^.;]{0,160}?\bto\s+(?:jointly\s+)?(?:set\s+up|establish|form|create|found|co-?build|build\s+up)\s+"
@@ -318,8 +324,16 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
         status = _status(before, passive.group(), after[passive.end() :])
         return Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj) if status else None
     status = _status(before, "", after)
-    possessed = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase)
+    possessed = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase) and _in_force(phrase, after)
     return Trigger(type_, status, start, end, start, possessed, generic, object_start=obj) if status else None
+
+
+def _in_force(phrase: str, after: str) -> bool:
+    """Whether a possessed agreement is said to be in force: a word of the phrase ("current", "existing") or
+    a present-tense predicate ("expires in May", "runs until 2027"), and no modal in its clause."""
+    end = _PREDICATE_END.search(after)
+    predicate = after[: end.start()] if end else after
+    return bool(_IN_FORCE.search(phrase) or _IN_FORCE_VERB.match(predicate)) and not _MODAL.search(predicate)
 
 
 def _continued(text: str, verb_end: int, start: int) -> bool:
