@@ -169,3 +169,21 @@ def test_an_agreement_its_holder_has_in_force_is_stated(sentence):
     (deal,) = deals(sentence)
     assert (deal.type, deal.status) == ("loan", "signed")
     assert {p.name for p in deal.parties} == {"Greece", "European Union"}
+
+
+# Who approves or ratifies an agreement is no side of it, unless it is a side's own organ ("its board").
+@pytest.mark.parametrize("text", [
+    "The European Commission approved the merger of Acme Corp and Beta Inc on Tuesday.",
+    "Acme Corp and Beta Inc signed a merger agreement in May. The European Commission approved the agreement on "
+    "Tuesday.",
+])
+def test_a_regulator_approving_an_agreement_is_no_side(text):
+    (deal,) = deals(text)
+    assert deal.type == "merger"
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]
+
+
+def test_a_companys_board_approving_its_agreement_stands_for_the_company():
+    (deal,) = deals("Acme Corp said its board approved a merger agreement with Beta Inc on Tuesday.")
+    assert (deal.type, deal.status) == ("merger", "agreed")
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]

@@ -359,7 +359,12 @@ def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | N
     out: dict[int, tuple[str, int, bool]] = {}
     for role, head, subject in sorted(slots, key=lambda s: not s.subject):  # a name keeps its subject's role
         heads = [head]
-        if _stand_in(head) and not name_at(head.idx) and verb is not None and (reporter := _reporter(verb)) is not None:
+        reporter = _reporter(verb) if _stand_in(head) and not name_at(head.idx) and verb is not None else None
+        if role == "approver":  # "its board approved": the company; "the Commission approved": no side
+            if reporter is None:
+                continue
+            role = "signatory"
+        if reporter is not None:
             heads = [reporter, head]  # "X said its Y unit signed": X, and Y where the unit is named
         for member in (m for h in heads for m in _members(h, name_at)):
             for offset in _named_in(member, name_at):
