@@ -187,3 +187,24 @@ def test_a_companys_board_approving_its_agreement_stands_for_the_company():
     (deal,) = deals("Acme Corp said its board approved a merger agreement with Beta Inc on Tuesday.")
     assert (deal.type, deal.status) == ("merger", "agreed")
     assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]
+
+
+# A place that starts a company's name stays in it; a place before a person's name only locates.
+@pytest.mark.parametrize("text, person", [
+    ("In Beijing Wang Yi met Antony Blinken on Monday.", "Wang Yi"),
+    ("After talks in Moscow Vladimir Putin said Russia would sign a gas deal with China.", "Vladimir Putin"),
+])
+def test_a_place_before_a_persons_name_makes_no_company(text, person):
+    _, entities, _ = read(text)
+    assert person in {e.name for e in entities if e.kind == "person"}
+    assert not [e.name for e in entities if e.kind == "organization" and person in e.name]
+
+
+@pytest.mark.parametrize("text", [  # the tagger calls "Longsheng" a person's name
+    "Chinese textile group Zhejiang Longsheng said on Monday it would open a plant in Vietnam.",
+    "Zhejiang Longsheng said on Monday it would open a plant in Vietnam. Zhejiang Longsheng makes cotton yarn.",
+])
+def test_a_place_that_starts_a_company_name_stays_in_it(text):
+    _, entities, _ = read(text)
+    assert "Zhejiang Longsheng" in {e.name for e in entities if e.kind == "organization"}
+    assert not {"Zhejiang", "Longsheng"} & {e.name for e in entities}

@@ -224,16 +224,27 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
 
 
 def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
-    """A known place that starts a company's name is part of it: reference "Shandong" + the tagger's
-    "Ruyi" is "Shandong Ruyi", "China" + "Eastern" is "China Eastern", not the province or the country."""
+    """A known place that starts a company's name is part of it: reference "Hebei" + the tagger's
+    organization "Dastrom" is "Hebei Dastrom", "China" + "Eastern" is "China Eastern", not the province or
+    the country. A name the tagger calls a person's joins the place only with a company cue, since news
+    puts a place right before a person too ("In Beijing Wang Yi met ..."): a legal form after it, a
+    company noun before the place ("textile group Hebei Dastrom"), or the joined form used again."""
+    nouns = reference.company_nouns() | ORG_HEADS
     out = []
     for ent in ents:
         place = next((p for p in refs.values() if p.end == ent.start), None)
         if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
                 or reference.entry(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue
-        if all(t.text[:1].isupper() for t in ent) and not any(t.lower_ in TITLE_WORDS for t in ent):
-            out.append(doc[place.start:with_tail(doc, ent.end, text)])
+        if not all(t.text[:1].isupper() for t in ent) or any(t.lower_ in TITLE_WORDS for t in ent):
+            continue
+        end = with_tail(doc, ent.end, text)
+        span = doc[place.start:end]
+        if ent.label_ == "PERSON" and end == ent.end and not (
+                place.start and doc[place.start - 1].lower_ in nouns and doc[place.start - 1].text.islower()) \
+                and len(re.findall(rf"(?<![\w-]){re.escape(span.text)}(?![\w-])", text)) < 2:
+            continue
+        out.append(span)
     return out
 
 
