@@ -208,3 +208,22 @@ def test_a_place_that_starts_a_company_name_stays_in_it(text):
     _, entities, _ = read(text)
     assert "Zhejiang Longsheng" in {e.name for e in entities if e.kind == "organization"}
     assert not {"Zhejiang", "Longsheng"} & {e.name for e in entities}
+
+
+# A contract whose purpose is a joint institution: cooperation between institutions, a contract for companies.
+@pytest.mark.parametrize("sentence", [
+    "Bechtel Corp signed a 300 million dollar contract with the Kenyan government on Monday to establish a logistics "
+    "park in Mombasa.",
+    "Acme Corp signed a contract with Beta Inc to set up a joint research center in Ohio.",
+    "Acme Corp signed a construction contract with Velora University to build up a research center.",
+])
+def test_a_contract_to_set_up_something_for_a_company_or_a_sum_stays_a_contract(sentence):
+    (deal,) = deals(sentence)
+    assert deal.type == "contract"
+
+
+def test_a_contract_between_institutions_to_set_up_a_joint_center_is_cooperation():
+    (deal,) = deals("Velora City Hospital signed a contract with Ostria University on Monday to set up a joint "
+                    "research center for heart surgery.")
+    assert deal.type == "cooperation_agreement"
+    assert [p.name for p in deal.parties] == ["Velora City Hospital", "Ostria University"]

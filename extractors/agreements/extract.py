@@ -77,10 +77,14 @@ def _subject(text: str, trigger: Trigger, sides: list[Side]) -> str:
     return " ".join(words[:30])
 
 
-def _settle_type(trigger: Trigger, sides: list[Side]) -> str:
-    """A bare deal or agreement between states is a treaty."""
+def _settle_type(trigger: Trigger, sides: list[Side], amount: Amount | None, companies: frozenset[str]) -> str:
+    """A bare deal or agreement between states is a treaty. A contract to set up a joint institution ("to set up
+    a collaboration center") is cooperation, unless a side is a company or it has a sum: then it is the
+    contract for building or running it. `companies`: the ids of the article's company entities."""
     if trigger.generic and len(sides) >= 2 and all(s.party.kind == "place" for s in sides):
         return "treaty"
+    if trigger.institution and amount is None and len(sides) >= 2 and not any(s.party.entity_id in companies for s in sides):
+        return "cooperation_agreement"
     return trigger.type
 
 
@@ -91,6 +95,7 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
     `clock`'s deadline no further sentence is read and the clock records what was left."""
     longest = max_sentence_chars or default_budget().max_sentence_chars
     finder = EntityFinder(entities)
+    companies = frozenset(e.id for e in entities if e.id and e.kind == "organization" and e.org_kind in ("company", "soe"))
     reference = _reference(article)
     dateline_place = article.dateline.place if article.dateline else None
     read = []
@@ -122,14 +127,14 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             if len(sides) >= 2:
                 previous = sides
             statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc,
-                                         [t for t in triggers if t is not trigger]))
+                                         [t for t in triggers if t is not trigger], companies))
         seen.append((sentence.text, named))
     return merge_statements(statements)
 
 
 def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: list[Named],
                seen: list[tuple[str, list[Named]]], reference: dt.date | None, dateline_place: str | None,
-               doc: Doc | None, others: list[Trigger]) -> Statement:
+               doc: Doc | None, others: list[Trigger], companies: frozenset[str]) -> Statement:
     text = sentence.text
     # a date belongs to the agreement stated as made nearest to it ("... similar to a contract X signed in February")
     dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)
@@ -140,12 +145,13 @@ def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: l
     stop = _PLACE_END.search(text, trigger.end)
     loose = [n for n in named if not any(s.start <= n.start < s.end for s in sides) and n.end <= (stop.start() if stop else len(text))]
     span = Span(block=sentence.block, index=sentence.index, start=sentence.start, end=sentence.end)
+    amount = _amount(text, trigger, doc)
     return Statement(
-        type=_settle_type(trigger, sides), status=trigger.status, strong=trigger.strong, sides=sides,
+        type=_settle_type(trigger, sides, amount, companies), status=trigger.status, strong=trigger.strong, sides=sides,
         evidence=Evidence(text=text, span=span),
         date=date.value if date else setting.date, date_text=date.text if date else None,
         place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
         period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
-        amount=_amount(text, trigger, doc), subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
+        amount=amount, subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
         generic=trigger.generic,
     )

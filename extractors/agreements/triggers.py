@@ -128,11 +128,13 @@ _IN_FORCE_VERB = re.compile(r"^[^.;,]{0,80}?\b(?:expires|runs\s+(?:until|till|to
                             r"is\s+in\s+(?:force|effect))\b", re.I)
 _MODAL = re.compile(r"\b(?:could|would|may|might|will|shall|should|must|can)\b")  # lower case: not the month May
 _PREDICATE_END = re.compile(r"[,;]|\.\s|\b(?:and|but|while)\b")
-# "signed a contract ... to set up a collaboration center": the substance is cooperation.
+# "signed a contract ... to set up a collaboration center": a joint institution as the contract's purpose. Its
+# substance is cooperation only between sides that are not companies and with no sum (`extract._settle_type`):
+# "a $300m contract to establish a logistics park" is a construction contract.
 _INSTITUTION_PURPOSE = re.compile(
     r"^[^.;]{0,160}?\bto\s+(?:jointly\s+)?(?:set\s+up|establish|form|create|found|co-?build|build\s+up)\s+"
-    r"(?:\S+\s+){0,5}?[\"“]?\S*\s*(?:\S+\s+){0,3}?(?:cent(?:er|re)s?|studios?|alliances?|bases?|platforms?|institutes?|"
-    r"lab(?:oratory|oratories|s)?|units?|partnerships?|mechanisms?|parks?|hubs?)\b", re.I)
+    r"(?:\S+\s+){0,8}?(?:cent(?:er|re)s?|alliances?|institutes?|lab(?:oratory|oratories|s)?|partnerships?|"
+    r"mechanisms?)\b", re.I)
 _PURPOSE_ACQUIRE = re.compile(r"^[^.;]{0,40}?\bto\s+(?:be\s+(?:acquired|bought|purchased|taken\s+over)\s+by\b|acquire|buy|"
                               r"purchase|take\s+over|take\s+a\b|sell|divest)", re.I)
 # "an agreement to cooperate on tourism": cooperation, whoever the parties.
@@ -184,6 +186,7 @@ class Trigger:
     sale: bool = False  # "sold X to Y": the subject is the seller
     anaphoric: bool = False  # "the agreement was signed by ...": restates an agreement, never starts one
     by_verb: bool = False  # stated by an acquisition verb ("agreed to buy"), not by an agreement noun
+    institution: bool = False  # a contract whose purpose is a joint institution ("to set up a research center")
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
@@ -302,30 +305,30 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
         type_, generic = "acquisition", False
     elif bought:
         type_, generic = "contract", False  # "a deal to purchase $1.6 billion worth of precious metals"
-    elif type_ == "contract" and re.search(r"\bcontracts?\b", phrase, re.I) and _INSTITUTION_PURPOSE.match(after):
-        type_ = "cooperation_agreement"
+    institution = type_ == "contract" and bool(re.search(r"\bcontracts?\b", phrase, re.I)) and not _CONTRACT_SUBSTANCE.search(
+        re.sub(r"\bcontracts?\b", "", phrase, flags=re.I)) and bool(_INSTITUTION_PURPOSE.match(after))
     obj = None
     if type_ == "acquisition" and (acquired := _ACQUIRE.search(after[:60])):
         obj = end + acquired.end()
     if signing_of and (not verb or signing_of.start() > verb.start()):
         status = _status(text[clause : clause + signing_of.start()], "signing", after)
         return Trigger(type_, status, start, end, clause + signing_of.start(), True, generic,
-                       passive=True, object_start=obj) if status else None
+                       passive=True, object_start=obj, institution=institution) if status else None
     if ceremony and not verb and (held := _CEREMONY_HELD.match(after)):  # "The signing ceremony of ... was held"
         return Trigger(type_, _status(before, held.group(), after) or "signed", start, end, start, True, generic,
-                       object_start=obj)
+                       object_start=obj, institution=institution)
     if verb:
         vstart = clause + verb.start()
         presupposed = bool(_CONTINUE.fullmatch(verb.group())) and not (
             verb.group().lower().startswith("extend") and re.search(r"\b(?:loans?|credit)\b", phrase, re.I))
         status = _status(text[clause:vstart], verb.group(), after, presupposed=presupposed)
-        return Trigger(type_, status, start, end, vstart, True, generic, object_start=obj) if status else None
+        return Trigger(type_, status, start, end, vstart, True, generic, object_start=obj, institution=institution) if status else None
     if passive:
         status = _status(before, passive.group(), after[passive.end() :])
-        return Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj) if status else None
+        return Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj, institution=institution) if status else None
     status = _status(before, "", after)
     possessed = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase) and _in_force(phrase, after)
-    return Trigger(type_, status, start, end, start, possessed, generic, object_start=obj) if status else None
+    return Trigger(type_, status, start, end, start, possessed, generic, object_start=obj, institution=institution) if status else None
 
 
 def _in_force(phrase: str, after: str) -> bool:
