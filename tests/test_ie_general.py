@@ -227,3 +227,18 @@ def test_a_contract_between_institutions_to_set_up_a_joint_center_is_cooperation
                     "research center for heart surgery.")
     assert deal.type == "cooperation_agreement"
     assert [p.name for p in deal.parties] == ["Velora City Hospital", "Ostria University"]
+
+
+# A loan stated by its verb ("borrowed $1bn") needs its other side named.
+def test_money_borrowed_from_no_one_named_is_no_loan_agreement():
+    assert counted("Italy borrowed 5 billion euros at an auction on Tuesday, the treasury said.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Greece borrowed 2 billion euros from the European Investment Bank on Monday.",
+    "The European Investment Bank lent Greece 2 billion euros on Monday.",
+])
+def test_a_loan_stated_by_its_verb_with_both_sides(sentence):
+    (deal,) = deals(sentence)
+    assert (deal.type, deal.amount.value) == ("loan", 2e9)
+    assert sorted(parties(deal)) == [("European Investment Bank", "lender"), ("Greece", "borrower")]

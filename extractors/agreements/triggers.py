@@ -149,7 +149,8 @@ _CEREMONY_HELD = re.compile(r"^[^.;]{0,200}?\b(?:was|were|has\s+been)\s+(?:held|
 # Verbs that make a loan by giving or taking it ("granted / provided / extended / received a loan").
 _LOAN_GIVE = re.compile(r"\b(?:grant(?:s|ed|ing)?|provid(?:e|es|ed|ing)|extend(?:s|ed|ing)?|approv(?:e|es|ed|ing)|"
                         r"receiv(?:e|es|ed|ing))\b", re.I)
-# "agreed ... to borrow $10bn", "lent X $2bn": a loan stated by its verb and its sum.
+# "agreed ... to borrow $10bn", "lent X $2bn": a loan stated by its verb and its sum, when the lender or the
+# borrower beside the subject is named ("Italy borrowed 5 billion euros at an auction" is no loan agreement).
 _LOAN_VERB = re.compile(r"\b(?:borrow(?:s|ed|ing)?|lend(?:s|ing)?|lent)\b(?=[^.;]{0,40}?(?:\d|\$|£|€|¥))", re.I)
 # "the deal", "the $4bn share purchase": a later sentence pointing back at an agreement already told.
 _BACK_NOUN = re.compile(
@@ -187,6 +188,7 @@ class Trigger:
     anaphoric: bool = False  # "the agreement was signed by ...": restates an agreement, never starts one
     by_verb: bool = False  # stated by an acquisition verb ("agreed to buy"), not by an agreement noun
     institution: bool = False  # a contract whose purpose is a joint institution ("to set up a research center")
+    needs_counterpart: bool = False  # stated only with two sides named ("borrowed $1bn from X"; not "borrowed at auction")
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
@@ -419,7 +421,7 @@ def find_triggers(text: str, objects: Sequence[tuple[int, int]] = (), headline: 
         clause = _clause_before(text, m.start())
         status = _status(text[clause : m.start()], m.group(), text[m.end() :])
         if status and not any(t.start <= m.start() < t.end for t in found):
-            found.append(Trigger("loan", status, m.start(), m.end(), m.start(), True))
+            found.append(Trigger("loan", status, m.start(), m.end(), m.start(), True, needs_counterpart=True))
     for m in _ACQUIRE.finditer(text):
         # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
         owner = next((t for t in found if t.end <= m.start() and re.fullmatch(
