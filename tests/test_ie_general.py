@@ -242,3 +242,16 @@ def test_a_loan_stated_by_its_verb_with_both_sides(sentence):
     (deal,) = deals(sentence)
     assert (deal.type, deal.amount.value) == ("loan", 2e9)
     assert sorted(parties(deal)) == [("European Investment Bank", "lender"), ("Greece", "borrower")]
+
+
+# "agreed X to borrow": agreed only when the loan hangs on what was agreed, in one clause.
+def test_an_agreement_in_a_relative_clause_does_not_make_a_planned_loan_agreed():
+    (deal,) = deals("Italy, which agreed a budget with the European Union last week, plans to borrow 5 billion euros "
+                    "from the European Investment Bank.")
+    assert (deal.type, deal.status) == ("loan", "planned")
+
+
+def test_a_loan_agreed_as_the_object_of_agree_is_agreed():
+    (deal,) = deals("Greece agreed a proposal with the International Monetary Fund to borrow 10 billion dollars.")
+    assert (deal.type, deal.status) == ("loan", "agreed")
+    assert sorted(parties(deal)) == [("Greece", "borrower"), ("International Monetary Fund", "lender")]

@@ -82,6 +82,11 @@ _NEGATED = re.compile(r"\b(?:not|never|no|failed\s+to|fail\s+to|refused\s+to|wit
 _AGREED = re.compile(
     r"\b(?:agree(?:s|d)?|definitive|conditional|in\s+principle|tentative|preliminary|reach(?:es|ed)?|"
     r"enter(?:s|ed)?\s+into|announc\w+|approv\w+|ratif\w+)\b", re.I)
+# "agreed a proposal with the IMF to borrow": the verb hangs on what was agreed, within one clause (not "X, which
+# agreed a budget last week, plans to borrow").
+_AGREED_OBJECT = re.compile(r"\bagree(?:s|d)\b(?P<gap>(?:(?!\b(?:and|but|which|who|that|while)\b)[^.;,]){0,80})\bto\s*$", re.I)
+_PLAN_VERB = re.compile(r"\b(?:will|would|shall|could|may|might|plan(?:s|ned)?|intend(?:s|ed)?|aim(?:s|ed)?|seek(?:s)?|sought|"
+                        r"hope(?:s|d)?|expect(?:s|ed)?|want(?:s|ed)?)\b")
 _TERMINATED = re.compile(r"\b(?:terminat\w+|cancel\w*|scrap\w*|called\s+off|call\s+off|abandon\w*|end(?:s|ed))\b", re.I)
 _COMPLETED = re.compile(r"\b(?:complet(?:e|es|ed)|clos(?:e|es|ed)|finali[sz]ed|acquired|bought|purchased|sold|took\s+over|taken\s+over)\b", re.I)
 # "will continue / renew / extend the joint venture agreement": a verb that presupposes the agreement it takes
@@ -210,8 +215,8 @@ def _status(before: str, verb: str, after: str, default: str = "signed", presupp
         return "terminated"
     if presupposed:
         return "signed"
-    if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or re.search(
-            r"\bagree(?:s|d)\b[^.;]{0,80}\bto\s*$", before, re.I):  # "agreed a proposal with the IMF to borrow"
+    if re.search(r"\bagree(?:s|d)?\s+(?:to|in\s+principle)\b|\bagree(?:s|d)?\b\W*$", before[-30:], re.I) or (
+            (gap := _AGREED_OBJECT.search(before)) and not _PLAN_VERB.search(gap["gap"])):  # "agreed a proposal with the IMF to borrow"
         return "agreed"
     before = _TALKS_OVER.sub(" ", before)  # "after the talks, they signed": talks that ended in a signing
     if _PLANNED.search(before[-60:]) or re.search(r"(?:^|\s)to\s*$", before, re.I):
