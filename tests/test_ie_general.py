@@ -255,3 +255,13 @@ def test_a_loan_agreed_as_the_object_of_agree_is_agreed():
     (deal,) = deals("Greece agreed a proposal with the International Monetary Fund to borrow 10 billion dollars.")
     assert (deal.type, deal.status) == ("loan", "agreed")
     assert sorted(parties(deal)) == [("Greece", "borrower"), ("International Monetary Fund", "lender")]
+
+
+# Project contracts counted ("48 projects were signed"): an agreement only with a side named.
+def test_projects_signed_with_no_side_named_are_no_agreement():
+    assert counted("At the fair, 36 investment projects were signed, the organisers said on Monday.") == []
+
+
+def test_projects_signed_with_a_named_side_are_one_agreement():
+    (deal,) = deals("A total of 48 cooperation projects were signed with Velora Power Group on Monday.")
+    assert deal.type == "contract" and [p.name for p in deal.parties] == ["Velora Power Group"]

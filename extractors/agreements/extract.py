@@ -124,7 +124,7 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             if doc is not None and trigger.by_verb and reads_as_noun(doc, trigger.start, trigger.end):
                 trigger = replace(trigger, strong=False, anaphoric=True)  # "the share purchase will make ..."
             sides = represented(find_sides(sentence.text, trigger, named, previous, doc), finder)
-            if trigger.needs_counterpart and len(sides) < 2:
+            if len(sides) < trigger.sides_needed:
                 trigger = replace(trigger, strong=False)  # a loan taken at auction, projects with no partner named
             if len(sides) >= 2:
                 previous = sides

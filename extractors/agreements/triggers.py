@@ -167,7 +167,8 @@ _NOT_BACK = re.compile(r"\b(?:new|another|second|third|other|separate|similar|fi
 _PURPOSE_GAP = re.compile(
     r"[^.;]{0,80}?\bto\s+(?:jointly\s+)?(?:form|set\s+up|establish|create|build|launch)\s+(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,3}", re.I)
-# "36 projects ... were signed", "signed 48 cooperation projects": Chinese reports count project contracts.
+# "36 projects ... were signed", "signed 48 cooperation projects": reports count project contracts (an agreement
+# only with a side named, `dedupe.merge_statements`: "12 projects were signed with X", not a count alone).
 _SIGNED_PROJECTS = re.compile(
     r"\b(?P<a>\d[\d,]*\s+(?:[\w-]+\s+){0,2}?projects)\b(?=[^.;]{0,80}?\b(?:were|have\s+been|being)\s+signed\b)"
     r"|\bsign(?:ed|s|ing)\s+(?:a\s+total\s+of\s+)?(?P<b>\d[\d,]*\s+(?:[\w-]+\s+){0,2}?projects)\b", re.I)
@@ -193,7 +194,7 @@ class Trigger:
     anaphoric: bool = False  # "the agreement was signed by ...": restates an agreement, never starts one
     by_verb: bool = False  # stated by an acquisition verb ("agreed to buy"), not by an agreement noun
     institution: bool = False  # a contract whose purpose is a joint institution ("to set up a research center")
-    needs_counterpart: bool = False  # stated only with two sides named ("borrowed $1bn from X"; not "borrowed at auction")
+    sides_needed: int = 0  # stated only with this many sides named ("borrowed $1bn from X", not "at auction": 2)
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
@@ -426,7 +427,7 @@ def find_triggers(text: str, objects: Sequence[tuple[int, int]] = (), headline: 
         clause = _clause_before(text, m.start())
         status = _status(text[clause : m.start()], m.group(), text[m.end() :])
         if status and not any(t.start <= m.start() < t.end for t in found):
-            found.append(Trigger("loan", status, m.start(), m.end(), m.start(), True, needs_counterpart=True))
+            found.append(Trigger("loan", status, m.start(), m.end(), m.start(), True, sides_needed=2))
     for m in _ACQUIRE.finditer(text):
         # "an agreement to acquire X" is the agreement already found; "agreed to buy X" stands alone
         owner = next((t for t in found if t.end <= m.start() and re.fullmatch(
