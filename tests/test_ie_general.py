@@ -265,3 +265,18 @@ def test_projects_signed_with_no_side_named_are_no_agreement():
 def test_projects_signed_with_a_named_side_are_one_agreement():
     (deal,) = deals("A total of 48 cooperation projects were signed with Velora Power Group on Monday.")
     assert deal.type == "contract" and [p.name for p in deal.parties] == ["Velora Power Group"]
+
+
+# "trade", "bilateral", "visa" say what a deal is about; a treaty is made between states.
+def test_a_trade_deal_between_companies_is_a_contract():
+    (deal,) = deals("Acme Corp signed a trade deal with Beta Inc on Monday.")
+    assert deal.type == "contract"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Greece and Turkey signed a free trade agreement on Monday.",
+    "The European Union signed a trade agreement with Japan on Monday.",
+])
+def test_a_trade_deal_between_states_is_a_treaty(sentence):
+    (deal,) = deals(sentence)
+    assert deal.type == "treaty"

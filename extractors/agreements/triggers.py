@@ -111,6 +111,9 @@ _TYPE_WORDS = [
         r"\b(?:contracts?|supply|purchase|procurement|sales?|construction|EPC|engineering|services?|lease|leasing|"
         r"licen[cs]e|licensing|orders?|gas|oil|LNG|power|energy)\b", re.I)),
 ]
+# Words that make a treaty whoever signs it; the other treaty words ("trade", "bilateral", "visa") say what a
+# deal is about, and a company among its sides makes it a commercial contract (`extract._settle_type`).
+_TREATY_FIRM = re.compile(r"\b(?:treat(?:y|ies)|peace|ceasefire|extradition)\b", re.I)
 # Words that name what a contract supplies (a supply deal between states is still a contract), as against
 # the sector words above that only say what a bare deal is about ("oil deal": between states, a treaty).
 _CONTRACT_SUBSTANCE = re.compile(
@@ -198,11 +201,13 @@ class Trigger:
 
 
 def _phrase_type(phrase: str) -> tuple[str, bool]:
-    """The type the words give, and whether it is only a default the parties may settle:
-    a bare deal, agreement, pact or accord between states is a treaty."""
+    """The type the words give, and whether it is only a default the parties may settle: a bare deal,
+    agreement, pact or accord between states is a treaty; a trade deal with a company is a contract."""
     bare = bool(re.search(r"\b(?:deals?|agreements?|pacts?|accords?)\b", phrase, re.I))
     for name, pattern in _TYPE_WORDS:
         if pattern.search(phrase):
+            if name == "treaty":
+                return name, not _TREATY_FIRM.search(phrase)
             return name, bare and name == "contract" and not _CONTRACT_SUBSTANCE.search(phrase)
     return ("contract" if re.search(r"\bdeals?\b", phrase, re.I) else "cooperation_agreement"), True
 
