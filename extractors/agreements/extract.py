@@ -78,9 +78,10 @@ def _subject(text: str, trigger: Trigger, sides: list[Side]) -> str:
 
 
 def _settle_type(trigger: Trigger, sides: list[Side], amount: Amount | None, companies: frozenset[str]) -> str:
-    """A bare deal or agreement between states is a treaty, a trade deal with a company a contract. A contract to set up a joint institution ("to set up
-    a collaboration center") is cooperation, unless a side is a company or it has a sum: then it is the
-    contract for building or running it. `companies`: the ids of the article's company entities."""
+    """A bare deal or agreement between states is a treaty, a trade deal with a company a contract. A contract
+    to set up a joint institution ("to set up a collaboration center") is cooperation, unless a side is a
+    company or it has a sum: then it is the contract for building or running it. `companies`: the ids of
+    the article's company entities."""
     if trigger.generic and len(sides) >= 2 and all(s.party.kind == "place" for s in sides):
         return "treaty"
     if trigger.generic and trigger.type == "treaty" and any(s.party.entity_id in companies for s in sides):
