@@ -280,3 +280,8 @@ def test_a_trade_deal_between_companies_is_a_contract():
 def test_a_trade_deal_between_states_is_a_treaty(sentence):
     (deal,) = deals(sentence)
     assert deal.type == "treaty"
+
+
+def test_a_country_right_after_a_company_name_qualifies_it():
+    (deal,) = deals("Acme Corp Germany signed a supply contract with Beta Inc on Monday.")
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]

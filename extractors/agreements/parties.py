@@ -210,8 +210,8 @@ def _is_party(text: str, n: Named, named: list[Named]) -> bool:
         return False  # "Shanghai Changhai Hospital of Naval Military Medical University"
     if n.entity.kind != "place":
         return True
-    if any(o.end <= n.start and not text[o.end : n.start].strip() for o in named):
-        return False  # "Hyundai Korea": a place right after a name qualifies it
+    if any(o.end <= n.start and not text[o.end : n.start].strip() and o.entity.kind == "organization" for o in named):
+        return False  # "Acme Korea": a place right after a company's name qualifies it
     if _LOCATIVE_BEFORE.search(before) and not _GOVERNED_BEFORE.search(before):
         return False
     if re.match(r"\s*(?:'s|’s|-)", after):

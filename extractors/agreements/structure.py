@@ -234,7 +234,7 @@ def _named_in(token: Token, name_at: NameAt, depth: int = 0) -> list[int]:
     """Offsets of the names a phrase head stands for: itself, or the names of the description it heads.
     A place inside a description, or after "in" / "from", only qualifies it ("China, Kazakhstan firms",
     "two hospitals in Shanghai and Xiamen")."""
-    if (kind := _kind(token, name_at)) == "place":  # "Hyundai Korea": a country after a name qualifies it
+    if (kind := _kind(token, name_at)) == "place":  # "Acme Korea": a country right after a company's name qualifies it
         named = [c.idx for c in token.lefts if c.dep_ in ("compound", "nmod") and _kind(c, name_at) not in (None, "place")]
         return named[:1] or [token.idx]
     if kind:

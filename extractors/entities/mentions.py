@@ -276,9 +276,6 @@ def _tagged_kind(span: Span, text: str, label: str, refs: dict[int, Span], commo
             return None  # an unknown acronym is no place the reference data does not know
         if len(span) == 1 and not reference.known_place(span.text) and not _LOCATED.search(text[max(0, span.start_char - 12):span.start_char]):
             return None  # one unknown word never used as a location ("Pertamina said"): no place
-        tail = refs.get(span.end - 1) or refs.get(span.end - 2)
-        if len(span) > 1 and tail is not None and tail.end == span.end and tail.start > span.start:
-            return "organization"  # "Hyundai Korea"
     return kind
 
 
