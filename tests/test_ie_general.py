@@ -285,3 +285,16 @@ def test_a_trade_deal_between_states_is_a_treaty(sentence):
 def test_a_country_right_after_a_company_name_qualifies_it():
     (deal,) = deals("Acme Corp Germany signed a supply contract with Beta Inc on Monday.")
     assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]
+
+
+# "the member companies of X" stand as one collective party; "the European businesses of X" are X's.
+def test_businesses_of_a_company_bought_leave_the_company_the_target():
+    (deal,) = deals("Acme Corp agreed to buy the European businesses of Beta Inc for 2 billion euros.")
+    assert parties(deal) == [("Acme Corp", "acquirer"), ("Beta Inc", "target")]
+
+
+def test_the_member_companies_of_a_body_are_one_collective_party():
+    (deal,) = deals("The member companies of the Velora Exhibitor Alliance signed a participation memorandum with the "
+                    "Ostria Expo Bureau on Monday.")
+    assert [(p.name, p.kind) for p in deal.parties] == [
+        ("member companies of the Velora Exhibitor Alliance", "collective"), ("Ostria Expo Bureau", "organization")]

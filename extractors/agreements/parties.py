@@ -47,7 +47,10 @@ _DESCRIPTION = re.compile(
     rf"(?:\s*\((?:[A-Z]{{2,6}}s?)\))?(?P<aff>\s+and\s+their\s+(?:affiliated\s+\w+|affiliates|subsidiaries|subordinate\s+\w+))?",
     re.I,
 )
-_QUALIFIED = re.compile(rf"\b(?P<desc>(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,3}}?{_GROUP_NOUNS})\s+of\s+(?:the\s+)?$", re.I)
+# "the member companies of X": a body's members stand as one party; "the European businesses of X" is X's
+# (what is bought of X), not a collective.
+_QUALIFIED = re.compile(
+    rf"\b(?P<desc>members?\s+(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,2}}?{_GROUP_NOUNS}|members)\s+of\s+(?:the\s+)?$", re.I)
 _ANAPHORA = re.compile(
     rf"\b(?:(?:the|these|those)\s+(?:(?:above-?mentioned|aforementioned)\s+)?(?:two|2)|both|(?:above-?mentioned|aforementioned)\s+two)"
     rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|leaders|heads\s+of\s+state|heads\s+of\s+government|presidents|"
