@@ -298,3 +298,24 @@ def test_the_member_companies_of_a_body_are_one_collective_party():
                     "Ostria Expo Bureau on Monday.")
     assert [(p.name, p.kind) for p in deal.parties] == [
         ("member companies of the Velora Exhibitor Alliance", "collective"), ("Ostria Expo Bureau", "organization")]
+
+
+# The term of an agreement: years that qualify it, never another figure of years in its sentence.
+def test_years_that_qualify_something_else_are_no_term():
+    (deal,) = deals("Acme Corp signed a supply deal with Beta Inc on Monday, sending its shares to a five-year high.")
+    assert deal.period is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "Acme Corp signed a ten-year supply deal with Beta Inc on Monday.",
+    "Acme Corp signed a supply deal with Beta Inc on Monday for a period of 10 years.",
+])
+def test_years_of_the_agreement_are_its_term(sentence):
+    (deal,) = deals(sentence)
+    assert deal.period == "10 years"
+
+
+def test_relevant_departments_named_after_a_deal_are_no_side():
+    (deal,) = deals("Acme Corp signed a supply contract with Beta Inc, and relevant departments of the city will "
+                    "supervise the project.")
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]

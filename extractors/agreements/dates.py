@@ -42,6 +42,10 @@ _REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b",
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
 _PERIOD_YEARS = re.compile(
     rf"\b(?P<n>\d{{1,2}}|{NUMBER_WORD})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
+# The term told after the agreement: "for ten years", "for a period of 3 years", "a 5-year term".
+_PERIOD_AFTER = re.compile(
+    rf"\b(?:for|over|lasting|valid\s+for)\s+(?:a\s+(?:period|term)\s+of\s+|the\s+next\s+)?(?=(?:\d{{1,2}}|{NUMBER_WORD})[- ]"
+    rf"(?:year|month)s?\b)|\b(?=(?:\d{{1,2}}|{NUMBER_WORD})[- ](?:year|month)s?[- ](?:term|period|duration|tenure)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,17 @@ def find_dates(text: str, reference: dt.date | None) -> list[DatePhrase]:
     return out
 
 
-def find_period(text: str) -> str | None:
-    """The term of an agreement: a five-year plan, or "3-year" / "10 years" next to it."""
-    if m := _PERIOD_PLAN.search(text):
+def find_period(text: str, start: int = 0, end: int | None = None) -> str | None:
+    """The term of the agreement named by text[start:end] (default: all of `text`): a five-year plan near it,
+    "three-year" in its phrase ("a three-year memorandum"), or after it "for ten years", "a 5-year term";
+    never another figure of years ("sending its shares to a five-year high")."""
+    end = len(text) if end is None else end
+    if m := _PERIOD_PLAN.search(text, max(0, start - 60)):
         return f"{m['n']} Five-Year Plan"
-    if m := _PERIOD_YEARS.search(text):
-        count = number_value(m["n"])
-        return f"{count} {m['unit'].lower()}{'s' if count != 1 else ''}"
+    years = _PERIOD_YEARS.search(text, start, end)
+    if years is None and (after := _PERIOD_AFTER.search(text, end)):
+        years = _PERIOD_YEARS.match(text, after.end())
+    if years is not None:
+        count = number_value(years["n"])
+        return f"{count} {years['unit'].lower()}{'s' if count != 1 else ''}"
     return None

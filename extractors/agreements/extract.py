@@ -156,7 +156,7 @@ def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: l
         evidence=Evidence(text=text, span=span),
         date=date.value if date else setting.date, date_text=date.text if date else None,
         place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
-        period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
+        period=find_period(text, trigger.start, trigger.end),
         amount=amount, subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
         generic=trigger.generic,
     )
