@@ -319,3 +319,9 @@ def test_relevant_departments_named_after_a_deal_are_no_side():
     (deal,) = deals("Acme Corp signed a supply contract with Beta Inc, and relevant departments of the city will "
                     "supervise the project.")
     assert [p.name for p in deal.parties] == ["Acme Corp", "Beta Inc"]
+
+
+def test_a_title_between_a_company_and_a_name_still_ends_the_company():
+    _, entities, _ = read("The supply deal with chip maker Kelvex Chairman John Doe was signed on Monday.")
+    assert titles(entities)["John Doe"] == [("Chairman", "Kelvex")]
+    assert "Kelvex" in {e.name for e in entities if e.kind == "organization"}

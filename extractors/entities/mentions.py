@@ -210,7 +210,7 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
             continue
         end = tok.i + 1
         while end < len(doc) and end - tok.i <= 4 and doc[end].text[:1].isupper() and end not in refs \
-                and end not in not_names and doc[end].lower_ not in TITLE_WORDS and (end == tok.i + 1 or doc[end - 1].whitespace_):
+                and end not in not_names and not _title_before_name(doc, end) and (end == tok.i + 1 or doc[end - 1].whitespace_):
             end += 1
         if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
             continue
@@ -221,6 +221,13 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         if not reference.known_place(span.text) and reference.demonym(span.text) is None:
             out.append(span)
     return out
+
+
+def _title_before_name(doc: Doc, i: int) -> bool:
+    """Whether token `i`, in a run of capitalised words, is a title before a name ("Acme Chairman John Doe"):
+    a title head with a capitalised word after it. One that ends the run is a name's word, as surnames from
+    trades are ("trader John Smith", "Tim Cook")."""
+    return doc[i].lower_ in TITLE_WORDS and i + 1 < len(doc) and doc[i + 1].text[:1].isupper()
 
 
 def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
@@ -236,7 +243,7 @@ def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
                 or reference.entry(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue
-        if not all(t.text[:1].isupper() for t in ent) or any(t.lower_ in TITLE_WORDS for t in ent):
+        if not all(t.text[:1].isupper() for t in ent) or any(_title_before_name(doc, t.i) for t in ent):
             continue
         end = with_tail(doc, ent.end, text)
         span = doc[place.start:end]
