@@ -325,3 +325,16 @@ def test_a_title_between_a_company_and_a_name_still_ends_the_company():
     _, entities, _ = read("The supply deal with chip maker Kelvex Chairman John Doe was signed on Monday.")
     assert titles(entities)["John Doe"] == [("Chairman", "Kelvex")]
     assert "Kelvex" in {e.name for e in entities if e.kind == "organization"}
+
+
+# "the company's chairman": the organization named before, one called by that noun first; no spelling guesses.
+def test_the_carrier_is_not_a_company_whose_name_starts_like_it():
+    _, entities, _ = read("Carrefour SA said on Monday that Velora Airways had signed a catering contract with it. The "
+                          "carrier's chief executive, John Doe, said the contract runs for five years.")
+    assert titles(entities)["John Doe"] == [("chief executive", "Velora Airways")]
+
+
+def test_the_group_is_the_group_named_before():
+    _, entities, _ = read("Acme Group said on Monday it had bought Beta Corp. The group's chairman, John Doe, said more "
+                          "purchases would follow.")
+    assert titles(entities)["John Doe"] == [("chairman", "Acme Group")]

@@ -27,6 +27,7 @@ from extractors.agreements.numbers import NUMBER_WORD, NUMBER_WORDS, number_valu
 from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
 from extractors.agreements.words import COLLECTIVE_NOUNS, PARTY_FOLLOWERS, REPORTING_FORMS, alternation
+from extractors.entities.vocab import COMPANY_POINTERS
 from schemas import reference
 from schemas.agreements import Party
 from schemas.names import name_key, name_words
@@ -66,7 +67,7 @@ _LEADING = re.compile(
     r"^\s*(?:at|in|during|on|after|before|under|following|amid|according\s+to|as\s+part\s+of|as|with|through|since|"
     r"upon|over|within|earlier|later|meanwhile|also|besides|moreover|furthermore|today|yesterday|recently|so\s+far)"
     r"\b[^,]{0,160},\s*", re.I)
-_PRONOUN = re.compile(r"\b(?:it|they|the\s+(?:company|group|firm|bank|corporation))\b", re.I)
+_PRONOUN = re.compile(rf"\b(?:it|they|the\s+(?:{alternation(sorted(COMPANY_POINTERS))}))\b", re.I)
 _ZONE_END = re.compile(
     r"[,;(]|\.(?:\s|$)|\s(?:to|for|on|during|at|under|which|who|worth|aiming|covering|including|from|in\s+order)\s", re.I)
 _OBJECT_END = re.compile(r"[,;(]|\.(?:\s|$)|\s(?:for|from|to|in\s+a|at|which|who|worth)\s", re.I)

@@ -29,6 +29,8 @@ from extractors.agreements.frames import has_frame, noun_frame, verb_frame
 from extractors.agreements.triggers import CONCLUDE
 from extractors.agreements.words import REPORTING_LEMMAS, VALUE_NOUNS, VALUE_VERBS
 from extractors.entities.nlp import parse_sentences
+from extractors.entities.vocab import COMPANY_POINTERS
+from schemas.names import singular
 
 # Relations by which a noun is what a verb concludes ("signed a deal", "a deal was signed").
 _OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
@@ -39,7 +41,7 @@ _QUANTITY_NOUNS = {"total", "number", "series", "batch", "set", "package", "raft
 _ACT_NOUNS = {"signing", "signature", "conclusion", "sign"}
 # Clause links a side's subject is inherited through ("agreed to buy", "signed and sealed", "a proposal to borrow").
 _INHERIT = {"xcomp", "conj"}
-_STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
+_STAND_IN_PRONOUNS = {"it", "they", "we"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
 _COUNTERPARTS = (("lender", "borrower"), ("borrower", "lender"))
 _LIST_PREPS = {"including", "like", "namely", "includes"}
@@ -148,7 +150,8 @@ def _reporter(verb: Token) -> Token | None:
 
 def _stand_in(token: Token) -> bool:
     """A pronoun or a description that stands for the company reporting: "it", "the company", "its board"."""
-    return token.lower_ in _STAND_INS and (token.pos_ == "PRON" or any(c.lower_ == "the" for c in token.children)) \
+    return (token.pos_ == "PRON" and token.lower_ in _STAND_IN_PRONOUNS or singular(token.lower_) in COMPANY_POINTERS
+            and any(c.lower_ == "the" for c in token.children)) \
         or any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
 
 

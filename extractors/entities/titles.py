@@ -26,9 +26,10 @@ import re
 
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
-from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.entities.vocab import COMPANY_POINTERS, GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
 from extractors.sentences import paragraph_around
 from schemas import reference
+from schemas.names import name_words, singular
 from schemas.reference import RefEntry
 
 _STOP = re.compile(r"[,.;:()\"“”]| (?:said|says|told|pointed|noted|stressed|emphasized|emphasised|added|was|is|"
@@ -103,19 +104,20 @@ def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) 
     return None
 
 
-_COMPANY_NOUNS = "company|group|firm|concern|corporation|business|bank|airline|carrier|insurer|lender|retailer"
+_COMPANY_NOUNS = "|".join(sorted(COMPANY_POINTERS))
 _REFERRING_OWNER = re.compile(rf"(?:its|(?:the|this)\s+(?P<noun>{_COMPANY_NOUNS})['’]s)\s+", re.I)
 _REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s+(?P<noun>{_COMPANY_NOUNS})\b", re.I)
 
 
 def _antecedent(text: str, noun: str, before: int, cands: list[Cand]) -> Cand | None:
-    """The organization "the company" or "its" refers to: the nearest one named before `before` (a bank for
-    "the bank"), in the same paragraph."""
+    """The organization "the company" or "its" refers to: the nearest one named before `before` in the same
+    paragraph, one whose name has the noun as a word first ("Velora Bank" for "the bank", "Acme Group" for
+    "the group")."""
     para = paragraph_around(text, before)[0]
     orgs = [c for c in cands if c.kind == "organization" and para <= c.start and c.end <= before and not c.nested
             and not generic(c) and c.role == "actor"]
-    if noun.lower() in ("bank", "airline", "carrier", "insurer", "lender", "retailer"):
-        orgs = [c for c in orgs if noun.lower()[:4] in c.text.lower()] or orgs
+    if noun:
+        orgs = [c for c in orgs if singular(noun.lower()) in name_words(c.text)] or orgs
     return max(orgs, key=lambda c: c.end, default=None)
 
 

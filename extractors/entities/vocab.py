@@ -23,6 +23,7 @@ GEO_HEADS = _words("geo_head")
 PLACE_HEADS = _words("place_head")
 PLACE_TYPES = _words("place_type")
 GENERIC_ORG_WORDS = INSTITUTION_HEADS | PLACE_TYPES | _words("generic_org_word")
+COMPANY_POINTERS = _words("company_pointer")  # "the company", "the bank": a company named before
 # Nouns that head a person's title: occupations and offices from WordNet ("director", "economist",
 # "analyst", "minister"), an open lexicon, not the titles seen in news (schemas/reference/title_heads.tsv).
 TITLE_WORDS = frozenset(reference.title_heads())
