@@ -338,3 +338,15 @@ def test_the_group_is_the_group_named_before():
     _, entities, _ = read("Acme Group said on Monday it had bought Beta Corp. The group's chairman, John Doe, said more "
                           "purchases would follow.")
     assert titles(entities)["John Doe"] == [("chairman", "Acme Group")]
+
+
+# A news agency's acronym names the agency where agencies stand (a dateline, a credit), not in running text.
+def test_an_agency_acronym_in_running_text_is_not_the_agency():
+    _, entities, _ = read("Shares of Velora Motori rose 3 percent in Milan on Monday, and the APP for its cars was "
+                          "downloaded a million times.")
+    assert not [e for e in entities if e.org_kind == "media"]
+
+
+def test_an_agency_acronym_in_a_dateline_is_the_agency():
+    _, entities, _ = read("RIYADH, May 3 (SPA) - Acme Corp signed a supply contract with Beta Inc on Monday.")
+    assert [e.name for e in entities if e.org_kind == "media"] == ["SPA"]
