@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from lxml import etree
 
@@ -34,6 +35,18 @@ _NOT_PERSON = re.compile(
     r"privat|handout|picture alliance|imago|keystone|shutterstock|stock", re.I)
 _MAX_CREDIT_WORDS = 8
 _STAMP = re.compile(r"[\d\s.,:/|-]+(?:\s*[^\W\d]{1,4}\.?)?")
+# Boxes that play a video or a sound: their titles and blurbs are not a picture's caption.
+_PLAYER_CLASS = re.compile(r"video|player|podcast|audio|livestream", re.I)
+_PLAYER_TAGS = {"iframe", "video", "audio", "object", "embed"}
+_MAX_PLAYER_BOX = 1500  # characters: a player's box is small; a bigger ancestor is the page or the story
+# Labels only screen readers hear ("Image caption", "Image copyright"): not part of the caption.
+_HIDDEN_LABEL = re.compile(r"off-?screen|sr-only|visually-?hidden|screen-?reader|\ba11y|assistive|hidden-?text|\bu-vh\b", re.I)
+_MAX_LABEL_WORDS = 4
+_TEASER_LINKS = 0.5  # share of a caption's text inside links to other pages: a teaser of another story
+_WORD = re.compile(r"[^\W\d_]+")
+_PICTURE_TAGS = {"img", "picture", "amp-img", "noscript"}
+_PICTURE_LEVELS = 2  # a caption and its picture share one of the caption's nearest ancestors
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])")
 
 
 @dataclass
@@ -51,6 +64,8 @@ class _Labels:
     credit_tail: re.Pattern  # "... Foto: Jane Doe", "... (Bild: dpa)", "... — © BELGA"
     caption_lead: re.Pattern  # "Legende: ..."
     bare_label: re.Pattern  # a credit label left at the end with nothing after it: "... Albania. Foto:"
+    label_lead: re.Pattern  # a credit word used as the caption's label: "Image: Jose Mourinho has agreed ..."
+    controls: frozenset[str]  # the words of a gallery's buttons ("Caption", "Close", "Image 1 of 5")
 
 
 @cache
@@ -71,6 +86,8 @@ def _labels() -> _Labels:
         ),
         caption_lead=re.compile(rf"^\s*(?:{alternation('caption')})\s*[:：]\s*", re.I),
         bare_label=re.compile(rf"\s*(?:{alternation('credit')})\s*[:：]\s*$", re.I),
+        label_lead=re.compile(rf"^\s*(?:{alternation('credit')})\s*[:：]\s*", re.I),
+        controls=frozenset(table["control"]),
     )
 
 
@@ -83,10 +100,12 @@ def take_captions(body) -> list[Caption]:
     """
     found: list[Caption] = []
     doomed = []
+    read: set = set()
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if not isinstance(el.tag, str):
-            continue
+        if not isinstance(el.tag, str) or el in read:
+            continue  # a credit element read with the caption before it
+        owner = None
         if el.tag == "figure":
             parts = _figure_parts(el)
             text, credit = _read(parts) if parts else ("", None)
@@ -97,23 +116,29 @@ def take_captions(body) -> list[Caption]:
             walker.skip_subtree()
         elif _repeats_alt(el):
             marked = any(_is_caption(d) or _is_credit(d) for d in el.iterdescendants() if isinstance(d.tag, str))
-            text, credit = _read([el]) if marked else _alt_caption(el)  # marked parts say which is which
+            parts = [el]
+            text, credit = _read(parts) if marked else _alt_caption(el)  # marked parts say which is which
             doomed.append(el)
             walker.skip_subtree()
         elif _is_caption(el):
             parts = [el, *_credits_after(el)]
             text, credit = _read(parts)
             doomed += parts
+            read.update(parts)
             walker.skip_subtree()
+            owner = _picture_box(el)
+            if owner is None and not (el.tag == "figcaption" or el.get("itemprop")):
+                continue  # small print styled as a caption (a newsletter box's, an author box's): no picture's
         elif el.get("data-caption") and el.tag in ("img", "div", "picture", "a"):
+            parts = []
             text, credit = squash(el.get("data-caption")), None
         else:
             continue
         text, more = split_caption_credit(text) if text else ("", None)
-        if reads_as_byline(text):
-            text = ""  # an author's card in a figure: "Von Jane Doe, Redakteurin"
+        if reads_as_byline(text) or _controls(text) or _plays_media(el) or _teaser(parts, text):
+            text = ""  # an author's card in a figure ("Von Jane Doe, Redakteurin"), a gallery's buttons, a video, a link
         if text or credit or more:
-            found.append(Caption(text, credit or more, el.getparent()))
+            found.append(Caption(text, credit or more, owner if owner is not None else el.getparent()))
     for el in doomed:
         remove(el)
     return found
@@ -147,7 +172,7 @@ def split_caption_credit(text: str) -> tuple[str, str | None]:
         return text[: m.start()].rstrip(" —–-|,;"), clean_credit(credit)
     if labels.credit_lead.match(text) and len(text.split()) <= _MAX_CREDIT_WORDS:
         return "", clean_credit(text)
-    return text, None
+    return labels.label_lead.sub("", text), None
 
 
 def clean_credit(text: str) -> str:
@@ -169,9 +194,9 @@ def _figure_parts(figure) -> list:
     """The caption elements of a figure: its <figcaption> (with credit elements beside it), else
     its outermost caption-classed elements, else the text under a picture repeating its alt."""
     caps = [c for c in figure.iter("figcaption")]
-    if not caps:
-        caps = [c for c in figure.iter(etree.Element) if c is not figure and _is_caption(c)]
-        caps = [c for c in caps if not any(a in caps for a in c.iterancestors())]
+    if all(_is_credit(c) for c in caps):  # none, or a <figcaption> holding only the credit: the caption is elsewhere
+        marked = [c for c in figure.iter(etree.Element) if c is not figure and c not in caps and _is_caption(c)]
+        caps += [c for c in marked if not any(a in marked or a in caps for a in c.iterancestors())]
     if not caps:
         caps = [c for c in figure.iter(etree.Element) if c is not figure and _repeats_alt(c)][:1]
     credits = [c for c in figure.iter(etree.Element) if c is not figure and _is_credit(c)
@@ -186,7 +211,7 @@ def _read(parts: list) -> tuple[str, str | None]:
     credits: list[str] = []
     for part in parts:
         if _is_credit(part):
-            credits.append(squash(part.text_content()))
+            credits.append(_heard(part))
             continue
         pieces = _pieces(part, credits)
         texts += pieces
@@ -210,9 +235,11 @@ def _pieces(el, credits: list[str]) -> list[str]:
 
     buf.append(el.text or "")
     for child in el:
-        if isinstance(child.tag, str) and _is_credit(child):
+        if isinstance(child.tag, str) and _is_hidden_label(child):
+            pass  # "Image caption", "Image copyright": words for screen readers
+        elif isinstance(child.tag, str) and _is_credit(child):
             flush()
-            credits.append(squash(child.text_content()))
+            credits.append(_heard(child))
         elif isinstance(child.tag, str) and child.tag in INLINE_TAGS and len(child) == 0 and (buf and squash("".join(buf))):
             buf.append(child.text_content())  # a word in a sentence: "<b>Name</b> speaks"
         else:
@@ -222,6 +249,89 @@ def _pieces(el, credits: list[str]) -> list[str]:
         buf.append(child.tail or "")
     flush()
     return out
+
+
+def _picture_box(el):
+    """The element holding a caption element and the picture it captions: its parent when the
+    picture stands beside it, else the nearest ancestor holding one (an <img>, a <picture>, a
+    lazy-loaded picture's placeholder). None when there is no picture near: a "text-caption"
+    style in a form or a box of links."""
+    for a in (el.getprevious(), el.getnext()):
+        if a is not None and isinstance(a.tag, str) and _holds_picture(a):
+            return el.getparent()
+    for a in islice(el.iterancestors(), _PICTURE_LEVELS):
+        if a.tag in ("article", "main", "body"):
+            return None
+        if _holds_picture(a):
+            return a
+    return None
+
+
+def _holds_picture(el) -> bool:
+    return any(isinstance(d.tag, str) and (d.tag in _PICTURE_TAGS or d.get("data-src") or d.get("data-srcset"))
+               for d in el.iter())
+
+
+def _heard(el) -> str:
+    """The text of `el` without the labels only screen readers hear."""
+    out: list[str] = []
+    hidden = None
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if hidden is None and event == "start":
+            if node is not el and isinstance(node.tag, str) and _is_hidden_label(node):
+                hidden = node
+            elif isinstance(node.tag, str):
+                out.append(node.text or "")
+        elif event == "end":
+            if node is hidden:
+                hidden = None
+            if hidden is None and node is not el:
+                out.append(node.tail or "")
+    return squash(" ".join(out))
+
+
+def _is_hidden_label(el) -> bool:
+    """A few words only screen readers hear: "<span class="off-screen">Image caption</span>"."""
+    return bool(_HIDDEN_LABEL.search(attrs(el))) and len(el.text_content().split()) <= _MAX_LABEL_WORDS
+
+
+def _controls(text: str) -> bool:
+    """Only the words of a gallery's buttons: "Caption Close", "Hide caption", "Image 1 of 5"."""
+    words = _WORD.findall(text.lower())
+    return bool(words) and all(w in _labels().controls for w in words)
+
+
+def _plays_media(el) -> bool:
+    """`el` sits in a small box that plays a video or a sound and shows no picture (a box named
+    so, or a figure holding a frame or a player): its title is the video's, not a picture's
+    caption. A video's poster picture with a caption is a picture."""
+    for a in (el, *el.iterancestors()):
+        if not isinstance(a.tag, str) or a.tag in ("article", "main", "body") or len(a.text_content()) > _MAX_PLAYER_BOX:
+            return False
+        if _PLAYER_CLASS.search(attrs(a)) or a.tag == "figure" and _holds_player(a):
+            return a.find(".//img") is None
+        if a.tag == "figure":
+            return False
+    return False
+
+
+def _holds_player(figure) -> bool:
+    return any(isinstance(d.tag, str) and (d.tag in _PLAYER_TAGS or _PLAYER_CLASS.search(attrs(d))) for d in figure.iter())
+
+
+def _teaser(parts: list, text: str) -> bool:
+    """A caption that is mostly a link to another page: the headline of a teaser or a promotion."""
+    if not text:
+        return False
+    linked = sum(len(squash(a.text_content())) for part in parts if not _is_credit(part) for a in part.iter("a")
+                 if _links_away(a))
+    return linked >= _TEASER_LINKS * len(text)
+
+
+def _links_away(a) -> bool:
+    """A link to another page, not to the picture itself or to a place on this page."""
+    href = (a.get("href") or "").strip().lower()
+    return bool(href) and not href.startswith(("#", "javascript:")) and not _PICTURE_FILE.search(href)
 
 
 def _credit_like(text: str) -> bool:

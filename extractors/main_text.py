@@ -88,6 +88,7 @@ _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
     r"read-?more|comment|social|share", re.I)
+_MAX_SIGNUP_BOX = 1000  # characters: a sign-up box is short; a longer block around a form is more than one
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -258,12 +259,18 @@ def _drop_boilerplate(body) -> list:
     doomed = []
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if (_is_boilerplate(el) or _is_teaser_list(el)) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
+        if (_is_boilerplate(el) or _is_teaser_list(el) or _is_signup_box(el)) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
         remove(el)
     return doomed
+
+
+def _is_signup_box(el) -> bool:
+    """A small box around a form asking for an e-mail address: a newsletter sign-up, whatever it is called."""
+    return (el.tag in ("div", "section", "aside") and el.find(".//form") is not None
+            and el.find('.//input[@type="email"]') is not None and len(el.text_content()) < _MAX_SIGNUP_BOX)
 
 
 def _is_teaser_list(el) -> bool:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from extractors.article import parse_article
 
@@ -85,3 +88,43 @@ def test_seed_caption_paragraphs_keep_working():
     ))
     a = parse_article(f"<html><body><article>{text}</article></body></html>")
     assert a.captions == ["The picture shows the meeting site."] and a.credits == ["Gongga Laisong"]
+
+
+EN_PAGE = Path(__file__).resolve().parent / "fixtures" / "pages" / "en-captions.html"
+
+
+def en_captions():
+    return parse_article(EN_PAGE.read_bytes(), "https://www.ledger.example/2024/05/14/warehouse-fire")
+
+
+def test_story_pictures_only_not_videos_teasers_promotions_or_gallery_buttons():
+    a = en_captions()
+    assert a.captions == [
+        "Firefighters work through the night at the warehouse on Elm Street.",  # screen-reader label dropped
+        "Crews from three counties joined the effort before dawn.",  # the <figcaption> beside it is the credit
+        "Residents watch the smoke from across the river.",  # a figure whose <figcaption> is only the credit
+        "The warehouse before the fire, in a picture from 2019.",
+        "Firefighters spray water on the roof of the warehouse from two ladder trucks.",  # "Image:" is a label
+    ]
+    for not_a_caption in ("Watch:", "Fire chief briefs", "River Road", "print edition", "Caption Close", "signing up"):
+        assert not any(not_a_caption in c for c in a.captions)
+        assert not_a_caption not in a.body
+
+
+def test_credits_leave_screen_reader_labels_behind():
+    assert en_captions().credits[:2] == ["Getty Images", "Jane Roe/The Valley Ledger"]
+
+
+def test_a_newsletter_sign_up_box_is_not_story():
+    a = en_captions()
+    assert a.paragraphs[-1].startswith("Elm Street will stay closed") and "Morning Ledger" not in a.body
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="col-3 p-4"><h3>Daily briefing</h3><p class="text-caption">Sign up and get the news at 7am.</p></div>',
+    '<div class="x-embed"><a href="/other"><img src="o.jpg"></a><p class="caption"><a href="/other">The other story '
+    "everyone read</a></p></div>",
+    '<figure><div class="player"></div><figcaption>The moment the harbour reopened to ships on Monday</figcaption></figure>',
+])
+def test_caption_styled_text_without_a_picture_of_the_story_is_no_caption(box):
+    assert parse_article(page(box)).captions == []
