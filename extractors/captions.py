@@ -75,7 +75,7 @@ def _labels() -> _Labels:
     def alternation(kind: str) -> str:
         return "|".join(sorted((re.escape(w) for w in table[kind]), key=len, reverse=True))
 
-    credit = rf"(?:{alternation('credit')})\s*(?:by|von|de|di|par|por|af|av)?\s*[:：/]"
+    credit = rf"(?:{alternation('credit')})\s*(?:by|von|de|di|par|por|af|av)?\s*(?:[:：/]|\.\.\.|…)"
     by = rf"(?:{alternation('credit')})\s+(?:by|courtesy(?:\s+of)?)\b"
     return _Labels(
         credit_lead=re.compile(rf"^\s*(?:{credit}|{by}|©|\(c\)|copyright\b)\s*", re.I),
@@ -127,14 +127,16 @@ def take_captions(body) -> list[Caption]:
             read.update(parts)
             walker.skip_subtree()
             owner = _picture_box(el)
-            if owner is None and not (el.tag == "figcaption" or el.get("itemprop")):
-                continue  # small print styled as a caption (a newsletter box's, an author box's): no picture's
+            if not (el.tag == "figcaption" or el.get("itemprop")) and (owner is None or el.find(".//time") is not None):
+                continue  # small print styled as a caption (a newsletter box's, a date line): no picture's
         elif el.get("data-caption") and el.tag in ("img", "div", "picture", "a"):
             parts = []
             text, credit = squash(el.get("data-caption")), None
         else:
             continue
         text, more = split_caption_credit(text) if text else ("", None)
+        if not (credit or more) and _names_a_credit(text):
+            text, more = "", text  # "Patrick Semansky, ASSOCIATED PRESS" in a caption's place
         if reads_as_byline(text) or _controls(text) or _plays_media(el) or _teaser(parts, text):
             text = ""  # an author's card in a figure ("Von Jane Doe, Redakteurin"), a gallery's buttons, a video, a link
         if text or credit or more:
@@ -288,6 +290,14 @@ def _heard(el) -> str:
             if hidden is None and node is not el:
                 out.append(node.tail or "")
     return squash(" ".join(out))
+
+
+def _names_a_credit(text: str) -> bool:
+    """Only a credit: a short list of names ending on an agency or a picture service
+    ("Patrick Semansky, ASSOCIATED PRESS", "Jane Doe/Getty Images")."""
+    parts = [p.strip() for p in re.split(r"\s*[,/|]\s*", text) if p.strip()]
+    return (len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
+            and bool(agency_name(parts[-1]) or _NOT_PERSON.search(parts[-1])))
 
 
 def _is_hidden_label(el) -> bool:

@@ -88,6 +88,7 @@ _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
     r"read-?more|comment|social|share", re.I)
+_MAX_PICTURE_BOX_TEXT = 80  # characters left in a dropped box once its captions are out: a picture's box
 _MAX_SIGNUP_BOX = 1000  # characters: a sign-up box is short; a longer block around a form is more than one
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
@@ -114,6 +115,8 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
     captions = take_captions(body)
     order = {el: i for i, el in enumerate(body.iter())}  # reading order; the dict keeps the proxies alive
     summary = _summary(headline, order)
+    chain = [headline, *headline.iterancestors()] if headline is not None else []  # before furniture goes
+    boxed = [c for c in captions if c.owner is None or _in_furniture(c.owner, headline)]
     _drop_hover_cards(body)
     dropped = [el for el in _drop_boilerplate(body) if headline is None or not _within(headline, el)]
     parts = _story_elements(body)
@@ -122,11 +125,11 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
         if not any(_within(summary[0], p) for p in parts) and word_key(summary[1]) not in {word_key(b) for b in kept_blocks}:
             kept_blocks.insert(0, summary[1])
     paragraphs = _drop_sign_off(kept_blocks)
-    start, end = _article_span(order, parts, headline)
+    start, end = _article_span(order, parts, chain)
     kept = [
         c for c in captions
-        if c.owner is not None and start <= order.get(c.owner, -1) <= end and not any(_within(c.owner, d) for d in dropped)
-        and not _in_furniture(c.owner, headline)
+        if c not in boxed and start <= order.get(c.owner, -1) <= end
+        and not any(_within(c.owner, d) and not _picture_box(d) for d in dropped)
     ]
     return MainText(paragraphs=paragraphs, captions=kept)
 
@@ -137,8 +140,9 @@ def _in_furniture(el, headline) -> bool:
     for a in (el, *el.iterancestors()):
         if headline is not None and _within(headline, a):
             return False
-        if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and _NOT_PICTURE_BOX.search(attrs(a)):
-            return True
+        if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and (
+                _NOT_PICTURE_BOX.search(attrs(a)) or (a.get("itemtype") or "").endswith("/Person")):
+            return True  # a box named as furniture, or a person's card (schema.org Person)
     return False
 
 
@@ -208,17 +212,24 @@ def _headline_element(body, headlines: set[str]):
     return None
 
 
-def _article_span(order: dict, parts: list, headline) -> tuple[int, int]:
+def _picture_box(el) -> bool:
+    """A box left with (almost) no text once its captions are out: a picture's box, whatever its
+    name ("header-features", "masthead"), not a box of other stories."""
+    return len(squash(el.text_content())) < _MAX_PICTURE_BOX_TEXT
+
+
+def _article_span(order: dict, parts: list, chain: list) -> tuple[int, int]:
     """The article's span of the page in reading order, for its pictures: from the top of the
     block that holds both its headline and its story (a lead picture may stand above the
-    headline) to the end of the story. Teasers and boxes outside the span are not the article's."""
+    headline) to the end of the story. Teasers and boxes outside the span are not the article's.
+    `chain` is the headline and its ancestors as they stood before furniture was removed."""
+    headline = chain[0] if chain else None
     if not parts:  # a page without prose (a gallery): its pictures follow the headline
         return (order[headline], len(order)) if headline is not None and headline in order else (0, -1)
     start = min(order.get(p, 0) for p in parts)
     end = max(order.get(next(reversed(list(p.iter()))), 0) for p in parts)
     if headline is None or headline not in order:
         return start, end
-    chain = [headline, *headline.iterancestors()]
     depth = max(next((i for i, a in enumerate(chain) if _within(p, a)), len(chain) - 1) for p in parts)
     top = chain[depth] if chain[depth].tag not in ("body", "html") else headline
     return min(start, order.get(top, order[headline])), end

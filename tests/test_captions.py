@@ -90,7 +90,8 @@ def test_seed_caption_paragraphs_keep_working():
     assert a.captions == ["The picture shows the meeting site."] and a.credits == ["Gongga Laisong"]
 
 
-EN_PAGE = Path(__file__).resolve().parent / "fixtures" / "pages" / "en-captions.html"
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+EN_PAGE = PAGES / "en-captions.html"
 
 
 def en_captions():
@@ -128,3 +129,38 @@ def test_a_newsletter_sign_up_box_is_not_story():
 ])
 def test_caption_styled_text_without_a_picture_of_the_story_is_no_caption(box):
     assert parse_article(page(box)).captions == []
+
+
+def test_a_lead_picture_in_a_box_named_as_furniture_counts():
+    """A picture's own box named "masthead" or "header-features" (furniture words) still holds the
+    article's picture; a box of other stories does not."""
+    a = parse_article((PAGES / "en-drupal.html").read_bytes(), "https://www.gulfcourier.example/news/port-vote")
+    assert a.captions == ["Dock workers leave the union hall after the vote on Tuesday. (Gulf Coast Courier/Omar Haddad)"]
+    assert a.paragraphs[0] == "The nine-day walkout had left more than forty ships waiting offshore."
+    header = ('<div class="header-features"><img src="lead.jpg"><p class="wp-caption-text">The first ship in the harbour '
+              "since March.</p></div>")
+    assert parse_article(page(header=header)).captions == ["The first ship in the harbour since March."]
+
+
+def test_a_lead_picture_above_the_headline_in_a_header_box():
+    html = ("<html><head><title>Harbour reopens</title></head><body><article><header class='content__head'>"
+            "<figure><img src='a.jpg'><figcaption>The first ship in the harbour since March.</figcaption></figure>"
+            f"<div class='content__header'><h1>Harbour reopens</h1></div></header><div class='story-body'>{STORY}</div>"
+            "</article></body></html>")
+    assert parse_article(html).captions == ["The first ship in the harbour since March."]
+
+
+@pytest.mark.parametrize(("inside", "captions", "credits"), [
+    ('<div itemscope itemtype="http://schema.org/Person"><div class="card-header"><picture><img alt="Ana Silva" '
+     'src="a.jpg"></picture><div class="details">Ana Silva Port historian</div></div></div>', [], []),
+    ('<div class="story-meta"><img src="me.jpg"><div class="text-caption"><time>08.03.2024, 18:59</time> • 3 min read'
+     "</div></div>", [], []),
+    ('<figure><img src="a.jpg"><figcaption>Patrick Semansky, ASSOCIATED PRESS</figcaption></figure>', [],
+     ["Patrick Semansky"]),
+    ('<figure><img src="a.jpg"><figcaption><span>Pilots board a tanker.</span><span itemprop="copyrightHolder">'
+     "<span>Credit...</span><span>Ana Silva/The Courier</span></span></figcaption></figure>",
+     ["Pilots board a tanker."], ["Ana Silva/The Courier"]),
+])
+def test_person_cards_date_lines_and_credits_in_a_captions_place(inside, captions, credits):
+    a = parse_article(page(inside))
+    assert (a.captions, a.credits) == (captions, credits)
