@@ -18,12 +18,20 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import attrs, clean, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
 from schemas.reference import rows
 
 _MAX_NAME = 60
+_MAX_EDITOR_LINE = 200
+_MAX_CLOSING_NAME = 40  # characters: a name signing off a story
+# "Reporting by", "Writing by" in a wire sign-off; "Additional reporting by" credits helpers, not the writer.
+_WRITER_CREDIT = re.compile(
+    r"(?<!additional )(?<!with )(?:reporting|reported|writing|written)\s+by\s+"
+    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)  # characters: an editor's credit is a short line
 _MAX_WORDS = 5
 _BYLINE_CLASS = re.compile(r"byline|author|autor|writer|creator|reporter|journalist|verfasser|firma|signature", re.I)
 _NOT_BYLINE_CLASS = re.compile(
@@ -36,8 +44,11 @@ _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della"
 # Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
 _CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:com|org|net|de|at|ch|fr|es|it|uk|no|se|dk)\b", re.I)
-_DIGIT = re.compile(r"\d")
+_NOT_IN_NAME = re.compile(r"[\d_?!@#:=+<>{}]")  # digits, a question ("Forget password?"), a handle, markup
 _PAREN = re.compile(r"\s*[(\[][^)\]]*(?:[)\]]|$)")
+# Parts of a byline that hold something else than a name.
+_NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|source|job|position|role|date|time|bio\b|"
+                            r"social|twitter|email|contact|follow", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class _Words:
     role: re.Pattern
     junk: re.Pattern
     tail: re.Pattern
+    editor: re.Pattern  # "Edited by", "Editing by", "Editor:": the names after it edited, not wrote
 
 
 @cache
@@ -62,6 +74,7 @@ def _words() -> _Words:
         role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
         junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
         tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
+        editor=re.compile(rf"(?:^|[;(]\s*)(?:{alternation('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
     )
 
 
@@ -76,6 +89,7 @@ class Authors:
 def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | None], url: str | None) -> Authors:
     """The article's authors: the first source that names a person (see the module docstring)."""
     bad = _publisher_keys(publishers, url)
+    editors = _editors(doc)
     found = Authors()
     sources = (
         lambda: [(True, _ld_people(ld))],
@@ -87,7 +101,7 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
     )
     for source in sources:
         for structured, values in source():
-            names = clean_authors(values, bad, found.agencies, structured)
+            names = [n for n in clean_authors(values, bad, found.agencies, structured) if word_key(n) not in editors]
             if names:
                 found.names = names
                 return found
@@ -119,6 +133,27 @@ def clean_authors(
                 seen.add(key)
                 out.append(_uncapped(name))
     return out
+
+
+def signed_by(lines: list[str]) -> list[str]:
+    """The writers a wire sign-off names ("(Reporting by Jane Doe in London; Editing by John Roe)"
+    gives Jane Doe): reporters and writers, not editors or additional reporters."""
+    out: list[str] = []
+    for line in lines:
+        for m in _WRITER_CREDIT.finditer(line):
+            out += [n for n in clean_authors([m["names"]]) if n not in out]
+    return out
+
+
+def closing_name(paragraph: str) -> str | None:
+    """The author's name when a story's last paragraph is only that ("Lê Phương", "— Jane Doe",
+    "By Jane Doe"), else None."""
+    text = _words().label.sub("", paragraph.strip(" —–-*")).strip()
+    if text == paragraph.strip() and not paragraph.strip().startswith(("—", "–", "-")) and len(text.split()) < 2:
+        return None
+    names = _names_in(text)
+    name = names[0] if len(names) == 1 else None
+    return name if name and name == text and len(name) <= _MAX_CLOSING_NAME and _is_name(name, set(), False) else None
 
 
 def reads_as_byline(text: str) -> bool:
@@ -161,18 +196,28 @@ def _split_commas(part: str) -> list[str]:
     if len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces) and not _CREDENTIAL.fullmatch(pieces[1]):
         return [part.strip()]
     people = [p for p in pieces if not _CREDENTIAL.fullmatch(p)]
+    people = people[:1] + [p for p in (_job_source(p) for p in people[1:]) if p]
     # "Seb Dumitru, Lille", "Jane Doe, Washington": a lone word after a full name is a place or a desk
     if len(people) >= 2 and len(people[0].split()) >= 2 and all(len(p.split()) == 1 and p.isascii() for p in people[1:]):
-        return people[:1]
+        return people[:1] + [p for p in people[1:] if agency_name(p)]  # an agency is kept as the source
     return people
+
+
+def _job_source(piece: str) -> str:
+    """What is left of a piece after a name that ends on a job word: the agency it opens with
+    ("AP Auto Writer" -> "AP"), else nothing ("Senior Political Correspondent"); other pieces stay."""
+    words = piece.split()
+    if len(words) < 2 or not _words().role.search(" " + words[-1]) and not _words().role.search(" " + " ".join(words[-2:])):
+        return piece
+    return next((w for w in words[:2] if agency_name(w)), "")
 
 
 def _is_name(name: str, bad: set[str], structured: bool) -> bool:
     words = name.replace(",", " ").split()
-    if not (2 <= len(name) < _MAX_NAME and 1 <= len(words) <= _MAX_WORDS) or _DIGIT.search(name):
+    if not (2 <= len(name) < _MAX_NAME and 1 <= len(words) <= _MAX_WORDS) or _NOT_IN_NAME.search(name):
         return False
-    if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name):
-        return False
+    if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name) or words[0].lower() == "the":
+        return False  # a desk, a credential, a date label, a publication ("The Daily Ledger")
     key = word_key(name)
     if any(key == b or (len(b) > 2 and f" {b} " in f" {key} ") for b in bad if "." not in b):
         return False
@@ -267,8 +312,22 @@ def _short(el) -> bool:
 
 
 def _pieces(el) -> list[str]:
-    """Every text node of `el` on its own, except that "By <a>X</a>" keeps the label to its name."""
-    return [t for t in (squash(t) for t in el.itertext()) if t]
+    """Every text node of `el` on its own, but those of parts the byline marks as something else
+    than a name (the publication, the job, the date: "<span class="publication">Argus Leader</span>")."""
+    out: list[str] = []
+    aside = None
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if aside is None and event == "start" and isinstance(node.tag, str):
+            if node is not el and _NOT_NAME_PART.search(attrs(node)):
+                aside = node
+            else:
+                out.append(node.text or "")
+        elif event == "end":
+            if node is aside:
+                aside = None
+            if aside is None and node is not el:
+                out.append(node.tail or "")
+    return [t for t in (squash(t) for t in out) if t]
 
 
 def _author_links(doc) -> list[str]:
@@ -282,6 +341,22 @@ def _author_links(doc) -> list[str]:
                 out.append(text)
         if len(out) == 4:
             break
+    return out
+
+
+def _editors(doc) -> set[str]:
+    """Word keys of the names the page labels as editors ("Editor: Jane Doe", "Editing by John
+    Roe"): structured data sometimes names the editor as the author."""
+    pattern = _words().editor
+    out: set[str] = set()
+    for el in doc.iter("p", "div", "span", "li", "dd", "small", "em", "i"):
+        first = squash(el.text or "") or (squash(el[0].text_content()) if len(el) and el[0].tag in INLINE_TAGS else "")
+        if not first or not pattern.match(first + " x") and ";" not in first and "(" not in first:
+            continue
+        text = squash(el.text_content())
+        if len(text) <= _MAX_EDITOR_LINE:
+            for m in pattern.finditer(text):
+                out.update(word_key(n) for n in clean_authors([m["names"]], structured=True))
     return out
 
 

@@ -130,8 +130,12 @@ def _meta_authors(doc) -> list[str]:
 
 
 def _json_ld_article(doc) -> dict:
-    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}."""
+    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}. Its `author`,
+    `creator`, `publisher` and `image` given as references (`{"@id": ...}`, as Yoast's @graph
+    writes them) are replaced by the objects they name elsewhere in the page's JSON-LD."""
+    found: dict = {}
     fallback: dict = {}
+    nodes: dict[str, dict] = {}
     for script in doc.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -145,16 +149,31 @@ def _json_ld_article(doc) -> dict:
             if isinstance(item, list):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
+                if isinstance(item.get("@id"), str) and len(item) > 1:
+                    nodes.setdefault(item["@id"], item)
                 types = item.get("@type")
                 types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
                 if types & ARTICLE_TYPES or any(t.endswith(("article", "posting")) for t in types):
-                    return item
-                if any(t.endswith("webpage") for t in types) and not fallback:
+                    found = found or item
+                elif any(t.endswith("webpage") for t in types) and not fallback:
                     fallback = item  # "WebPage", "MedicalWebPage": the page, when no article object is given
                 for key in ("@graph", "mainEntity", "hasPart"):
                     if isinstance(item.get(key), (list, dict)):
                         stack.append(item[key])
-    return fallback
+    article = found or fallback
+    return {k: _resolved(v, nodes) if k in _REFERENCED else v for k, v in article.items()}
+
+
+_REFERENCED = ("author", "creator", "publisher", "image")
+
+
+def _resolved(value, nodes: dict[str, dict]):
+    """`value` with each `{"@id": X}` reference replaced by the node X, when the page has it."""
+    if isinstance(value, list):
+        return [_resolved(v, nodes) for v in value]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in nodes:
+        return nodes[value["@id"]]
+    return value
 
 
 def _name(value) -> str | None:
