@@ -28,6 +28,7 @@ ARTICLE_TYPES = {
 _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
+_SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
 
@@ -71,9 +72,10 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     )
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
-    m.title = _title(_whole_headline(
-        _str(ld.get("headline")), tags.get("og:title"), tags.get("twitter:title"), _doc_title(doc), h1,
-    ), h1s, m.site_name, url or m.canonical_url)
+    headline, og_title = _str(ld.get("headline")), tags.get("og:title")
+    agreed = bool(headline and og_title and word_key(headline) == word_key(og_title))
+    m.title = _title(_whole_headline(headline, og_title, tags.get("twitter:title"), _doc_title(doc), h1),
+                     h1s, m.site_name, url or m.canonical_url, agreed)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
             m.headline_texts.add(word_key(t))
@@ -252,11 +254,15 @@ def _whole_headline(*sources: str | None) -> str | None:
     return first
 
 
-def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -> str | None:
+def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, agreed: bool = False) -> str | None:
     """The headline without " | Site" suffixes or "Site - " prefixes.
 
     An <h1> that is the title less its decoration is the headline; one that is the whole
     title says there is no decoration to strip ("Take C.A.R.E. - comwrap auf der DMEXCO").
+    When the structured headline and og:title `agreed`, a shorter <h1> inside them is the
+    headline without its kicker ("Kenia: Nairobi von unten" shown as "Nairobi von unten"),
+    not the title, and only a named site is stripped: on the tuning pages the two agreeing
+    sources were right each time.
     """
     title = clean(raw)
     if not title:
@@ -265,13 +271,13 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     if any(word_key(h) == norm for h in h1s):
         return title
     inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
-    if inside:
+    if inside and not agreed:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
     runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
-    for h in h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
+    for h in [] if agreed else h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
         key = word_key(h)
         if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
             return h
@@ -287,7 +293,11 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
             or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )
 
+    named = len(parts)
     while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    # "Headline - Politics - The Hill": short parts left before the site's name are its sections.
+    while len(parts) < named and len(parts) > 1 and len(parts[-1].split()) <= _SECTION_WORDS and len(parts[-1]) < len(parts[0]):
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)

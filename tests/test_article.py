@@ -235,6 +235,9 @@ def test_schema_org_article_body_marks_the_story():
      "장동혁, 한동훈 제명했지만 부담 커졌다"),
     ("Take C.A.R.E. - comwrap auf der DMEXCO", "Take C.A.R.E. - comwrap auf der DMEXCO", None, None,
      "Take C.A.R.E. - comwrap auf der DMEXCO"),
+    ("Senate passes water bill - Politics - The Hill", "", "The Hill", "https://thehill.example/a",
+     "Senate passes water bill"),
+    ("Storm hits coast | UK News | Sky News", "", "Sky News", "https://news.sky.example/a", "Storm hits coast"),
 ])
 def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expected):
     meta = f'<meta property="og:site_name" content="{site}">' if site else ""
@@ -288,3 +291,14 @@ def test_a_headline_cut_short_in_json_ld_is_read_whole_from_the_page():
     html = (f'<html><head><script type="application/ld+json">{ld}</script><title>{whole} | Courier</title></head>'
             f"<body><h1>{whole}</h1><article>{story}</article></body></html>")
     assert parse_article(html).title == whole
+
+
+def test_headline_and_og_title_that_agree_keep_their_kicker_over_a_shorter_h1():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget row: Council delays the harbour vote"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    head = (f'<script type="application/ld+json">{ld}</script><title>Budget row: Council delays the harbour vote - '
+            'Courier</title><meta property="og:title" content="Budget row: Council delays the harbour vote">')
+    html = f"<html><head>{head}</head><body><h1>Council delays the harbour vote</h1><article>{story}</article></body></html>"
+    assert parse_article(html).title == "Budget row: Council delays the harbour vote"
+    alone = html.replace('<meta property="og:title" content="Budget row: Council delays the harbour vote">', "")
+    assert parse_article(alone).title == "Council delays the harbour vote"  # one source: the visible headline
