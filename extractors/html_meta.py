@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
@@ -18,6 +19,7 @@ from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
 from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
+from schemas.reference import rows
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -28,6 +30,7 @@ ARTICLE_TYPES = {
 _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
+_MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
 _SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
@@ -294,7 +297,7 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
         )
 
     named = len(parts)
-    while len(parts) > 1 and is_site(parts[-1]):
+    while len(parts) > 1 and (is_site(parts[-1]) or not site and _names_a_publication(parts[-1])):
         parts.pop()
     # "Headline - Politics - The Hill": short parts left before the site's name are its sections.
     while len(parts) < named and len(parts) > 1 and len(parts[-1].split()) <= _SECTION_WORDS and len(parts[-1]) < len(parts[0]):
@@ -305,6 +308,22 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
     if len(parts) > 1 and re.search(r"[|_｜ㅣ丨]", title) and len(parts[-1]) < len(parts[0]):
         parts = parts[:-1]
     return _rejoin(title, parts)
+
+
+def _names_a_publication(part: str) -> bool:
+    """A short title part named like a publication: "Daily News", "朝日新聞デジタル", "한국일보"
+    (`schemas/reference/site_words.tsv`)."""
+    latin, cjk = _site_words()
+    words = part.split()
+    if len(words) > _MAX_SITE_WORDS or len(part) > _MAX_SITE_CHARS:
+        return False
+    return any(w.lower().strip(".") in latin for w in words) or any(w in part for w in cjk)
+
+
+@cache
+def _site_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    words = [w for kind, line in rows("site_words.tsv", 2) if kind == "media" for w in line.split("|") if w]
+    return frozenset(w for w in words if w.isascii()), tuple(w for w in words if not w.isascii())
 
 
 def _rejoin(title: str, parts: list[str]) -> str:

@@ -238,6 +238,10 @@ def test_schema_org_article_body_marks_the_story():
     ("Senate passes water bill - Politics - The Hill", "", "The Hill", "https://thehill.example/a",
      "Senate passes water bill"),
     ("Storm hits coast | UK News | Sky News", "", "Sky News", "https://news.sky.example/a", "Storm hits coast"),
+    ("東京で大雪 - 朝日新聞デジタル", "", None, "https://www.asahi.example/a", "東京で大雪"),
+    ("Storm hits coast - New York Daily News", "", None, "https://www.nydn.example/a", "Storm hits coast"),
+    ("Times change - and so does the harbour", "", None, "https://www.nydn.example/a",
+     "Times change - and so does the harbour"),
 ])
 def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expected):
     meta = f'<meta property="og:site_name" content="{site}">' if site else ""
