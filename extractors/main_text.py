@@ -82,6 +82,9 @@ _SIGN_OFF_ZONE = 4
 _MIN_SUMMARY, _MAX_SUMMARY = 60, 600
 _SUMMARY_CLASS = re.compile(r"summary|standfirst|dek\b|lede|lead|intro|teaser|excerpt|abstract|description|sub-?title|subline", re.I)
 # A JSON string holding HTML paragraphs: a story in a page's hydration data.
+# A content block of a script's JSON that holds story text: "text", "paragraph", "ParagraphBlock", "block".
+_TEXT_BLOCK = re.compile(r"^(?:text|p|block)$|paragraph", re.I)
+_MIN_BLOCKS = 3
 _EMBEDDED_HTML = re.compile(r'"((?:[^"\\]|\\.){0,200}?(?:<p[ >]|\\u003cp[ \\u003e])(?:[^"\\]|\\.){300,})"')
 _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 # Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
@@ -112,6 +115,7 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
     if body is None:
         body = doc
     headline = _headline_element(body, headlines)
+    _drop_next_stories(body, headline)
     captions = take_captions(body)
     order = {el: i for i, el in enumerate(body.iter())}  # reading order; the dict keeps the proxies alive
     summary = _summary(headline, order)
@@ -132,6 +136,28 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
         and not any(_within(c.owner, d) and not _picture_box(d) for d in dropped)
     ]
     return MainText(paragraphs=paragraphs, captions=kept)
+
+
+def _drop_next_stories(body, headline) -> None:
+    """Remove the stories a page appends after its own (an endless scroll, "Next story"): a later
+    <h1> in a block of the same kind (tag and class) as the block holding the headline. An <h1>
+    misused for a sub-heading inside the story has no such twin block and stays."""
+    if headline is None or headline.tag != "h1":
+        return
+    seen = False
+    for h in list(body.iter("h1")):
+        if h is headline:
+            seen = True
+            continue
+        if not seen or any(a is headline for a in h.iterancestors()):
+            continue
+        block = h
+        while block.getparent() is not None and not _within(headline, block.getparent()):
+            block = block.getparent()
+        parent = block.getparent()
+        own = next((c for c in parent if _within(headline, c)), None) if parent is not None else None
+        if block is not h and own is not None and own.tag == block.tag and own.get("class") == block.get("class"):
+            remove(block)
 
 
 def _in_furniture(el, headline) -> bool:
@@ -163,9 +189,58 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: set[
             if value.count("<p") >= 2 and len(value) > len(best):
                 best = value
     if not best:
-        return []
+        blocks = max((_content_blocks(script) for script in scripts), key=lambda b: sum(map(len, b)), default=[])
+        return [text for text in blocks if _keep(text, 0, headlines)]
     fragment = lxml.html.fragment_fromstring(best, create_parent="div")
     return [text for text, links in _blocks(fragment) if _keep(text, links, headlines)]
+
+
+def _content_blocks(script: str) -> list[str]:
+    """The story as a list of typed text blocks in a script's JSON (Arc XP's `content_elements`,
+    Next.js page props, Sanity's portable text): the longest list holding at least three blocks
+    typed as text or paragraph, each block's text without markup. [] when the script has none."""
+    data = _script_json(script)
+    best: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            texts = [t for t in (_block_text(b) for b in item) if t]
+            if len(texts) >= _MIN_BLOCKS and sum(map(len, texts)) > sum(map(len, best)):
+                best = texts
+            stack.extend(item)
+    return best
+
+
+def _script_json(script: str):
+    """A script's JSON: the whole script, or the value assigned in it ("Fusion.globalContent = {...};")."""
+    text = script.strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    start = text.find("{")
+    try:
+        return json.JSONDecoder().raw_decode(text[start:])[0] if start >= 0 else None
+    except ValueError:
+        return None
+
+
+def _block_text(block) -> str:
+    """The text of one content block typed as text or paragraph, markup removed; "" for other blocks."""
+    if not isinstance(block, dict):
+        return ""
+    kind = next((block[k] for k in ("type", "_type", "__typename", "kind") if isinstance(block.get(k), str)), "")
+    if not _TEXT_BLOCK.search(kind):
+        return ""
+    value = next((block[k] for k in ("content", "text", "html", "value", "body") if isinstance(block.get(k), str)), None)
+    if value is None and isinstance(block.get("children"), list):  # portable text: spans in children
+        value = "".join(c.get("text", "") for c in block["children"] if isinstance(c, dict) and isinstance(c.get("text"), str))
+    if not value:
+        return ""
+    return squash(lxml.html.fragment_fromstring(value, create_parent="div").text_content()) if "<" in value else squash(value)
 
 
 def _summary(headline, order: dict) -> tuple | None:

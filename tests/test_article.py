@@ -306,3 +306,38 @@ def test_headline_and_og_title_that_agree_keep_their_kicker_over_a_shorter_h1():
     assert parse_article(html).title == "Budget row: Council delays the harbour vote"
     alone = html.replace('<meta property="og:title" content="Budget row: Council delays the harbour vote">', "")
     assert parse_article(alone).title == "Council delays the harbour vote"  # one source: the visible headline
+
+
+ARC_URL = "https://www.metrostar.example/local/2024/02/06/fare-freeze/"
+
+
+def test_a_page_with_the_next_story_appended_keeps_only_its_own():
+    a = page("en-arc-stories.html", ARC_URL)
+    assert a.title == "Transit board approves fare freeze through 2026"
+    assert a.authors == ["Priya Raman", "Tom Okafor"]
+    assert a.paragraphs[0].startswith("The regional transit board voted 9-2")
+    assert a.paragraphs[-1].startswith("The two members who voted against")  # the sign-off and the next story go
+    assert a.captions == ["Commuters wait for a train at Union Station on Tuesday."]
+    for other in ("Snowplow", "snowplow", "Next story", "Read more", "contributed to this report"):
+        assert other not in a.body
+
+
+def test_a_sub_heading_set_as_h1_inside_the_story_stays():
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(3))
+    html = (f"<html><head><title>Diet guide</title></head><body><div class='post'><h1>Diet guide</h1>{story}"
+            f"<h1>The second phase</h1>{story.replace('Paragraph', 'Part')}</div></body></html>")
+    a = parse_article(html)
+    assert "The second phase" in a.paragraphs and a.paragraphs[-1].startswith("Part 2")
+
+
+@pytest.mark.parametrize("script", [
+    "<script>Fusion.globalContent={blocks};Fusion.spa=false;</script>",
+    '<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"story":{blocks}}}}}}}</script>',
+])
+def test_a_story_carried_only_as_content_blocks_in_the_page_data(script):
+    paragraphs = [f"Paragraph {n} of a story the page only carries as typed blocks, long enough to be prose." for n in range(5)]
+    blocks = {"content_elements": [{"type": "text", "content": p} for p in paragraphs[:2]]
+              + [{"type": "image", "url": "a.jpg", "caption": "Not story text"}]
+              + [{"type": "text", "content": f"<b>{p}</b>"} for p in paragraphs[2:]]}
+    html = f'<html><body><div id="app"></div>{script.format(blocks=json.dumps(blocks))}</body></html>'
+    assert parse_article(html).paragraphs == paragraphs
