@@ -140,8 +140,8 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
 
 def _drop_next_stories(body, headline) -> None:
     """Remove the stories a page appends after its own (an endless scroll, "Next story"): a later
-    <h1> in a block of the same kind (tag and class) as the block holding the headline. An <h1>
-    misused for a sub-heading inside the story has no such twin block and stays."""
+    <h1> in an article block (<article>, or an Article by itemtype) of the same class as the one
+    holding the headline. An <h1> used for a sub-heading, or in a section of the story, stays."""
     if headline is None or headline.tag != "h1":
         return
     seen = False
@@ -156,8 +156,13 @@ def _drop_next_stories(body, headline) -> None:
             block = block.getparent()
         parent = block.getparent()
         own = next((c for c in parent if _within(headline, c)), None) if parent is not None else None
-        if block is not h and own is not None and own.tag == block.tag and own.get("class") == block.get("class"):
+        if own is not None and _is_story_block(own) and _is_story_block(block) and own.get("class") == block.get("class"):
             remove(block)
+
+
+def _is_story_block(el) -> bool:
+    """An element that says it is one article: <article>, or schema.org's Article types by itemtype."""
+    return el.tag == "article" or (el.get("itemtype") or "").lower().endswith(("article", "posting"))
 
 
 def _in_furniture(el, headline) -> bool:

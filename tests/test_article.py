@@ -322,11 +322,14 @@ def test_a_page_with_the_next_story_appended_keeps_only_its_own():
         assert other not in a.body
 
 
-def test_a_sub_heading_set_as_h1_inside_the_story_stays():
+@pytest.mark.parametrize("wrap", [
+    "<div class='post'><h1>Diet guide</h1>{story}<h1>The second phase</h1>{more}</div>",
+    "<section class='part'><h1>Diet guide</h1>{story}</section><section class='part'><h1>The second phase</h1>{more}</section>",
+])
+def test_a_sub_heading_set_as_h1_inside_the_story_stays(wrap):
     story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(3))
-    html = (f"<html><head><title>Diet guide</title></head><body><div class='post'><h1>Diet guide</h1>{story}"
-            f"<h1>The second phase</h1>{story.replace('Paragraph', 'Part')}</div></body></html>")
-    a = parse_article(html)
+    body = wrap.format(story=story, more=story.replace("Paragraph", "Part"))
+    a = parse_article(f"<html><head><title>Diet guide</title></head><body>{body}</body></html>")
     assert "The second phase" in a.paragraphs and a.paragraphs[-1].startswith("Part 2")
 
 
