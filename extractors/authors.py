@@ -46,6 +46,9 @@ _CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:com|org|net|de|at|ch|fr|es|it|uk|no|se|dk)\b", re.I)
 _NOT_IN_NAME = re.compile(r"[\d_?!@#:=+<>{}]")  # digits, a question ("Forget password?"), a handle, markup
 _PAREN = re.compile(r"\s*[(\[][^)\]]*(?:[)\]]|$)")
+_SCRIPT_AUTHOR = re.compile(
+    r"""["']?(?:author_?name|authors?|byline|writer)["']?\s*[:=]\s*(?:\[\s*)?["'](?P<name>[^"'\\<>{}\n]{3,80})["']"""
+    r'|"credits"\s*:\s*\{\s*"by"\s*:\s*\[\s*\{[^{}]*?"name"\s*:\s*"(?P<arc>[^"\\]{3,80})"', re.I)
 # Parts of a byline that hold something else than a name.
 _NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|source|job|position|role|date|time|bio\b|"
                             r"social|twitter|email|contact|follow", re.I)
@@ -98,6 +101,7 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
         lambda: [(False, group) for group in _byline_elements(doc)],
         lambda: [(False, _author_links(doc))],
         lambda: [(False, group) for group in _labelled_lines(doc)],
+        lambda: [(False, _script_authors(doc))],
     )
     for source in sources:
         for structured, values in source():
@@ -358,6 +362,19 @@ def _editors(doc) -> set[str]:
             for m in pattern.finditer(text):
                 out.update(word_key(n) for n in clean_authors([m["names"]], structured=True))
     return out
+
+
+def _script_authors(doc) -> list[str]:
+    """Author names a page's scripts carry (`authorName: "By Jane Doe"`, `"byline":"..."`, Arc XP's
+    `"credits":{"by":[{"name":"..."}]}`) when its markup shows no byline: the last source."""
+    out: list[str] = []
+    for script in doc.iter("script"):
+        if not script.text or "ld+json" in (script.get("type") or "").lower():
+            continue
+        out += [squash(m["name"] or m["arc"]) for m in _SCRIPT_AUTHOR.finditer(script.text)]
+        if len(out) >= 4:
+            break
+    return out[:4]
 
 
 def _labelled_lines(doc) -> list[list[str]]:

@@ -141,3 +141,13 @@ def test_a_story_signed_at_its_end(closing, expected):
     a = parse_article(page(byline="").replace("</article>", closing + "</article>"))
     assert a.authors == expected
     assert not expected or expected[0] not in a.body
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ('<script>var dataLayer = {"authorName": "By TOM KRISHER", "section": "business"};</script>', ["Tom Krisher"]),
+    ('<script>Fusion.globalContent={"credits":{"by":[{"type":"author","name":"Ana Vega","url":"/people/ana-vega/"}]}};'
+     "</script>", ["Ana Vega"]),
+    ('<script>window.comments = {"author": "admin", "count": 3};</script>', []),
+])
+def test_names_only_in_the_page_scripts(script, expected):
+    assert parse_article(page(byline=script)).authors == expected
