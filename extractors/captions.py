@@ -24,7 +24,8 @@ from schemas.reference import rows
 
 _CAPTION_CLASS = re.compile(
     r"caption|legend|bildunterschrift|bildtext|(?:img|image|photo|foto|bild|picture|media)[\w-]{0,3}desc|photo-?text|foto-?text|"
-    r"media-?subtitle|img-?info|image-?info|photo-?info|bild-?info|pic-?text|image-?text|wp-caption-text", re.I)
+    r"media-?subtitle|img-?info|image-?info|photo-?info|bild-?info|pic-?text|image-?text|wp-caption-text|"
+    r"(?:slide|carousel|gallery)[\w-]{0,20}desc", re.I)
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|rights|source|quelle|autor|author|photographer|fotograf|byline|pictsrc|bildnachweis|"
     r"attribution|courtesy|agency|provider", re.I)
@@ -80,7 +81,7 @@ def _labels() -> _Labels:
     return _Labels(
         credit_lead=re.compile(rf"^\s*(?:{credit}|{by}|©|\(c\)|copyright\b)\s*", re.I),
         credit_tail=re.compile(
-            rf"\s*(?:[(\[（]\s*(?:{credit}|{by}|©)\s*(?P<paren>[^()\[\]]{{2,80}})[)\]）]"
+            rf"\s*(?:[(\[（]\s*(?:[^\W\d_][\w.&'-]*\s+){{0,2}}?(?:{credit}|{by}|©)\s*(?P<paren>[^()\[\]]{{2,80}})[)\]）]"
             rf"|(?:[—–|-]\s*)?(?:{credit}|(?-i:Photo(?:graph)?s?\s+by|Foto\s+von)|©|\(c\))\s*(?P<bare>[^\n]{{2,80}}?))\s*$",
             re.I,
         ),

@@ -344,3 +344,26 @@ def test_a_story_carried_only_as_content_blocks_in_the_page_data(script):
               + [{"type": "text", "content": f"<b>{p}</b>"} for p in paragraphs[2:]]}
     html = f'<html><body><div id="app"></div>{script.format(blocks=json.dumps(blocks))}</body></html>'
     assert parse_article(html).paragraphs == paragraphs
+
+
+def test_wordpress_story_with_yoast_graph_block_captions_and_related_posts():
+    a = page("en-wordpress.html", "https://ledger.example/2024/03/04/bridge-budget/")
+    assert a.title == "Council approves harbour bridge budget"  # "– Riverside Ledger" is the site
+    assert a.authors == ["Dana Whitfield"]
+    assert a.captions == ["Councillor Ruth Bell presents the repair plan at City Hall.",
+                          "Rust on the underside of the bridge's eastern span.",
+                          "The harbour bridge seen from the north quay on Monday."]  # the last from the JSON-LD image
+    assert a.credits == ["Sam Ortiz/Riverside Ledger"]
+    assert len(a.paragraphs) == 4 and a.paragraphs[-1].startswith("Work is due to begin")
+    for junk in ("Ferry fares", "Share this", "Bridge closed", "covers city hall", "About time", "Posted in"):
+        assert junk not in a.body and not any(junk in c for c in a.captions)
+
+
+def test_wire_story_on_a_brightspot_page():
+    a = page("en-brightspot-wire.html", "https://wire.example/article/drought-river-shipping-0123")
+    assert a.authors == ["Ana Lucia Vega", "Marcus Hill", "Li Wen"]  # the <meta> list, capitals undone
+    assert a.dateline.agency == "AP" and a.paragraphs[0].startswith("MEMPHIS, Tenn. (AP) — Hundreds of barges")
+    assert a.captions == ["Barges wait near the port of Memphis, Tenn., on Tuesday, Aug. 20, 2024."]  # a slide's
+    assert a.credits == ["Ana Lucia Vega"]  # "(AP Photo/Ana Lucia Vega)"
+    for junk in ("River levels fell", "Watch the barges", "Expand", "contributed to this report"):
+        assert junk not in a.body and not any(junk in c for c in a.captions)
