@@ -367,3 +367,20 @@ def test_wire_story_on_a_brightspot_page():
     assert a.credits == ["Ana Lucia Vega"]  # "(AP Photo/Ana Lucia Vega)"
     for junk in ("River levels fell", "Watch the barges", "Expand", "contributed to this report"):
         assert junk not in a.body and not any(junk in c for c in a.captions)
+
+
+def test_nextjs_story_with_module_class_names():
+    html = (PAGES / "en-nextjs.html").read_text()
+    url = "https://www.northernecho.example/news/2025/07/14/heatwave-warning"
+    for variant in (html, html.replace('"author":[{"@type":"Person","name":"Kim Lee","jobTitle":"Environment '
+                                       'correspondent"},{"@type":"Person","name":"Ravi Patel"}],', "")):
+        a = parse_article(variant, url)
+        assert a.authors == ["Kim Lee", "Ravi Patel"]  # the byline's job title is no name
+    assert a.title == "Heatwave warning issued as temperatures near record"
+    assert a.paragraphs[0].startswith("Forecasters say parts of the north")  # the standfirst leads
+    assert "Hospitals told to prepare" in a.paragraphs and a.paragraphs[-1].startswith("Forecasters expect the heat")
+    assert a.captions == ["Crowds gathered on the beach at Whitley Bay on Sunday afternoon.",
+                          "Shops in Newcastle reported running out of electric fans by Saturday."]
+    assert a.credits == ["Mark Shaw", "Northern Echo"]
+    for junk in ("morning briefing", "Sign me up", "More on this story", "Reservoirs at lowest", "Weather"):
+        assert junk not in a.body
