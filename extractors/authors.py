@@ -22,7 +22,7 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
+from extractors.markup import attrs, clean, squash, word_key
 from schemas.reference import rows
 
 _MAX_NAME = 60
@@ -92,7 +92,6 @@ class Authors:
 def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | None], url: str | None) -> Authors:
     """The article's authors: the first source that names a person (see the module docstring)."""
     bad = _publisher_keys(publishers, url)
-    editors = _editors(doc)
     found = Authors()
     sources = (
         lambda: [(True, _ld_people(ld))],
@@ -105,7 +104,8 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
     )
     for source in sources:
         for structured, values in source():
-            names = [n for n in clean_authors(values, bad, found.agencies, structured) if word_key(n) not in editors]
+            names = clean_authors(values, bad, found.agencies, structured)
+            names = [n for n in names if not _edited_by(doc, n)] if names else names
             if names:
                 found.names = names
                 return found
@@ -348,20 +348,20 @@ def _author_links(doc) -> list[str]:
     return out
 
 
-def _editors(doc) -> set[str]:
-    """Word keys of the names the page labels as editors ("Editor: Jane Doe", "Editing by John
-    Roe"): structured data sometimes names the editor as the author."""
-    pattern = _words().editor
-    out: set[str] = set()
-    for el in doc.iter("p", "div", "span", "li", "dd", "small", "em", "i"):
-        first = squash(el.text or "") or (squash(el[0].text_content()) if len(el) and el[0].tag in INLINE_TAGS else "")
-        if not first or not pattern.match(first + " x") and ";" not in first and "(" not in first:
-            continue
-        text = squash(el.text_content())
-        if len(text) <= _MAX_EDITOR_LINE:
-            for m in pattern.finditer(text):
-                out.update(word_key(n) for n in clean_authors([m["names"]], structured=True))
-    return out
+def _edited_by(doc, name: str) -> bool:
+    """The page labels `name` as an editor ("Editor: Jane Doe", "Editing by Jane Doe") in a short
+    line: structured data sometimes names the editor as the author."""
+    key = word_key(name)
+    for t in doc.xpath("//text()[contains(., $name)]", name=name):
+        el = t.getparent() if t.is_text else t.getparent().getparent()
+        for box in (el, el.getparent() if el is not None else None):
+            line = squash(box.text_content()) if box is not None and box.tag not in ("script", "style") else ""
+            if len(line) <= _MAX_EDITOR_LINE and any(
+                word_key(n) == key for m in _words().editor.finditer(line)
+                for n in clean_authors([m["names"]], structured=True)
+            ):
+                return True
+    return False
 
 
 def _script_authors(doc) -> list[str]:
