@@ -202,7 +202,8 @@ def _story(extra: str, attrs: str = 'class="entry-content"') -> str:
     "Like this:", "Image 2 of 7", "Updated at 1:23 p.m.", "segunda-feira, 22 de janeiro de 2018 às 0:13",
     "Tempo de leitura: 2 minutos", "1 2 3 4 5 6 7 8", "Sharing is caring!", "5 min read",
     "Mehr zum Thema", "Czytaj więcej", "Read more:", "Already a subscriber? Log in to continue reading.",
-    "Empfohlener redaktioneller Inhalt", "10:05 GMT",
+    "Empfohlener redaktioneller Inhalt", "10:05 GMT", "View this post on Instagram",
+    "A post shared by Harbour Days (@harbourdays)", "Watch on YouTube",
 ])
 def test_page_furniture_lines_leave_the_body(line):
     a = parse_article(_story(f"<p>{line}</p>"))
