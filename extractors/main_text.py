@@ -91,6 +91,8 @@ _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
     r"read-?more|comment|social|share", re.I)
+# A box of facts beside the story ("Factbox", "Key facts", "Infokasten"): not the story's own text.
+_INFO_BOX = re.compile(r"fact-?box|info-?box|key-?facts|faktaboks|faktabox|infokasten", re.I)
 _MAX_PICTURE_BOX_TEXT = 80  # characters left in a dropped box once its captions are out: a picture's box
 _MAX_SIGNUP_BOX = 1000  # characters: a sign-up box is short; a longer block around a form is more than one
 _WORDS = re.compile(r"\w+")
@@ -396,7 +398,8 @@ def _is_boilerplate(el) -> bool:
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    return _class_role(attrs(el)) < 0 and not _in_running_text(el)
+    a = attrs(el)
+    return (_class_role(a) < 0 or bool(_INFO_BOX.search(a))) and not _in_running_text(el)
 
 
 def _in_running_text(el) -> bool:

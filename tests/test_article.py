@@ -385,3 +385,11 @@ def test_nextjs_story_with_module_class_names():
     assert a.credits == ["Mark Shaw", "Northern Echo"]
     for junk in ("morning briefing", "Sign me up", "More on this story", "Reservoirs at lowest", "Weather"):
         assert junk not in a.body
+
+
+@pytest.mark.parametrize("box", ['<div class="column factbox small-12">', '<div class="c-info-box">', '<section class="key-facts">'])
+def test_a_box_of_facts_beside_the_story_is_not_story_text(box):
+    facts = (f"{box}<h3>Fact: the port in numbers</h3><ul><li>Opened in 1887 with two quays</li>"
+             f"<li>Handles 40 ships a week in summer</li></ul></{box[1:box.index(' ')]}>")
+    a = parse_article(_story(facts))
+    assert len(a.paragraphs) == 4 and "port in numbers" not in a.body and "40 ships" not in a.body
