@@ -25,6 +25,7 @@ from extractors.dates import date_label
 from extractors.markup import attrs, clean, squash, word_key
 from schemas.reference import rows
 
+_HOOKS = ("data-testid", "data-component", "data-qa")
 _MAX_NAME = 60
 _MAX_EDITOR_LINE = 200
 _MAX_CLOSING_NAME = 40  # characters: a name signing off a story
@@ -275,11 +276,10 @@ def _marked_authors(doc) -> list[str]:
     for el in doc.xpath('//*[@rel="author" or @itemprop="author"]')[:6]:
         if el.tag == "link" or el.tag == "meta":
             continue
-        named = el.xpath('.//*[@itemprop="name"]')
-        target = named[0] if named else el
-        text = target.get("content") if target.tag == "meta" else target.text_content()
-        if text and len(text) < 150:
-            out.append(squash(text))
+        for target in el.xpath('.//*[@itemprop="name"]') or [el]:  # one author element may name several people
+            text = target.get("content") if target.tag == "meta" else target.text_content()
+            if text and len(text) < 150:
+                out.append(squash(text))
     return out
 
 
@@ -294,8 +294,8 @@ def _byline_elements(doc) -> list[list[str]]:
         if any(_is_byline(p) for p in el.iterancestors()):
             continue  # its byline ancestor is read whole
         parent = el.getparent()
-        family = [el] + ([s for s in parent if s is not el and s.get("class") == el.get("class") and s.get("class")]
-                         if parent is not None else [])
+        mark = _mark(el)
+        family = [el] + ([s for s in parent if s is not el and any(mark) and _mark(s) == mark] if parent is not None else [])
         seen.update(family)
         pieces = [p for member in family if _short(member) for p in _pieces(member)]
         if pieces:
@@ -305,8 +305,17 @@ def _byline_elements(doc) -> list[list[str]]:
     return groups
 
 
+def _mark(el) -> tuple:
+    """What names an element as a byline: its class and its script hooks."""
+    return (el.get("class"), *(el.get(k) for k in _HOOKS)) if isinstance(el.tag, str) else (None,)
+
+
 def _is_byline(el) -> bool:
-    a = attrs(el) if isinstance(el.tag, str) else ""
+    """Named a byline by its class or id, or by the test and component hooks of script-built pages
+    (`data-testid="byline-contributors"`, `data-component="byline-block"`, `data-qa="author-name"`)."""
+    if not isinstance(el.tag, str):
+        return False
+    a = " ".join((attrs(el), *(el.get(k) or "" for k in _HOOKS))).strip()
     return bool(a) and bool(_BYLINE_CLASS.search(a)) and not _NOT_BYLINE_CLASS.search(a)
 
 

@@ -108,6 +108,12 @@ def test_json_ld_author_strings_job_titles_and_publications(author, expected, ag
     ('<div class="author-byline"><span>By <span><a href="/person/a/andy-ruiz">Andy Ruiz</a><span class="article-source">'
      '<a href="https://courier.example/"> | The Courier</a></span></span></span></div>', ["Andy Ruiz"]),
     ('<div class="login"><a href="/profile/pwdreset/">Forget Password?</a></div>', []),
+    ('<div data-testid="byline-new-contributors"><div class="sc-1"><span class="sc-2">Jane Doe and John Roe</span>'
+     '<span class="sc-3">Technology reporters</span></div></div>', ["Jane Doe", "John Roe"]),
+    ('<div class="x"><span>By </span><a data-qa="author-name" href="/people/jane-doe/">Jane Doe</a><span> and </span>'
+     '<a data-qa="author-name" href="/people/john-roe/">John Roe</a></div>', ["Jane Doe", "John Roe"]),
+    ('<p itemprop="author" class="css-1"><span>By</span> <a href="/by/jane-doe"><span itemprop="name">Jane Doe</span></a>'
+     ' and <a href="/by/john-roe"><span itemprop="name">John Roe</span></a></p>', ["Jane Doe", "John Roe"]),
 ])
 def test_english_bylines_publication_job_and_place_parts_are_not_names(byline, expected):
     assert parse_article(page(byline=byline)).authors == expected
