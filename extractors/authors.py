@@ -22,10 +22,9 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import attrs, clean, squash, word_key
+from extractors.markup import HOOKS, attrs, clean, role_names, squash, word_key
 from schemas.reference import rows
 
-_HOOKS = ("data-testid", "data-component", "data-qa")
 _MAX_NAME = 60
 _MAX_EDITOR_LINE = 200
 _MAX_CLOSING_NAME = 40  # characters: a name signing off a story
@@ -307,7 +306,7 @@ def _byline_elements(doc) -> list[list[str]]:
 
 def _mark(el) -> tuple:
     """What names an element as a byline: its class and its script hooks."""
-    return (el.get("class"), *(el.get(k) for k in _HOOKS)) if isinstance(el.tag, str) else (None,)
+    return (el.get("class"), *(el.get(k) for k in HOOKS)) if isinstance(el.tag, str) else (None,)
 
 
 def _is_byline(el) -> bool:
@@ -315,7 +314,7 @@ def _is_byline(el) -> bool:
     (`data-testid="byline-contributors"`, `data-component="byline-block"`, `data-qa="author-name"`)."""
     if not isinstance(el.tag, str):
         return False
-    a = " ".join((attrs(el), *(el.get(k) or "" for k in _HOOKS))).strip()
+    a = role_names(el)
     return bool(a) and bool(_BYLINE_CLASS.search(a)) and not _NOT_BYLINE_CLASS.search(a)
 
 

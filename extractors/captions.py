@@ -19,7 +19,7 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.authors import reads_as_byline
-from extractors.markup import INLINE_TAGS, attrs, remove, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, remove, role_names, squash, word_key
 from schemas.reference import rows
 
 _CAPTION_CLASS = re.compile(
@@ -355,7 +355,7 @@ def _is_credit(el) -> bool:
     """A credit element: named so by its class or id, or schema.org's `copyrightHolder`/`creditText`/`author`."""
     if (el.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS:
         return True
-    a = attrs(el)
+    a = role_names(el)
     return bool(a) and bool(_CREDIT_CLASS.search(a)) and not _CAPTION_CLASS.search(a) and len(el.text_content()) < 200
 
 
@@ -365,7 +365,7 @@ def _is_caption(el) -> bool:
         return True
     if el.tag not in _CAPTION_TAGS or len(el) >= 8:
         return False
-    a = attrs(el)
+    a = role_names(el)
     return bool(a) and bool(_CAPTION_CLASS.search(a))
 
 

@@ -44,6 +44,16 @@ def attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+# The hooks script-built pages name their parts by, where older pages use classes.
+HOOKS = ("data-testid", "data-component", "data-qa")
+
+
+def role_names(el) -> str:
+    """The element's class, id and hooks (`data-testid="byline"`, `data-qa="caption"`), one string:
+    what a byline, a caption or a credit is named by."""
+    return " ".join((attrs(el), *(el.get(k) or "" for k in HOOKS))).strip()
+
+
 def remove(el) -> None:
     """Remove `el` from its tree but keep the text that follows it."""
     parent = el.getparent()

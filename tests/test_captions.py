@@ -164,3 +164,10 @@ def test_a_lead_picture_above_the_headline_in_a_header_box():
 def test_person_cards_date_lines_and_credits_in_a_captions_place(inside, captions, credits):
     a = parse_article(page(inside))
     assert (a.captions, a.credits) == (captions, credits)
+
+
+def test_caption_and_credit_named_by_the_hooks_of_a_script_built_page():
+    a = parse_article(page('<div data-testid="ImageBlock"><img src="a.jpg"><div data-testid="image-caption" class="sc-9x">'
+                           'Cranes unload the first ship.</div><span data-testid="image-credit" class="sc-8y">Jane Roe'
+                           "</span></div>"))
+    assert a.captions == ["Cranes unload the first ship."] and a.credits == ["Jane Roe"]
