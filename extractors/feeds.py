@@ -24,7 +24,9 @@ from lxml import etree
 from extractors.dates import country_of, read_date
 from extractors.encoding import codec_for, header_charset, looks_binary
 from extractors.urls import canonicalize_url
+from schemas.errors import FeedError  # the document is not a feed at all (empty, binary, HTML, unknown format)
 from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
+from schemas.settings import DEFAULTS
 
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
@@ -39,16 +41,12 @@ _ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 _LISTS = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
 
 
-class FeedError(ValueError):
-    """The document is not a feed at all (empty, binary, HTML, unknown format)."""
-
-
 def parse_feed(
     body: bytes,
     url: str,
     content_type: str | None = None,
     *,
-    max_entries: int = 10_000,
+    max_entries: int = DEFAULTS.max_entries,
     now: dt.datetime | None = None,
 ) -> ParsedFeed:
     """Parse a feed, sitemap, sitemap index or OPML document fetched from `url`.

@@ -8,10 +8,7 @@ from extractors.article import parse_article
 from extractors.encoding import decode_document, sniff
 from extractors.text import parse_text
 from schemas import Article
-
-
-class UnusableDocument(ValueError):
-    """The body is not an article newsflow can read; the message is the reject reason."""
+from schemas.errors import UnusableDocument  # the body is not an article newsflow can read; raised here
 
 
 def parse_page(body: bytes, content_type: str | None = None, url: str | None = None, reference_date: dt.date | None = None) -> Article:

@@ -27,6 +27,7 @@ from protego import Protego
 
 from flows.address_guard import AddressBook, AddressRefused, GuardedNetwork, Resolver, check_address, host_address
 from schemas.fetch import FetchResult
+from schemas.settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 class FetchPolicy:
     """How hard and how politely to fetch. Durations in seconds, sizes in decoded bytes."""
 
-    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
-    concurrency: int = 32
-    per_host: int = 4
-    delay_s: float = 0.0  # minimum gap between request starts to one host
+    user_agent: str = DEFAULTS.user_agent  # the user-facing four come from the one settings object
+    concurrency: int = DEFAULTS.concurrency
+    per_host: int = DEFAULTS.per_host
+    delay_s: float = DEFAULTS.delay  # minimum gap between request starts to one host
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 10.0
     deadline_s: float = 30.0  # one request, headers and body; not retried when it expires
@@ -317,6 +318,9 @@ class Fetcher:
             try:
                 async with asyncio.timeout(p.deadline_s):
                     async with self._pool.stream("GET", target, headers=list(headers.items()), extensions={"timeout": timeouts}) as resp:
+                        # the server has the request now: the host's delay counts from here too, so a slow
+                        # connect can never squeeze two requests closer together than the delay
+                        host.not_before = max(host.not_before, time.monotonic() + host.delay)
                         resp_headers = dict(httpx.Headers(resp.headers))  # names lower-cased, repeats joined
                         body = await _read_body(resp, resp_headers, request.max_bytes) if 200 <= resp.status < 300 else None
                         return resp.status, resp_headers, body
@@ -371,7 +375,11 @@ async def _read_body(resp: httpcore.Response, headers: dict[str, str], cap: int)
 
 
 async def _pace(host: _Host) -> None:
-    """Space request starts to one host by its delay (policy, Crawl-delay, Retry-After)."""
+    """Space request starts to one host by its delay (policy, Crawl-delay, Retry-After).
+
+    `_exchange` pushes the mark again when the response starts, so the gap holds between the
+    requests' arrivals at the server, not only between their starts here.
+    """
     async with host.lock:
         wait = host.not_before - time.monotonic()
         if wait > 0:

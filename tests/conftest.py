@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,8 +20,14 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Prefect runs of the tests keep their database in a home of their own, never the user's ~/.prefect.
+if "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsflow-tests-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+pytest_plugins = ["cluster_fixtures"]  # a real Dask scheduler and workers on 127.0.0.1
 
 
 class Farm:
@@ -114,3 +123,12 @@ async def scripted_server(responses: dict[str, bytes]) -> AsyncIterator[tuple[st
     server = await asyncio.start_server(answer, "127.0.0.1", 0)
     async with server:
         yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", seen
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The warehouse `newsflow demo` makes, made once per session by the real command; copy it before writing to it."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return db

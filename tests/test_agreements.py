@@ -78,6 +78,30 @@ def test_seed_collective_parties(seed):
         assert words in venture.subject
 
 
+def test_seed_agreements_stay_exactly_as_they_are(seed):
+    rows = [(a.type, a.status, a.date, a.place, a.period, a.amount,
+             [(p.name, p.kind, p.count, p.with_affiliates, p.role) for p in a.parties]) for a in seed[2]]
+    assert rows == [
+        ("memorandum", "signed", None, "Lhasa", "14th Five-Year Plan", None,
+         [(SASAC, "organization", None, False, "signatory"), (TIBET_GOV, "organization", None, False, "signatory")]),
+        ("cooperation_agreement", "signed", None, "Lhasa", None, None,
+         [("15 central enterprises", "collective", 15, False, "signatory"),
+          (TIBET_GOV, "organization", None, False, "signatory")]),
+        ("joint_venture", "signed", None, "Lhasa", None, None,
+         [("Eight state-owned enterprises and their affiliated enterprises", "collective", 8, True, "signatory"),
+          ("eight state-owned enterprises in the Tibet Autonomous Region", "collective", 8, False, "signatory")]),
+    ]
+
+
+def test_parties_point_at_the_entities_of_the_article(seed):
+    _, entities, agreements = seed
+    ids = {e.id: e.name for e in entities}
+    memorandum, cooperation, _ = agreements
+    assert [ids[p.entity_id] for p in memorandum.parties] == [SASAC, TIBET_GOV]
+    assert cooperation.parties[0].entity_id is None and ids[cooperation.parties[1].entity_id] == TIBET_GOV
+    assert to_contract(agreements)[0]["parties"][0]["entity_id"] == memorandum.parties[0].entity_id
+
+
 def test_seed_credits_and_dateline_are_never_parties(seed):
     _, entities, agreements = seed
     credited = {e.name for e in entities if e.credit} | {"China News Service", "Lhasa"}

@@ -4,8 +4,6 @@ The queries are read from the page itself, so the documentation and this test ca
 """
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,12 +21,8 @@ def cookbook() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    pytest.importorskip("extractors.analysis", reason="the entity and agreement extractors are not in this tree yet")
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    run = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=240)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return db
+def demo(demo_warehouse):
+    return demo_warehouse
 
 
 def test_the_cookbook_has_at_least_twelve_questions():

@@ -16,7 +16,7 @@ from warehouse import load
 from warehouse.db import connect, query
 
 # Fast but real: short backoff and deadline keep the hostile cases to seconds.
-FAST = FetchPolicy(allow_loopback=True, backoff_s=0.05, read_timeout_s=0.5, deadline_s=3.0)
+FAST = FetchPolicy(allow_loopback=True, delay_s=0.0, backoff_s=0.05, read_timeout_s=0.5, deadline_s=3.0)
 
 
 async def _fetch_all(policy: FetchPolicy, urls: list[str], **kwargs) -> list[FetchResult]:

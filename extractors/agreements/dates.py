@@ -1,7 +1,7 @@
 """When an agreement was made, and for how long, as far as the text fixes it.
 
 A date is only given when the text fixes it: a full date; a year ("In 2015, ...");
-a month and day, a weekday ("on Monday") or a day of the month ("on the 25th")
+a month and day, a month ("in February"), a weekday ("on Monday") or a day of the month ("on the 25th")
 resolved against a date the text itself carries (the dateline or the page's own date
 line, with its year). No year is guessed: a dateline "July 26" without a year leaves
 "on the 25th" unresolved. Dates of reporting ("said on Thursday") and deadlines
@@ -14,8 +14,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from extractors.dates import MONTH, month_number, nearest_date
+from extractors.dateline import parse_dateline
+from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
 
+_MONTH_NAME = f"(?:{'|'.join(MONTH_NAMES)})"  # written out in full: "in May", never the verb "may"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
@@ -25,6 +27,7 @@ _DATE = re.compile(
     rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
     rf"|\b(?P<m3>{MONTH})\s+(?P<y3>{_YEAR})\b"
     rf"|\b(?:[Ii]n|[Dd]uring|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year>{_YEAR})\b(?![-–/]\d)"
+    rf"|\b(?:[Ii]n|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[- ](?:(?:early|late|mid)[- ])?(?P<m4>{_MONTH_NAME})\b(?!\s+\d)"
     rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b"
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
     rf"|\b(?P<rel>today|yesterday)\b",
@@ -62,6 +65,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
         return _ymd(y, mo, d)
     if m["year"]:
         return m["year"]
+    if m["m4"]:  # "in February": the month nearest the reference date (the one year rule, mid-month)
+        if reference is None:
+            return None
+        mo = month_number(m["m4"])
+        return f"{nearest_date(mo, 15, reference).year}-{mo:02d}"
     if m["m3"]:
         return f"{m['y3']}-{month_number(m['m3']):02d}"
     month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
@@ -88,9 +96,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
 
 
 def find_dates(text: str, reference: dt.date | None) -> list[DatePhrase]:
-    """Phrases in `text` that may date an event there, each resolved where the text allows."""
+    """Phrases in `text` that may date an event there, each resolved where the text allows. The date of a
+    dateline left at the head of the sentence ("LONDON, March 2 - X said ...") dates the report, not the event."""
     out = []
-    for m in _DATE.finditer(text):
+    dateline = parse_dateline(text)
+    for m in _DATE.finditer(text, dateline[2] if dateline else 0):
         if _NOT_SIGNING_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
             continue
         if _REPORTING_AFTER.match(text[m.end() :]):

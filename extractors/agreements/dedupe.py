@@ -4,20 +4,27 @@ A caption and a body sentence, or a headline and its story, tell the same signin
 different words ("15 state-owned enterprises" / "15 central enterprises"): they are one
 agreement when the type agrees, the parties match through the resolved entities and
 collective counts, and no two dates tell them apart ("on the 25th" and "in 2018" are
-two signings between the same hospitals). A statement that only names an agreement
-("part of a trade deal"), whose parties are not named ("collectively signed a long
-agreement"), a headline naming one side only ("China, Kazakhstan firms sign MoU") or one
-pointing back ("the agreement was signed by ...") corroborates one stated elsewhere and is
-dropped when there is none.
+two signings between the same hospitals), nor two sums ("a $10bn loan" and "the current
+$18.6bn loan"). A short and a full name of one party match ("Western" / "Western Savings
+and Loan Co"); a headline, which tells its story in fewer and shorter names, joins the
+agreement it shares one side with. A statement that only names an agreement ("part of a
+trade deal"), whose parties are not named ("collectively signed a long agreement") or a
+headline naming one side only ("China, Kazakhstan firms sign MoU") corroborates one stated
+elsewhere and is dropped when there is none. One pointing back ("the deal", "the agreement
+was signed by ...", "the contract ... was awarded by X") joins the agreement told just before
+it, and, when it states it as made, adds the sides it names (never the organizations of
+persons who only signed).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractors.agreements.parties import Side, match_sides
 from schemas.agreements import Agreement, Amount, Evidence
 
+_WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
 # Which status a merged agreement keeps: the furthest a statement takes it.
 _STATUS_RANK = {"planned": 0, "agreed": 1, "signed": 2, "completed": 3, "terminated": 4}
 
@@ -38,6 +45,7 @@ class Statement:
     amount: Amount | None = None
     subject: str | None = None
     anaphoric: bool = False  # restates an agreement told before ("the agreement was signed by ...")
+    generic: bool = False  # its type is only the default of a bare noun ("the deal")
 
 
 @dataclass
@@ -54,37 +62,57 @@ def _overlap(a: list[Side], b: list[Side]) -> int:
 def _dates_differ(a: Statement, b: Statement) -> bool:
     if a.date and b.date:
         return not (a.date.startswith(b.date) or b.date.startswith(a.date))
-    if a.date_text and b.date_text:
-        return a.date_text.lower() != b.date_text.lower()
+    if a.date_text and b.date_text and not (_WEEKDAY.search(a.date_text) or _WEEKDAY.search(b.date_text)):
+        return a.date_text.lower() != b.date_text.lower()  # a weekday unresolved may be any date
     return False
 
 
+def _amounts_differ(a: Statement, b: Statement) -> bool:
+    """Two sums in one currency more than 1 % apart: two agreements ("a $10bn loan" beside "the current
+    $18.6bn loan"), never one told twice."""
+    x, y = a.amount, b.amount
+    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
+
+
+def _compatible(g: _Group, s: Statement) -> bool:
+    """A statement pointing back may be the agreement told: same type, or a bare "the deal" / "the agreement"."""
+    return s.type == g.first.type or s.generic or g.first.generic
+
+
 def _fits(g: _Group, s: Statement) -> bool:
-    if s.type != g.first.type or any(_dates_differ(m, s) for m in g.members):
+    if not (s.type == g.first.type or s.anaphoric and _compatible(g, s)):
+        return False
+    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members):
         return False
     shared = _overlap(s.sides, g.sides)
-    return shared >= 2 or (shared >= 1 and shared == min(len(s.sides), len(g.sides)))
+    # a headline tells the story's agreement in fewer or shorter names
+    headline = s.evidence.span.block == "title" or all(m.evidence.span.block == "title" for m in g.members)
+    return shared >= 2 or shared >= 1 and (headline or shared == min(len(s.sides), len(g.sides)))
 
 
 def _better_name(old: Side, new: Side) -> Side:
     """Keep the first statement's wording (body before captions) unless only the new one counts the
-    collective ("35 member companies"); never lose a count."""
+    collective ("35 member companies") or gives the full form of a short name; never lose a count."""
     p, q = old.party, new.party
     count = p.count if p.count is not None else q.count
-    name = q.name if p.count is None and q.count is not None else p.name
+    fuller = old.key[0] == "entity" and old.key != new.key and len(q.name) > len(p.name)  # matched as a short form
+    name = q.name if p.count is None and q.count is not None or fuller else p.name
+    role = p.role if p.role not in (None, "signatory") else q.role or p.role  # a role of its own beats "signatory"
     party = p.model_copy(update={"name": name, "count": count, "with_affiliates": p.with_affiliates or q.with_affiliates,
-                                 "role": p.role or q.role})
+                                 "role": role})
     key = old.key if old.key[0] != "collective" or old.key[1] is not None else (old.key[0], count, old.key[2] | new.key[2])
     return Side(party, key, old.start, old.end)
 
 
-def _add(g: _Group, s: Statement) -> None:
+def _add(g: _Group, s: Statement, proxies: bool = True) -> None:
+    """Add a statement and the sides it names; `proxies=False` leaves out the organizations it only
+    names through the persons who signed (a restatement that adds nothing the first one did not say)."""
     g.members.append(s)
     matched = match_sides(s.sides, g.sides)
     for i, side in enumerate(s.sides):
         if i in matched:
             g.sides[matched[i]] = _better_name(g.sides[matched[i]], side)
-        else:
+        elif proxies or not side.proxy:
             g.sides.append(side)
 
 
@@ -119,13 +147,19 @@ def merge_statements(statements: list[Statement]) -> list[Agreement]:
             _add(groups[-1], s)
         else:
             later.append((s, len(groups)))
-    for s, told in later:  # corroboration only
+    for s, told in later:  # corroboration, or an agreement first told as known ("the deal between X and Y")
         g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
-        if g is None and not s.sides:
+        if g is None and not s.sides and not s.anaphoric and s.evidence.span.block != "body":
             same_type = [g for g in groups if g.first.type == s.type]
             g = same_type[0] if same_type else (groups[0] if len(groups) == 1 else None)
-        if g is None and s.anaphoric and told:
-            groups[told - 1].members.append(s)  # "the agreement was signed by ...": the one just told
+        if g is None and s.anaphoric and s.strong and len(s.sides) >= 2:
+            groups.append(_Group(s))
+            _add(groups[-1], s)
+        elif g is None and s.anaphoric and told and _compatible(groups[told - 1], s):
+            if s.strong:
+                _add(groups[told - 1], s, proxies=False)  # "the contract was awarded by X": X is a side of it
+            else:
+                groups[told - 1].members.append(s)  # "the deal underscores ...": evidence of the one just told
         elif g:
             _add(g, s)
     return [_agreement(g) for g in groups]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.agreements.dates import find_dates
-from extractors.agreements.parties import Named
+from extractors.agreements.finder import Named
 
 _EVENT_REF = re.compile(
     r"\b(?:at|during|on\s+the\s+sidelines\s+of|on\s+the\s+occasion\s+of|at\s+the\s+end\s+of)\s+(?:the|this|that)\s+"

@@ -1,17 +1,30 @@
-"""Agreements an article reports, from its sentences and the entities found in it."""
+"""Agreements an article reports, from its sentences and the entities found in it.
+
+Each sentence is searched for statements of an agreement (`triggers.py`); the sentences that
+state one as made and name someone are parsed, in one batch per article, and their sides,
+sum and date read from the parse (`structure.py`, `parties.py`); then the statements of one
+agreement are merged (`dedupe.py`). The parser never sees the other sentences, so its cost
+grows with the agreements an article tells, not with its length.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
+
+from spacy.tokens import Doc
 
 from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
-from extractors.agreements.parties import EntityFinder, Named, Side, find_sides, represented
+from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
 from extractors.agreements.sentences import Sentence, article_sentences
+from extractors.agreements.structure import parse_many, reads_as_noun, values_agreement
 from extractors.agreements.triggers import Trigger, find_triggers
+from extractors.budget import Clock, default_budget
 from schemas.agreements import Agreement, Evidence
 from schemas.article import Article
 from schemas.entities import Entity, Span
@@ -31,8 +44,17 @@ def _reference(article: Article) -> dt.date | None:
     return article.published_at.date() if article.published_at else None
 
 
-def _amount(text: str, trigger: Trigger):
-    for money in find_money(text):
+_PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+share|per\s+share|a\s+piece|per\s+unit|a\s+tonne|per\s+tonne)\b", re.I)
+
+
+def _amount(text: str, trigger: Trigger, doc: Doc | None):
+    """The value of the agreement: a sum the parse hangs on it (`structure.values_agreement`), else, with no
+    parse, by the words around the sum. A price per share or per unit is not the value."""
+    sums = [m for m in find_money(text) if not _PER_UNIT.match(text, m.end)]
+    if doc is not None:
+        return next((m.amount for m in sums if trigger.start <= m.start < trigger.end
+                     or values_agreement(doc, trigger.start, trigger.end, m.start, m.end)), None)
+    for money in sums:
         if trigger.start <= money.start < trigger.end:
             return money.amount  # "their £850m merger"
         if _VALUE_CUE.search(text[: money.start]) and money.start > trigger.verb_start - 1:
@@ -62,31 +84,56 @@ def _settle_type(trigger: Trigger, sides: list[Side]) -> str:
     return trigger.type
 
 
-def extract_agreements(article: Article, entities: list[Entity]) -> list[Agreement]:
-    """One `Agreement` per agreement the article reports, each with every sentence that states it."""
+def extract_agreements(article: Article, entities: list[Entity], clock: Clock | None = None,
+                       max_sentence_chars: int | None = None) -> list[Agreement]:
+    """One `Agreement` per agreement the article reports, each with every sentence that states it.
+    Sentences longer than `max_sentence_chars` (default: the reference budget) are not read; past the
+    `clock`'s deadline no further sentence is read and the clock records what was left."""
+    longest = max_sentence_chars or default_budget().max_sentence_chars
     finder = EntityFinder(entities)
     reference = _reference(article)
     dateline_place = article.dateline.place if article.dateline else None
+    read = []
+    sentences = article_sentences(article)
+    for k, sentence in enumerate(sentences):
+        if clock and clock.expired():
+            clock.stop(f"{len(sentences) - k} of {len(sentences)} sentences not read for agreements")
+            break
+        if len(sentence.text) <= longest:
+            named = finder.find(sentence.text)
+            organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
+            read.append((sentence, named, find_triggers(sentence.text, organizations)))
+    # the parser reads, in one batch, the sentences that state an agreement as made and name someone
+    wanted = [s.text for s, named, triggers in read
+              if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))]
+    docs = dict(zip(wanted, parse_many(wanted), strict=True))
     statements: list[Statement] = []
     seen: list[tuple[str, list[Named]]] = []
     previous: list[Side] = []
-    for sentence in article_sentences(article):
-        text = sentence.text
-        named = finder.find(text)
-        organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
-        for trigger in find_triggers(text, organizations):
-            sides = represented(find_sides(text, trigger, named, previous), finder)
+    for sentence, named, triggers in read:
+        doc = docs.get(sentence.text)
+        if not triggers and len(told := named_sides(sentence.text, named)) >= 2 and not statements:
+            previous = represented(told, finder)  # before any agreement, "the two sides" are the last ones named
+        for trigger in triggers:
+            if doc is not None and trigger.by_verb and reads_as_noun(doc, trigger.start, trigger.end):
+                trigger = replace(trigger, strong=False, anaphoric=True)  # "the share purchase will make ..."
+            sides = represented(find_sides(sentence.text, trigger, named, previous, doc), finder)
             if len(sides) >= 2:
                 previous = sides
-            statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place))
-        seen.append((text, named))
+            statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc,
+                                         [t for t in triggers if t is not trigger]))
+        seen.append((sentence.text, named))
     return merge_statements(statements)
 
 
 def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: list[Named],
-               seen: list[tuple[str, list[Named]]], reference: dt.date | None, dateline_place: str | None) -> Statement:
+               seen: list[tuple[str, list[Named]]], reference: dt.date | None, dateline_place: str | None,
+               doc: Doc | None, others: list[Trigger]) -> Statement:
     text = sentence.text
-    dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)]
+    # a date belongs to the agreement stated as made nearest to it ("... similar to a contract X signed in February")
+    dates = [d for d in find_dates(text, reference) if not any(s.start <= d.start < s.end for s in sides)
+             and trigger.strong and not any(o.strong and abs(d.start - o.verb_start) < abs(d.start - trigger.verb_start)
+                                            for o in others)]
     date = min(dates, key=lambda d: abs(d.start - trigger.verb_start), default=None)
     setting = event_setting(seen, text, reference, dateline_place, dated=date is not None)
     stop = _PLACE_END.search(text, trigger.end)
@@ -98,5 +145,6 @@ def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: l
         date=date.value if date else setting.date, date_text=date.text if date else None,
         place=(place_in(text, loose, trigger.verb_start) if trigger.strong else None) or setting.place,
         period=find_period(text[trigger.start - 60 if trigger.start > 60 else 0 :]),
-        amount=_amount(text, trigger), subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
+        amount=_amount(text, trigger, doc), subject=_subject(text, trigger, sides), anaphoric=trigger.anaphoric,
+        generic=trigger.generic,
     )

@@ -1,8 +1,10 @@
-"""Who the parties of a stated agreement are.
+"""Who the parties of a stated agreement are, and their roles.
 
-Parties are read from the places a sentence puts them: the subject of the signing
-verb ("X and Y signed"), a "with", "between" or "among" phrase after it, and for
-acquisitions the company bought ("agreed to purchase CompositAir") and the seller.
+Parties are read where the dependency parse of the sentence puts them (`structure.py`,
+with the roles of `frames.py`); where the parse shows no subject, or no other side, the
+word order stands in: the stretch before the signing verb ("X and Y signed"), a "with",
+"between" or "among" phrase after it, and for acquisitions the company bought ("agreed to
+purchase CompositAir") and the seller. Members listed beside a collective are parties too.
 They are resolved to the article's entities (their `name`), or kept as a collective
 with its description and count ("15 central enterprises", "eight state-owned
 enterprises and their affiliated enterprises"). Never a party: credits, datelines and
@@ -17,10 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
+from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
-from extractors.dateline import agency_name
 from schemas.agreements import Party
-from schemas.entities import Entity
+from schemas.names import name_key
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -32,7 +37,10 @@ _GROUP_NOUNS = (
     r"(?:enterprises|companies|firms|SOEs|corporations|banks|businesses|hospitals|universities|institutions|"
     r"cities|provinces|countries|nations|member\s+states|members|exhibitors|investors|organi[sz]ations|groups|"
     r"units|entities|partners|suppliers|governments|municipalities|counties|schools|colleges|airlines|insurers|"
-    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies)"
+    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies|makers|carmakers|"
+    r"automakers|lenders|creditors|retailers|shipbuilders|utilities|contractors|buyers|customers|clients|importers|"
+    r"exporters|distributors|vendors|carriers|ministries|departments|regions|districts|villages|towns|associations|"
+    r"unions|cooperatives|chambers|startups|platforms|parks|ports|mines|refiners|traders|shipowners)"
 )
 _NOT_MODIFIER = (
     r"(?!(?:the|a|an|and|or|with|of|for|to|in|on|at|by|from|signed|sign|have|has|had|also|their|its|his|her|"
@@ -40,7 +48,7 @@ _NOT_MODIFIER = (
 )
 _COLLECTIVE = re.compile(
     rf"\b(?:(?P<approx>more\s+than|nearly|about|over|some|around|almost|at\s+least)\s+)?(?P<num>{_NUM})\s+"
-    rf"|\b(?P<vague>a\s+(?:large\s+)?number\s+of|several|dozens\s+of|scores\s+of|hundreds\s+of|many|multiple|various)\s+",
+    rf"|\b(?P<vague>a\s+(?:large\s+)?number\s+of|several|dozens\s+of|scores\s+of|hundreds\s+of|many|multiple|various|relevant)\s+",
     re.I,
 )
 _DESCRIPTION = re.compile(
@@ -51,7 +59,8 @@ _DESCRIPTION = re.compile(
 _QUALIFIED = re.compile(rf"\b(?P<desc>(?:{_NOT_MODIFIER}[A-Za-z][\w.’'-]*\s+){{0,3}}?{_GROUP_NOUNS})\s+of\s+(?:the\s+)?$", re.I)
 _ANAPHORA = re.compile(
     rf"\b(?:(?:the|these|those)\s+(?:(?:above-?mentioned|aforementioned)\s+)?(?:two|2)|both|(?:above-?mentioned|aforementioned)\s+two)"
-    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|{_GROUP_NOUNS})\b",
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:sides|parties|leaders|heads\s+of\s+state|heads\s+of\s+government|presidents|"
+    rf"premiers|prime\s+ministers|delegations|{_GROUP_NOUNS})\b",
     re.I,
 )
 _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -89,16 +98,6 @@ _STOP = {"the", "of", "and", "in", "from", "their", "a", "an", "number", "than",
 
 
 @dataclass(frozen=True)
-class Named:
-    """An entity named in a sentence."""
-
-    entity_id: int
-    entity: Entity
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Side:
     """A party as found in one sentence, with the key that identifies it across sentences."""
 
@@ -106,6 +105,7 @@ class Side:
     key: tuple
     start: int = -1
     end: int = -1
+    proxy: bool = False  # the organization of a person who signed for it, not named itself
 
 
 def parse_count(text: str) -> int | None:
@@ -135,13 +135,24 @@ def collective_words(description: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def same_side(a: tuple, b: tuple) -> bool:
-    """Two keys name the same party: one entity, or collectives of one count and kind."""
-    if a[0] != b[0]:
+def _short_form(a: Side, b: Side) -> bool:
+    """One entity's name is the start of the other's, of the same kind: a short and a full form of one
+    name that the article's entities did not join ("Western" / "Western Savings and Loan Co")."""
+    if a.party.kind != b.party.kind or a.party.kind == "collective":
         return False
-    if a[0] != "collective":
-        return a == b
-    (_, ca, wa), (_, cb, wb) = a, b
+    x, y = name_key(a.party.name).split(), name_key(b.party.name).split()
+    short, full = sorted((x, y), key=len)
+    return bool(short) and full[: len(short)] == short and len(" ".join(short)) >= 4
+
+
+def same_side(a: Side, b: Side) -> bool:
+    """Two sides name the same party: one entity (or a short and a full form of its name), or collectives
+    of one count and kind."""
+    if a.key[0] != b.key[0]:
+        return False
+    if a.key[0] != "collective":
+        return a.key == b.key or _short_form(a, b)
+    (_, ca, wa), (_, cb, wb) = a.key, b.key
     if ca is not None and cb is not None and ca != cb:
         return False
     return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.5)
@@ -153,7 +164,7 @@ def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
 
     def assign(i: int, seen: set[int]) -> bool:
         for j, y in enumerate(b):
-            if j not in seen and same_side(a[i].key, y.key):
+            if j not in seen and same_side(a[i], y):
                 seen.add(j)
                 if j not in owner or assign(owner[j], seen):
                     owner[j] = i
@@ -165,49 +176,6 @@ def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
     return {i: j for j, i in owner.items()}
 
 
-class EntityFinder:
-    """Finds the article's entities in any sentence by every form the article uses for them."""
-
-    def __init__(self, entities: list[Entity]):
-        self.entities = entities
-        forms: dict[str, int] = {}
-        for i, e in enumerate(entities):
-            if e.credit or e.kind == "collective" or agency_name(e.name):
-                continue
-            if e.mentions and all(m.role != "actor" for m in e.mentions):
-                continue
-            for form in (e.name, *e.alias_texts, *(m.surface for m in e.mentions if m.role == "actor")):
-                form = re.sub(r"\s+", " ", form.strip(" <>\"“”"))
-                if len(form) >= 2 and not agency_name(form):
-                    forms.setdefault(form, i)
-        self.forms = sorted(forms.items(), key=lambda kv: -len(kv[0]))
-
-    def title_organization(self, key: tuple) -> tuple[int, Entity] | None:
-        """The entity (index, entity) a person's first title is held in, if the article names it."""
-        if key[0] != "entity":
-            return None
-        person = self.entities[key[1]]
-        for title in person.titles:
-            for i, e in enumerate(self.entities):
-                if title.organization and e.kind != "person" and title.organization in (e.name, *e.alias_texts):
-                    return i, e
-        return None
-
-    def find(self, text: str) -> list[Named]:
-        shouting = text.isupper()
-        taken = [False] * len(text)
-        found = []
-        for form, i in self.forms:
-            flags = re.I if shouting and len(form) > 3 else 0
-            pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, form.split())) + r"(?![\w-])"
-            for m in re.finditer(pattern, text, flags):
-                if any(taken[m.start() : m.end()]):
-                    continue
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                found.append(Named(i, self.entities[i], m.start(), m.end()))
-        return sorted(found, key=lambda n: n.start)
-
-
 def _mask(text: str, named: list[Named]) -> str:
     """The sentence with entity names blanked, so that commas and "to" inside names end no phrase."""
     chars = list(text)
@@ -216,9 +184,14 @@ def _mask(text: str, named: list[Named]) -> str:
     return "".join(chars)
 
 
-def _entity_side(n: Named, role: str | None = None) -> Side:
+def _with_role(side: Side, role: str) -> Side:
+    return Side(side.party.model_copy(update={"role": role}), side.key, side.start, side.end, side.proxy)
+
+
+def _entity_side(n: Named, role: str) -> Side:
     kind = n.entity.kind if n.entity.kind != "collective" else "organization"
-    return Side(Party(name=n.entity.name, kind=kind, role=role), ("entity", n.entity_id), n.start, n.end)
+    return Side(Party(name=n.entity.name, entity_id=n.entity.id, kind=kind, role=role), ("entity", n.entity_id),
+                n.start, n.end)
 
 
 def _qualifier(text: str, end: int, named: list[Named]) -> tuple[int, str] | None:
@@ -284,9 +257,9 @@ def _is_party(text: str, n: Named, named: list[Named]) -> bool:
     return not (nxt and nxt.group(1).islower() and nxt.group(1) not in _PARTY_FOLLOWERS)
 
 
-def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str | None = None,
+def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str = "signatory",
               kinds: tuple[str, ...] = ("organization", "place", "person")) -> list[Side]:
-    out = [s for s in collectives if start <= s.start < end]
+    out = [_with_role(s, role) for s in collectives if start <= s.start < end]
     for n in named:
         if start <= n.start and n.end <= end + 1 and n.entity.kind in kinds and _is_party(text, n, named):
             if not any(s.start <= n.start < s.end for s in out):
@@ -322,6 +295,17 @@ def _persons(sides: list[Side]) -> list[Side]:
     return sides
 
 
+def named_sides(text: str, named: list[Named]) -> list[Side]:
+    """Everyone a sentence names who could be a side (not a place it only locates something in): the
+    parties "the two sides" points back to when no agreement was told before ("X held talks with Y. ...
+    the two heads of state witnessed the signing of ...")."""
+    out: list[Side] = []
+    for n in named:
+        if _is_party(text, n, named) and not any(s.key == ("entity", n.entity_id) for s in out):
+            out.append(_entity_side(n, "signatory"))
+    return out
+
+
 def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     """Persons signing with no organization named beside them stand for the organization of their
     title ("signed by Tang Hongwei, chairman of CNPC")."""
@@ -330,39 +314,85 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     out = []
     for s in sides:
         org = finder.title_organization(s.key)
-        side = s if org is None else Side(Party(name=org[1].name, kind=org[1].kind), ("entity", org[0]), s.start, s.end)
+        side = s if org is None else Side(Party(name=org[1].name, entity_id=org[1].id, kind=org[1].kind,
+                                                role=s.party.role), ("entity", org[0]),
+                                          s.start, s.end, True)
         if not any(side.key == o.key for o in out):
             out.append(side)
     return out
 
 
-def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side]) -> list[Side]:
-    """The parties of one stated agreement; `previous` stands in for "the two sides" and the like."""
+def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: list[Side]) -> tuple[list[Side], list[Side]]:
+    """Sides by their place in the word order, as (subject, others): the subject's stretch before the verb;
+    the company bought and its seller, a "with" phrase after it."""
     mask = _mask(text, named)
-    collectives = find_collectives(text, named)
     acquisition = trigger.object_start is not None
     orgs = ("organization", "person")
+    subject: list[Side] = []
     sides: list[Side] = []
     if not trigger.passive or not _phrase_after(mask, trigger.verb_start, "by|with|between|among", _ZONE_END):
         s, e, report = _subject_zone(mask, trigger.verb_start)
-        role = ("seller" if trigger.sale else "acquirer") if acquisition else None
+        role = ("seller" if trigger.sale else "acquirer") if acquisition else "signatory"
         subject = _sides_in(text, s, e, named, collectives, role)
         if not subject and report is not None and _PRONOUN.search(text[s:e]):
             rs, _, _ = _subject_zone(mask, report)
             subject = _sides_in(text, rs, report, named, collectives, role)
-        sides += subject
     if acquisition:
         obj_end = _OBJECT_END.search(mask, trigger.object_start)
         oe = obj_end.start() if obj_end else len(text)
         sides += _sides_in(text, trigger.object_start, oe, named, collectives, "target", orgs)[:1]
-        if trigger.sale and (to := _phrase_after(mask, oe, "to", _OBJECT_END)):
+        near = mask[: oe + 40]  # "sold X to Y", "bought X from Y": right after the object, not in the next clause
+        if trigger.sale and (to := _phrase_after(near, oe, "to", _OBJECT_END)):
             sides += _sides_in(text, *to, named, collectives, "acquirer", orgs)
-        if (frm := _phrase_after(mask, oe, "from", _OBJECT_END)):
+        if (frm := _phrase_after(near, oe, "from", _OBJECT_END)):
             sides += _sides_in(text, *frm, named, collectives, "seller", orgs)
     words = "with|between|among|by" if trigger.passive else "with|between|among"
     zone = _phrase_after(mask, trigger.verb_start, words, _ZONE_END)
     if zone and not _DETACHED.search(mask, trigger.end, max(trigger.end, zone[0])):
         sides += _sides_in(text, *zone, named, collectives)
+    return subject, sides
+
+
+def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named],
+                  collectives: list[Side]) -> tuple[list[Side] | None, list[Side] | None] | None:
+    """Sides where the parse puts them (`structure.py`), as (subject, others), each the collective or
+    entity named there; None for a part (or the whole) the parse does not show."""
+
+    def at(offset: int) -> Side | Named | None:
+        return next((c for c in collectives if c.start <= offset < c.end), None) or next(
+            (n for n in named if n.start <= offset < n.end), None)
+
+    def name_at(offset: int) -> tuple[str, int, int] | None:
+        found = at(offset)
+        if found is None:
+            return None
+        return found.party.kind if isinstance(found, Side) else found.entity.kind, found.start, found.end
+
+    read = side_offsets(doc, trigger.start, trigger.end, name_at)
+    if read is None:
+        return None
+    subject: list[Side] = []
+    others: list[Side] = []
+    buyer = ("seller" if trigger.sale else "acquirer") if trigger.object_start is not None else None
+    for role, offset, is_subject in read.sides:
+        if is_subject and buyer and role == "signatory":
+            role = buyer  # "agrees deal for X": a deal for a company buys it
+        found = at(offset)
+        side = _with_role(found, role) if isinstance(found, Side) else _entity_side(found, role)
+        (subject if is_subject else others).append(side)
+    return (subject if read.subject_seen else None), (others if read.others_seen else None)
+
+
+def find_sides(text: str, trigger: Trigger, named: list[Named], previous: list[Side], doc: Doc | None = None) -> list[Side]:
+    """The parties of one stated agreement: where the parse of the sentence (`doc`) puts them; by word
+    order for the subject, or for the other sides, where the parse finds none (a garbled machine
+    translation, a misattached phrase). `previous` stands in for "the two sides" and the like."""
+    collectives = find_collectives(text, named)
+    subject, others = _zone_sides(text, trigger, named, collectives)
+    if doc is not None and (parsed := _parsed_sides(doc, trigger, named, collectives)) is not None:
+        subject = subject if parsed[0] is None else parsed[0]  # word order where the parse shows nothing
+        others = others if parsed[1] is None else parsed[1]
+    sides = sorted(subject + others, key=lambda s: s.start)
     if len(sides) < 2 and _ANAPHORA.search(text[: trigger.end + 120]) and previous:
         sides += previous
     unique: list[Side] = []
