@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -105,7 +105,8 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
     for source in sources:
         for structured, values in source():
             names = clean_authors(values, bad, found.agencies, structured)
-            names = [n for n in names if not _edited_by(doc, n)] if names else names
+            if names and (editors := _edited(doc, names)):
+                names = [n for n in names if word_key(n) not in editors]
             if names:
                 found.names = names
                 return found
@@ -314,8 +315,13 @@ def _is_byline(el) -> bool:
     (`data-testid="byline-contributors"`, `data-component="byline-block"`, `data-qa="author-name"`)."""
     if not isinstance(el.tag, str):
         return False
-    a = role_names(el)
-    return bool(a) and bool(_BYLINE_CLASS.search(a)) and not _NOT_BYLINE_CLASS.search(a)
+    return _byline_named(role_names(el))
+
+
+@lru_cache(maxsize=4096)
+def _byline_named(names: str) -> bool:
+    """Class, id or hook words naming a byline (pages repeat their class strings: cached)."""
+    return bool(names) and bool(_BYLINE_CLASS.search(names)) and not _NOT_BYLINE_CLASS.search(names)
 
 
 def _short(el) -> bool:
@@ -356,20 +362,26 @@ def _author_links(doc) -> list[str]:
     return out
 
 
-def _edited_by(doc, name: str) -> bool:
-    """The page labels `name` as an editor ("Editor: Jane Doe", "Editing by Jane Doe") in a short
-    line: structured data sometimes names the editor as the author."""
-    key = word_key(name)
-    for t in doc.xpath("//text()[contains(., $name)]", name=name):
+def _edited(doc, names: list[str]) -> set[str]:
+    """Word keys of those of `names` the page labels as editors ("Editor: Jane Doe", "Editing by
+    Jane Doe") in a short line: structured data sometimes names the editor as the author. One
+    XPath finds the texts holding any of the names."""
+    variables = {f"n{k}": name for k, name in enumerate(names)}
+    query = ("//text()[not(parent::script or parent::style)][" + " or ".join(f"contains(., ${v})" for v in variables) + "]")
+    keys = {word_key(n) for n in names}
+    out: set[str] = set()
+    seen: set = set()
+    for t in doc.xpath(query, **variables):
         el = t.getparent() if t.is_text else t.getparent().getparent()
         for box in (el, el.getparent() if el is not None else None):
-            line = squash(box.text_content()) if box is not None and box.tag not in ("script", "style") else ""
-            if len(line) <= _MAX_EDITOR_LINE and any(
-                word_key(n) == key for m in _words().editor.finditer(line)
-                for n in clean_authors([m["names"]], structured=True)
-            ):
-                return True
-    return False
+            if box is None or box in seen:
+                continue
+            seen.add(box)
+            line = squash(box.text_content())
+            if len(line) <= _MAX_EDITOR_LINE:
+                out |= keys & {word_key(n) for m in _words().editor.finditer(line)
+                               for n in clean_authors([m["names"]], structured=True)}
+    return out
 
 
 def _script_authors(doc) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -355,8 +355,7 @@ def _is_credit(el) -> bool:
     """A credit element: named so by its class or id, or schema.org's `copyrightHolder`/`creditText`/`author`."""
     if (el.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS:
         return True
-    a = role_names(el)
-    return bool(a) and bool(_CREDIT_CLASS.search(a)) and not _CAPTION_CLASS.search(a) and len(el.text_content()) < 200
+    return _credit_named(role_names(el)) and len(el.text_content()) < 200
 
 
 def _is_caption(el) -> bool:
@@ -365,8 +364,18 @@ def _is_caption(el) -> bool:
         return True
     if el.tag not in _CAPTION_TAGS or len(el) >= 8:
         return False
-    a = role_names(el)
-    return bool(a) and bool(_CAPTION_CLASS.search(a))
+    return _caption_named(role_names(el))
+
+
+@lru_cache(maxsize=4096)
+def _caption_named(names: str) -> bool:
+    """Class, id or hook words naming a caption (pages repeat their class strings: cached)."""
+    return bool(names) and bool(_CAPTION_CLASS.search(names))
+
+
+@lru_cache(maxsize=4096)
+def _credit_named(names: str) -> bool:
+    return bool(names) and bool(_CREDIT_CLASS.search(names)) and not _CAPTION_CLASS.search(names)
 
 
 def _credits_after(el) -> list:

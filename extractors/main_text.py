@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import lxml.html
 from lxml import etree
@@ -350,9 +350,10 @@ def _drop_boilerplate(body) -> list:
     good = _text_stats(body)[1]
     limit = 0.5 * good.get(body, 0)
     doomed = []
+    signups = _signup_boxes(body)
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if (_is_boilerplate(el) or _is_teaser_list(el) or _is_signup_box(el)) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
+        if (_is_boilerplate(el) or _is_teaser_list(el) or el in signups) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
@@ -360,10 +361,16 @@ def _drop_boilerplate(body) -> list:
     return doomed
 
 
-def _is_signup_box(el) -> bool:
-    """A small box around a form asking for an e-mail address: a newsletter sign-up, whatever it is called."""
-    return (el.tag in ("div", "section", "aside") and el.find(".//form") is not None
-            and el.find('.//input[@type="email"]') is not None and len(el.text_content()) < _MAX_SIGNUP_BOX)
+def _signup_boxes(body) -> set:
+    """Small boxes around a form asking for an e-mail address: newsletter sign-ups, whatever they
+    are called (the form's block ancestors while they stay short)."""
+    out: set = set()
+    for email in body.iterfind('.//form//input[@type="email"]'):
+        for a in email.iterancestors("div", "section", "aside"):
+            if len(a.text_content()) >= _MAX_SIGNUP_BOX:
+                break
+            out.add(a)
+    return out
 
 
 def _is_teaser_list(el) -> bool:
@@ -398,8 +405,13 @@ def _is_boilerplate(el) -> bool:
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    a = attrs(el)
-    return (_class_role(a) < 0 or bool(_INFO_BOX.search(a))) and not _in_running_text(el)
+    return _furniture_named(attrs(el)) and not _in_running_text(el)
+
+
+@lru_cache(maxsize=4096)
+def _furniture_named(names: str) -> bool:
+    """Class and id words naming page furniture or a box of facts (pages repeat their class strings: cached)."""
+    return _class_role(names) < 0 or bool(_INFO_BOX.search(names))
 
 
 def _in_running_text(el) -> bool:

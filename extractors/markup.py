@@ -45,13 +45,14 @@ def attrs(el) -> str:
 
 
 # The hooks script-built pages name their parts by, where older pages use classes.
-HOOKS = ("data-testid", "data-component", "data-qa")
+HOOKS = frozenset({"data-testid", "data-component", "data-qa"})
 
 
 def role_names(el) -> str:
     """The element's class, id and hooks (`data-testid="byline"`, `data-qa="caption"`), one string:
     what a byline, a caption or a credit is named by."""
-    return " ".join((attrs(el), *(el.get(k) or "" for k in HOOKS))).strip()
+    hooks = [el.get(k) for k in el.keys() if k in HOOKS]
+    return " ".join((attrs(el), *hooks)).strip() if hooks else attrs(el)
 
 
 def remove(el) -> None:
