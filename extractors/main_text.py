@@ -68,7 +68,7 @@ _DATE = re.compile(
     re.I,
 )
 _STAMP = re.compile(
-    r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d[^.!?]*(?:[ap]\.m\.|ago)?$", re.I
+    r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d(?:[^.!?]|[ap]\.m\.|\b[A-Z][a-z]{2}\.)*$", re.I
 )
 _TIME_ONLY = re.compile(
     r"^(?:\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|uhr|h))?(?:\s+[A-Z]{2,5})?|\d{1,2}\s*(?:min(?:ute)?s?|h(?:ours?)?|hrs?)\s+ago)$", re.I)
@@ -666,9 +666,10 @@ def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
 
 @cache
 def _page_lines() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Read-more labels (whole lines), consent placeholders and paywall notices (line starts), from `page_lines.tsv`."""
+    """Read-more labels (whole lines); consent placeholders, paywall notices and the page's notices
+    inside a story (line starts), from `page_lines.tsv`."""
     table = {kind: [w for w in words.split("|") if w] for kind, words in rows("page_lines.tsv", 2)}
-    return frozenset(table["read_more"]), (*table["consent"], *table["paywall"])
+    return frozenset(table["read_more"]), (*table["consent"], *table["paywall"], *table["notice"])
 
 
 def _furniture_line(text: str) -> bool:

@@ -203,7 +203,9 @@ def _story(extra: str, attrs: str = 'class="entry-content"') -> str:
     "Tempo de leitura: 2 minutos", "1 2 3 4 5 6 7 8", "Sharing is caring!", "5 min read",
     "Mehr zum Thema", "Czytaj więcej", "Read more:", "Already a subscriber? Log in to continue reading.",
     "Empfohlener redaktioneller Inhalt", "10:05 GMT", "View this post on Instagram",
-    "A post shared by Harbour Days (@harbourdays)", "Watch on YouTube",
+    "A post shared by Harbour Days (@harbourdays)", "Watch on YouTube", "Story continues below advertisement",
+    "Continue reading the main story", "Updated: 12:05 p.m. ET Nov. 19, 2019", "Open this photo in gallery:",
+    "Our Standards: The Thomson Reuters Trust Principles.", "Click to share on Facebook (Opens in new window)",
 ])
 def test_page_furniture_lines_leave_the_body(line):
     a = parse_article(_story(f"<p>{line}</p>"))
