@@ -62,6 +62,7 @@ class _Words:
     junk: re.Pattern
     tail: re.Pattern
     editor: re.Pattern  # "Edited by", "Editing by", "Editor:": the names after it edited, not wrote
+    job_words: frozenset[str]  # words that qualify a job ("senior", "political"): with a role, a title
 
 
 @cache
@@ -77,6 +78,7 @@ def _words() -> _Words:
         role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
         junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
         tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
+        job_words=frozenset(table["job"]),
         editor=re.compile(rf"(?:^|[;(]\s*)(?:{alternation('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
     )
 
@@ -191,7 +193,10 @@ def _strip(text: str) -> str:
         prev = text
         text = _PAREN.sub(" ", text)
         text = w.label.sub("", text.strip(" .,;:|-–—*•·"))
-        text = squash(w.tail.sub("", w.role.sub(" ", text)))
+        unroled = squash(w.role.sub(" ", text))
+        if unroled != text and unroled and all(word.lower() in w.job_words for word in unroled.split()):
+            return ""  # "Senior Political Reporter": a job title whole, no name in it
+        text = squash(w.tail.sub("", unroled))
     return text.strip(" .,;:|-–—*•·'\"“”‘’")
 
 

@@ -157,3 +157,22 @@ def test_a_story_signed_at_its_end(closing, expected):
 ])
 def test_names_only_in_the_page_scripts(script, expected):
     assert parse_article(page(byline=script)).authors == expected
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    ('<div class="author-card"><a href="/author/jane-doe"><img alt="Jane Doe" src="j.jpg"></a><div class="author-card__name">'
+     '<a href="/author/jane-doe">Jane Doe</a></div><div class="author-card__title">Senior Political Reporter</div></div>',
+     ["Jane Doe"]),
+    ('<div class="author-cards"><div class="author-card"><img alt="Jane Doe" src="j.jpg"><span class="author-card__name">'
+     'Jane Doe</span><span class="author-card__role">Health editor</span></div><div class="author-card"><img alt="John Roe"'
+     ' src="r.jpg"><span class="author-card__name">John Roe</span><span class="author-card__role">Science correspondent'
+     "</span></div></div>", ["Jane Doe", "John Roe"]),
+])
+def test_author_cards_give_the_names_not_the_job_titles(card, expected):
+    assert parse_article(page(byline=card)).authors == expected
+
+
+def test_an_author_page_link_at_the_end_of_the_story():
+    bio = ('<div class="author-bio"><img alt="Jane Doe" src="j.jpg"><p>Jane Doe covers the port and the city council.</p>'
+           '<a href="/author/jane-doe">More from Jane Doe</a></div>')
+    assert parse_article(page(byline="").replace("</article>", bio + "</article>")).authors == ["Jane Doe"]
