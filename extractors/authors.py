@@ -23,7 +23,7 @@ from lxml import etree
 from extractors.agencies import agency_name
 from extractors.dates import date_label
 from extractors.markup import HOOKS, attrs, clean, role_names, squash, word_key
-from schemas.reference import rows
+from schemas.reference import known_place, rows
 
 _MAX_NAME = 60
 _MAX_EDITOR_LINE = 200
@@ -128,13 +128,13 @@ def clean_authors(
     for value in values:
         for h in hosts:  # "Deutsche Welle (www.dw.com)": the publisher, naming itself by its address
             value = re.sub(rf"[^,;|]*\([^)]*{re.escape(h)}[^)]*\)", " ", value, flags=re.I)
-        for name in _names_in(value):
+        for k, name in enumerate(_names_in(value)):
             if agency := agency_name(name):
                 if agencies is not None and agency not in agencies:
                     agencies.append(agency)
                 continue
-            if not _is_name(name, bad, structured):
-                continue
+            if not _is_name(name, bad, structured) or k and known_place(name):
+                continue  # "Jane Doe | New Delhi": a place after the name is the desk's
             key = word_key(name)
             if key not in seen:
                 seen.add(key)

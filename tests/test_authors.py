@@ -108,6 +108,8 @@ def test_json_ld_author_strings_job_titles_and_publications(author, expected, ag
     ('<div class="author-byline"><span>By <span><a href="/person/a/andy-ruiz">Andy Ruiz</a><span class="article-source">'
      '<a href="https://courier.example/"> | The Courier</a></span></span></span></div>', ["Andy Ruiz"]),
     ('<div class="login"><a href="/profile/pwdreset/">Forget Password?</a></div>', []),
+    ('<div class="editor-details">Written by <a href="/profile/author/jane-doe/">Jane Doe</a> | New Delhi | Updated: '
+     "November 19, 2019 10:51:30 am</div>", ["Jane Doe"]),
     ('<div data-testid="byline-new-contributors"><div class="sc-1"><span class="sc-2">Jane Doe and John Roe</span>'
      '<span class="sc-3">Technology reporters</span></div></div>', ["Jane Doe", "John Roe"]),
     ('<div class="x"><span>By </span><a data-qa="author-name" href="/people/jane-doe/">Jane Doe</a><span> and </span>'
