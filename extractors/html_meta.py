@@ -31,6 +31,7 @@ _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
 _MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
@@ -244,8 +245,8 @@ def _h1_texts(doc) -> list[str]:
 
 def _whole_headline(*sources: str | None) -> str | None:
     """The first headline source, unless it was cut short ("... the first 110 characters…"): then
-    the source that holds it whole."""
-    found = [clean(s) for s in sources if clean(s)]
+    the source that holds it whole. Markup written into a headline ("Review: <i>Hamlet</i>") goes."""
+    found = [t for t in (clean(_TAG.sub("", clean(s) or "")) for s in sources) if t]
     if not found:
         return None
     first = found[0]

@@ -395,3 +395,10 @@ def test_a_box_of_facts_beside_the_story_is_not_story_text(box):
              f"<li>Handles 40 ships a week in summer</li></ul></{box[1:box.index(' ')]}>")
     a = parse_article(_story(facts))
     assert len(a.paragraphs) == 4 and "port in numbers" not in a.body and "40 ships" not in a.body
+
+
+def test_markup_written_into_a_structured_headline_goes():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Review: &lt;i&gt;Hamlet&lt;/i&gt; at the Globe"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><article>{story}</article></body></html>'
+    assert parse_article(html).title == "Review: Hamlet at the Globe"
