@@ -19,7 +19,7 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.authors import reads_as_byline
-from extractors.markup import INLINE_TAGS, attrs, remove, role_names, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, plain, remove, role_names, squash, word_key
 from schemas.reference import rows
 
 _CAPTION_CLASS = re.compile(
@@ -111,7 +111,7 @@ def take_captions(body) -> list[Caption]:
             parts = _figure_parts(el)
             text, credit = _read(parts) if parts else ("", None)
             if not text:
-                text = squash(el.get("data-caption") or "") or _data_caption(el)
+                text = plain(el.get("data-caption")) or _data_caption(el)
             small = len(el.text_content()) < 2 * len(text) + 200
             doomed += [el] if small else parts
             walker.skip_subtree()
@@ -132,7 +132,7 @@ def take_captions(body) -> list[Caption]:
                 continue  # small print styled as a caption (a newsletter box's, a date line): no picture's
         elif el.get("data-caption") and el.tag in ("img", "div", "picture", "a"):
             parts = []
-            text, credit = squash(el.get("data-caption")), None
+            text, credit = plain(el.get("data-caption")) or "", None
         else:
             continue
         text, more = split_caption_credit(text) if text else ("", None)
@@ -154,7 +154,7 @@ def ld_captions(ld: dict) -> list[Caption]:
         items = ld.get(key)
         for item in items if isinstance(items, list) else [items]:
             if isinstance(item, dict) and isinstance(item.get("caption"), str):
-                text, credit = split_caption_credit(squash(item["caption"]))
+                text, credit = split_caption_credit(plain(item["caption"]) or "")
                 holder = item.get("creditText") or item.get("copyrightHolder") or item.get("author")
                 if isinstance(holder, dict):
                     holder = holder.get("name")
@@ -413,7 +413,7 @@ def _picture_before(el):
 def _data_caption(figure) -> str:
     for el in figure.iter("img", "div", "picture", "a"):
         if el.get("data-caption"):
-            return squash(el.get("data-caption"))
+            return plain(el.get("data-caption")) or ""
     return ""
 
 

@@ -18,7 +18,7 @@ import htmldate
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
-from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash, word_key
 from schemas.reference import rows
 
 ARTICLE_TYPES = {
@@ -31,7 +31,6 @@ _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
 _MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
@@ -246,7 +245,7 @@ def _h1_texts(doc) -> list[str]:
 def _whole_headline(*sources: str | None) -> str | None:
     """The first headline source, unless it was cut short ("... the first 110 characters…"): then
     the source that holds it whole. Markup written into a headline ("Review: <i>Hamlet</i>") goes."""
-    found = [t for t in (clean(_TAG.sub("", clean(s) or "")) for s in sources) if t]
+    found = [t for t in (plain(s) for s in sources) if t]
     if not found:
         return None
     first = found[0]

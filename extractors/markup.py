@@ -19,6 +19,7 @@ BLOCK_TAGS = frozenset({
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "mark", "small", "sup", "sub", "time"})
 _SPACE = re.compile(r"\s+")
 _WORD_CHARS = re.compile(r"\w+")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
 
 def clean(value: str | None) -> str | None:
@@ -27,6 +28,13 @@ def clean(value: str | None) -> str | None:
         return None
     value = _SPACE.sub(" ", html.unescape(value)).strip()
     return value or None
+
+
+def plain(value: str | None) -> str | None:
+    """`clean` text without the markup written into it ("Review: &lt;i&gt;Hamlet&lt;/i&gt;" ->
+    "Review: Hamlet"), as structured data and attributes sometimes carry it."""
+    text = clean(value)
+    return clean(_TAG.sub("", text)) if text and "<" in text else text
 
 
 def squash(text: str) -> str:

@@ -171,3 +171,10 @@ def test_caption_and_credit_named_by_the_hooks_of_a_script_built_page():
                            'Cranes unload the first ship.</div><span data-testid="image-credit" class="sc-8y">Jane Roe'
                            "</span></div>"))
     assert a.captions == ["Cranes unload the first ship."] and a.credits == ["Jane Roe"]
+
+
+def test_markup_inside_json_ld_and_data_caption_captions_goes():
+    ld = {"@type": "NewsArticle", "headline": "Harbour reopens",
+          "image": [{"@type": "ImageObject", "url": "https://x/a.jpg", "caption": "<p>The reopened harbour &amp; its quay.</p>"}]}
+    a = parse_article(page('<figure data-caption="Tugboats wait at the &lt;em&gt;pier&lt;/em&gt;."><img src="b.jpg"></figure>', ld=ld))
+    assert a.captions == ["Tugboats wait at the pier.", "The reopened harbour & its quay."]
