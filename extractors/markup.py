@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from lxml import etree
+
 # Tags that end a line of text: a block of the page's layout, or a line break.
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
@@ -47,7 +49,7 @@ def word_key(text: str) -> str:
     return " ".join(_WORD_CHARS.findall(text.lower()))
 
 
-def attrs(el) -> str:
+def attrs(el: etree._Element) -> str:
     """The element's class and id, one string: what page furniture is named by."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
@@ -56,14 +58,14 @@ def attrs(el) -> str:
 HOOKS = frozenset({"data-testid", "data-component", "data-qa"})
 
 
-def role_names(el) -> str:
+def role_names(el: etree._Element) -> str:
     """The element's class, id and hooks (`data-testid="byline"`, `data-qa="caption"`), one string:
     what a byline, a caption or a credit is named by."""
-    hooks = [el.get(k) for k in el.keys() if k in HOOKS]
+    hooks = [str(el.get(k)) for k in el.keys() if k in HOOKS]
     return " ".join((attrs(el), *hooks)).strip() if hooks else attrs(el)
 
 
-def remove(el) -> None:
+def remove(el: etree._Element) -> None:
     """Remove `el` from its tree but keep the text that follows it."""
     parent = el.getparent()
     if parent is None:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractors.agreements.parties import Side, match_sides
+from schemas import reference
 from schemas.agreements import Agreement, Amount, Evidence
 
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
@@ -68,10 +70,13 @@ def _dates_differ(a: Statement, b: Statement) -> bool:
 
 
 def _amounts_differ(a: Statement, b: Statement) -> bool:
-    """Two sums in one currency more than 1 % apart: two agreements ("a $10bn loan" beside "the current
+    """Two sums in one currency further apart than `amount_tolerance` (thresholds.tsv, 1 %): two agreements ("a $10bn loan" beside "the current
     $18.6bn loan"), never one told twice."""
     x, y = a.amount, b.amount
-    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
+    if x is None or y is None:
+        return False
+    tolerance = reference.thresholds()["amount_tolerance"]
+    return x.currency == y.currency and abs(x.value - y.value) > tolerance * max(x.value, y.value)
 
 
 def _compatible(g: _Group, s: Statement) -> bool:
@@ -119,7 +124,10 @@ def _add(g: _Group, s: Statement, proxies: bool = True) -> None:
 def _agreement(g: _Group) -> Agreement:
     ordered = sorted(g.members, key=lambda s: s.evidence.span.block == "caption")  # body and title first
     stated = [s for s in ordered if s.strong] or ordered
-    first = lambda attr: next((getattr(s, attr) for s in ordered if getattr(s, attr)), None)  # noqa: E731
+
+    def first(attr: str) -> Any:
+        return next((getattr(s, attr) for s in ordered if getattr(s, attr)), None)
+
     subjects = [s.subject for s in sorted(ordered, key=lambda s: (s.evidence.span.block != "body", not s.strong)) if s.subject]
     evidence, seen = [], set()
     for s in g.members:

@@ -26,6 +26,7 @@ import re
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
 from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -109,7 +110,7 @@ _REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s
 def _antecedent(text: str, noun: str, before: int, cands: list[Cand]) -> Cand | None:
     """The organization "the company" or "its" refers to: the nearest one named before `before` (a bank for
     "the bank"), in the same paragraph."""
-    para = text.rfind("\n\n", 0, before) + 1
+    para = paragraph_around(text, before)[0]
     orgs = [c for c in cands if c.kind == "organization" and para <= c.start and c.end <= before and not c.nested
             and not generic(c) and c.role == "actor"]
     if noun.lower() in ("bank", "airline", "carrier", "insurer", "lender", "retailer"):
@@ -121,7 +122,7 @@ def _org_in(cands: list[Cand], start: int, end: int) -> Cand | None:
     inside = [c for c in cands if start <= c.start and c.end <= end and c.kind != "person" and not c.nested]
     orgs = [c for c in inside if c.kind == "organization"]
     countries = [c for c in inside if c.ref is not None and c.ref.type == "country"]
-    return (orgs or countries or inside or [None])[0]
+    return next(iter(orgs or countries or inside), None)
 
 
 def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand | None = None, p: Cand | None = None,
@@ -130,7 +131,7 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand |
     organization of a possessive before them ("Metlife's chairman and chief executive"). An organization
     only the title names ("an analyst at Gartmore") becomes a new mention of `p`'s unit, added to `created`."""
     cuts = [start] + [m.end() for m in _AND_TITLE.finditer(text, start, end) if _is_title_word(m.group(1))] + [end]
-    parts = []
+    parts: list[tuple[str, Cand | None]] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         seg = text[a:b]
         seg_end = a + len(re.sub(r"\s+and\s*$", "", seg))
@@ -145,12 +146,11 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand |
         elif p is not None and created is not None and (new := _complement_org(text, a, seg_end, p, cands + created)):
             title, org = text[a:new[0]], new[1]
             created.append(org)
-        parts.append([_LEAD.sub("", title.strip()), org])
+        parts.append((_LEAD.sub("", title.strip()), org))
     for k in range(len(parts) - 2, -1, -1):  # "Secretary of the Party Committee and Director of X": both at X
         if parts[k][1] is None or generic(parts[k][1]):
-            parts[k][1] = parts[k + 1][1]
-    for part in parts:
-        part[1] = part[1] or owner
+            parts[k] = (parts[k][0], parts[k + 1][1])
+    parts = [(t, o or owner) for t, o in parts]
     return [(t, o) for t, o in parts if t and _is_head(_WORD.findall(t)[-1] if _WORD.findall(t) else "")
             or t and o is not None]
 
@@ -307,5 +307,5 @@ def _lead_org(text: str, lead: str | None, start: int, p: Cand, cands: list[Cand
                      and c.kind != "person"), None)
     if lead is not None:
         place = reference.demonym(lead)
-        return Cand("place", place.name, p.unit, -1, -1, place)
+        return Cand("place", place.name, p.unit, -1, -1, place) if place is not None else None
     return None

@@ -50,10 +50,3 @@ def article_units(article: Article) -> list[Unit]:
         units.append(Unit("body", 0, article.body, article.clean_body, edits))
     units += [Unit("caption", i, c, c) for i, c in enumerate(article.captions)]
     return units
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of `text` around text[start:end], cut at ". " (for mentions found by rule, not by the tagger)."""
-    s = text.rfind(". ", 0, start)
-    e = text.find(". ", end)
-    return (s + 2 if s >= 0 else 0), (e + 1 if e >= 0 else len(text))
