@@ -123,7 +123,7 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
         offset += len(p) + 2
 
 
-def _parse(html: str):
+def _parse(html: str) -> etree._Element | None:
     """An lxml.html document, or None for a page with no markup or text."""
     html = _XML_DECLARATION.sub("", html.replace("\x00", ""), count=1)
     if not html.strip():

@@ -14,8 +14,11 @@ e-mail addresses and dates go; lists are split on commas, "and" and their equiva
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -56,12 +59,12 @@ _NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|sou
 
 @dataclass(frozen=True)
 class _Words:
-    label: re.Pattern
-    split: re.Pattern
-    role: re.Pattern
-    junk: re.Pattern
-    tail: re.Pattern
-    editor: re.Pattern  # "Edited by", "Editing by", "Editor:": the names after it edited, not wrote
+    label: re.Pattern[str]
+    split: re.Pattern[str]
+    role: re.Pattern[str]
+    junk: re.Pattern[str]
+    tail: re.Pattern[str]
+    editor: re.Pattern[str]  # "Edited by", "Editing by", "Editor:": the names after it edited, not wrote
     job_words: frozenset[str]  # words that qualify a job ("senior", "political"): with a role, a title
 
 
@@ -91,11 +94,13 @@ class Authors:
     agencies: list[str] = field(default_factory=list)
 
 
-def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | None], url: str | None) -> Authors:
+def find_authors(
+    doc: etree._Element, ld: dict[str, Any], meta_values: list[str], publishers: set[str | None], url: str | None
+) -> Authors:
     """The article's authors: the first source that names a person (see the module docstring)."""
     bad = _publisher_keys(publishers, url)
     found = Authors()
-    sources = (
+    sources: tuple[Callable[[], list[tuple[bool, list[str]]]], ...] = (
         lambda: [(True, _ld_people(ld))],
         lambda: [(False, meta_values)],
         lambda: [(False, _marked_authors(doc))],
@@ -116,7 +121,7 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
 
 
 def clean_authors(
-    values: list[str], bad: set[str] = frozenset(), agencies: list[str] | None = None, structured: bool = False
+    values: list[str], bad: AbstractSet[str] = frozenset(), agencies: list[str] | None = None, structured: bool = False
 ) -> list[str]:
     """Person names from byline strings: labels, roles, agencies (appended to `agencies`), the
     publisher (`bad`: word keys) and junk dropped, lists split, "Last, First" kept whole.
@@ -222,7 +227,7 @@ def _job_source(piece: str) -> str:
     return next((w for w in words[:2] if agency_name(w)), "")
 
 
-def _is_name(name: str, bad: set[str], structured: bool) -> bool:
+def _is_name(name: str, bad: AbstractSet[str], structured: bool) -> bool:
     words = name.replace(",", " ").split()
     if not (2 <= len(name) < _MAX_NAME and 1 <= len(words) <= _MAX_WORDS) or _NOT_IN_NAME.search(name):
         return False
@@ -253,7 +258,7 @@ def _publisher_keys(publishers: set[str | None], url: str | None) -> set[str]:
     return {k for k in keys if k}
 
 
-def _ld_people(ld: dict) -> list[str]:
+def _ld_people(ld: dict[str, Any]) -> list[str]:
     """Names of JSON-LD authors (then creators) that are not organizations."""
     for key in ("author", "creator"):
         value = ld.get(key)
@@ -274,7 +279,7 @@ def _ld_people(ld: dict) -> list[str]:
     return []
 
 
-def _marked_authors(doc) -> list[str]:
+def _marked_authors(doc: etree._Element) -> list[str]:
     """Elements the page marks as its author: rel="author" links and itemprop="author" (their
     itemprop="name" when they have one)."""
     out = []
@@ -288,11 +293,11 @@ def _marked_authors(doc) -> list[str]:
     return out
 
 
-def _byline_elements(doc) -> list[list[str]]:
+def _byline_elements(doc: etree._Element) -> list[list[str]]:
     """Byline-classed elements in page order, each as its text pieces; an element's siblings of
     the same class join it (one author per <span class="author">)."""
     groups: list[list[str]] = []
-    seen: set = set()
+    seen: set[etree._Element] = set()
     for el in doc.iter("div", "span", "p", "a", "address", "li", "strong", "b", "small", "section", "header"):
         if el in seen or not _is_byline(el):
             continue
@@ -310,12 +315,12 @@ def _byline_elements(doc) -> list[list[str]]:
     return groups
 
 
-def _mark(el) -> tuple:
+def _mark(el: etree._Element) -> tuple[str | None, ...]:
     """What names an element as a byline: its class and its script hooks."""
     return (el.get("class"), *(el.get(k) for k in HOOKS)) if isinstance(el.tag, str) else (None,)
 
 
-def _is_byline(el) -> bool:
+def _is_byline(el: etree._Element) -> bool:
     """Named a byline by its class or id, or by the test and component hooks of script-built pages
     (`data-testid="byline-contributors"`, `data-component="byline-block"`, `data-qa="author-name"`)."""
     if not isinstance(el.tag, str):
@@ -329,12 +334,12 @@ def _byline_named(names: str) -> bool:
     return bool(names) and bool(_BYLINE_CLASS.search(names)) and not _NOT_BYLINE_CLASS.search(names)
 
 
-def _short(el) -> bool:
+def _short(el: etree._Element) -> bool:
     text = el.text_content()
     return bool(text.strip()) and len(squash(text)) <= 200 and not (el.find(".//p") is not None and len(text) > 120)
 
 
-def _pieces(el) -> list[str]:
+def _pieces(el: etree._Element) -> list[str]:
     """Every text node of `el` on its own, but those of parts the byline marks as something else
     than a name (the publication, the job, the date: "<span class="publication">Argus Leader</span>")."""
     out: list[str] = []
@@ -353,7 +358,7 @@ def _pieces(el) -> list[str]:
     return [t for t in (squash(t) for t in out) if t]
 
 
-def _author_links(doc) -> list[str]:
+def _author_links(doc: etree._Element) -> list[str]:
     """Links to an author's page ("/author/jane-doe", "/autoren/name/max-kolter") among the first of the page."""
     out = []
     for a in doc.iter("a"):
@@ -367,7 +372,7 @@ def _author_links(doc) -> list[str]:
     return out
 
 
-def _edited(doc, names: list[str]) -> set[str]:
+def _edited(doc: etree._Element, names: list[str]) -> set[str]:
     """Word keys of those of `names` the page labels as editors ("Editor: Jane Doe", "Editing by
     Jane Doe") in a short line: structured data sometimes names the editor as the author. One
     XPath finds the texts holding any of the names."""
@@ -375,7 +380,7 @@ def _edited(doc, names: list[str]) -> set[str]:
     query = ("//text()[not(parent::script or parent::style)][" + " or ".join(f"contains(., ${v})" for v in variables) + "]")
     keys = {word_key(n) for n in names}
     out: set[str] = set()
-    seen: set = set()
+    seen: set[etree._Element] = set()
     for t in doc.xpath(query, **variables):
         el = t.getparent() if t.is_text else t.getparent().getparent()
         for box in (el, el.getparent() if el is not None else None):
@@ -389,7 +394,7 @@ def _edited(doc, names: list[str]) -> set[str]:
     return out
 
 
-def _script_authors(doc) -> list[str]:
+def _script_authors(doc: etree._Element) -> list[str]:
     """Author names a page's scripts carry (`authorName: "By Jane Doe"`, `"byline":"..."`, Arc XP's
     `"credits":{"by":[{"name":"..."}]}`) when its markup shows no byline: the last source."""
     out: list[str] = []
@@ -402,7 +407,7 @@ def _script_authors(doc) -> list[str]:
     return out[:4]
 
 
-def _labelled_lines(doc) -> list[list[str]]:
+def _labelled_lines(doc: etree._Element) -> list[list[str]]:
     """Short elements whose own text opens with a byline label: "By Jane Doe",
     "<strong>Autorin/Autor</strong> Roman Goncharenko"; each as its text pieces."""
     label = _words().label

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
+from typing import Any
 
 from lxml import etree
 
@@ -61,11 +62,11 @@ class Caption:
 
 @dataclass(frozen=True)
 class _Labels:
-    credit_lead: re.Pattern  # "Foto: Jane Doe", "Photo by Jane Doe", "© dpa"
-    credit_tail: re.Pattern  # "... Foto: Jane Doe", "... (Bild: dpa)", "... — © BELGA"
-    caption_lead: re.Pattern  # "Legende: ..."
-    bare_label: re.Pattern  # a credit label left at the end with nothing after it: "... Albania. Foto:"
-    label_lead: re.Pattern  # a credit word used as the caption's label: "Image: Jose Mourinho has agreed ..."
+    credit_lead: re.Pattern[str]  # "Foto: Jane Doe", "Photo by Jane Doe", "© dpa"
+    credit_tail: re.Pattern[str]  # "... Foto: Jane Doe", "... (Bild: dpa)", "... — © BELGA"
+    caption_lead: re.Pattern[str]  # "Legende: ..."
+    bare_label: re.Pattern[str]  # a credit label left at the end with nothing after it: "... Albania. Foto:"
+    label_lead: re.Pattern[str]  # a credit word used as the caption's label: "Image: Jose Mourinho has agreed ..."
     controls: frozenset[str]  # the words of a gallery's buttons ("Caption", "Close", "Image 1 of 5")
 
 
@@ -92,7 +93,7 @@ def _labels() -> _Labels:
     )
 
 
-def take_captions(body) -> list[Caption]:
+def take_captions(body: etree._Element) -> list[Caption]:
     """Remove the page's captions and credits from the tree; return them in page order.
 
     A `<figure>` gives one caption (its `<figcaption>`, else its caption-classed elements);
@@ -101,7 +102,7 @@ def take_captions(body) -> list[Caption]:
     """
     found: list[Caption] = []
     doomed = []
-    read: set = set()
+    read: set[etree._Element] = set()
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
         if not isinstance(el.tag, str) or el in read:
@@ -147,7 +148,7 @@ def take_captions(body) -> list[Caption]:
     return found
 
 
-def ld_captions(ld: dict) -> list[Caption]:
+def ld_captions(ld: dict[str, Any]) -> list[Caption]:
     """Captions of the JSON-LD article's `image` (and `associatedMedia`) objects."""
     out = []
     for key in ("image", "associatedMedia"):
@@ -193,7 +194,7 @@ def credit_name(credit: str) -> str:
     return agency_name(credit) or credit
 
 
-def _figure_parts(figure) -> list:
+def _figure_parts(figure: etree._Element) -> list[etree._Element]:
     """The caption elements of a figure: its <figcaption> (with credit elements beside it), else
     its outermost caption-classed elements, else the text under a picture repeating its alt."""
     caps = [c for c in figure.iter("figcaption")]
@@ -207,7 +208,7 @@ def _figure_parts(figure) -> list:
     return caps + [c for c in credits if c not in caps]
 
 
-def _read(parts: list) -> tuple[str, str | None]:
+def _read(parts: list[etree._Element]) -> tuple[str, str | None]:
     """(caption text, credit) of caption elements: credit-classed descendants give the credit; else
     a short last piece set apart in its own element ("<span>Getty Images</span>")."""
     texts: list[str] = []
@@ -225,7 +226,7 @@ def _read(parts: list) -> tuple[str, str | None]:
     return text, credit
 
 
-def _pieces(el, credits: list[str]) -> list[str]:
+def _pieces(el: etree._Element, credits: list[str]) -> list[str]:
     """Text of `el` in pieces at its block and child-element boundaries, credit elements set aside."""
     out: list[str] = []
     buf: list[str] = []
@@ -254,7 +255,7 @@ def _pieces(el, credits: list[str]) -> list[str]:
     return out
 
 
-def _picture_box(el):
+def _picture_box(el: etree._Element) -> etree._Element | None:
     """The element holding a caption element and the picture it captions: its parent when the
     picture stands beside it, else the nearest ancestor holding one (an <img>, a <picture>, a
     lazy-loaded picture's placeholder). None when there is no picture near: a "text-caption"
@@ -270,12 +271,12 @@ def _picture_box(el):
     return None
 
 
-def _holds_picture(el) -> bool:
+def _holds_picture(el: etree._Element) -> bool:
     return any(isinstance(d.tag, str) and (d.tag in _PICTURE_TAGS or d.get("data-src") or d.get("data-srcset"))
                for d in el.iter())
 
 
-def _heard(el) -> str:
+def _heard(el: etree._Element) -> str:
     """The text of `el` without the labels only screen readers hear."""
     out: list[str] = []
     hidden = None
@@ -301,7 +302,7 @@ def _names_a_credit(text: str) -> bool:
             and bool(agency_name(parts[-1]) or _NOT_PERSON.search(parts[-1])))
 
 
-def _is_hidden_label(el) -> bool:
+def _is_hidden_label(el: etree._Element) -> bool:
     """A few words only screen readers hear: "<span class="off-screen">Image caption</span>"."""
     return bool(_HIDDEN_LABEL.search(attrs(el))) and len(el.text_content().split()) <= _MAX_LABEL_WORDS
 
@@ -312,7 +313,7 @@ def _controls(text: str) -> bool:
     return bool(words) and all(w in _labels().controls for w in words)
 
 
-def _plays_media(el) -> bool:
+def _plays_media(el: etree._Element) -> bool:
     """`el` sits in a small box that plays a video or a sound and shows no picture (a box named
     so, or a figure holding a frame or a player): its title is the video's, not a picture's
     caption. A video's poster picture with a caption is a picture."""
@@ -326,11 +327,11 @@ def _plays_media(el) -> bool:
     return False
 
 
-def _holds_player(figure) -> bool:
+def _holds_player(figure: etree._Element) -> bool:
     return any(isinstance(d.tag, str) and (d.tag in _PLAYER_TAGS or _PLAYER_CLASS.search(attrs(d))) for d in figure.iter())
 
 
-def _teaser(parts: list, text: str) -> bool:
+def _teaser(parts: list[etree._Element], text: str) -> bool:
     """A caption that is mostly a link to another page: the headline of a teaser or a promotion."""
     if not text:
         return False
@@ -339,7 +340,7 @@ def _teaser(parts: list, text: str) -> bool:
     return linked >= _TEASER_LINKS * len(text)
 
 
-def _links_away(a) -> bool:
+def _links_away(a: etree._Element) -> bool:
     """A link to another page, not to the picture itself or to a place on this page."""
     href = (a.get("href") or "").strip().lower()
     return bool(href) and not href.startswith(("#", "javascript:")) and not _PICTURE_FILE.search(href)
@@ -351,14 +352,14 @@ def _credit_like(text: str) -> bool:
     return 0 < len(words) <= _MAX_CREDIT_WORDS and not re.search(r"[.!?:;。]$", text)
 
 
-def _is_credit(el) -> bool:
+def _is_credit(el: etree._Element) -> bool:
     """A credit element: named so by its class or id, or schema.org's `copyrightHolder`/`creditText`/`author`."""
     if (el.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS:
         return True
     return _credit_named(role_names(el)) and len(el.text_content()) < 200
 
 
-def _is_caption(el) -> bool:
+def _is_caption(el: etree._Element) -> bool:
     """A caption element: <figcaption>, schema.org's `caption`, or a caption-classed text element."""
     if el.tag == "figcaption" or (el.get("itemprop") or "").lower() == "caption":
         return True
@@ -378,7 +379,7 @@ def _credit_named(names: str) -> bool:
     return bool(names) and bool(_CREDIT_CLASS.search(names)) and not _CAPTION_CLASS.search(names)
 
 
-def _credits_after(el) -> list:
+def _credits_after(el: etree._Element) -> list[etree._Element]:
     """The credit elements right after a caption element ("<p class=caption>..</p><p class=credit>..</p>")."""
     out = []
     nxt = el.getnext()
@@ -388,7 +389,7 @@ def _credits_after(el) -> list:
     return out
 
 
-def _alt_caption(el) -> tuple[str, str | None]:
+def _alt_caption(el: etree._Element) -> tuple[str, str | None]:
     """(caption, credit) of text repeating its picture's alt text: the alt's words are the caption,
     what follows them the credit ("The coach wants every point. IMAGO/Nico Herbertz")."""
     text = squash(el.text_content())
@@ -403,21 +404,21 @@ def _alt_caption(el) -> tuple[str, str | None]:
     return text[:cut].strip(), (text[cut:].strip() or None)
 
 
-def _picture_before(el):
+def _picture_before(el: etree._Element) -> etree._Element:
     prev = el.getprevious()
     while prev is not None and prev.tag == "br":
         prev = prev.getprevious()
     return prev
 
 
-def _data_caption(figure) -> str:
+def _data_caption(figure: etree._Element) -> str:
     for el in figure.iter("img", "div", "picture", "a"):
         if el.get("data-caption"):
             return plain(el.get("data-caption")) or ""
     return ""
 
 
-def _repeats_alt(el) -> bool:
+def _repeats_alt(el: etree._Element) -> bool:
     """Text under a picture that repeats its alt text: the picture's caption, marked up as plain text
     ("<picture><img alt="X"></picture><p>X <span>Credit</span></p>"; a link repeating it is a
     teaser's headline, not a caption)."""

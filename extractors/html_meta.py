@@ -11,9 +11,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
+from lxml import etree
 
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
@@ -54,7 +56,7 @@ class Meta:
     is_article: bool = False  # the page says it is an article (JSON-LD article type, og:type "article")
 
 
-def extract_meta(doc, url: str | None = None) -> Meta:
+def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     """Metadata of the page `doc` (an lxml.html document)."""
     ld = _json_ld_article(doc)
     tags = _meta_tags(doc)
@@ -87,7 +89,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     _dates(m, doc, ld, tags, url or m.canonical_url)
     m.ld_captions = ld_captions(ld)
     m.article_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
-    types = ld.get("@type") if isinstance(ld.get("@type"), list) else [ld.get("@type")]
+    types: list[Any] = ld["@type"] if isinstance(ld.get("@type"), list) else [ld.get("@type")]
     m.is_article = tags.get("og:type", "").lower() == "article" or any(
         str(t).lower() in ARTICLE_TYPES or str(t).lower().endswith(("article", "posting")) for t in types if t)
     return m
@@ -104,7 +106,7 @@ _MODIFIED_KEYS = (
 )
 
 
-def _meta_tags(doc) -> dict[str, str]:
+def _meta_tags(doc: etree._Element) -> dict[str, str]:
     """First value of each <meta> by property/name/itemprop/http-equiv, keys lowercased."""
     out: dict[str, str] = {}
     for el in doc.iter("meta"):
@@ -123,7 +125,7 @@ def _meta_tags(doc) -> dict[str, str]:
 _AUTHOR_META = {"author", "article:author", "dc.creator", "creator", "sailthru.author", "parsely-author", "byl"}
 
 
-def _meta_authors(doc) -> list[str]:
+def _meta_authors(doc: etree._Element) -> list[str]:
     """Every <meta> author value (some pages give one tag per author), URLs left out."""
     return [
         el.get("content").strip()
@@ -134,13 +136,13 @@ def _meta_authors(doc) -> list[str]:
     ]
 
 
-def _json_ld_article(doc) -> dict:
+def _json_ld_article(doc: etree._Element) -> dict[str, Any]:
     """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}. Its `author`,
     `creator`, `publisher` and `image` given as references (`{"@id": ...}`, as Yoast's @graph
     writes them) are replaced by the objects they name elsewhere in the page's JSON-LD."""
-    found: dict = {}
-    fallback: dict = {}
-    nodes: dict[str, dict] = {}
+    found: dict[str, Any] = {}
+    fallback: dict[str, Any] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for script in doc.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -172,7 +174,7 @@ def _json_ld_article(doc) -> dict:
 _REFERENCED = ("author", "creator", "publisher", "image")
 
 
-def _resolved(value, nodes: dict[str, dict]):
+def _resolved(value: Any, nodes: dict[str, dict[str, Any]]) -> Any:
     """`value` with each `{"@id": X}` reference replaced by the node X, when the page has it."""
     if isinstance(value, list):
         return [_resolved(v, nodes) for v in value]
@@ -181,7 +183,7 @@ def _resolved(value, nodes: dict[str, dict]):
     return value
 
 
-def _name(value) -> str | None:
+def _name(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     if isinstance(value, list):
@@ -189,13 +191,13 @@ def _name(value) -> str | None:
     return clean(value) if isinstance(value, str) and value.strip() else None
 
 
-def _str(value) -> str | None:
+def _str(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return clean(value) if isinstance(value, str) else None
 
 
-def _url_of(value) -> str | None:
+def _url_of(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
@@ -209,10 +211,10 @@ def _abs(href: str | None, base: str | None) -> str | None:
     return urljoin(base, href.strip()) if base else href.strip()
 
 
-def _link(doc, rel: str) -> str | None:
+def _link(doc: etree._Element, rel: str) -> str | None:
     for el in doc.iter("link"):
         if rel in (el.get("rel") or "").lower().split() and el.get("href"):
-            return el.get("href")
+            return str(el.get("href"))
     return None
 
 
@@ -232,12 +234,12 @@ def _site_name(value: str | None) -> str | None:
     return name
 
 
-def _doc_title(doc) -> str | None:
+def _doc_title(doc: etree._Element) -> str | None:
     el = doc.find(".//title")
     return clean(el.text_content()) if el is not None else None
 
 
-def _h1_texts(doc) -> list[str]:
+def _h1_texts(doc: etree._Element) -> list[str]:
     """The page's first few <h1> texts: the site's logo is often an <h1> too, before the headline."""
     return [text for text in (clean(el.text_content()) for el in doc.iter("h1")) if text][:5]
 
@@ -333,7 +335,7 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
 
 
-def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> None:
+def _dates(m: Meta, doc: etree._Element, ld: dict[str, Any], tags: dict[str, str], url: str | None) -> None:
     """Set `published_at` and `modified_at`, kept apart; the first readable source wins.
 
     Published: JSON-LD `datePublished`/`dateCreated`, publication <meta> tags, a <time> marked
@@ -352,7 +354,7 @@ def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> Non
             visible.update(_visible_dates(doc))
         return visible[kind]
 
-    def first(*sources) -> dt.datetime | None:
+    def first(*sources: Any) -> dt.datetime | None:
         for source in sources:
             for value in source() if callable(source) else [source]:
                 reading = read_date(value, languages=languages, country=country)
@@ -377,7 +379,7 @@ _MAX_DATE_TEXT = 80
 _DATE_SEPARATORS = re.compile(r"\s+[|•·/–—-]\s+|\s*\|\s*")
 
 
-def _time_elements(doc) -> dict[str, list[str]]:
+def _time_elements(doc: etree._Element) -> dict[str, list[str]]:
     """<time> values (the datetime attribute, else the visible text) by what they are marked as:
     "published", "updated" or "" (unmarked)."""
     out: dict[str, list[str]] = {"published": [], "updated": [], "": []}
@@ -395,7 +397,7 @@ def _time_elements(doc) -> dict[str, list[str]]:
     return out
 
 
-def _visible_dates(doc) -> dict[str, list[str]]:
+def _visible_dates(doc: etree._Element) -> dict[str, list[str]]:
     """Dates shown as text in short date-classed or date-labelled elements, by kind: "published"
     and "updated" (labelled), "" (only the element's class says date). A text is cut at its
     labels ("05.04.2025 - Güncelleme : 05.04.2025" is a publication and an update) and at its
@@ -448,7 +450,7 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _htmldate(doc, url: str | None, modified: dt.datetime | None) -> str | None:
+def _htmldate(doc: etree._Element, url: str | None, modified: dt.datetime | None) -> str | None:
     """htmldate's reading of the page (its header, JSON and abbr patterns, without the extensive
     text search), as the last resort before the URL: "YYYY-MM-DD" or None. htmldate falls back on
     an update date; that day is not taken as the publication."""
