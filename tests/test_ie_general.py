@@ -350,3 +350,20 @@ def test_an_agency_acronym_in_running_text_is_not_the_agency():
 def test_an_agency_acronym_in_a_dateline_is_the_agency():
     _, entities, _ = read("RIYADH, May 3 (SPA) - Acme Corp signed a supply contract with Beta Inc on Monday.")
     assert [e.name for e in entities if e.org_kind == "media"] == ["SPA"]
+
+
+# One word the tagger misses is a company's name where a company cue stands by it.
+@pytest.mark.parametrize("text", [
+    "Kelvex signed a supply contract with Beta Inc on Monday. Shares of Kelvex rose 5 percent.",
+    "Dastrom, the Swedish steel company, signed a supply contract with Beta Inc on Monday.",
+])
+def test_one_word_with_a_company_cue_is_a_company(text):
+    (deal,) = deals(text)
+    assert len(deal.parties) == 2 and deal.parties[1].name == "Beta Inc"
+    assert deal.parties[0].name in ("Kelvex", "Dastrom")
+
+
+def test_places_with_shares_or_an_apposition_stay_places():
+    _, entities, _ = read("Shares in Europe fell on Monday. Paris, the French capital, was quiet, and Ohio shares "
+                          "were flat.")
+    assert not [e.name for e in entities if e.kind == "organization"]

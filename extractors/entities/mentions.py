@@ -152,6 +152,10 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
         if free(span.start, span.end):
             take(span.start, span.end)
             add("organization", span)
+    for span in _cued_companies(doc, ents, refs, common_words):
+        if free(span.start, span.end):
+            take(span.start, span.end)
+            add("organization", span)
     for span in _place_led_companies(doc, text, ents, refs):
         if free(span.start, span.end):
             take(span.start, span.end)
@@ -221,6 +225,43 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         if not reference.known_place(span.text) and reference.demonym(span.text) is None:
             out.append(span)
     return out
+
+
+# "shares of Kelvex", "Kelvex shares rose": what has shares is a company.
+_SHARES_BEFORE = {"shares", "stake", "stock", "shareholders", "shareholder", "stakes"}
+_SHARES_AFTER = {"shares", "stock", "shareholders", "shareholder"}
+
+
+def _cued_companies(doc: Doc, ents: list[Span], refs: dict[int, Span], common_words: set[str]) -> list[Span]:
+    """One capitalised word that the tagger misses or misreads (as an unknown place, a person's one-word
+    name) is a company's name where a company cue stands by it: its shares ("shares of Kelvex", "Kelvex
+    shares"), or an apposition describing it ("Kelvex, the Swedish steel company,"). Never a known place,
+    a nationality, a title word, or a word the article also writes in lower case."""
+    nouns = reference.company_nouns() | ORG_HEADS
+    named = {t.i for e in ents if e.label_ == "ORG" or e.label_ == "PERSON" and len(e) > 1 or e.label_ in _NOT_NAMES for t in e}
+    out = []
+    for tok in doc:
+        i = tok.i
+        if i in refs or i in named or not tok.is_alpha or not tok.text[:1].isupper() or tok.lower_ in common_words \
+                or tok.lower_ in TITLE_WORDS or reference.known_place(tok.text) or reference.demonym(tok.text) is not None:
+            continue
+        if i and doc[i - 1].text[:1].isupper() or i + 1 < len(doc) and doc[i + 1].text[:1].isupper():
+            continue  # one word, not a word of a longer name
+        shares = i > 1 and doc[i - 1].lower_ in ("of", "in") and doc[i - 2].lower_ in _SHARES_BEFORE \
+            or i + 1 < len(doc) and doc[i + 1].lower_ in _SHARES_AFTER
+        if shares or _described_after(doc, i, nouns):
+            out.append(doc[i:i + 1])
+    return out
+
+
+def _described_after(doc: Doc, i: int, nouns: frozenset[str]) -> bool:
+    """"Kelvex, the Swedish steel company,": an apposition after token `i` headed by a company or institution noun."""
+    if i + 2 >= len(doc) or doc[i + 1].text != "," or doc[i + 2].lower_ not in ("a", "an", "the"):
+        return False
+    for k in range(i + 3, min(i + 9, len(doc))):
+        if doc[k].text in (",", ".", ";", "(") or doc[k].lower_ in ("of", "that", "which", "who"):
+            return doc[k - 1].lower_ in nouns
+    return False
 
 
 def _title_before_name(doc: Doc, i: int) -> bool:
