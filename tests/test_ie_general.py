@@ -367,3 +367,12 @@ def test_places_with_shares_or_an_apposition_stay_places():
     _, entities, _ = read("Shares in Europe fell on Monday. Paris, the French capital, was quiet, and Ohio shares "
                           "were flat.")
     assert not [e.name for e in entities if e.kind == "organization"]
+
+
+def test_a_short_form_the_tagger_took_for_a_place_is_the_company():
+    _, entities, (deal,) = read("Acme Corp and Tokyo-based Phoenix Oil Co Ltd agreed to form a joint venture on Monday. "
+                                "It said Phoenix will contribute an initial investment of 100 million dollars. The "
+                                "government will lend money to Phoenix through a state bank.")  # the tagger: a city
+    (company,) = [e for e in entities if e.name == "Phoenix Oil Co Ltd"]
+    assert "Phoenix" in company.alias_texts and "Phoenix" not in {e.name for e in entities}
+    assert [p.name for p in deal.parties] == ["Acme Corp", "Phoenix Oil Co Ltd"]

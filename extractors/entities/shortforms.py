@@ -1,15 +1,16 @@
 """Later mentions of a company by the first words of its name, which the tagger alone misses.
 
-Reports name a company in full once ("Sichuan Tequ Education Investment Management Co., Ltd.",
-"China Eastern Airlines") and then by its first words ("Sichuan Tequ Education", "China Eastern"),
-a place that starts the name sometimes left out ("Dekon Agriculture and Animal Husbandry" of
-"Sichuan Dekon Agriculture and Animal Husbandry Food Group Co., Ltd."). Such a form found
-elsewhere in the article, standing alone (no capitalised word right before or after it), is a
-mention of that company; a known place inside it ("China" in "China Eastern") is no mention of
-the place. A form of one word must be a name, not an ordinary word that starts one ("Western" of
-"Western Digital Corp", "New" of "New York Times Co"): it is never written in lower case in the
-article, and it counts only inside a sentence, where its capital says it is a name, never as the
-first word ("Western governments have ...").
+Reports name a company in full once ("Hebei Velora Textile Investment Management Co., Ltd.",
+"Ostria Eastern Airlines") and then by its first words ("Hebei Velora Textile", "Ostria Eastern"),
+a place that starts the name sometimes left out ("Velora Textile Investment" of "Hebei Velora
+Textile Investment Management Co., Ltd."). Such a form found elsewhere in the article, standing
+alone (no capitalised word right before or after it), is a mention of that company; a known place
+inside it ("China" in "China Eastern") is no mention of the place, and a one-word form the tagger
+took for a place the reference data does not know is the company ("It said Kelvex will pay" of
+"Kelvex Oil Co Ltd"). A form of one word must be a name, not an ordinary word that starts one
+("Western" of "Western Digital Corp", "New" of "New York Times Co"): it is never written in lower
+case in the article, and it counts only inside a sentence, where its capital says it is a name,
+never as the first word ("Western governments have ...").
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ def _forms(company: Cand) -> set[str]:
     return out
 
 
+def _yields(c: Cand, start: int, end: int) -> bool:
+    """Whether a mention gives way to a company's short form over text[start:end]: a known place inside it
+    ("China" in "China Eastern"), or the tagger's guess of a place the reference data does not know, over
+    exactly its words ("It said Nippon will contribute" of "Nippon Oil Co Ltd")."""
+    if c.kind != "place":
+        return False
+    if c.ref is not None:
+        return start <= c.start and c.end <= end
+    return (c.start, c.end) == (start, end)
+
+
 def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Cand]:
     """New mentions of the units' companies by their short forms; appended to `per_unit` too. A known
     place that a form covers is marked dropped. `texts` are the units' clean texts."""
@@ -75,7 +87,7 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
             if " " not in m.group() and not text[sent[0]:m.start()].strip(" \"'“‘(["):
                 continue  # a sentence's first word is capitalised whatever it is
             inside = [c for c in found if c.start < m.end() and m.start() < c.end]
-            if any(not (c.kind == "place" and c.ref is not None and m.start() <= c.start and c.end <= m.end()) for c in inside):
+            if any(not _yields(c, m.start(), m.end()) for c in inside):
                 continue
             for c in inside:
                 c.dropped = True
