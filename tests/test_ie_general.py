@@ -376,3 +376,30 @@ def test_a_short_form_the_tagger_took_for_a_place_is_the_company():
     (company,) = [e for e in entities if e.name == "Phoenix Oil Co Ltd"]
     assert "Phoenix" in company.alias_texts and "Phoenix" not in {e.name for e in entities}
     assert [p.name for p in deal.parties] == ["Acme Corp", "Phoenix Oil Co Ltd"]
+
+
+# A sum a side commits right after its agreement is told is the agreement's value.
+@pytest.mark.parametrize("text, value", [
+    ("Acme Corp and Beta Inc formed a joint venture on Monday. Beta Inc will contribute an initial investment of "
+     "100 million dollars.", 100e6),
+    ("Acme Corp signed a supply contract with Beta Inc on Monday. Hong Kong-based Beta Inc is contracted to spend "
+     "120 million dollars over the next six years.", 120e6),
+    ("Acme Corp signed a supply contract with Beta Inc on Monday. Beta Inc will pay 40 million dollars under the "
+     "agreement.", 40e6),
+])
+def test_a_sum_a_side_commits_after_the_agreement_is_its_value(text, value):
+    (deal,) = deals(text)
+    assert deal.amount is not None and deal.amount.value == value
+    assert len(deal.evidence) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Acme Corp and Beta Inc formed a joint venture on Monday. The Velora government will provide 100 million "
+    "dollars in loans to farmers.",
+    "Acme Corp and Beta Inc formed a joint venture on Monday. Shares of Acme rose 4 percent. Beta Inc will invest "
+    "100 million dollars in a new plant in Ohio next year.",
+    "Acme Corp and Beta Inc formed a joint venture on Monday. Beta Inc will pay 40 dollars a share for Gamma Ltd.",
+])
+def test_a_sum_not_committed_by_a_side_right_after_the_agreement_is_not_its_value(text):
+    (deal,) = [a for a in deals(text) if a.type == "joint_venture"]
+    assert deal.amount is None

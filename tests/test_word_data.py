@@ -24,4 +24,4 @@ def test_thresholds_are_read_from_their_table():
 
 def test_agreement_word_lists_name_their_list():
     kinds = {kind for kind, _, _ in rows("agreement_words.tsv", 3)}
-    assert kinds == {"collective_noun", "party_follower", "reporting_verb", "value_noun", "value_verb"}
+    assert kinds == {"collective_noun", "party_follower", "reporting_verb", "value_noun", "value_verb", "commitment_verb"}

@@ -15,13 +15,13 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from extractors.agreements.amounts import find_money
+from extractors.agreements.amounts import Money, find_money
 from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in
 from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
-from extractors.agreements.structure import parse_many, reads_as_noun, values_agreement
+from extractors.agreements.structure import committed_by, parse_many, reads_as_noun, values_agreement
 from extractors.agreements.triggers import Trigger, find_triggers
 from extractors.budget import Clock, default_budget
 from extractors.sentences import Sentence, article_sentences
@@ -50,7 +50,7 @@ _PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+share|per\s+share|a\s+piece|per\s
 def _amount(text: str, trigger: Trigger, doc: Doc | None) -> Amount | None:
     """The value of the agreement: a sum the parse hangs on it (`structure.values_agreement`), else, with no
     parse, by the words around the sum. A price per share or per unit is not the value."""
-    sums = [m for m in find_money(text) if not _PER_UNIT.match(text, m.end)]
+    sums = _sums(text)
     if doc is not None:
         return next((m.amount for m in sums if trigger.start <= m.start < trigger.end
                      or values_agreement(doc, trigger.start, trigger.end, m.start, m.end)), None)
@@ -112,9 +112,13 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             organizations = [(n.start, n.end) for n in named if n.entity.kind == "organization"]
             headline = sentence.block == "title" or sentence.text.isupper()
             read.append((sentence, named, find_triggers(sentence.text, organizations, headline)))
-    # the parser reads, in one batch, the sentences that state an agreement as made and name someone
+    # the parser reads, in one batch, the sentences that state an agreement as made and name someone, and
+    # those right after one that name someone beside a sum (a side may commit the agreement's value there)
+    committing = [(k, s, named) for k, (s, named, triggers) in enumerate(read)
+                  if k and read[k - 1][2] and named and s.block == "body" and not any(t.strong and not t.anaphoric for t in triggers)
+                  and _sums(s.text)]
     wanted = [s.text for s, named, triggers in read
-              if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))]
+              if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))] + [s.text for _, s, _ in committing]
     docs = dict(zip(wanted, parse_many(wanted), strict=True))
     statements: list[Statement] = []
     seen: list[tuple[str, list[Named]]] = []
@@ -134,7 +138,36 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
             statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc,
                                          [t for t in triggers if t is not trigger], companies))
         seen.append((sentence.text, named))
-    return merge_statements(statements)
+    agreements = merge_statements(statements)
+    _committed_values(agreements, [(read[k - 1][0], s, named, docs[s.text]) for k, s, named in committing])
+    return agreements
+
+
+def _sums(text: str) -> list[Money]:
+    """The sums of a sentence that may be an agreement's value: not a price per share or per unit."""
+    return [m for m in find_money(text) if not _PER_UNIT.match(text, m.end)]
+
+
+def _committed_values(agreements: list[Agreement], committing: list[tuple[Sentence, Sentence, list[Named], Doc]]) -> None:
+    """A sum a side commits in the sentence right after one telling its agreement ("Acme and Kelvex formed a joint
+    venture. Kelvex will contribute an initial investment of $100m") is the value of that agreement, when it has
+    none; the sentence becomes evidence of it. `committing`: (sentence before, sentence, its names, its parse)."""
+    for before, sentence, named, doc in committing:
+        for money in _sums(sentence.text):
+            offset = committed_by(doc, money.start, money.end)
+            side = next((n.entity.id for n in named if offset is not None and n.start <= offset < n.end), None)
+            told = [a for a in agreements if a.amount is None and any(p.entity_id == side for p in a.parties) and any(
+                _same(e.span, s) for e in a.evidence for s in (before, sentence))] if side else []
+            if told:
+                told[-1].amount = money.amount
+                if not any(_same(e.span, sentence) for e in told[-1].evidence):
+                    told[-1].evidence.append(Evidence(text=sentence.text, span=Span(
+                        block=sentence.block, index=sentence.index, start=sentence.start, end=sentence.end)))
+                break
+
+
+def _same(span: Span, sentence: Sentence) -> bool:
+    return (span.block, span.index, span.start) == (sentence.block, sentence.index, sentence.start)
 
 
 def _statement(sentence: Sentence, trigger: Trigger, sides: list[Side], named: list[Named],

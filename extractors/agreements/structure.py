@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from extractors.agreements.frames import has_frame, noun_frame, verb_frame
 from extractors.agreements.triggers import CONCLUDE
-from extractors.agreements.words import REPORTING_LEMMAS, VALUE_NOUNS, VALUE_VERBS
+from extractors.agreements.words import COMMITMENT_VERBS, REPORTING_LEMMAS, VALUE_NOUNS, VALUE_VERBS
 from extractors.entities.nlp import parse_sentences
 from extractors.entities.vocab import COMPANY_POINTERS
 from schemas.names import singular
@@ -333,6 +333,27 @@ def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end
             return False
         t = t.head
     return False
+
+
+def committed_by(doc: Doc, start: int, end: int) -> int | None:
+    """The character offset of the subject that commits the sum at `doc.text[start:end]` by a commitment verb
+    (`words.COMMITMENT_VERBS`): "Kelvex will contribute an initial investment of $100m", "Kelvex is
+    contracted to spend $120m" (the subject of "to spend" is the one of the verb it completes); None for a
+    sum that hangs on another noun ("pay for plants worth $5m") or no such verb, or a pronoun subject."""
+    t = _anchor(doc, start, end)
+    for _ in range(6):
+        if t is None or t.head is t or t.pos_ in ("VERB", "AUX"):
+            break
+        if not start <= t.idx < end and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in VALUE_NOUNS:
+            return None
+        t = t.head
+    if t is None or t.pos_ != "VERB" or t.lemma_.lower() not in COMMITMENT_VERBS:
+        return None
+    v = t
+    while not (subject := next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)) \
+            and v.dep_ in ("xcomp", "conj") and v.head is not v:
+        v = v.head
+    return subject.idx if subject is not None and subject.pos_ != "PRON" else None
 
 
 def side_offsets(doc: Doc, start: int, end: int, name_at: NameAt) -> Reading | None:

@@ -26,3 +26,4 @@ REPORTING_LEMMAS = frozenset(_words("reporting_verb"))
 REPORTING_FORMS = [form for kind, _, forms in _ROWS if kind == "reporting_verb" for form in forms.split("|")]
 VALUE_NOUNS = frozenset(_words("value_noun"))
 VALUE_VERBS = frozenset(_words("value_verb"))
+COMMITMENT_VERBS = frozenset(_words("commitment_verb"))
