@@ -403,3 +403,24 @@ def test_a_sum_a_side_commits_after_the_agreement_is_its_value(text, value):
 def test_a_sum_not_committed_by_a_side_right_after_the_agreement_is_not_its_value(text):
     (deal,) = [a for a in deals(text) if a.type == "joint_venture"]
     assert deal.amount is None
+
+
+# A company name that lists its goods with commas ends at its legal form; a list of companies stays a list.
+@pytest.mark.parametrize("text, name", [
+    ("Thirteen central SOEs - including China FAW Group, Velora National Cereals, Oils and Foodstuffs Corp, and "
+     "State Grid - signed cooperation deals with global companies.", "Velora National Cereals, Oils and Foodstuffs Corp"),
+    ("Velora National Metals, Minerals and Chemicals Corp signed a supply deal with Acme Corp on Monday.",
+     "Velora National Metals, Minerals and Chemicals Corp"),
+])
+def test_a_company_name_with_commas_is_one_name(text, name):
+    _, entities, _ = read(text)
+    assert name in {e.name for e in entities if e.kind == "organization"}
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Acme Corp signed a supply deal on Monday with Velora Foods, Ostria Mills and Kelvex Grains Ltd.",
+     ["Acme Corp", "Velora Foods", "Ostria Mills", "Kelvex Grains Ltd."]),
+])
+def test_a_list_of_companies_before_a_legal_form_stays_a_list(text, names):
+    (deal,) = deals(text)
+    assert [p.name for p in deal.parties] == names

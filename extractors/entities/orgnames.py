@@ -141,11 +141,49 @@ def _names(doc: Doc, text: str, chain: Chain, heads: frozenset[str], kind: str) 
     return out
 
 
+def _goods(doc: Doc, i: int, legal: int) -> bool:
+    """Token `i` is a plural word a company's name lists among its goods ("Oils"): no name of the tagger's
+    claims it, unless that name reads over the list's commas too or ends in the legal form at `legal`."""
+    t = doc[i]
+    if not (t.is_alpha and t.text[:1].isupper() and t.lower_.endswith("s")):
+        return False
+    return not t.ent_type_ or any(e.start <= i < e.end and (e.start <= legal < e.end or any(w.text == "," for w in e))
+                                  for e in doc.ents)
+
+
+def _goods_list_start(doc: Doc, phrase: Phrase, sent_start: int) -> int:
+    """Where a company's name that lists its goods with commas starts, anchored at its legal form: for
+    "Chemicals Corp" in "Velora National Metals, Minerals and Chemicals Corp", at "Velora"; else the
+    phrase's own start. The list is plural words no other name claims ("Royal Philips, Siemens and Airbus
+    SE" is three names), separated by commas and a last "and", after a name of two capitalised words or more
+    whose last word is the first good ("Metals")."""
+    legal = phrase.end - 1
+    if not legal_form(doc[legal].text) or legal - 1 < sent_start or not _goods(doc, legal - 1, legal):
+        return phrase.start
+    k, seps = legal - 1, []
+    while k - 2 >= sent_start and doc[k - 1].lower_ in (",", "and") and _goods(doc, k - 2, legal):
+        seps.append(doc[k - 1].lower_)
+        k -= 2
+    if not seps or seps[0] != "and" or "," not in seps:
+        return phrase.start
+    start = k
+    while start > sent_start and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper():
+        start -= 1
+    return start if k - start >= 1 and start < phrase.start else phrase.start
+
+
 def find_phrases(doc: Doc) -> list[Phrase]:
     """Organization and event names in `doc`, sentence by sentence."""
     out, text = [], doc.text
     for sent in doc.sents:
+        found = []
         for chain in _segments(doc, sent.start, sent.end):
-            out += _names(doc, text, chain, EVENT_HEADS, "event")
-            out += _names(doc, text, chain, ORG_HEADS, "organization")
+            found += _names(doc, text, chain, EVENT_HEADS, "event")
+            found += _names(doc, text, chain, ORG_HEADS, "organization")
+        for p in [p for p in found if p.kind == "organization" and not p.nested]:
+            start = _goods_list_start(doc, p, sent.start)
+            if start < p.start:  # one name over the commas: the phrases inside it go
+                found = [q for q in found if not start <= q.start < p.start and q is not p] + [
+                    Phrase(start, p.end, p.kind)]
+        out += found
     return out
