@@ -424,3 +424,27 @@ def test_a_company_name_with_commas_is_one_name(text, name):
 def test_a_list_of_companies_before_a_legal_form_stays_a_list(text, names):
     (deal,) = deals(text)
     assert [p.name for p in deal.parties] == names
+
+
+# "the acquisition", "the contract", "the deal" in a later sentence: the agreement they point back at.
+THREE = ("Acme Corp agreed to buy Beta Inc on Monday. Separately, Gamma Ltd signed a supply contract with Delta AG "
+         "on Monday. ")
+
+
+@pytest.mark.parametrize("later, type_, value", [
+    ("The acquisition is worth 2 billion dollars, Acme said.", "acquisition", 2e9),
+    ("The contract is worth 40 million dollars.", "contract", 40e6),
+    ("The deal is worth 40 million dollars.", "contract", 40e6),  # a bare "the deal": the one just told
+])
+def test_a_later_sentence_points_back_at_the_agreement_of_its_type(later, type_, value):
+    found = {a.type: a for a in deals(THREE + later)}
+    assert set(found) == {"acquisition", "contract"}
+    assert found[type_].amount.value == value
+    assert all(a.amount is None for t, a in found.items() if t != type_)
+
+
+def test_a_later_sentence_dates_and_places_the_agreement_it_points_back_at():
+    found = {a.type: a for a in deals(THREE.replace(" on Monday", "") + "The purchase was signed in Paris on Tuesday, "
+                                      "May 5, 2020.")}
+    assert (found["acquisition"].date, found["acquisition"].place) == ("2020-05-05", "Paris")
+    assert (found["contract"].date, found["contract"].place) == (None, None)

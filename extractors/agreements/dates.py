@@ -39,6 +39,7 @@ _NOT_SIGNING_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
     r"reported|told|stated)\s*(?:on\s+)?$", re.I)
 _REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
+_DATE_AFTER = re.compile(rf",?\s+(?:{MONTH}\s+{_DAY}\b|{_DAY}\s+{MONTH}\b)")
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
 _PERIOD_YEARS = re.compile(
     rf"\b(?P<n>\d{{1,2}}|{NUMBER_WORD})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
@@ -113,8 +114,8 @@ def find_dates(text: str, reference: dt.date | None) -> list[DatePhrase]:
             continue
         if _REPORTING_AFTER.match(text[m.end() :]):
             continue
-        if m["weekday"] and text[m.end() : m.end() + 1].isalpha():
-            continue
+        if m["weekday"] and (text[m.end() : m.end() + 1].isalpha() or _DATE_AFTER.match(text, m.end())):
+            continue  # "on Tuesday, May 5, 2020": the date after the weekday fixes it
         out.append(DatePhrase(m.start(), m.end(), m.group(), _resolve(m, reference)))
     return out
 

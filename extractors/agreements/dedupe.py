@@ -11,9 +11,10 @@ agreement it shares one side with. A statement that only names an agreement ("pa
 trade deal"), whose parties are not named ("collectively signed a long agreement") or a
 headline naming one side only ("China, Kazakhstan firms sign MoU") corroborates one stated
 elsewhere and is dropped when there is none. One pointing back ("the deal", "the agreement
-was signed by ...", "the contract ... was awarded by X") joins the agreement told just before
-it, and, when it states it as made, adds the sides it names (never the organizations of
-persons who only signed).
+was signed by ...", "the contract ... was awarded by X") joins the latest agreement of its type told
+before it ("the acquisition" past a contract told since), a bare "the deal" the one told just before,
+and, when it states it as made, adds the sides it names (never the organizations of persons who only
+signed).
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def _amounts_differ(a: Statement, b: Statement) -> bool:
 def _compatible(g: _Group, s: Statement) -> bool:
     """A statement pointing back may be the agreement told: same type, or a bare "the deal" / "the agreement"."""
     return s.type == g.first.type or s.generic or g.first.generic
+
+
+def _referent(told: list[_Group], s: Statement) -> _Group | None:
+    """The agreement a statement pointing back refers to, among those told before it: the latest of its type
+    ("the acquisition" past a contract told since), else the one just told if compatible ("the deal"); never
+    one whose date or sum it contradicts."""
+    fits = [g for g in told if not any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members)]
+    typed = [g for g in fits if g.first.type == s.type]
+    if typed and not s.generic:
+        return typed[-1]
+    return told[-1] if told and told[-1] in fits and _compatible(told[-1], s) else None
 
 
 def _fits(g: _Group, s: Statement) -> bool:
@@ -163,11 +175,11 @@ def merge_statements(statements: list[Statement]) -> list[Agreement]:
         if g is None and s.anaphoric and s.strong and len(s.sides) >= 2:
             groups.append(_Group(s))
             _add(groups[-1], s)
-        elif g is None and s.anaphoric and told and _compatible(groups[told - 1], s):
+        elif g is None and s.anaphoric and (back := _referent(groups[:told], s)) is not None:
             if s.strong:
-                _add(groups[told - 1], s, proxies=False)  # "the contract was awarded by X": X is a side of it
+                _add(back, s, proxies=False)  # "the contract was awarded by X": X is a side of it
             else:
-                groups[told - 1].members.append(s)  # "the deal underscores ...": evidence of the one just told
+                back.members.append(s)  # "the deal underscores ...": evidence of the one it points back at
         elif g:
             _add(g, s)
     return [_agreement(g) for g in groups]

@@ -42,6 +42,8 @@ _ACT_NOUNS = {"signing", "signature", "conclusion", "sign"}
 # Clause links a side's subject is inherited through ("agreed to buy", "signed and sealed", "a proposal to borrow").
 _INHERIT = {"xcomp", "conj"}
 _STAND_IN_PRONOUNS = {"it", "they", "we"}
+# Forms of "be" (the parser's lemmas leave auxiliaries as written): a copula concludes no agreement.
+_BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'re"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
 _COUNTERPARTS = (("lender", "borrower"), ("borrower", "lender"))
 _LIST_PREPS = {"including", "like", "namely", "includes"}
@@ -81,7 +83,7 @@ def _governor(noun: Token) -> Token | None:
     while n.dep_ in ("conj", "appos") and n.head is not n:
         n = n.head  # "signed an engine and maintenance service agreement"
     head = n.head
-    if n.dep_ in _OBJECT_DEPS and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":  # not "it was a deal"
+    if n.dep_ in _OBJECT_DEPS and head.pos_ in ("VERB", "AUX") and head.lower_ not in _BE:  # not "it was a deal"
         return head
     if n.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         above = head.head
@@ -317,7 +319,7 @@ def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end
     while v is not None and v.dep_ in ("xcomp", "conj") and v.head is not v:  # "agreed to acquire X for $Y"
         v = v.head
         targets.add(v.i)
-    if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ == "be":
+    if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lower_ in _BE:
         targets.add(noun.head.i)  # "the deal is worth $X"
     t = money
     for _ in range(8):

@@ -423,7 +423,11 @@ def find_triggers(text: str, objects: Sequence[tuple[int, int]] = (), headline: 
     for m in _BACK_NOUN.finditer(text):
         start, end = m.span("phrase")
         if not _NOT_BACK.search(m["phrase"]) and not any(t.start < end and start < t.end for t in found):
-            found.append(Trigger("acquisition", "signed", start, end, start, False, anaphoric=True))
+            passive = _PASSIVE.match(text[end:])  # "the purchase was signed in Paris on May 5": stated, with its date
+            status = _status(text[: m.start()], passive.group(), text[end + passive.end() :]) if passive else "signed"
+            if status:
+                found.append(Trigger("acquisition", status, start, end, start, bool(passive), passive=bool(passive),
+                                     anaphoric=True))
     for m in _SIGNED_PROJECTS.finditer(text):
         start, end = m.span("a") if m["a"] else m.span("b")
         if not any(t.start < end and start < t.end for t in found):
