@@ -16,6 +16,7 @@ from collections import Counter
 from functools import cache
 
 from extractors.entities.legal_forms import legal_form, plain_forms
+from extractors.entities.lookback import search_before
 from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
@@ -131,7 +132,8 @@ def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
     """First words of company names that the article never uses as a location ("in Xiamen")."""
     starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
               and len(c.text.split()) > 1 and (c.text.split()[-1].lower() in INDUSTRY_HEADS or legal_form(c.text.split()[-1]))}
-    located = {name_key(c.text) for c in cands if c.role != "actor" or _LOCATED.search(texts[c.unit][:max(c.start, 0)])}
+    located = {key for c in cands if (key := name_key(c.text)) in starts
+               and (c.role != "actor" or search_before(_LOCATED, texts[c.unit], max(c.start, 0), 2))}
     return starts - located
 
 

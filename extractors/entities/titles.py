@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from extractors.entities.legal_forms import legal_form
+from extractors.entities.lookback import search_before
 from extractors.entities.mentions import Cand
 from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
 from schemas import reference
@@ -38,6 +39,7 @@ _POSSESSIVE = re.compile(r"['’]s\s+")
 # Words that may stand before a title's head: not these, which end or leave a noun phrase.
 _NOT_IN_TITLE = frozenset("of at with for in from to on by as and or but than that which who whom whose is was are "
                           "were be been has have had will would said says after before while when where".split())
+_COMMA_BEFORE = re.compile(r",\s*$")
 _OFFICE_VERB = re.compile(r"\s*,\s*who\s+(?:(?:also|now|currently|still)\s+)?(?P<verb>[\w-]+)\s+(?:the\s+)?")
 
 
@@ -222,7 +224,7 @@ def _after(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = N
 def _before(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
     """"The Turkish economics minister, Ali Babacan, said", "Western's president, Christopher J. Sumner, will",
     "Acme said its president, John Doe, would retire"."""
-    comma = re.search(r",\s*$", text[:p.start])
+    comma = search_before(_COMMA_BEFORE, text, p.start, 1)
     if not comma or not re.match(r"\s*,", text[p.end:]):
         return []
     clause = max(text.rfind(", ", 0, comma.start()) + 2, text.rfind("; ", 0, comma.start()) + 2, p.sent[0])
