@@ -9,7 +9,7 @@ where a long name ends); a phrase that contains a reference place keeps the plac
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -131,20 +131,25 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 take(span.start, span.end)
                 add("place", span)
     tops = [p for p in phrases if not p.nested]
+    # indexes for the lookups around each phrase: reference names (doc.ents: in order, never overlapping)
+    # by start and end, nested phrases (as indexes into `phrases`) by start
+    ref_list = list(refs.values())
+    ref_starts, ref_ends = [e.start for e in ref_list], [e.end for e in ref_list]
+    nested = sorted((k for k, n in enumerate(phrases) if n.nested), key=lambda k: phrases[k].start)
+    nested_starts = [phrases[k].start for k in nested]
     for p in sorted(tops, key=lambda p: p.start - p.end):  # longest first
-        ref_inside = [e for e in refs.values() if p.start <= e.start and e.end <= p.end]
+        near = ref_list[bisect_right(ref_ends, p.start):bisect_left(ref_starts, p.end)]  # the references overlapping p
+        ref_inside = [e for e in near if p.start <= e.start and e.end <= p.end]
         exact = [e for e in ref_inside if e.start == p.start and e.end == p.end]
-        if not free(p.start, p.end) or exact or any(e.start < p.end and e.end > p.start and e not in ref_inside
-                                                    for e in refs.values()):
+        if not free(p.start, p.end) or exact or len(ref_inside) < len(near):
             continue
         take(p.start, p.end)
         if p.kind == "organization":
             add("organization", doc[p.start:p.end])
-            for n in phrases:
-                if n.nested and p.start <= n.start and n.end <= p.end and not any(
-                        e.start == n.start and e.end == n.end for e in ref_inside):
+            for n in (phrases[k] for k in sorted(nested[bisect_left(nested_starts, p.start):bisect_left(nested_starts, p.end)])):
+                if n.end <= p.end and not any(e.start == n.start and e.end == n.end for e in ref_inside):
                     add("organization", doc[n.start:n.end], nested=True)
-                elif n.nested and p.start <= n.start and n.end <= p.end:
+                elif n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
     for span in _described_companies(doc, text, ents, refs):
@@ -207,7 +212,7 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         while end < len(doc) and end - tok.i <= 4 and doc[end].text[:1].isupper() and end not in refs \
                 and end not in not_names and doc[end].lower_ not in TITLE_WORDS and (end == tok.i + 1 or doc[end - 1].whitespace_):
             end += 1
-        if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
+        if end == tok.i + 1 or doc[end - 1].text.endswith("."):  # (the walk stops at a reference name)
             continue
         span = doc[tok.i + 1:with_tail(doc, end, text)]
         if not reference.known_place(span.text) and reference.demonym(span.text) is None:
@@ -219,8 +224,9 @@ def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     """A known place that starts a company's name is part of it: reference "Shandong" + the tagger's
     "Ruyi" is "Shandong Ruyi", "China" + "Eastern" is "China Eastern", not the province or the country."""
     out = []
+    by_end = {p.end: p for p in refs.values()}  # reference names never overlap: one ends at each token
     for ent in ents:
-        place = next((p for p in refs.values() if p.end == ent.start), None)
+        place = by_end.get(ent.start)
         if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
                 or reference.by_id(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue

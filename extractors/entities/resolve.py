@@ -27,6 +27,7 @@ from schemas.names import name_key
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,9}$")
+_COMMA_AFTER = re.compile(r",\s*")
 _LOCATED = re.compile(r"\b(?:in|at|from|to|near|of|across)\s+(?:the\s+)?$", re.I)
 
 
@@ -175,8 +176,8 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
         if not _SUBUNIT.match(c.text):
             continue
         inner = [o for o in orgs if o.unit == c.unit and c.start < o.start and o.end <= c.end and o is not c]
-        after = re.match(r",\s*", texts[c.unit][c.end:])
-        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == c.end + after.end()]
+        after = _COMMA_AFTER.match(texts[c.unit], c.end)
+        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == after.end()]
         before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
                   and not _SUBUNIT.match(o.text)]
         target = (inner or nxt or before[-1:] or [None])[0]
