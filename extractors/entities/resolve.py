@@ -155,8 +155,9 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
             c.how = "short_form"
             cl.union(target, c)
     reps = _representatives(cl)
+    near = _Kin(reps)
     for c in reps:
-        target = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
+        target = _longer_form(c, near, cl) if c.kind != "person" else _person_form(c, near)
         if target is not None:
             c.how = target[1]
             cl.union(target[0], c)
@@ -188,11 +189,76 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
     return linked
 
 
-def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | None:
+class _Kin:
+    """The representatives that may be another form of a mention's name, looked up by what each rule of
+    `_longer_form` and `_person_form` needs the two names to share (a core, a first word, any word, a
+    name-key prefix, initials, a head and a length; a person's first or last word), instead of every
+    representative for every mention (the number of names squared on a long article). The rules are
+    still checked on each representative found, in the order of `reps`."""
+
+    def __init__(self, reps: list[Cand]):
+        self.reps = reps
+        self._index: dict[tuple, list[int]] = {}
+        for k, o in enumerate(reps):
+            if o.kind == "person":
+                ow = o.text.split()
+                for w in {ow[0], ow[-1]} if len(ow) > 1 else ():
+                    self._add(("part", w), k)
+                if ow:
+                    self._add(("first", len(ow), ow[0]), k)
+                    self._add(("last", len(ow), ow[-1]), k)
+                continue
+            kind, words = o.kind, _words(o.text)
+            self._add(("core", kind, tuple(_core(o.text))), k)
+            self._add(("variant", kind, _head(o.text), len(words)), k)
+            self._add(("key", kind, name_key(o.text)), k)
+            for w in set(map(_stem, words)):
+                self._add(("word", kind, w), k)
+            for abbr in initials(o.text):
+                self._add(("initials", kind, abbr), k)
+            if company_name(o):  # `_company_prefix`: its first word, or the one after the places that lead it
+                self._add(("company", kind), k)
+                for w in words:
+                    self._add(("lead", kind, w), k)
+                    if not is_place_word(w):
+                        break
+
+    def _add(self, key: tuple, k: int) -> None:
+        self._index.setdefault(key, []).append(k)
+
+    def _get(self, *keys: tuple) -> list[Cand]:
+        found = set()
+        for key in keys:
+            found.update(self._index.get(key, ()))
+        return [self.reps[k] for k in sorted(found)]
+
+    def longer(self, c: Cand) -> list[Cand]:
+        """Every representative for which a rule of `_longer_form` may hold (and some for which none does)."""
+        kind, words = c.kind, _words(c.text)
+        stems = set(map(_stem, words))
+        keys = [("core", kind, tuple(_core(c.text))), ("variant", kind, _head(c.text), len(words))]
+        if stems:  # a shorter form's words are all in the longer one: any of them finds it, the rarest the fewest
+            keys.append(min((("word", kind, w) for w in stems), key=lambda key: len(self._index.get(key, ()))))
+        if kind == "organization":
+            parts = name_key(c.text).split(" ")
+            keys += [("key", kind, " ".join(parts[:i])) for i in range(1, len(parts))]
+            keys.append(("initials", kind, c.text.replace(".", "")))
+            keys.append(("lead", kind, words[0]) if words else ("company", kind))
+        return self._get(*keys)
+
+    def people(self, c: Cand) -> list[Cand]:
+        """The persons `_person_form` may join `c` to: by its one word, else by its first or last word."""
+        words = c.text.split()
+        if len(words) == 1:
+            return self._get(("part", words[0]))
+        return self._get(("first", len(words), words[0]), ("last", len(words), words[-1])) if words else []
+
+
+def _longer_form(c: Cand, near: _Kin, cl: Clusters) -> tuple[Cand, str] | None:
     """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
     words, head = set(map(_stem, _words(c.text))), _head(c.text)
     found: dict[str, list[Cand]] = {}
-    for o in reps:
+    for o in near.longer(c):
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
         owords = set(map(_stem, _words(o.text)))
@@ -251,9 +317,9 @@ def _variant(a: str, b: str, same_head: bool) -> bool:
     return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb, strict=True))
 
 
-def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:
+def _person_form(c: Cand, near: _Kin) -> tuple[Cand, str] | None:
     words = c.text.split()
-    people = [o for o in reps if o.kind == "person" and o is not c]
+    people = [o for o in near.people(c) if o is not c]
     if len(words) == 1:
         found = [o for o in people if len(o.text.split()) > 1 and words[0] in (o.text.split()[0], o.text.split()[-1])]
         return (found[0], "short_form") if len({name_key(o.text) for o in found}) == 1 else None

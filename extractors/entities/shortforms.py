@@ -15,6 +15,7 @@ import re
 
 from extractors.entities.mentions import Cand
 from extractors.entities.resolve import company_name, is_place_word
+from extractors.entities.spans import Spans
 from extractors.entities.units import sentence_around
 from extractors.entities.vocab import GENERIC_ORG_WORDS, TITLE_WORDS
 from schemas.names import name_key
@@ -61,10 +62,12 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
     out = []
     for i, text in enumerate(texts):
         found = per_unit[i]
+        # the mentions a form overlaps: forms never overlap, so what one adds or drops is no other's
+        known = Spans(found)
         for m in pattern.finditer(text):
             if _CAPITAL_AFTER.match(text, m.end()) or _CAPITAL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
                 continue
-            inside = [c for c in found if c.start < m.end() and m.start() < c.end]
+            inside = known.overlapping(m.start(), m.end())
             if any(not (c.kind == "place" and c.ref is not None and m.start() <= c.start and c.end <= m.end()) for c in inside):
                 continue
             for c in inside:
