@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from extractors.entities.legal_forms import legal_form, with_tail
@@ -106,7 +109,7 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     text = doc.text  # Doc.text and Span.sent rebuild from every token on each call: read them once
     sents = list(doc.sents)
     sent_starts = [s.start for s in sents]
-    phrases = find_phrases(doc)
+    phrases = find_phrases(doc, text)
     taken = [False] * len(doc)
     out: list[Cand] = []
 
@@ -203,9 +206,12 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     """A name right after a noun that describes a company is that company's: "energy firm PDVSA",
     "electronics retailer Laox", "carmaker Toyota" (nouns from WordNet, `reference.company_nouns`)."""
     nouns = reference.company_nouns()
-    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e}
+    # the tokens written as one of the nouns, found in the doc's array of lower-case forms, not token by token
+    ids = _ids(nouns)
+    hits = [i for i, lower in enumerate(doc.to_array(LOWER)[:-1].tolist()) if lower in ids]
+    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e} if hits else set()
     out = []
-    for tok in doc[:-1]:
+    for tok in (doc[i] for i in hits):
         if tok.lower_ not in nouns or not tok.text.islower() or tok.whitespace_ != " ":
             continue
         end = tok.i + 1
@@ -218,6 +224,12 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         if not reference.known_place(span.text) and reference.demonym(span.text) is None:
             out.append(span)
     return out
+
+
+@cache
+def _ids(words: frozenset[str]) -> frozenset[int]:
+    """The ids spaCy's string store gives the words (as in `Doc.to_array(LOWER)`)."""
+    return frozenset(get_string_id(w) for w in words)
 
 
 def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:

@@ -137,9 +137,10 @@ def _names(doc: Doc, text: str, chain, heads, kind: str) -> list[Phrase]:
     return out
 
 
-def find_phrases(doc: Doc) -> list[Phrase]:
-    """Organization and event names in `doc`, sentence by sentence."""
-    out, text = [], doc.text
+def find_phrases(doc: Doc, text: str) -> list[Phrase]:
+    """Organization and event names in `doc`, sentence by sentence. `text` is `doc.text`, read once by the
+    caller (spaCy rebuilds it from every token on each call)."""
+    out = []
     for sent in doc.sents:
         for chain in _segments(doc, sent.start, sent.end):
             out += _names(doc, text, chain, EVENT_HEADS, "event")

@@ -107,33 +107,35 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
     """One kind per name: the tagger calls "Abbott" a place once and an organization once.
     A dateline names a place; a lone word that starts a company's name and is never
     located in ("Cardona" beside "Cardona Transport") is that company."""
+    keys = {c.text: name_key(c.text) for c in cands}  # one name key per distinct text
     votes: dict[str, Counter] = {}
     for c in cands:
         if c.ref is None:
-            votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
+            votes.setdefault(keys[c.text], Counter())[c.kind] += 1
     order = {"organization": 2, "place": 1, "person": 0}
     people = {w for c in cands if c.kind == "person" and len(c.text.split()) > 1 for w in c.text.split()}
-    datelined = {name_key(c.text) for c in cands if c.role == "dateline" and c.kind == "place"}
-    companies = _company_starts(cands, texts)
+    datelined = {keys[c.text] for c in cands if c.role == "dateline" and c.kind == "place"}
+    companies = _company_starts(cands, texts, keys)
     for c in cands:
         if c.ref is not None or c.role != "actor":
             continue
         if " " not in c.text and c.text in people:
             c.kind = "person"
-        elif name_key(c.text) in datelined:
+        elif keys[c.text] in datelined:
             c.kind = "place"
-        elif name_key(c.text) in companies:
+        elif keys[c.text] in companies:
             c.kind = "organization"
         else:
-            counts = votes[name_key(c.text)]
+            counts = votes[keys[c.text]]
             c.kind = max(counts, key=lambda k: (counts[k], order[k]))
 
 
-def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
-    """First words of company names that the article never uses as a location ("in Xiamen")."""
+def _company_starts(cands: list[Cand], texts: list[str], keys: dict[str, str]) -> set[str]:
+    """First words of company names that the article never uses as a location ("in Xiamen"). `keys` are the
+    name keys of the mentions' texts."""
     starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
               and len(c.text.split()) > 1 and (c.text.split()[-1].lower() in INDUSTRY_HEADS or legal_form(c.text.split()[-1]))}
-    located = {key for c in cands if (key := name_key(c.text)) in starts
+    located = {key for c in cands if (key := keys[c.text]) in starts
                and (c.role != "actor" or search_before(_LOCATED, texts[c.unit], max(c.start, 0), 2))}
     return starts - located
 
