@@ -11,26 +11,32 @@ import re
 from functools import cache
 
 from schemas import reference
+from schemas.names import name_key
+
+
+@cache
+def _names() -> tuple[str, ...]:
+    """Every name and alias of an agency or outlet, as the reference spells it."""
+    return tuple(name for entry in reference.entries() if entry.type == "media" for name in entry.names)
 
 
 @cache
 def _spellings() -> dict[str, str]:
-    """Lower-cased name or alias -> the spelling the reference gives it ("xinhua" -> "Xinhua")."""
+    """Name key (`schemas.names.name_key`) of a name or alias -> the spelling the reference gives it
+    ("xinhua" -> "Xinhua")."""
     out: dict[str, str] = {}
-    for entry in reference.entries():
-        if entry.type == "media":
-            for name in entry.names:
-                out.setdefault(name.lower(), name)
+    for name in _names():
+        out.setdefault(name_key(name), name)
     return out
 
 
 def agency_name(text: str) -> str | None:
-    """The reference spelling of the agency or outlet `text` names ("REUTERS" -> "REUTERS" is
-    listed, "xinhua" -> "Xinhua"); None when `text` is no known agency."""
-    return _spellings().get(" ".join(text.split()).strip(" .").lower())
+    """The reference spelling of the agency or outlet `text` names ("REUTERS" -> "Reuters",
+    "xinhua" -> "Xinhua"); None when `text` is no known agency."""
+    return _spellings().get(name_key(text)) if text.strip() else None
 
 
 @cache
 def agency_pattern() -> str:
     """A regex alternation of every agency name and alias, longest first (for datelines)."""
-    return "|".join(sorted((re.escape(name) for name in set(_spellings().values())), key=len, reverse=True))
+    return "|".join(sorted({re.escape(name) for name in _names()}, key=len, reverse=True))

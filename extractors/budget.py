@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from schemas.article import Article
-from schemas.reference import HERE
-
-BUDGET_FILE = HERE / "analysis_budget.tsv"
+from extractors.sentences import split_spans
+from schemas.article import PARAGRAPH_BREAK, Article
+from schemas.reference import rows
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,8 @@ class Budget:
 @cache
 def default_budget() -> Budget:
     """The budget of `analysis_budget.tsv`."""
-    rows = dict(line.split("\t")[:2] for line in BUDGET_FILE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#"))
-    return Budget(int(rows["max_chars"]), int(rows["max_sentence_chars"]), float(rows["seconds"]))
+    figures = dict(rows("analysis_budget.tsv", 2))
+    return Budget(int(figures["max_chars"]), int(figures["max_sentence_chars"]), float(figures["seconds"]))
 
 
 class Clock:
@@ -60,11 +58,12 @@ class Clock:
 
 
 def _cut(text: str, room: int) -> str:
-    """The longest prefix of `text` within `room` characters that ends at a sentence end, else at a space."""
-    head = text[:room]
-    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    """The longest prefix of `text` within `room` characters that ends at a sentence end (`extractors.sentences`),
+    else at a space."""
+    end = max((e for _, e in split_spans(text) if e <= room), default=0)
     if end > 0:
-        return head[: end + 1]
+        return text[:end]
+    head = text[:room]
     space = head.rfind(" ")
     return head[:space] if space > 0 else head
 
@@ -86,14 +85,14 @@ def within_budget(article: Article, budget: Budget) -> tuple[Article, AnalysisLi
             room = 0
             break
         paragraphs.append(p)
-        room -= len(p) + 2
+        room -= len(p) + len(PARAGRAPH_BREAK)
     captions = []
     for c in article.captions:
         if len(c) > room:
             break
         captions.append(c)
         room -= len(c)
-    kept = len("\n\n".join(paragraphs))
+    kept = len(PARAGRAPH_BREAK.join(paragraphs))
     part = article.model_copy(update={"paragraphs": paragraphs, "captions": captions,
                                       "edits": [e for e in article.edits if e.end <= kept]})
     limit = AnalysisLimit(

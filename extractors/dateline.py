@@ -55,9 +55,10 @@ _NAME_ROLE = re.compile(
 
 def resolve_date(month: str, day: str, year: str | None, reference: dt.date | None) -> dt.date | None:
     """A dateline date; a missing year is the one nearest to `reference` (`extractors.dates.nearest_date`)."""
-    m, d = month_number(month), int(re.match(r"\d+", day).group())
-    if m is None:
+    m, digits = month_number(month), re.match(r"\d+", day)
+    if m is None or digits is None:
         return None
+    d = int(digits.group())
     if year:
         try:
             return dt.date(int(year), m, d)
@@ -105,7 +106,7 @@ def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Datelin
         if pattern is not _AGENCY_FIRST and not agency and not shouted:
             continue  # an unmarked dateline needs a shouted place: "LONDON, March 2 -"
         month, day = groups.get("m1") or groups.get("m2"), groups.get("d1") or groups.get("d2")
-        date = resolve_date(month, day, groups.get("year"), reference) if month else None
+        date = resolve_date(month, day, groups.get("year"), reference) if month and day else None
         raw = text[: m.end()].strip()
         return Dateline(agency=agency, place=_place(groups["place"]), date=date, raw=raw), byline, m.end()
     return None

@@ -24,6 +24,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import dateparser
@@ -103,7 +104,7 @@ def country_of(url: str | None = None, language_tag: str | None = None) -> str |
 
 
 @cache
-def date_labels() -> list[tuple[str, re.Pattern]]:
+def date_labels() -> list[tuple[str, re.Pattern[str]]]:
     """(kind, pattern) of the words a page writes before a date ("Updated:", "Veröffentlicht am"),
     kind "updated" or "published", from `schemas/reference/date_labels.tsv`."""
     out = []
@@ -191,13 +192,13 @@ def _rfc822(text: str) -> dt.datetime | None:
 def _written(text: str, languages: tuple[str, ...], reference: dt.date | None) -> dt.datetime | None:
     """A written date in any language, with dateparser; a yearless one takes `nearest_date`."""
     known = [lang for lang in languages if lang in _dateparser_languages()]
-    settings = dict(_PARSER_SETTINGS)
+    settings: dict[str, Any] = dict(_PARSER_SETTINGS)
     if reference is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(reference, dt.time())
     # The page's languages alone first, so "05.04.2025" follows their day order; then with English
     # (sites write English month names); with no language known, dateparser detects one.
     attempts = [known, [*known, "en"]] if known else [None]
-    when = None
+    when: dt.datetime | None = None
     with warnings.catch_warnings():  # dateparser warns about pytz and locale internals
         warnings.simplefilter("ignore")
         for langs in attempts:
@@ -229,7 +230,7 @@ def _dateparser_languages() -> frozenset[str]:
 @cache
 def _zones() -> dict[str, list[tuple[dt.timedelta, frozenset[str], str]]]:
     """Zone abbreviation -> [(offset, countries, name)], the default reading first."""
-    table: dict[str, list] = {}
+    table: dict[str, list[tuple[dt.timedelta, frozenset[str], str]]] = {}
     for abbr, offset, countries, name in rows("timezones.tsv", 4):
         sign = -1 if offset.startswith("-") else 1
         hours, minutes = (int(x) for x in offset[1:].split(":"))

@@ -15,6 +15,7 @@ import json
 import re
 import warnings
 from itertools import islice
+from typing import Any
 
 import feedparser
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
@@ -38,7 +39,7 @@ _TEXT_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _ESCAPED_CDATA = re.compile(r"^\s*<!\[CDATA\[(?P<inner>.*?)\]\]>\s*$", re.S)
 _ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 # root element -> (kind, the element that holds one entry or feed)
-_LISTS = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
+_LISTS: dict[str, tuple[FeedKind, str]] = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
 
 
 def parse_feed(
@@ -221,7 +222,7 @@ def _root_name(events: etree.iterparse) -> str | None:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    return str(etree.QName(el).localname)
 
 
 def _apply_http_charset(body: bytes, content_type: str | None) -> bytes:
@@ -253,7 +254,7 @@ def _text(value: object, html: bool = False) -> str | None:
     return _TEXT_ILLEGAL.sub("", " ".join(value.split())).strip() or None
 
 
-def _detail_text(entry: dict, key: str) -> str | None:
+def _detail_text(entry: dict[str, Any], key: str) -> str | None:
     """A feedparser text field, read as HTML when feedparser says it is."""
     detail = entry.get(f"{key}_detail") or {}
     return _text(entry.get(key), html=detail.get("type") == "text/html")

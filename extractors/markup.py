@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from lxml import etree
+
 # Tags that end a line of text: a block of the page's layout, or a line break.
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
@@ -39,12 +41,12 @@ def word_key(text: str) -> str:
     return " ".join(_WORD_CHARS.findall(text.lower()))
 
 
-def attrs(el) -> str:
+def attrs(el: etree._Element) -> str:
     """The element's class and id, one string: what page furniture is named by."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def remove(el) -> None:
+def remove(el: etree._Element) -> None:
     """Remove `el` from its tree but keep the text that follows it."""
     parent = el.getparent()
     if parent is None:

@@ -24,7 +24,7 @@ class _Handler(BaseHTTPRequestHandler):
     root: Path
     rewrite: tuple[bytes, bytes] | None = None  # (site origin as written in the files, this server's origin)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = (self.root / self.path.split("?", 1)[0].lstrip("/")).resolve()
         if path.is_dir():
             path = path / "index.html"

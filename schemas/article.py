@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from schemas.agreements import Agreement
 from schemas.entities import Entity
 
+PARAGRAPH_BREAK = "\n\n"  # `Article.body` is the paragraphs joined by a blank line; extractors.sentences maps offsets
+
 
 class Dateline(BaseModel):
     """The lead's "AGENCY, Place, Month Day (Reporters)" or "PLACE, Date (Agency) --"."""
@@ -60,7 +62,7 @@ class Article(BaseModel):
     @property
     def body(self) -> str:
         """The story text as published: paragraphs joined by blank lines."""
-        return "\n\n".join(self.paragraphs)
+        return PARAGRAPH_BREAK.join(self.paragraphs)
 
     @property
     def clean_body(self) -> str:

@@ -18,6 +18,9 @@ needs to import `duckdb` to handle them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class NewsflowError(Exception):
     """Base of every error newsflow raises on purpose; `str(error)` is one line for the user."""
@@ -55,7 +58,7 @@ class JudgementError(NewsflowError):
     """An entity merge or split that cannot be made; the message says why."""
 
 
-def problem(err: dict) -> str:
+def problem(err: Mapping[str, Any]) -> str:
     """One pydantic validation error (`ValidationError.errors()` item) in words: "must be at least 1 (got 0)"."""
     ctx, got, kind = err.get("ctx") or {}, err.get("input"), err["type"]
     if kind == "missing":

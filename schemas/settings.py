@@ -11,7 +11,7 @@ from `DEFAULTS`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -67,7 +67,7 @@ def flag_name(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
-def _validated(cls: type[Settings], values: dict[str, Any], name_of) -> Settings:
+def _validated(cls: type[Settings], values: dict[str, Any], name_of: Callable[[str], str]) -> Settings:
     try:
         return cls.model_validate(values)
     except ValidationError as e:

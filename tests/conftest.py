@@ -26,6 +26,33 @@ if "PREFECT_HOME" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Under CI the shared corpus, scorers and web farm must be there: a test that skips for want of
+# them is a test that did not run, so CI fails instead (locally they skip, with the reason).
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not SHARED.is_dir():
+        raise pytest.UsageError(f"CI=true but the shared data is missing: {SHARED} (check out shared/ beside the "
+                                "repository or set NEWSFLOW_SHARED)")
+
+
+def need_shared(*paths: Path) -> None:
+    """Skip the calling test when one of these shared files is missing; fail it under CI=true."""
+    missing = next((p for p in paths if not p.exists()), None)
+    if missing is not None:
+        message = f"shared data not found: {missing} (set NEWSFLOW_SHARED)"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+def shared_files(folder: Path, pattern: str) -> list[Path]:
+    """The shared files that parametrize a test; under CI=true none found is an error at collection."""
+    files = sorted(folder.glob(pattern))
+    if not files and IN_CI:
+        raise pytest.UsageError(f"CI=true but no shared files {pattern} under {folder}")
+    return files
 
 pytest_plugins = ["cluster_fixtures"]  # a real Dask scheduler and workers on 127.0.0.1
 
@@ -50,8 +77,7 @@ class Farm:
 
 def start_farm(tmp_path: Path, *args: str) -> Farm:
     farm_py = SHARED / "webfarm" / "farm.py"
-    if not farm_py.exists():
-        pytest.skip(f"webfarm not found at {farm_py}")
+    need_shared(farm_py)
     ready = tmp_path / "farm-ready.json"
     proc = subprocess.Popen(
         [sys.executable, str(farm_py), "--port", "0", "--ready-file", str(ready), "--stall-max", "90", *args],

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared
 
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
-from extractors.agreements.sentences import split_spans
+from extractors.sentences import split_spans
 from extractors.text import parse_text
 from schemas.agreements import Agreement
 from schemas.article import Article, Dateline, StoredArticle
@@ -37,8 +37,7 @@ def published(article: Article, a: Agreement) -> list[str]:
 @pytest.fixture(scope="module")
 def seed():
     """The worked example with the entities the pipeline finds in it (spaCy loads once)."""
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
+    need_shared(SEED)
     from extractors.entities import extract_entities
 
     article = parse_text(SEED.read_text(encoding="utf-8"))

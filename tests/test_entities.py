@@ -3,23 +3,21 @@ the distinguishing-word veto; spans that point into the published text."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SHARED, need_shared
 
 from extractors.entities import extract_entities, extract_entities_many
 from extractors.entities.contract import to_contract
 from extractors.text import parse_text
 from schemas.article import Article, TextEdit
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed" / "cns-central-soes-tibet.txt"
+SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"
 
 
 @pytest.fixture(scope="session")
 def seed_article() -> Article:
-    if not SEED.exists():
-        pytest.skip("shared seed article not present")
+    need_shared(SEED)
     return parse_text(SEED.read_text(encoding="utf-8"))
 
 

@@ -9,13 +9,13 @@ import json
 import re
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, shared_files
 
 from extractors.feeds import parse_feed
 from extractors.page import parse_page
 
 FIELD = SHARED / "bench" / "field"
-CASES = sorted(p.parent for p in FIELD.glob("*/expected.json"))
+CASES = [p.parent for p in shared_files(FIELD, "*/expected.json")]
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
@@ -55,7 +55,6 @@ def _check(value, op: str, expected) -> bool:
     raise AssertionError(f"unknown operator {op}")
 
 
-@pytest.mark.skipif(not CASES, reason="shared/bench/field not found")
 @pytest.mark.parametrize(("case", "name", "checks", "spec"), PARAMS, ids=[f"{c.name}/{n}" for c, n, _, _ in PARAMS])
 def test_field_case(case, name, checks, spec):
     record = _record(spec["kind"], (case / name).read_bytes(), spec)

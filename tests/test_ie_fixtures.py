@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared
 
 from flows.extract import extract_file
 
@@ -32,8 +32,7 @@ def records() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def scores(records, tmp_path_factory) -> dict:
-    if not SCORER.exists():
-        pytest.skip(f"shared scorer not found at {SCORER}")
+    need_shared(SCORER)
     out = tmp_path_factory.mktemp("ie-fixtures")
     for name, record in records.items():
         (out / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False))

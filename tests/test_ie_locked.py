@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared
 
 from flows.extract import extract_file
 
@@ -31,8 +31,7 @@ FLOORS = {"agreements": 0.69, "agreements_untyped": 0.69, "agreement_parties": 0
 @pytest.fixture(scope="module")
 def locked_scores(tmp_path_factory) -> dict:
     texts = [SHARED / "corpus" / "real" / f"{i}.txt" for i in LOCKED_IDS]
-    if not SCORER.exists() or not all(t.exists() for t in texts):
-        pytest.skip(f"shared corpus or scorer not found under {SHARED}")
+    need_shared(SCORER, *texts)
     out = tmp_path_factory.mktemp("ie-locked")
     for i, path in zip(LOCKED_IDS, texts, strict=True):
         (out / f"{i}.json").write_text(json.dumps(extract_file(path), ensure_ascii=False, default=str))

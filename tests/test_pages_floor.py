@@ -9,8 +9,7 @@ import importlib.util
 import sys
 from statistics import mean
 
-import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, need_shared
 
 SCORER = SHARED / "bench" / "pages" / "score_pages.py"
 # Measured on the tuning part when this floor was set (body 0.961, authors 0.686, captions 0.783,
@@ -26,8 +25,8 @@ def _load(name: str, path):
     return module
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="shared dev pages not found")
 def test_dev_pages_tuning_part_stays_above_its_floor():
+    need_shared(SCORER)
     scorer = _load("score_pages", SCORER)
     bench = _load("bench_pages", ROOT / "bench" / "pages.py")
     tuning = {p.lower() for p in bench.publishers("tuning")}

@@ -184,5 +184,5 @@ def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[
 
 def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> None:
     """A URL that now loads is no longer a reject."""
-    urls = pa.table({"url": list(urls)})  # noqa: F841
+    urls = pa.table({"url": list(urls)})
     con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")

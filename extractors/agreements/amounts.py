@@ -58,7 +58,7 @@ def _currency(prefix: str | None, suffix: str | None) -> str:
     if prefix:
         return _PREFIX[prefix.lower()]
     for pattern, code in _SUFFIX:
-        if re.fullmatch(pattern, suffix, re.I):
+        if suffix and re.fullmatch(pattern, suffix, re.I):
             return code
     return "USD"
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemas.agreements import Agreement
 
 
-def to_contract(agreements: list[Agreement]) -> list[dict]:
+def to_contract(agreements: list[Agreement]) -> list[dict[str, Any]]:
     """`{"type", "status", "parties": [{"name", "entity_id", "kind", "count", "with_affiliates", "role"}], "date",
     "place", "period", "amount", "subject", "evidence"}`; `entity_id` (the party's entity in the same record),
     `kind` and `with_affiliates` add to the bench's answer format."""

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractors.agreements.numbers import NUMBER_WORD, number_value
+from extractors.agreements.words import REPORTING_FORMS, alternation
 from extractors.dateline import parse_dateline
 from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
 
@@ -36,12 +38,10 @@ _DATE = re.compile(
 _NOT_SIGNING_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
     r"reported|told|stated)\s*(?:on\s+)?$", re.I)
-_REPORTING_AFTER = re.compile(r"^\s*,?\s*(?:said|says|announced|reported|told|stated)\b", re.I)
+_REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50}
 _PERIOD_YEARS = re.compile(
-    rf"\b(?P<n>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
+    rf"\b(?P<n>\d{{1,2}}|{NUMBER_WORD})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
 
 
 @dataclass(frozen=True)
@@ -59,27 +59,31 @@ def _ymd(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
+def _resolve(m: re.Match[str], reference: dt.date | None) -> str | None:
     if m["iso"]:
         y, mo, d = (int(x) for x in m["iso"].split("-"))
         return _ymd(y, mo, d)
     if m["year"]:
-        return m["year"]
+        return str(m["year"])
     if m["m4"]:  # "in February": the month nearest the reference date (the one year rule, mid-month)
         if reference is None:
             return None
-        mo = month_number(m["m4"])
-        return f"{nearest_date(mo, 15, reference).year}-{mo:02d}"
+        month_no = month_number(m["m4"])
+        mid = nearest_date(month_no, 15, reference) if month_no else None
+        return f"{mid.year}-{month_no:02d}" if mid else None
     if m["m3"]:
         return f"{m['y3']}-{month_number(m['m3']):02d}"
     month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
     if month:
-        mo, d = month_number(month), int(re.match(r"\d+", day).group())
+        month_no, digits = month_number(month), re.match(r"\d+", day)
+        if month_no is None or digits is None:
+            return None
+        d = int(digits.group())
         if year:
-            return _ymd(int(year), mo, d)
+            return _ymd(int(year), month_no, d)
         if reference is None:
             return None
-        nearest = nearest_date(mo, d, reference)
+        nearest = nearest_date(month_no, d, reference)
         return nearest.isoformat() if nearest else None
     if reference is None:
         return None
@@ -87,11 +91,11 @@ def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
         back = (reference.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
         return (reference - dt.timedelta(days=back)).isoformat()
     if m["nth"]:
-        d = int(re.match(r"\d+", m["nth"]).group())
-        if d <= reference.day:
-            return _ymd(reference.year, reference.month, d)
+        nth = int(re.sub(r"\D", "", m["nth"]))  # "the 26th", "the 3"
+        if nth <= reference.day:
+            return _ymd(reference.year, reference.month, nth)
         prev = reference.replace(day=1) - dt.timedelta(days=1)
-        return _ymd(prev.year, prev.month, d)
+        return _ymd(prev.year, prev.month, nth)
     return (reference - dt.timedelta(days=1 if m["rel"].lower() == "yesterday" else 0)).isoformat()
 
 
@@ -116,7 +120,6 @@ def find_period(text: str) -> str | None:
     if m := _PERIOD_PLAN.search(text):
         return f"{m['n']} Five-Year Plan"
     if m := _PERIOD_YEARS.search(text):
-        n = m["n"].lower()
-        count = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+        count = number_value(m["n"])
         return f"{count} {m['unit'].lower()}{'s' if count != 1 else ''}"
     return None

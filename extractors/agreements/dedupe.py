@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractors.agreements.parties import Side, match_sides
+from schemas import reference
 from schemas.agreements import Agreement, Amount, Evidence
 from schemas.names import name_key
 
@@ -55,7 +57,7 @@ class _Group:
     members: list[Statement] = field(default_factory=list)
     sides: list[Side] = field(default_factory=list)
     # one member per distinct date and sum: what `_fits` compares a new statement with
-    told: dict[tuple, Statement] = field(default_factory=dict)
+    told: dict[tuple[object, ...], Statement] = field(default_factory=dict)
 
     def member(self, s: Statement) -> None:
         self.members.append(s)
@@ -63,7 +65,7 @@ class _Group:
                               s.amount.value if s.amount else None), s)
 
 
-def _side_keys(side: Side) -> list[tuple]:
+def _side_keys(side: Side) -> list[tuple[object, ...]]:
     """What two matching sides share (`parties.same_side`): a collective, or the entity key, or (a short and a
     full form of one name) the kind and first word of the name."""
     if side.key[0] == "collective":
@@ -72,13 +74,13 @@ def _side_keys(side: Side) -> list[tuple]:
     return [side.key] + ([(side.party.kind, words[0])] if words else [])
 
 
-class _Groups(list):
+class _Groups(list[_Group]):
     """The agreements so far, and which of them name a side that may match a statement's: a statement joins
     only a group it shares a side with, so it is compared with those, not with every agreement of the article."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._by_side: dict[tuple, set[int]] = {}
+        self._by_side: dict[tuple[object, ...], set[int]] = {}
         self._position: dict[int, int] = {}
         self.first_of_type: dict[str, _Group] = {}
 
@@ -118,10 +120,13 @@ def _dates_differ(a: Statement, b: Statement) -> bool:
 
 
 def _amounts_differ(a: Statement, b: Statement) -> bool:
-    """Two sums in one currency more than 1 % apart: two agreements ("a $10bn loan" beside "the current
+    """Two sums in one currency further apart than `amount_tolerance` (thresholds.tsv, 1 %): two agreements ("a $10bn loan" beside "the current
     $18.6bn loan"), never one told twice."""
     x, y = a.amount, b.amount
-    return bool(x and y) and x.currency == y.currency and abs(x.value - y.value) > 0.01 * max(x.value, y.value)
+    if x is None or y is None:
+        return False
+    tolerance = reference.thresholds()["amount_tolerance"]
+    return x.currency == y.currency and abs(x.value - y.value) > tolerance * max(x.value, y.value)
 
 
 def _compatible(g: _Group, s: Statement) -> bool:
@@ -169,7 +174,10 @@ def _add(g: _Group, s: Statement, proxies: bool = True) -> None:
 def _agreement(g: _Group) -> Agreement:
     ordered = sorted(g.members, key=lambda s: s.evidence.span.block == "caption")  # body and title first
     stated = [s for s in ordered if s.strong] or ordered
-    first = lambda attr: next((getattr(s, attr) for s in ordered if getattr(s, attr)), None)  # noqa: E731
+
+    def first(attr: str) -> Any:
+        return next((getattr(s, attr) for s in ordered if getattr(s, attr)), None)
+
     subjects = [s.subject for s in sorted(ordered, key=lambda s: (s.evidence.span.block != "body", not s.strong)) if s.subject]
     evidence, seen = [], set()
     for s in g.members:

@@ -8,6 +8,7 @@ Beijing") comes first.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ def reports_event(text: str) -> bool:
     return _HELD.search(text) is not None
 
 
-def _last_event(seen: list[tuple[str, list[Named]]], reference) -> Setting | None:
+def _last_event(seen: list[tuple[str, list[Named]]], reference: dt.date | None) -> Setting | None:
     for sentence, named in reversed(seen):
         if held := _HELD.search(sentence):
             dates = [d.value for d in find_dates(sentence[held.start() :], reference)]
@@ -51,7 +52,7 @@ def _last_event(seen: list[tuple[str, list[Named]]], reference) -> Setting | Non
     return None
 
 
-def event_setting(seen: list[tuple[str, list[Named]]], text: str, reference, dateline_place: str | None,
+def event_setting(seen: list[tuple[str, list[Named]]], text: str, reference: dt.date | None, dateline_place: str | None,
                   dated: bool) -> Setting:
     """The setting of an agreement sentence: of the event it points at ("during the event", "here");
     an undated statement also takes the place of the last event reported before it.

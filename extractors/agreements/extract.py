@@ -21,11 +21,11 @@ from extractors.agreements.dedupe import Statement, merge_statements
 from extractors.agreements.events import event_setting, place_in, reports_event
 from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
-from extractors.agreements.sentences import Sentence, article_sentences
 from extractors.agreements.structure import parse_many, reads_as_noun, values_agreement
 from extractors.agreements.triggers import Trigger, find_triggers
 from extractors.budget import Clock, default_budget
-from schemas.agreements import Agreement, Evidence
+from extractors.sentences import Sentence, article_sentences
+from schemas.agreements import Agreement, Amount, Evidence
 from schemas.article import Article
 from schemas.entities import Entity, Span
 
@@ -47,7 +47,7 @@ def _reference(article: Article) -> dt.date | None:
 _PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+share|per\s+share|a\s+piece|per\s+unit|a\s+tonne|per\s+tonne)\b", re.I)
 
 
-def _amount(text: str, trigger: Trigger, doc: Doc | None):
+def _amount(text: str, trigger: Trigger, doc: Doc | None) -> Amount | None:
     """The value of the agreement: a sum the parse hangs on it (`structure.values_agreement`), else, with no
     parse, by the words around the sum. A price per share or per unit is not the value."""
     sums = [m for m in find_money(text) if not _PER_UNIT.match(text, m.end)]

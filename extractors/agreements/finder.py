@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from extractors.dateline import agency_name
+from extractors.agencies import agency_name
 from schemas.entities import Entity
+from schemas.names import name_key
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _SHOUT_MIN = 4  # shorter forms are not matched case-blind in a shouted headline ("IT", "US")
@@ -39,7 +41,7 @@ class _Form:
     length: int
 
 
-def _tokens(text: str) -> list[re.Match]:
+def _tokens(text: str) -> list[re.Match[str]]:
     return list(_TOKEN.finditer(text))
 
 
@@ -76,14 +78,15 @@ class EntityFinder:
                 low = tuple(t.lower() for t in toks)
                 self._folded.setdefault(low[0], []).append(_Form(low, spaced, i, rank, len(text)))
 
-    def title_organization(self, key: tuple) -> tuple[int, Entity] | None:
+    def title_organization(self, key: tuple[Any, ...]) -> tuple[int, Entity] | None:
         """The entity (index, entity) a person's first title is held in, if the article names it."""
         if key[0] != "entity":
             return None
         person = self.entities[key[1]]
         for title in person.titles:
+            org = name_key(title.organization or "")
             for i, e in enumerate(self.entities):
-                if title.organization and e.kind != "person" and title.organization in (e.name, *e.alias_texts):
+                if org and e.kind != "person" and org in {name_key(n) for n in (e.name, *e.alias_texts)}:
                     return i, e
         return None
 

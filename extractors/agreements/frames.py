@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from functools import cache
 
-from schemas.reference import HERE
+from schemas.reference import rows
 
-FRAMES_FILE = HERE / "agreement_frames.tsv"
 ANY_VERB, ANY_NOUN = "*verb", "*noun"
 
 
 @cache
 def _table() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
-    for line in FRAMES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, slot, role = line.split("\t")[:3]
-            table.setdefault(word, {})[slot] = role
+    for word, slot, role in rows("agreement_frames.tsv", 3):
+        table.setdefault(word, {})[slot] = role
     return table
 
 

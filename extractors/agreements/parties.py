@@ -18,30 +18,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc
 
 from extractors.agreements.finder import EntityFinder, Named
+from extractors.agreements.numbers import NUMBER_WORD, NUMBER_WORDS, number_value
 from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
+from extractors.agreements.words import COLLECTIVE_NOUNS, PARTY_FOLLOWERS, REPORTING_FORMS, alternation
+from schemas import reference
 from schemas.agreements import Party
-from schemas.names import name_key
+from schemas.names import name_key, name_words
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                  "hundred": 100, "dozen": 12}
-_NUM = r"(?:\d[\d,]*|(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
-_GROUP_NOUNS = (
-    r"(?:enterprises|companies|firms|SOEs|corporations|banks|businesses|hospitals|universities|institutions|"
-    r"cities|provinces|countries|nations|member\s+states|members|exhibitors|investors|organi[sz]ations|groups|"
-    r"units|entities|partners|suppliers|governments|municipalities|counties|schools|colleges|airlines|insurers|"
-    r"economies|states|manufacturers|producers|operators|developers|funds|institutes|agencies|makers|carmakers|"
-    r"automakers|lenders|creditors|retailers|shipbuilders|utilities|contractors|buyers|customers|clients|importers|"
-    r"exporters|distributors|vendors|carriers|ministries|departments|regions|districts|villages|towns|associations|"
-    r"unions|cooperatives|chambers|startups|platforms|parks|ports|mines|refiners|traders|shipowners)"
-)
+_NUM = rf"(?:\d[\d,]*|{NUMBER_WORD})"
+_GROUP_NOUNS = f"(?:{alternation(COLLECTIVE_NOUNS)})"
 _NOT_MODIFIER = (
     r"(?!(?:the|a|an|and|or|with|of|for|to|in|on|at|by|from|signed|sign|have|has|had|also|their|its|his|her|"
     r"representatives|including|other|were|was|are|is|which|that|who)\b)"
@@ -67,9 +58,7 @@ _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # Words between an agreement and a later "with" that show the "with" belongs to something else
 # ("a loan agreement for a new expressway linking Addis Ababa with the city of Adama").
 _DETACHED = re.compile(r"\b(?:for|to|linking|connecting|joining|which|that|aiming|covering|including)\b", re.I)
-_REPORT = re.compile(
-    r"\b(?:said|says|announced|announces|stated|states|shows?|showed|reported|added|noted|revealed|confirmed|"
-    r"disclosed|learned|pointed\s+out|emphasi[sz]ed|stressed|that)\b(?:\s+that\b)?", re.I)
+_REPORT = re.compile(rf"\b(?:{alternation(REPORTING_FORMS)}|that)\b(?:\s+that\b)?", re.I)
 _LEADING = re.compile(
     r"^\s*(?:at|in|during|on|after|before|under|following|amid|according\s+to|as\s+part\s+of|as|with|through|since|"
     r"upon|over|within|earlier|later|meanwhile|also|besides|moreover|furthermore|today|yesterday|recently|so\s+far)"
@@ -82,15 +71,6 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|of|from|at|near|to|across|into|throughout|inside|outside|around|for|on|via|based)\s+(?:the\s+)?$", re.I)
 _GOVERNED_BEFORE = re.compile(
     r"\b(?:government|governments|authorities|people|city|province|state|municipality|administration)\s+of\s+(?:the\s+)?$", re.I)
-# Words that may follow a place standing as a party ("Venezuela and China sign ..."); any other
-# lowercase word makes it an attribute ("U.S. wallcoverings", "Tibet high-quality development").
-_PARTY_FOLLOWERS = {
-    "and", "or", "in", "on", "at", "with", "to", "for", "have", "has", "had", "will", "would", "also", "jointly",
-    "both", "together", "officially", "formally", "sign", "signs", "signed", "signing", "ink", "inks", "inked",
-    "agree", "agrees", "agreed", "reach", "reached", "seal", "sealed", "strike", "struck", "conclude", "concluded",
-    "entered", "formed", "set", "sets", "established", "are", "is", "were", "was", "via", "through", "today",
-    "yesterday", "recently", "this", "last", "under", "over", "as", "representatives", "officials",
-}
 _COLLECTIVE_SYNONYMS = [(r"\bsoes?\b", "enterprises"), (r"\bstate[- ]owned\b", ""), (r"\bcentrally[- ]administered\b", "central"),
                         (r"\b(?:companies|firms|corporations)\b", "enterprises")]
 _STOP = {"the", "of", "and", "in", "from", "their", "a", "an", "number", "than", "more", "nearly", "about", "over",
@@ -102,37 +82,19 @@ class Side:
     """A party as found in one sentence, with the key that identifies it across sentences."""
 
     party: Party
-    key: tuple
+    key: tuple[Any, ...]  # ("entity", index) or ("collective", count, identifying words)
     start: int = -1
     end: int = -1
     proxy: bool = False  # the organization of a person who signed for it, not named itself
 
 
-def parse_count(text: str) -> int | None:
-    t = text.lower().replace(",", "")
-    if t.isdigit():
-        return int(t)
-    parts = t.split("-")
-    if all(p in _NUMBER_WORDS for p in parts):
-        return sum(_NUMBER_WORDS[p] for p in parts)
-    return None
-
-
 def collective_words(description: str) -> frozenset[str]:
-    """The words that identify a collective, whatever the article calls its members."""
-    s = description.lower().replace("’", "'")
+    """The words that identify a collective, whatever the article calls its members: the name key's words
+    ("schemas.names"), synonyms folded ("SOEs", "companies" -> "enterprise"), counts and fillers left out."""
+    s = name_key(description)
     for pattern, rep in _COLLECTIVE_SYNONYMS:
         s = re.sub(pattern, rep, s)
-    out = set()
-    for w in re.findall(r"[a-z]+", s):
-        if w in _STOP or w in _NUMBER_WORDS:
-            continue
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.add(w)
-    return frozenset(out)
+    return frozenset(w for w in name_words(s, _STOP | NUMBER_WORDS.keys()) if w.isalpha())
 
 
 def _short_form(a: Side, b: Side) -> bool:
@@ -155,7 +117,8 @@ def same_side(a: Side, b: Side) -> bool:
     (_, ca, wa), (_, cb, wb) = a.key, b.key
     if ca is not None and cb is not None and ca != cb:
         return False
-    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.5)
+    overlap = reference.thresholds()["collective_overlap"]
+    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= overlap)
 
 
 def match_sides(a: list[Side], b: list[Side]) -> dict[int, int]:
@@ -221,7 +184,7 @@ def find_collectives(text: str, named: list[Named]) -> list[Side]:
             continue
         if any(a <= m.start("num") < b for a, b in anaphora if m["num"]):
             continue  # "the two hospitals" points back; it is no collective
-        count = parse_count(m["num"]) if m["num"] and not m["approx"] else None
+        count = number_value(m["num"]) if m["num"] and not m["approx"] else None
         if m["num"] and count is None and not m["approx"]:
             continue
         end, qualifier = d.end(), ""
@@ -232,11 +195,11 @@ def find_collectives(text: str, named: list[Named]) -> list[Side]:
         out.append(Side(Party(name=name, kind="collective", count=count, with_affiliates=bool(d["aff"])),
                         ("collective", count, collective_words(d["desc"] + (d["aff"] or "") + qualifier)), m.start(), end))
     for n in named:  # "the member companies of Zhanmeng"
-        q = _QUALIFIED.search(text[: n.start])
-        if q and n.entity.kind == "organization" and not any(s.start <= q.start() < s.end for s in out) \
-                and not any(a <= q.start() < b for a, b in anaphora):
-            name = q["desc"] + text[q.end("desc") : n.start] + n.entity.name
-            out.append(Side(Party(name=name, kind="collective"), ("collective", None, collective_words(name)), q.start(), n.end))
+        qual = _QUALIFIED.search(text[: n.start])
+        if qual and n.entity.kind == "organization" and not any(s.start <= qual.start() < s.end for s in out) \
+                and not any(a <= qual.start() < b for a, b in anaphora):
+            name = qual["desc"] + text[qual.end("desc") : n.start] + n.entity.name
+            out.append(Side(Party(name=name, kind="collective"), ("collective", None, collective_words(name)), qual.start(), n.end))
     return out
 
 
@@ -254,7 +217,7 @@ def _is_party(text: str, n: Named, named: list[Named]) -> bool:
     if re.match(r"\s*(?:'s|’s|-)", after):
         return False
     nxt = re.match(r"\s*([A-Za-z]+)", after)
-    return not (nxt and nxt.group(1).islower() and nxt.group(1) not in _PARTY_FOLLOWERS)
+    return not (nxt and nxt.group(1).islower() and nxt.group(1) not in PARTY_FOLLOWERS)
 
 
 def _sides_in(text: str, start: int, end: int, named: list[Named], collectives: list[Side], role: str = "signatory",
@@ -278,7 +241,7 @@ def _subject_zone(mask: str, verb_start: int) -> tuple[int, int, int | None]:
     return start, verb_start, report
 
 
-def _phrase_after(mask: str, pos: int, words: str, end_pattern: re.Pattern) -> tuple[int, int] | None:
+def _phrase_after(mask: str, pos: int, words: str, end_pattern: re.Pattern[str]) -> tuple[int, int] | None:
     limit = mask.find(";", pos)
     limit = len(mask) if limit < 0 else limit
     m = re.compile(rf"\b(?:{words})\s+", re.I).search(mask, pos, limit)
@@ -311,7 +274,7 @@ def represented(sides: list[Side], finder: EntityFinder) -> list[Side]:
     title ("signed by Tang Hongwei, chairman of CNPC")."""
     if any(s.party.kind != "person" for s in sides):
         return sides
-    out = []
+    out: list[Side] = []
     for s in sides:
         org = finder.title_organization(s.key)
         side = s if org is None else Side(Party(name=org[1].name, entity_id=org[1].id, kind=org[1].kind,
@@ -337,7 +300,7 @@ def _zone_sides(text: str, trigger: Trigger, named: list[Named], collectives: li
         if not subject and report is not None and _PRONOUN.search(text[s:e]):
             rs, _, _ = _subject_zone(mask, report)
             subject = _sides_in(text, rs, report, named, collectives, role)
-    if acquisition:
+    if trigger.object_start is not None:  # an acquisition
         obj_end = _OBJECT_END.search(mask, trigger.object_start)
         oe = obj_end.start() if obj_end else len(text)
         sides += _sides_in(text, trigger.object_start, oe, named, collectives, "target", orgs)[:1]
@@ -378,6 +341,8 @@ def _parsed_sides(doc: Doc, trigger: Trigger, named: list[Named],
         if is_subject and buyer and role == "signatory":
             role = buyer  # "agrees deal for X": a deal for a company buys it
         found = at(offset)
+        if found is None:  # the parse only gives offsets of names (`name_at`)
+            continue
         side = _with_role(found, role) if isinstance(found, Side) else _entity_side(found, role)
         (subject if is_subject else others).append(side)
     return (subject if read.subject_seen else None), (others if read.others_seen else None)

@@ -20,12 +20,14 @@ verb above it ("Shandong Ruyi said ... that it will buy").
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
 from extractors.agreements.frames import has_frame, noun_frame, verb_frame
 from extractors.agreements.triggers import CONCLUDE
+from extractors.agreements.words import REPORTING_LEMMAS, VALUE_NOUNS, VALUE_VERBS
 from extractors.entities.nlp import parse_sentences
 
 # Relations by which a noun is what a verb concludes ("signed a deal", "a deal was signed").
@@ -37,15 +39,9 @@ _QUANTITY_NOUNS = {"total", "number", "series", "batch", "set", "package", "raft
 _ACT_NOUNS = {"signing", "signature", "conclusion", "sign"}
 # Clause links a side's subject is inherited through ("agreed to buy", "signed and sealed", "a proposal to borrow").
 _INHERIT = {"xcomp", "conj"}
-_REPORTING = {"say", "announce", "tell", "add", "state", "disclose", "report", "confirm", "reveal", "note", "declare"}
 _STAND_INS = {"it", "they", "we", "company", "group", "firm", "bank", "corporation", "companies", "firms"}
 _SIDE_PREPS = {"with", "between", "among", "amongst"}
 _COUNTERPARTS = (("lender", "borrower"), ("borrower", "lender"))
-_VALUE_VERBS = {"involve", "total", "amount", "value", "cost", "worth"}
-# Nouns a sum may hang on and still be the value of the agreement ("a total contract value of $X").
-_VALUE_NOUNS = {"value", "worth", "price", "cost", "sum", "total", "amount", "consideration", "valuation", "tag", "investment",
-                "dollar", "yuan", "euro", "pound", "yen", "dlrs", "stg", "billion", "million", "bn", "mln", "m",
-                "deal", "transaction", "swap", "agreement", "contract"}
 _LIST_PREPS = {"including", "like", "namely", "includes"}
 # Prepositions by which a description leads to the name it is built on ("representatives for ...").
 _DESCRIBED_PREPS = {"of", "in", "for", "from"}
@@ -119,7 +115,7 @@ _DEP_SLOTS = {"nsubj": "subject", "nsubjpass": "passive", "dobj": "object", "dat
               "obj": "object"}
 
 
-def _slots(word: Token, frame: dict[str, str], skip: set[int] = frozenset()) -> list[Slot]:
+def _slots(word: Token, frame: dict[str, str], skip: AbstractSet[int] = frozenset()) -> list[Slot]:
     """Each filled slot of `word`'s frame; a phrase the parse hangs on the object ("bought a stake in X from
     Y") counts as the verb's."""
     out = []
@@ -141,7 +137,7 @@ def _reporter(verb: Token) -> Token | None:
     """The subject of the reporting verb above `verb` ("X said it will buy"), when it is no pronoun."""
     v = verb
     for _ in range(6):
-        if v.lemma_.lower() in _REPORTING and v is not verb:  # the subject next to the verb, past a dateline's place
+        if v.lemma_.lower() in REPORTING_LEMMAS and v is not verb:  # the subject next to the verb, past a dateline's place
             subject = next((c for c in reversed(list(v.lefts)) if c.dep_ == "nsubj"), None)
             return subject if subject is not None and subject.pos_ != "PRON" else None
         if v.head is v:
@@ -314,11 +310,11 @@ def values_agreement(doc: Doc, start: int, end: int, money_start: int, money_end
     for _ in range(8):
         if t.i in targets:
             return True
-        if t.lemma_ in _VALUE_VERBS and t.i and doc[t.i - 1].text == ",":
+        if t.lemma_ in VALUE_VERBS and t.i and doc[t.i - 1].text == ",":
             return True  # ", involving a total investment of $X": a clause set off on the whole statement
-        if t is not money and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _VALUE_NOUNS:
+        if t is not money and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in VALUE_NOUNS:
             return False  # the sum of another thing ("payments on loans worth $3.7m")
-        if t is not money and t.pos_ == "VERB" and t.lemma_ not in _VALUE_VERBS and not has_frame(_verb_lemma(t)):
+        if t is not money and t.pos_ == "VERB" and t.lemma_ not in VALUE_VERBS and not has_frame(_verb_lemma(t)):
             return False  # the sum of another clause ("to refinance loans worth $40m"), not of a purchase or loan
         if t.head is t:
             return False

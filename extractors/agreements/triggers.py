@@ -13,6 +13,7 @@ elsewhere in the article, never start one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 # Agreement nouns. A compound ("joint venture cooperation agreements") is one phrase.
@@ -285,25 +286,25 @@ def _stated_noun(text: str, start: int, end: int) -> Trigger | None:
     elif type_ == "contract" and re.search(r"\bcontracts?\b", phrase, re.I) and _INSTITUTION_PURPOSE.match(after):
         type_ = "cooperation_agreement"
     obj = None
-    if type_ == "acquisition" and (m := _ACQUIRE.search(after[:60])):
-        obj = end + m.end()
+    if type_ == "acquisition" and (acquired := _ACQUIRE.search(after[:60])):
+        obj = end + acquired.end()
     if signing_of and (not verb or signing_of.start() > verb.start()):
         status = _status(text[clause : clause + signing_of.start()], "signing", after)
-        return status and Trigger(type_, status, start, end, clause + signing_of.start(), True, generic,
-                                  passive=True, object_start=obj)
+        return Trigger(type_, status, start, end, clause + signing_of.start(), True, generic,
+                       passive=True, object_start=obj) if status else None
     if ceremony and not verb and (held := _CEREMONY_HELD.match(after)):  # "The signing ceremony of ... was held"
         return Trigger(type_, _status(before, held.group(), after) or "signed", start, end, start, True, generic,
                        object_start=obj)
     if verb:
         vstart = clause + verb.start()
         status = _status(text[clause:vstart], verb.group(), after)
-        return status and Trigger(type_, status, start, end, vstart, True, generic, object_start=obj)
+        return Trigger(type_, status, start, end, vstart, True, generic, object_start=obj) if status else None
     if passive:
         status = _status(before, passive.group(), after[passive.end() :])
-        return status and Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj)
+        return Trigger(type_, status, start, end, start, True, generic, passive=True, object_start=obj) if status else None
     status = _status(before, "", after)
-    held = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase)
-    return status and Trigger(type_, status, start, end, start, held, generic, object_start=obj)
+    possessed = bool(_POSSESSED.match(phrase)) and status == "signed" and not _PLANNED.search(phrase)
+    return Trigger(type_, status, start, end, start, possessed, generic, object_start=obj) if status else None
 
 
 def _company_object(text: str) -> bool:
@@ -314,7 +315,7 @@ def _company_object(text: str) -> bool:
     return bool(_COMPANY_NOUN.search(head) or re.search(r"(?:^|\s)(?!(?:US|U\.S\.)\b)[A-Z<]", head))
 
 
-def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]]) -> Trigger | None:
+def _acquisition_trigger(text: str, m: re.Match[str], objects: list[tuple[int, int]]) -> Trigger | None:
     after = text[m.end() : m.end() + 80]
     stop = re.search(r"\s(?:for|to|from|in\s+a|at)\s|[,;(]|\.(?:\s|$)", after)
     target = after[: stop.start()] if stop else after
@@ -344,12 +345,12 @@ def _acquisition_trigger(text: str, m: re.Match, objects: list[tuple[int, int]])
         vstart = m.start()
     type_ = "merger" if (m["merge"] or m["merger"]) else "acquisition"
     merging = m["merge"] and m.group().lower() == "merge"  # "X and Y agreed to merge": no object
-    return status and Trigger(type_, status, m.start(), m.end(), vstart, True, passive=passive,
-                              object_start=None if merging else m.end(), sale=bool(m["sell"] or m["sale"]),
-                              by_verb=not m["noun"])
+    return Trigger(type_, status, m.start(), m.end(), vstart, True, passive=passive,
+                   object_start=None if merging else m.end(), sale=bool(m["sell"] or m["sale"]),
+                   by_verb=not m["noun"]) if status else None
 
 
-def _deal_for(text: str, t: Trigger, objects) -> Trigger:
+def _deal_for(text: str, t: Trigger, objects: Sequence[tuple[int, int]]) -> Trigger:
     """"agrees £1.2bn deal for Brightwell Dairies": a deal for a company buys it."""
     m = _DEAL_FOR.match(text, t.end)
     if t.type == "contract" and t.generic and m and any(s == m.end() for s, _ in objects):
@@ -357,7 +358,7 @@ def _deal_for(text: str, t: Trigger, objects) -> Trigger:
     return t
 
 
-def find_triggers(text: str, objects: list[tuple[int, int]] = ()) -> list[Trigger]:
+def find_triggers(text: str, objects: Sequence[tuple[int, int]] = ()) -> list[Trigger]:
     """Agreements stated in one sentence; `objects` are spans of named organizations (acquisition targets)."""
     found: list[Trigger] = []
     for start, end in _heads(text):

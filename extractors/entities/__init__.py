@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Doc
+
 from extractors.entities.build import build_entity
 from extractors.entities.contract import to_contract
 from extractors.entities.credits import credit_mentions, title_tag
@@ -22,7 +24,8 @@ from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.shortforms import company_short_forms
 from extractors.entities.spans import Spans
 from extractors.entities.titles import find_titles
-from extractors.entities.units import Unit, article_units, sentence_around
+from extractors.entities.units import Unit, article_units
+from extractors.sentences import sentence_around
 from schemas import reference
 from schemas.article import Article
 from schemas.entities import Entity
@@ -46,14 +49,14 @@ def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
     prepared = []
     for a in articles:
         units = article_units(a)
-        if units and units[0].block == "title" and (m := title_tag(a.title)):
-            units[0].clean = a.title[:m.start()]
+        if units and units[0].block == "title" and (m := title_tag(units[0].published)):
+            units[0].clean = units[0].published[:m.start()]
         prepared.append(units)
     docs = iter(nlp.pipe([u.clean for units in prepared for u in units], batch_size=64))
     return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared, strict=True)]
 
 
-def _entities(article: Article, units: list[Unit], docs) -> list[Entity]:
+def _entities(article: Article, units: list[Unit], docs: list[Doc]) -> list[Entity]:
     common = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(u.clean for u in units)))
     cands: list[Cand] = []
     per_unit = []
@@ -121,19 +124,21 @@ def _abbreviations(text: str, unit: int, cands: list[Cand]) -> list[Cand]:
 
 def _initialisms(units: list[Unit], cands: list[Cand]) -> list[Cand]:
     """Capital initials the tagger missed that spell an organization of the article ("SASAC")."""
-    orgs = {}
+    orgs: dict[str, Cand] = {}
     for c in cands:
         if c.kind == "organization" and len(c.text.split()) > 2:
             for abbr in initials(c.text):
                 orgs.setdefault(abbr, c)
     out = []
     for i, unit in enumerate(units):
-        known = None  # the unit's mentions, indexed when an initialism first needs them
+        known: Spans[Cand] | None = None  # the unit's mentions, indexed when an initialism first needs them
         for m in _INITIALISM.finditer(unit.clean):
             target = orgs.get(m.group().rstrip("s"))
-            if target is not None and known is None:
+            if target is None:
+                continue
+            if known is None:
                 known = Spans([c for c in cands if c.unit == i])
-            if target is not None and not known.overlapping(m.start(), m.end()):
+            if not known.overlapping(m.start(), m.end()):
                 out.append(Cand("organization", m.group(), i, m.start(), m.end(), target.ref, how="abbreviation",
                                 sent=sentence_around(unit.clean, m.start(), m.end()), same_as=target))
     return out

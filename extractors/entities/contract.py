@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemas.entities import Entity
 
 
-def to_contract(entities: list[Entity]) -> dict:
-    out: dict = {"persons": [], "organizations": [], "places": []}
+def to_contract(entities: list[Entity]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"persons": [], "organizations": [], "places": []}
     for e in entities:
         aliases = e.alias_texts
         if e.kind == "person":

@@ -19,6 +19,7 @@ from functools import cache
 
 from cleanco.termdata import terms_by_country, terms_by_type
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from extractors.entities.lookback import search_before
 
@@ -40,7 +41,7 @@ def _terms() -> frozenset[str]:
 
 
 @cache
-def _regex() -> re.Pattern:
+def _regex() -> re.Pattern[str]:
     alternatives = sorted({_pattern(t) for t in _terms()}, key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
@@ -98,7 +99,7 @@ def tail_end(text: str, end: int) -> int:
 def _form_after(text: str, pos: int) -> int | None:
     """The end of a legal form after a separator or a space at `pos`, or None."""
     sep = _SEPARATOR.match(text, pos)
-    if sep.end() == pos:
+    if sep is None or sep.end() == pos:
         return None
     m = _regex().match(text, sep.end())
     if m is None or not _case_ok(m.group()) or sep.group().strip() == "and" and not m.group()[:1].isupper():
@@ -106,7 +107,7 @@ def _form_after(text: str, pos: int) -> int | None:
     return m.end()
 
 
-def with_tail(doc, end: int, text: str) -> int:
+def with_tail(doc: Doc, end: int, text: str) -> int:
     """The token end of a name ending at token `end` of `doc`, with its legal-form tail: "... Co." + ", Ltd.".
     `text` is `doc.text`, read once by the caller (spaCy rebuilds it from every token on each call)."""
     last = doc[end - 1]

@@ -24,7 +24,7 @@ def words_back(text: str, end: int, words: int) -> int:
     return i
 
 
-def search_before(pattern: re.Pattern, text: str, end: int, words: int) -> re.Match | None:
+def search_before(pattern: re.Pattern[str], text: str, end: int, words: int) -> re.Match[str] | None:
     """`pattern.search(text[:end])`, in offsets of `text`, for a `$`-anchored pattern whose matches span at
     most `words` words: searched from the start of the last `words` words only. `\\b` and look-behinds still
     see the character before that start, as they do in the prefix."""

@@ -12,14 +12,15 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
-from spacy.attrs import LOWER
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extractors.entities.legal_forms import legal_form, with_tail
 from extractors.entities.orgnames import find_phrases
 from extractors.entities.vocab import GEO_HEADS, HONORIFICS, NON_ORG_HEADS, ORDINALS, ORG_HEADS, PLACE_HEADS, TITLE_WORDS
+from extractors.sentences import text_spans
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -58,7 +59,7 @@ class Cand:
     nested: bool = False
     honorific: bool = False
     org_kind: str | None = None
-    titles: list = field(default_factory=list)  # (title, org Cand | None) from titles.py
+    titles: list[tuple[str, Cand | None]] = field(default_factory=list)  # (title, its organization) from titles.py
     sent: tuple[int, int] = (0, 0)  # the sentence around the mention, clean offsets
     same_as: Cand | None = None  # another mention known to name the same entity ("Ferro Corp <FOE>")
     dropped: bool = False  # found to be part of a title, not a name ("Energy" in "Energy Minister X")
@@ -75,7 +76,7 @@ def _trim(span: Span) -> Span | None:
     return span.doc[s:e] if e > s else None
 
 
-def _hyphen_tail(tok) -> bool:
+def _hyphen_tail(tok: Token) -> bool:
     """The lower-case part of a hyphenated name: "moon" in "Ban Ki-moon"."""
     return tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ \
         and not tok.doc[tok.i - 2].whitespace_ and tok.doc[tok.i - 2].text[:1].isupper()
@@ -96,7 +97,7 @@ def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
         if i < len(doc) and doc[i].lower_ == "the":
             i += 1
         ent = refs.get(i)
-        if ent is not None and reference.by_id(ent.ent_id_).type == "country":
+        if ent is not None and reference.entry(ent.ent_id_).type == "country":
             return ent
     return None
 
@@ -106,9 +107,9 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     a capitalised word also written lower case there is an ordinary word ("State", "Continue")."""
     ents = list(doc.ents)
     refs = {e.start: e for e in ents if e.ent_id_}
-    text = doc.text  # Doc.text and Span.sent rebuild from every token on each call: read them once
-    sents = list(doc.sents)
-    sent_starts = [s.start for s in sents]
+    text = doc.text  # Doc.text rebuilds from every token on each call: read it once
+    sents = text_spans(text)  # the sentences the pipeline marked (`extractors.sentences`), as characters
+    sent_starts = [s for s, _ in sents]
     phrases = find_phrases(doc, text)
     taken = [False] * len(doc)
     out: list[Cand] = []
@@ -119,11 +120,10 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     def take(s: int, e: int) -> None:
         taken[s:e] = [True] * (e - s)
 
-    def add(kind: str, span: Span, ref: RefEntry | None = None, **kw) -> None:
-        sent = sents[bisect_right(sent_starts, span.start) - 1]
-        sent = sent if sent.end >= span.end else span
-        out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref,
-                        sent=(sent.start_char, sent.end_char), **kw))
+    def add(kind: str, span: Span, ref: RefEntry | None = None, **kw: Any) -> None:
+        k = bisect_right(sent_starts, span.start_char) - 1
+        sent = sents[k] if k >= 0 and sents[k][1] >= span.end_char else (span.start_char, span.end_char)
+        out.append(Cand(kind, span.text, unit, span.start_char, span.end_char, ref, sent=sent, **kw))
 
     for ent in ents:  # "Gulf of" + reference "Venezuela": the tagger stopped at the known name
         nxt = refs.get(ent.end)
@@ -164,7 +164,7 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
             take(span.start, span.end)
             add("organization", span)
     for e in refs.values():
-        ref = reference.by_id(e.ent_id_)
+        ref = reference.entry(e.ent_id_)
         span = doc[e.start:with_tail(doc, e.end, text)] if ref.kind == "organization" else e
         if free(span.start, span.end) and not _CURRENCY.match(text, e.end_char):
             take(span.start, span.end)
@@ -208,7 +208,7 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     nouns = reference.company_nouns()
     # the tokens written as one of the nouns, found in the doc's array of lower-case forms, not token by token
     ids = _ids(nouns)
-    hits = [i for i, lower in enumerate(doc.to_array(LOWER)[:-1].tolist()) if lower in ids]
+    hits = [i for i, lower in enumerate(doc.to_array("LOWER")[:-1].tolist()) if lower in ids]
     not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e} if hits else set()
     out = []
     for tok in (doc[i] for i in hits):
@@ -228,7 +228,7 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
 
 @cache
 def _ids(words: frozenset[str]) -> frozenset[int]:
-    """The ids spaCy's string store gives the words (as in `Doc.to_array(LOWER)`)."""
+    """The ids spaCy's string store gives the words (as in `Doc.to_array("LOWER")`)."""
     return frozenset(get_string_id(w) for w in words)
 
 
@@ -240,7 +240,7 @@ def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     for ent in ents:
         place = by_end.get(ent.start)
         if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
-                or reference.by_id(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
+                or reference.entry(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue
         if all(t.text[:1].isupper() for t in ent) and not any(t.lower_ in TITLE_WORDS for t in ent):
             out.append(doc[place.start:with_tail(doc, ent.end, text)])

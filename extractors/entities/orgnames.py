@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from extractors.entities.legal_forms import legal_form, with_tail
 from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORDINALS, ORG_HEADS
 
 _JOIN = {"and", "&"}
+Segment = tuple[str | None, int, int]  # the connector before it ("and", "of" or None), token start, token end
+Chain = list[Segment]
 _ADJECTIVE_SUFFIXES = {"based", "headquartered", "born", "listed", "made", "run", "backed", "funded", "led"}
 _COMPLEMENT = {"of", "for", "de", "du", "des", "del", "di", "affiliated"}
 
@@ -31,7 +33,7 @@ class Phrase:
     nested: bool = False
 
 
-def _is_name_word(tok) -> bool:
+def _is_name_word(tok: Token) -> bool:
     t = tok.text
     if not t[:1].isupper() or tok.like_num and tok.lower_ not in ORDINALS:  # "Second National Bank" keeps "Second"
         return False
@@ -42,9 +44,11 @@ def _affiliated(doc: Doc, i: int, end: int) -> bool:
     return doc[i].lower_ == "affiliated" and i + 1 < end and doc[i + 1].lower_ == "to"
 
 
-def _segments(doc: Doc, start: int, end: int):
+def _segments(doc: Doc, start: int, end: int) -> list[Chain]:
     """Runs of name words and the connector before each: [(connector, seg_start, seg_end)], chains split."""
-    chains, chain, i, conn = [], [], start, None
+    chains: list[Chain] = []
+    chain: Chain = []
+    i, conn = start, None
     while i < end:
         tok = doc[i]
         if _is_name_word(tok) and not _affiliated(doc, i, end):
@@ -83,25 +87,25 @@ def _segments(doc: Doc, start: int, end: int):
     return chains
 
 
-def _possessive(doc: Doc, seg) -> bool:
+def _possessive(doc: Doc, seg: Segment) -> bool:
     """"of China and Ethiopia's Ministry": a possessive starts the next name, it joins no complement."""
     return seg[2] < len(doc) and doc[seg[2]].text in ("'s", "’s")
 
 
-def _head(doc: Doc, seg) -> str:
-    return doc[seg[2] - 1].lower_.rstrip(".")
+def _head(doc: Doc, seg: Segment) -> str:
+    return str(doc[seg[2] - 1].lower_).rstrip(".")
 
 
-def _legal(doc: Doc, seg) -> bool:
+def _legal(doc: Doc, seg: Segment) -> bool:
     """The segment is a name ending in a legal form: "Fincantieri SpA", "Royal Dutch Shell N.V."."""
     return seg[2] - seg[1] > 1 and legal_form(doc[seg[2] - 1].text)
 
 
-def _headed(doc: Doc, seg, heads) -> bool:
+def _headed(doc: Doc, seg: Segment, heads: frozenset[str]) -> bool:
     return _head(doc, seg) in heads or heads is ORG_HEADS and _legal(doc, seg)
 
 
-def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
+def _name_at(doc: Doc, chain: Chain, s: int, heads: frozenset[str]) -> tuple[int, list[int]] | None:
     """The name starting at segment s: (last segment, complement segments that start names)."""
     j = s
     while not _headed(doc, chain[j], heads) and j + 1 < len(chain) and chain[j + 1][0] == "and":
@@ -120,7 +124,7 @@ def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     return j, inner
 
 
-def _names(doc: Doc, text: str, chain, heads, kind: str) -> list[Phrase]:
+def _names(doc: Doc, text: str, chain: Chain, heads: frozenset[str], kind: str) -> list[Phrase]:
     out, s = [], 0
     while s < len(chain):
         found = _name_at(doc, chain, s, heads)

@@ -5,7 +5,7 @@ a ticker, a department of a named hospital); the same normalized name; a short f
 (every word of it in one longer name with the same head noun: "Changhai Hospital",
 "People's Government of the Autonomous Region"; a surname: "Wang", "Mr Chavez");
 initials ("SASAC", a hyphenated word counting once); a transliteration variant
-(Jaro-Winkler at least 0.95, same surname, every differing word itself a near-spelling,
+(Jaro-Winkler at least `variant_name_similarity` of thresholds.tsv, same surname, every differing word a near-spelling,
 so "Tibet" vs "Xinjiang" government stays two).
 """
 
@@ -22,7 +22,7 @@ from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
 from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
 from schemas import reference
-from schemas.names import name_key
+from schemas.names import name_key, singular
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
@@ -37,18 +37,14 @@ def _words(text: str) -> tuple[str, ...]:
             and w not in ORDINALS)
 
 
-def _stem(w: str) -> str:
-    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-
-
 def key_text(text: str, place: bool = False) -> str:
-    words = [_stem(w) for w in _words(text)]
+    words = [singular(w) for w in _words(text)]
     if place:
         words = [w for w in words if w not in PLACE_TYPES] or words
     return " ".join(words)
 
 
-def key(c: Cand) -> tuple:
+def key(c: Cand) -> tuple[str, str]:
     if c.ref is not None:
         return ("ref", c.ref.id)
     return (c.kind, key_text(c.text, c.kind == "place"))
@@ -57,7 +53,7 @@ def key(c: Cand) -> tuple:
 def _head(text: str) -> str:
     base = re.split(r"\s+(?:of|affiliated to)\s+", text, maxsplit=1, flags=re.I)[0]
     words = _words(base)
-    return _stem(words[-1]) if words else ""
+    return singular(words[-1]) if words else ""
 
 
 def _core(text: str) -> list[str]:
@@ -108,7 +104,7 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
     A dateline names a place; a lone word that starts a company's name and is never
     located in ("Cardona" beside "Cardona Transport") is that company."""
     keys = {c.text: name_key(c.text) for c in cands}  # one name key per distinct text
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.ref is None:
             votes.setdefault(keys[c.text], Counter())[c.kind] += 1
@@ -144,7 +140,7 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
     """Groups of mentions naming one entity each. `texts` are the units' clean texts."""
     cl = Clusters(cands)
     linked = _link_subunits(cands, cl, texts)
-    by_key: dict[tuple, Cand] = {}
+    by_key: dict[tuple[str, str], Cand] = {}
     for c in cands:
         if c.same_as is not None:
             cl.union(c, c.same_as)
@@ -159,10 +155,10 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
     reps = _representatives(cl)
     near = _Kin(reps)
     for c in reps:
-        target = _longer_form(c, near, cl) if c.kind != "person" else _person_form(c, near)
-        if target is not None:
-            c.how = target[1]
-            cl.union(target[0], c)
+        form = _longer_form(c, near, cl) if c.kind != "person" else _person_form(c, near)
+        if form is not None:
+            c.how = form[1]
+            cl.union(form[0], c)
     return cl.groups()
 
 
@@ -183,7 +179,7 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
         nxt = [o for o in orgs if after and o.unit == c.unit and o.start == after.end()]
         before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
                   and not _SUBUNIT.match(o.text)]
-        target = (inner or nxt or before[-1:] or [None])[0]
+        target = next(iter(inner or nxt or before[-1:]), None)
         if target is not None:
             c.how = "short_form"
             cl.union(target, c)
@@ -200,7 +196,7 @@ class _Kin:
 
     def __init__(self, reps: list[Cand]):
         self.reps = reps
-        self._index: dict[tuple, list[int]] = {}
+        self._index: dict[tuple[object, ...], list[int]] = {}
         for k, o in enumerate(reps):
             if o.kind == "person":
                 ow = o.text.split()
@@ -214,7 +210,7 @@ class _Kin:
             self._add(("core", kind, tuple(_core(o.text))), k)
             self._add(("variant", kind, _head(o.text), len(words)), k)
             self._add(("key", kind, name_key(o.text)), k)
-            for w in set(map(_stem, words)):
+            for w in set(map(singular, words)):
                 self._add(("word", kind, w), k)
             for abbr in initials(o.text):
                 self._add(("initials", kind, abbr), k)
@@ -225,11 +221,11 @@ class _Kin:
                     if not is_place_word(w):
                         break
 
-    def _add(self, key: tuple, k: int) -> None:
+    def _add(self, key: tuple[object, ...], k: int) -> None:
         self._index.setdefault(key, []).append(k)
 
-    def _get(self, *keys: tuple) -> list[Cand]:
-        found = set()
+    def _get(self, *keys: tuple[object, ...]) -> list[Cand]:
+        found: set[int] = set()
         for key in keys:
             found.update(self._index.get(key, ()))
         return [self.reps[k] for k in sorted(found)]
@@ -237,7 +233,7 @@ class _Kin:
     def longer(self, c: Cand) -> list[Cand]:
         """Every representative for which a rule of `_longer_form` may hold (and some for which none does)."""
         kind, words = c.kind, _words(c.text)
-        stems = set(map(_stem, words))
+        stems = set(map(singular, words))
         keys = [("core", kind, tuple(_core(c.text))), ("variant", kind, _head(c.text), len(words))]
         if stems:  # a shorter form's words are all in the longer one: any of them finds it, the rarest the fewest
             keys.append(min((("word", kind, w) for w in stems), key=lambda key: len(self._index.get(key, ()))))
@@ -258,12 +254,12 @@ class _Kin:
 
 def _longer_form(c: Cand, near: _Kin, cl: Clusters) -> tuple[Cand, str] | None:
     """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
-    words, head = set(map(_stem, _words(c.text))), _head(c.text)
+    words, head = set(map(singular, _words(c.text))), _head(c.text)
     found: dict[str, list[Cand]] = {}
     for o in near.longer(c):
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
-        owords = set(map(_stem, _words(o.text)))
+        owords = set(map(singular, _words(o.text)))
         if _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text)):
             found.setdefault("company_core", []).append(o)  # "Cardona": "Cardona Transport", not "Westline Cardona"
         elif c.kind == "organization" and _company_prefix(c, o):
@@ -314,9 +310,10 @@ def is_place_word(word: str) -> bool:
 
 def _variant(a: str, b: str, same_head: bool) -> bool:
     wa, wb = _words(a), _words(b)
-    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < 0.95:
+    limits = reference.thresholds()
+    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < limits["variant_name_similarity"]:
         return False
-    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb, strict=True))
+    return all(x == y or jaro_winkler(x, y) >= limits["variant_word_similarity"] for x, y in zip(wa, wb, strict=True))
 
 
 def _person_form(c: Cand, near: _Kin) -> tuple[Cand, str] | None:

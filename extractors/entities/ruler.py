@@ -8,7 +8,10 @@ Commission" at its hyphen. Multi-word names match case-insensitively (reports wr
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from schemas import reference
 
@@ -22,13 +25,14 @@ def _label(entry: reference.RefEntry) -> str:
 
 def add_reference_rulers(nlp: Language, before: str = "ner") -> None:
     """Two rulers: one for multi-word names (lower-case match), one for single words (exact)."""
-    multi, single = [], []
+    multi: list[dict[str, Any]] = []
+    single: list[dict[str, Any]] = []
     for entry in reference.entries():
         for name in entry.names:
             pattern = {"label": _label(entry), "pattern": name, "id": entry.id}
             (multi if len(nlp.make_doc(name)) > 1 else single).append(pattern)
-    lower = nlp.add_pipe("entity_ruler", name="reference_names", before=before,
-                         config={"phrase_matcher_attr": "LOWER"})
+    lower = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="reference_names", before=before,
+                                           config={"phrase_matcher_attr": "LOWER"}))
     lower.add_patterns(multi)
-    exact = nlp.add_pipe("entity_ruler", name="reference_words", before=before)
+    exact = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="reference_words", before=before))
     exact.add_patterns(single)

@@ -16,8 +16,8 @@ import re
 from extractors.entities.mentions import Cand
 from extractors.entities.resolve import company_name, is_place_word
 from extractors.entities.spans import Spans
-from extractors.entities.units import sentence_around
 from extractors.entities.vocab import GENERIC_ORG_WORDS, TITLE_WORDS
+from extractors.sentences import sentence_around
 from schemas.names import name_key
 
 _CONNECTORS = {"and", "of", "&", "the", "for", "-"}

