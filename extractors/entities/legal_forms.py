@@ -21,7 +21,7 @@ from cleanco.termdata import terms_by_country, terms_by_type
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from extractors.entities.lookback import search_before
+from extractors.lookback import search_before
 
 # Words that a parenthesis may hold between a name and its legal form: "Shanghai Electric (Group) Co., Ltd."
 _BRACKETED_HEADS = r"group|holdings?"

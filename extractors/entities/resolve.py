@@ -16,11 +16,11 @@ from collections import Counter
 from functools import cache
 
 from extractors.entities.legal_forms import legal_form, plain_forms
-from extractors.entities.lookback import search_before
 from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
 from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
+from extractors.lookback import search_before
 from schemas import reference
 from schemas.names import name_key, singular
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 
 from extractors.entities.legal_forms import legal_form
-from extractors.entities.lookback import search_before, words_back
 from extractors.entities.mentions import Cand
 from extractors.entities.spans import Spans
 from extractors.entities.vocab import GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, STATE_OR_COMPANY_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.lookback import search_before, words_back
 from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.reference import RefEntry
