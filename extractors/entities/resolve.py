@@ -189,8 +189,8 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
 
 class _Kin:
     """The representatives that may be another form of a mention's name, looked up by what each rule of
-    `_longer_form` and `_person_form` needs the two names to share (a core, a first word, any word, a
-    name-key prefix, initials, a head and a length; a person's first or last word), instead of every
+    `_longer_form` and `_person_form` needs the two names to share (a core, any word, a name-key prefix,
+    initials, a head and a length; a person's first or last word), instead of every
     representative for every mention (the number of names squared on a long article). The rules are
     still checked on each representative found, in the order of `reps`."""
 
@@ -214,12 +214,8 @@ class _Kin:
                 self._add(("word", kind, w), k)
             for abbr in initials(o.text):
                 self._add(("initials", kind, abbr), k)
-            if company_name(o):  # `_company_prefix`: its first word, or the one after the places that lead it
+            if company_name(o):
                 self._add(("company", kind), k)
-                for w in words:
-                    self._add(("lead", kind, w), k)
-                    if not is_place_word(w):
-                        break
 
     def _add(self, key: tuple[object, ...], k: int) -> None:
         self._index.setdefault(key, []).append(k)
@@ -235,13 +231,16 @@ class _Kin:
         kind, words = c.kind, _words(c.text)
         stems = set(map(singular, words))
         keys = [("core", kind, tuple(_core(c.text))), ("variant", kind, _head(c.text), len(words))]
-        if stems:  # a shorter form's words are all in the longer one: any of them finds it, the rarest the fewest
+        # a short form's words, and a company's first words (`_company_prefix`), are all in the longer name: any
+        # of them finds it, the rarest the fewest; a name with no content words is the start of every company's
+        if stems:
             keys.append(min((("word", kind, w) for w in stems), key=lambda key: len(self._index.get(key, ()))))
+        elif kind == "organization":
+            keys.append(("company", kind))
         if kind == "organization":
             parts = name_key(c.text).split(" ")
             keys += [("key", kind, " ".join(parts[:i])) for i in range(1, len(parts))]
             keys.append(("initials", kind, c.text.replace(".", "")))
-            keys.append(("lead", kind, words[0]) if words else ("company", kind))
         return self._get(*keys)
 
     def people(self, c: Cand) -> list[Cand]:
