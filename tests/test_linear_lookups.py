@@ -179,7 +179,7 @@ def test_one_member_per_date_and_sum_tells_what_every_member_tells():
             _add(group, s)
         for s in _statements(rnd):
             every = any(_dates_differ(m, s) or _amounts_differ(m, s) for m in group.members)
-            assert every == any(_dates_differ(m, s) or _amounts_differ(m, s) for m in group.told.values())
+            assert every == any(_dates_differ(m, s) or _amounts_differ(m, s) for m in group.by_date_and_sum.values())
 
 
 def test_sentence_starts_are_the_splitters_on_every_token():

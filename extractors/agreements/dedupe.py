@@ -57,12 +57,12 @@ class _Group:
     members: list[Statement] = field(default_factory=list)
     sides: list[Side] = field(default_factory=list)
     # one member per distinct date and sum: what `_fits` compares a new statement with
-    told: dict[tuple[object, ...], Statement] = field(default_factory=dict)
+    by_date_and_sum: dict[tuple[object, ...], Statement] = field(default_factory=dict)
 
     def member(self, s: Statement) -> None:
         self.members.append(s)
-        self.told.setdefault((s.date, s.date_text, s.amount.currency if s.amount else None,
-                              s.amount.value if s.amount else None), s)
+        amount = (s.amount.currency, s.amount.value) if s.amount else (None, None)
+        self.by_date_and_sum.setdefault((s.date, s.date_text, *amount), s)
 
 
 def _side_keys(side: Side) -> list[tuple[object, ...]]:
@@ -137,7 +137,7 @@ def _compatible(g: _Group, s: Statement) -> bool:
 def _fits(g: _Group, s: Statement) -> bool:
     if not (s.type == g.first.type or s.anaphoric and _compatible(g, s)):
         return False
-    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.told.values()):
+    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.by_date_and_sum.values()):
         return False
     shared = _overlap(s.sides, g.sides)
     # a headline tells the story's agreement in fewer or shorter names
