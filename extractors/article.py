@@ -11,6 +11,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from extractors.authors import closing_name, signed_by
 from extractors.captions import Caption
 from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
@@ -43,6 +44,9 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
     text = extract_main_text(doc, meta.headline_texts)
     if sum(map(len, text.paragraphs)) < _MIN_EMBEDDED:
         text.paragraphs = embedded_story(meta.article_body, scripts, meta.headline_texts) or text.paragraphs
+    if not meta.authors and text.paragraphs and (name := closing_name(text.paragraphs[-1])):
+        meta.authors = [name]  # a story signed at its end: "Lê Phương"
+        text.paragraphs.pop()
     reference = meta.published_at.date() if meta.published_at else None
     captions = _merge_captions(text.captions, meta.ld_captions)
     if not text.paragraphs and meta.is_article:
@@ -53,6 +57,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         credits=[c.credit for c in captions if c.credit],
     )
     _keep_dateline(sections, text.paragraphs)
+    meta.authors = meta.authors or signed_by(sections.end_markers)  # "(Reporting by Jane Doe; Editing by John Roe)"
     if meta.agencies and not (sections.dateline and sections.dateline.agency):
         # a byline agency ("By Jane Doe, Reuters") is the article's source, kept with the dateline
         sections.dateline = (sections.dateline or Dateline()).model_copy(update={"agency": meta.agencies[0]})
@@ -118,7 +123,7 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
         offset += len(p) + 2
 
 
-def _parse(html: str):
+def _parse(html: str) -> etree._Element | None:
     """An lxml.html document, or None for a page with no markup or text."""
     html = _XML_DECLARATION.sub("", html.replace("\x00", ""), count=1)
     if not html.strip():

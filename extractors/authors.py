@@ -14,16 +14,27 @@ e-mail addresses and dates go; lists are split on commas, "and" and their equiva
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import attrs, clean, squash, word_key
-from schemas.reference import rows
+from extractors.markup import HOOKS, attrs, clean, role_names, squash, word_key
+from schemas.reference import known_place, rows
 
 _MAX_NAME = 60
+_MAX_EDITOR_LINE = 200
+_MAX_CLOSING_NAME = 40  # characters: a name signing off a story
+# "Reporting by", "Writing by" in a wire sign-off; "Additional reporting by" credits helpers, not the writer.
+_WRITER_CREDIT = re.compile(
+    r"(?<!additional )(?<!with )(?:reporting|reported|writing|written)\s+by\s+"
+    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)  # characters: an editor's credit is a short line
 _MAX_WORDS = 5
 _BYLINE_CLASS = re.compile(r"byline|author|autor|writer|creator|reporter|journalist|verfasser|firma|signature", re.I)
 _NOT_BYLINE_CLASS = re.compile(
@@ -36,17 +47,25 @@ _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della"
 # Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
 _CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:com|org|net|de|at|ch|fr|es|it|uk|no|se|dk)\b", re.I)
-_DIGIT = re.compile(r"\d")
+_NOT_IN_NAME = re.compile(r"[\d_?!@#:=+<>{}]")  # digits, a question ("Forget password?"), a handle, markup
 _PAREN = re.compile(r"\s*[(\[][^)\]]*(?:[)\]]|$)")
+_SCRIPT_AUTHOR = re.compile(
+    r"""["']?(?:author_?name|authors?|byline|writer)["']?\s*[:=]\s*(?:\[\s*)?["'](?P<name>[^"'\\<>{}\n]{3,80})["']"""
+    r'|"credits"\s*:\s*\{\s*"by"\s*:\s*\[\s*\{[^{}]*?"name"\s*:\s*"(?P<arc>[^"\\]{3,80})"', re.I)
+# Parts of a byline that hold something else than a name.
+_NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|source|job|position|role|date|time|bio\b|"
+                            r"social|twitter|email|contact|follow", re.I)
 
 
 @dataclass(frozen=True)
 class _Words:
-    label: re.Pattern
-    split: re.Pattern
-    role: re.Pattern
-    junk: re.Pattern
-    tail: re.Pattern
+    label: re.Pattern[str]
+    split: re.Pattern[str]
+    role: re.Pattern[str]
+    junk: re.Pattern[str]
+    tail: re.Pattern[str]
+    editor: re.Pattern[str]  # "Edited by", "Editing by", "Editor:": the names after it edited, not wrote
+    job_words: frozenset[str]  # words that qualify a job ("senior", "political"): with a role, a title
 
 
 @cache
@@ -62,6 +81,8 @@ def _words() -> _Words:
         role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
         junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
         tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
+        job_words=frozenset(table["job"]),
+        editor=re.compile(rf"(?:^|[;(]\s*)(?:{alternation('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
     )
 
 
@@ -73,21 +94,26 @@ class Authors:
     agencies: list[str] = field(default_factory=list)
 
 
-def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | None], url: str | None) -> Authors:
+def find_authors(
+    doc: etree._Element, ld: dict[str, Any], meta_values: list[str], publishers: set[str | None], url: str | None
+) -> Authors:
     """The article's authors: the first source that names a person (see the module docstring)."""
     bad = _publisher_keys(publishers, url)
     found = Authors()
-    sources = (
+    sources: tuple[Callable[[], list[tuple[bool, list[str]]]], ...] = (
         lambda: [(True, _ld_people(ld))],
         lambda: [(False, meta_values)],
         lambda: [(False, _marked_authors(doc))],
         lambda: [(False, group) for group in _byline_elements(doc)],
         lambda: [(False, _author_links(doc))],
         lambda: [(False, group) for group in _labelled_lines(doc)],
+        lambda: [(False, _script_authors(doc))],
     )
     for source in sources:
         for structured, values in source():
             names = clean_authors(values, bad, found.agencies, structured)
+            if names and (editors := _edited(doc, names)):
+                names = [n for n in names if word_key(n) not in editors]
             if names:
                 found.names = names
                 return found
@@ -95,7 +121,7 @@ def find_authors(doc, ld: dict, meta_values: list[str], publishers: set[str | No
 
 
 def clean_authors(
-    values: list[str], bad: set[str] = frozenset(), agencies: list[str] | None = None, structured: bool = False
+    values: list[str], bad: AbstractSet[str] = frozenset(), agencies: list[str] | None = None, structured: bool = False
 ) -> list[str]:
     """Person names from byline strings: labels, roles, agencies (appended to `agencies`), the
     publisher (`bad`: word keys) and junk dropped, lists split, "Last, First" kept whole.
@@ -107,18 +133,39 @@ def clean_authors(
     for value in values:
         for h in hosts:  # "Deutsche Welle (www.dw.com)": the publisher, naming itself by its address
             value = re.sub(rf"[^,;|]*\([^)]*{re.escape(h)}[^)]*\)", " ", value, flags=re.I)
-        for name in _names_in(value):
+        for k, name in enumerate(_names_in(value)):
             if agency := agency_name(name):
                 if agencies is not None and agency not in agencies:
                     agencies.append(agency)
                 continue
-            if not _is_name(name, bad, structured):
-                continue
+            if not _is_name(name, bad, structured) or k and known_place(name):
+                continue  # "Jane Doe | New Delhi": a place after the name is the desk's
             key = word_key(name)
             if key not in seen:
                 seen.add(key)
                 out.append(_uncapped(name))
     return out
+
+
+def signed_by(lines: list[str]) -> list[str]:
+    """The writers a wire sign-off names ("(Reporting by Jane Doe in London; Editing by John Roe)"
+    gives Jane Doe): reporters and writers, not editors or additional reporters."""
+    out: list[str] = []
+    for line in lines:
+        for m in _WRITER_CREDIT.finditer(line):
+            out += [n for n in clean_authors([m["names"]]) if n not in out]
+    return out
+
+
+def closing_name(paragraph: str) -> str | None:
+    """The author's name when a story's last paragraph is only that ("Lê Phương", "— Jane Doe",
+    "By Jane Doe"), else None."""
+    text = _words().label.sub("", paragraph.strip(" —–-*")).strip()
+    if text == paragraph.strip() and not paragraph.strip().startswith(("—", "–", "-")) and len(text.split()) < 2:
+        return None
+    names = _names_in(text)
+    name = names[0] if len(names) == 1 else None
+    return name if name and name == text and len(name) <= _MAX_CLOSING_NAME and _is_name(name, set(), False) else None
 
 
 def reads_as_byline(text: str) -> bool:
@@ -151,7 +198,10 @@ def _strip(text: str) -> str:
         prev = text
         text = _PAREN.sub(" ", text)
         text = w.label.sub("", text.strip(" .,;:|-–—*•·"))
-        text = squash(w.tail.sub("", w.role.sub(" ", text)))
+        unroled = squash(w.role.sub(" ", text))
+        if unroled != text and unroled and all(word.lower() in w.job_words for word in unroled.split()):
+            return ""  # "Senior Political Reporter": a job title whole, no name in it
+        text = squash(w.tail.sub("", unroled))
     return text.strip(" .,;:|-–—*•·'\"“”‘’")
 
 
@@ -161,18 +211,28 @@ def _split_commas(part: str) -> list[str]:
     if len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces) and not _CREDENTIAL.fullmatch(pieces[1]):
         return [part.strip()]
     people = [p for p in pieces if not _CREDENTIAL.fullmatch(p)]
+    people = people[:1] + [p for p in (_job_source(p) for p in people[1:]) if p]
     # "Seb Dumitru, Lille", "Jane Doe, Washington": a lone word after a full name is a place or a desk
     if len(people) >= 2 and len(people[0].split()) >= 2 and all(len(p.split()) == 1 and p.isascii() for p in people[1:]):
-        return people[:1]
+        return people[:1] + [p for p in people[1:] if agency_name(p)]  # an agency is kept as the source
     return people
 
 
-def _is_name(name: str, bad: set[str], structured: bool) -> bool:
+def _job_source(piece: str) -> str:
+    """What is left of a piece after a name that ends on a job word: the agency it opens with
+    ("AP Auto Writer" -> "AP"), else nothing ("Senior Political Correspondent"); other pieces stay."""
+    words = piece.split()
+    if len(words) < 2 or not _words().role.search(" " + words[-1]) and not _words().role.search(" " + " ".join(words[-2:])):
+        return piece
+    return next((w for w in words[:2] if agency_name(w)), "")
+
+
+def _is_name(name: str, bad: AbstractSet[str], structured: bool) -> bool:
     words = name.replace(",", " ").split()
-    if not (2 <= len(name) < _MAX_NAME and 1 <= len(words) <= _MAX_WORDS) or _DIGIT.search(name):
+    if not (2 <= len(name) < _MAX_NAME and 1 <= len(words) <= _MAX_WORDS) or _NOT_IN_NAME.search(name):
         return False
-    if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name):
-        return False
+    if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name) or words[0].lower() == "the":
+        return False  # a desk, a credential, a date label, a publication ("The Daily Ledger")
     key = word_key(name)
     if any(key == b or (len(b) > 2 and f" {b} " in f" {key} ") for b in bad if "." not in b):
         return False
@@ -198,7 +258,7 @@ def _publisher_keys(publishers: set[str | None], url: str | None) -> set[str]:
     return {k for k in keys if k}
 
 
-def _ld_people(ld: dict) -> list[str]:
+def _ld_people(ld: dict[str, Any]) -> list[str]:
     """Names of JSON-LD authors (then creators) that are not organizations."""
     for key in ("author", "creator"):
         value = ld.get(key)
@@ -219,34 +279,33 @@ def _ld_people(ld: dict) -> list[str]:
     return []
 
 
-def _marked_authors(doc) -> list[str]:
+def _marked_authors(doc: etree._Element) -> list[str]:
     """Elements the page marks as its author: rel="author" links and itemprop="author" (their
     itemprop="name" when they have one)."""
     out = []
     for el in doc.xpath('//*[@rel="author" or @itemprop="author"]')[:6]:
         if el.tag == "link" or el.tag == "meta":
             continue
-        named = el.xpath('.//*[@itemprop="name"]')
-        target = named[0] if named else el
-        text = target.get("content") if target.tag == "meta" else target.text_content()
-        if text and len(text) < 150:
-            out.append(squash(text))
+        for target in el.xpath('.//*[@itemprop="name"]') or [el]:  # one author element may name several people
+            text = target.get("content") if target.tag == "meta" else target.text_content()
+            if text and len(text) < 150:
+                out.append(squash(text))
     return out
 
 
-def _byline_elements(doc) -> list[list[str]]:
+def _byline_elements(doc: etree._Element) -> list[list[str]]:
     """Byline-classed elements in page order, each as its text pieces; an element's siblings of
     the same class join it (one author per <span class="author">)."""
     groups: list[list[str]] = []
-    seen: set = set()
+    seen: set[etree._Element] = set()
     for el in doc.iter("div", "span", "p", "a", "address", "li", "strong", "b", "small", "section", "header"):
         if el in seen or not _is_byline(el):
             continue
         if any(_is_byline(p) for p in el.iterancestors()):
             continue  # its byline ancestor is read whole
         parent = el.getparent()
-        family = [el] + ([s for s in parent if s is not el and s.get("class") == el.get("class") and s.get("class")]
-                         if parent is not None else [])
+        mark = _mark(el)
+        family = [el] + ([s for s in parent if s is not el and any(mark) and _mark(s) == mark] if parent is not None else [])
         seen.update(family)
         pieces = [p for member in family if _short(member) for p in _pieces(member)]
         if pieces:
@@ -256,22 +315,50 @@ def _byline_elements(doc) -> list[list[str]]:
     return groups
 
 
-def _is_byline(el) -> bool:
-    a = attrs(el) if isinstance(el.tag, str) else ""
-    return bool(a) and bool(_BYLINE_CLASS.search(a)) and not _NOT_BYLINE_CLASS.search(a)
+def _mark(el: etree._Element) -> tuple[str | None, ...]:
+    """What names an element as a byline: its class and its script hooks."""
+    return (el.get("class"), *(el.get(k) for k in HOOKS)) if isinstance(el.tag, str) else (None,)
 
 
-def _short(el) -> bool:
+def _is_byline(el: etree._Element) -> bool:
+    """Named a byline by its class or id, or by the test and component hooks of script-built pages
+    (`data-testid="byline-contributors"`, `data-component="byline-block"`, `data-qa="author-name"`)."""
+    if not isinstance(el.tag, str):
+        return False
+    return _byline_named(role_names(el))
+
+
+@lru_cache(maxsize=4096)
+def _byline_named(names: str) -> bool:
+    """Class, id or hook words naming a byline (pages repeat their class strings: cached)."""
+    return bool(names) and bool(_BYLINE_CLASS.search(names)) and not _NOT_BYLINE_CLASS.search(names)
+
+
+def _short(el: etree._Element) -> bool:
     text = el.text_content()
     return bool(text.strip()) and len(squash(text)) <= 200 and not (el.find(".//p") is not None and len(text) > 120)
 
 
-def _pieces(el) -> list[str]:
-    """Every text node of `el` on its own, except that "By <a>X</a>" keeps the label to its name."""
-    return [t for t in (squash(t) for t in el.itertext()) if t]
+def _pieces(el: etree._Element) -> list[str]:
+    """Every text node of `el` on its own, but those of parts the byline marks as something else
+    than a name (the publication, the job, the date: "<span class="publication">Argus Leader</span>")."""
+    out: list[str] = []
+    aside = None
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if aside is None and event == "start" and isinstance(node.tag, str):
+            if node is not el and _NOT_NAME_PART.search(attrs(node)):
+                aside = node
+            else:
+                out.append(node.text or "")
+        elif event == "end":
+            if node is aside:
+                aside = None
+            if aside is None and node is not el:
+                out.append(node.tail or "")
+    return [t for t in (squash(t) for t in out) if t]
 
 
-def _author_links(doc) -> list[str]:
+def _author_links(doc: etree._Element) -> list[str]:
     """Links to an author's page ("/author/jane-doe", "/autoren/name/max-kolter") among the first of the page."""
     out = []
     for a in doc.iter("a"):
@@ -285,7 +372,42 @@ def _author_links(doc) -> list[str]:
     return out
 
 
-def _labelled_lines(doc) -> list[list[str]]:
+def _edited(doc: etree._Element, names: list[str]) -> set[str]:
+    """Word keys of those of `names` the page labels as editors ("Editor: Jane Doe", "Editing by
+    Jane Doe") in a short line: structured data sometimes names the editor as the author. One
+    XPath finds the texts holding any of the names."""
+    variables = {f"n{k}": name for k, name in enumerate(names)}
+    query = ("//text()[not(parent::script or parent::style)][" + " or ".join(f"contains(., ${v})" for v in variables) + "]")
+    keys = {word_key(n) for n in names}
+    out: set[str] = set()
+    seen: set[etree._Element] = set()
+    for t in doc.xpath(query, **variables):
+        el = t.getparent() if t.is_text else t.getparent().getparent()
+        for box in (el, el.getparent() if el is not None else None):
+            if box is None or box in seen:
+                continue
+            seen.add(box)
+            line = squash(box.text_content())
+            if len(line) <= _MAX_EDITOR_LINE:
+                out |= keys & {word_key(n) for m in _words().editor.finditer(line)
+                               for n in clean_authors([m["names"]], structured=True)}
+    return out
+
+
+def _script_authors(doc: etree._Element) -> list[str]:
+    """Author names a page's scripts carry (`authorName: "By Jane Doe"`, `"byline":"..."`, Arc XP's
+    `"credits":{"by":[{"name":"..."}]}`) when its markup shows no byline: the last source."""
+    out: list[str] = []
+    for script in doc.iter("script"):
+        if not script.text or "ld+json" in (script.get("type") or "").lower():
+            continue
+        out += [squash(m["name"] or m["arc"]) for m in _SCRIPT_AUTHOR.finditer(script.text)]
+        if len(out) >= 4:
+            break
+    return out[:4]
+
+
+def _labelled_lines(doc: etree._Element) -> list[list[str]]:
     """Short elements whose own text opens with a byline label: "By Jane Doe",
     "<strong>Autorin/Autor</strong> Roman Goncharenko"; each as its text pieces."""
     label = _words().label

@@ -10,14 +10,18 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
+from lxml import etree
 
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
-from extractors.markup import INLINE_TAGS, attrs, clean, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash, word_key
+from schemas.reference import rows
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -28,6 +32,8 @@ ARTICLE_TYPES = {
 _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
+_MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
+_SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
 
@@ -50,7 +56,7 @@ class Meta:
     is_article: bool = False  # the page says it is an article (JSON-LD article type, og:type "article")
 
 
-def extract_meta(doc, url: str | None = None) -> Meta:
+def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     """Metadata of the page `doc` (an lxml.html document)."""
     ld = _json_ld_article(doc)
     tags = _meta_tags(doc)
@@ -71,9 +77,10 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     )
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
-    m.title = _title(_whole_headline(
-        _str(ld.get("headline")), tags.get("og:title"), tags.get("twitter:title"), _doc_title(doc), h1,
-    ), h1s, m.site_name, url or m.canonical_url)
+    headline, og_title = _str(ld.get("headline")), tags.get("og:title")
+    agreed = bool(headline and og_title and word_key(headline) == word_key(og_title))
+    m.title = _title(_whole_headline(headline, og_title, tags.get("twitter:title"), _doc_title(doc), h1),
+                     h1s, m.site_name, url or m.canonical_url, agreed)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
             m.headline_texts.add(word_key(t))
@@ -82,7 +89,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     _dates(m, doc, ld, tags, url or m.canonical_url)
     m.ld_captions = ld_captions(ld)
     m.article_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
-    types = ld.get("@type") if isinstance(ld.get("@type"), list) else [ld.get("@type")]
+    types: list[Any] = ld["@type"] if isinstance(ld.get("@type"), list) else [ld.get("@type")]
     m.is_article = tags.get("og:type", "").lower() == "article" or any(
         str(t).lower() in ARTICLE_TYPES or str(t).lower().endswith(("article", "posting")) for t in types if t)
     return m
@@ -99,7 +106,7 @@ _MODIFIED_KEYS = (
 )
 
 
-def _meta_tags(doc) -> dict[str, str]:
+def _meta_tags(doc: etree._Element) -> dict[str, str]:
     """First value of each <meta> by property/name/itemprop/http-equiv, keys lowercased."""
     out: dict[str, str] = {}
     for el in doc.iter("meta"):
@@ -118,7 +125,7 @@ def _meta_tags(doc) -> dict[str, str]:
 _AUTHOR_META = {"author", "article:author", "dc.creator", "creator", "sailthru.author", "parsely-author", "byl"}
 
 
-def _meta_authors(doc) -> list[str]:
+def _meta_authors(doc: etree._Element) -> list[str]:
     """Every <meta> author value (some pages give one tag per author), URLs left out."""
     return [
         el.get("content").strip()
@@ -129,9 +136,13 @@ def _meta_authors(doc) -> list[str]:
     ]
 
 
-def _json_ld_article(doc) -> dict:
-    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}."""
-    fallback: dict = {}
+def _json_ld_article(doc: etree._Element) -> dict[str, Any]:
+    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}. Its `author`,
+    `creator`, `publisher` and `image` given as references (`{"@id": ...}`, as Yoast's @graph
+    writes them) are replaced by the objects they name elsewhere in the page's JSON-LD."""
+    found: dict[str, Any] = {}
+    fallback: dict[str, Any] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for script in doc.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -145,19 +156,34 @@ def _json_ld_article(doc) -> dict:
             if isinstance(item, list):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
+                if isinstance(item.get("@id"), str) and len(item) > 1:
+                    nodes.setdefault(item["@id"], item)
                 types = item.get("@type")
                 types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
                 if types & ARTICLE_TYPES or any(t.endswith(("article", "posting")) for t in types):
-                    return item
-                if any(t.endswith("webpage") for t in types) and not fallback:
+                    found = found or item
+                elif any(t.endswith("webpage") for t in types) and not fallback:
                     fallback = item  # "WebPage", "MedicalWebPage": the page, when no article object is given
                 for key in ("@graph", "mainEntity", "hasPart"):
                     if isinstance(item.get(key), (list, dict)):
                         stack.append(item[key])
-    return fallback
+    article = found or fallback
+    return {k: _resolved(v, nodes) if k in _REFERENCED else v for k, v in article.items()}
 
 
-def _name(value) -> str | None:
+_REFERENCED = ("author", "creator", "publisher", "image")
+
+
+def _resolved(value: Any, nodes: dict[str, dict[str, Any]]) -> Any:
+    """`value` with each `{"@id": X}` reference replaced by the node X, when the page has it."""
+    if isinstance(value, list):
+        return [_resolved(v, nodes) for v in value]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in nodes:
+        return nodes[value["@id"]]
+    return value
+
+
+def _name(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     if isinstance(value, list):
@@ -165,13 +191,13 @@ def _name(value) -> str | None:
     return clean(value) if isinstance(value, str) and value.strip() else None
 
 
-def _str(value) -> str | None:
+def _str(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return clean(value) if isinstance(value, str) else None
 
 
-def _url_of(value) -> str | None:
+def _url_of(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
@@ -185,10 +211,10 @@ def _abs(href: str | None, base: str | None) -> str | None:
     return urljoin(base, href.strip()) if base else href.strip()
 
 
-def _link(doc, rel: str) -> str | None:
+def _link(doc: etree._Element, rel: str) -> str | None:
     for el in doc.iter("link"):
         if rel in (el.get("rel") or "").lower().split() and el.get("href"):
-            return el.get("href")
+            return str(el.get("href"))
     return None
 
 
@@ -208,20 +234,20 @@ def _site_name(value: str | None) -> str | None:
     return name
 
 
-def _doc_title(doc) -> str | None:
+def _doc_title(doc: etree._Element) -> str | None:
     el = doc.find(".//title")
     return clean(el.text_content()) if el is not None else None
 
 
-def _h1_texts(doc) -> list[str]:
+def _h1_texts(doc: etree._Element) -> list[str]:
     """The page's first few <h1> texts: the site's logo is often an <h1> too, before the headline."""
     return [text for text in (clean(el.text_content()) for el in doc.iter("h1")) if text][:5]
 
 
 def _whole_headline(*sources: str | None) -> str | None:
     """The first headline source, unless it was cut short ("... the first 110 characters…"): then
-    the source that holds it whole."""
-    found = [clean(s) for s in sources if clean(s)]
+    the source that holds it whole. Markup written into a headline ("Review: <i>Hamlet</i>") goes."""
+    found = [t for t in (plain(s) for s in sources) if t]
     if not found:
         return None
     first = found[0]
@@ -233,11 +259,15 @@ def _whole_headline(*sources: str | None) -> str | None:
     return first
 
 
-def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -> str | None:
+def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, agreed: bool = False) -> str | None:
     """The headline without " | Site" suffixes or "Site - " prefixes.
 
     An <h1> that is the title less its decoration is the headline; one that is the whole
     title says there is no decoration to strip ("Take C.A.R.E. - comwrap auf der DMEXCO").
+    When the structured headline and og:title `agreed`, a shorter <h1> inside them is the
+    headline without its kicker ("Kenia: Nairobi von unten" shown as "Nairobi von unten"),
+    not the title, and only a named site is stripped: on the tuning pages the two agreeing
+    sources were right each time.
     """
     title = clean(raw)
     if not title:
@@ -246,13 +276,13 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     if any(word_key(h) == norm for h in h1s):
         return title
     inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
-    if inside:
+    if inside and not agreed:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
     runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
-    for h in h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
+    for h in [] if agreed else h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
         key = word_key(h)
         if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
             return h
@@ -268,7 +298,11 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
             or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )
 
-    while len(parts) > 1 and is_site(parts[-1]):
+    named = len(parts)
+    while len(parts) > 1 and (is_site(parts[-1]) or not site and _names_a_publication(parts[-1])):
+        parts.pop()
+    # "Headline - Politics - The Hill": short parts left before the site's name are its sections.
+    while len(parts) < named and len(parts) > 1 and len(parts[-1].split()) <= _SECTION_WORDS and len(parts[-1]) < len(parts[0]):
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
@@ -278,6 +312,22 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -
     return _rejoin(title, parts)
 
 
+def _names_a_publication(part: str) -> bool:
+    """A short title part named like a publication: "Daily News", "朝日新聞デジタル", "한국일보"
+    (`schemas/reference/site_words.tsv`)."""
+    latin, cjk = _site_words()
+    words = part.split()
+    if len(words) > _MAX_SITE_WORDS or len(part) > _MAX_SITE_CHARS:
+        return False
+    return any(w.lower().strip(".") in latin for w in words) or any(w in part for w in cjk)
+
+
+@cache
+def _site_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    words = [w for kind, line in rows("site_words.tsv", 2) if kind == "media" for w in line.split("|") if w]
+    return frozenset(w for w in words if w.isascii()), tuple(w for w in words if not w.isascii())
+
+
 def _rejoin(title: str, parts: list[str]) -> str:
     """The span of `title` from the first kept part to the last one, separators as published."""
     start = title.find(parts[0])
@@ -285,7 +335,7 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
 
 
-def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> None:
+def _dates(m: Meta, doc: etree._Element, ld: dict[str, Any], tags: dict[str, str], url: str | None) -> None:
     """Set `published_at` and `modified_at`, kept apart; the first readable source wins.
 
     Published: JSON-LD `datePublished`/`dateCreated`, publication <meta> tags, a <time> marked
@@ -304,7 +354,7 @@ def _dates(m: Meta, doc, ld: dict, tags: dict[str, str], url: str | None) -> Non
             visible.update(_visible_dates(doc))
         return visible[kind]
 
-    def first(*sources) -> dt.datetime | None:
+    def first(*sources: Any) -> dt.datetime | None:
         for source in sources:
             for value in source() if callable(source) else [source]:
                 reading = read_date(value, languages=languages, country=country)
@@ -329,7 +379,7 @@ _MAX_DATE_TEXT = 80
 _DATE_SEPARATORS = re.compile(r"\s+[|•·/–—-]\s+|\s*\|\s*")
 
 
-def _time_elements(doc) -> dict[str, list[str]]:
+def _time_elements(doc: etree._Element) -> dict[str, list[str]]:
     """<time> values (the datetime attribute, else the visible text) by what they are marked as:
     "published", "updated" or "" (unmarked)."""
     out: dict[str, list[str]] = {"published": [], "updated": [], "": []}
@@ -347,7 +397,7 @@ def _time_elements(doc) -> dict[str, list[str]]:
     return out
 
 
-def _visible_dates(doc) -> dict[str, list[str]]:
+def _visible_dates(doc: etree._Element) -> dict[str, list[str]]:
     """Dates shown as text in short date-classed or date-labelled elements, by kind: "published"
     and "updated" (labelled), "" (only the element's class says date). A text is cut at its
     labels ("05.04.2025 - Güncelleme : 05.04.2025" is a publication and an update) and at its
@@ -400,7 +450,7 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _htmldate(doc, url: str | None, modified: dt.datetime | None) -> str | None:
+def _htmldate(doc: etree._Element, url: str | None, modified: dt.datetime | None) -> str | None:
     """htmldate's reading of the page (its header, JSON and abbr patterns, without the extensive
     text search), as the last resort before the URL: "YYYY-MM-DD" or None. htmldate falls back on
     an update date; that day is not taken as the publication."""

@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractors.agencies import agency_name
 from extractors.captions import credit_name
-from extractors.dateline import agency_name, find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
+from extractors.dateline import find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
 from extractors.publishers import reuters, xinhua
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit

@@ -14,8 +14,10 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -68,7 +70,7 @@ _DATE = re.compile(
     re.I,
 )
 _STAMP = re.compile(
-    r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d[^.!?]*(?:[ap]\.m\.|ago)?$", re.I
+    r"(?:last\s+)?(?:updated|published|posted|modified)\b:?\s*(?:at|on)?\s*\d(?:[^.!?]|[ap]\.m\.|\b[A-Z][a-z]{2}\.)*$", re.I
 )
 _TIME_ONLY = re.compile(
     r"^(?:\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|uhr|h))?(?:\s+[A-Z]{2,5})?|\d{1,2}\s*(?:min(?:ute)?s?|h(?:ours?)?|hrs?)\s+ago)$", re.I)
@@ -82,12 +84,19 @@ _SIGN_OFF_ZONE = 4
 _MIN_SUMMARY, _MAX_SUMMARY = 60, 600
 _SUMMARY_CLASS = re.compile(r"summary|standfirst|dek\b|lede|lead|intro|teaser|excerpt|abstract|description|sub-?title|subline", re.I)
 # A JSON string holding HTML paragraphs: a story in a page's hydration data.
+# A content block of a script's JSON that holds story text: "text", "paragraph", "ParagraphBlock", "block".
+_TEXT_BLOCK = re.compile(r"^(?:text|p|block)$|paragraph", re.I)
+_MIN_BLOCKS = 3
 _EMBEDDED_HTML = re.compile(r'"((?:[^"\\]|\\.){0,200}?(?:<p[ >]|\\u003cp[ \\u003e])(?:[^"\\]|\\.){300,})"')
 _WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
 # Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
 _NOT_PICTURE_BOX = re.compile(
     r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
     r"read-?more|comment|social|share", re.I)
+# A box of facts beside the story ("Factbox", "Key facts", "Infokasten"): not the story's own text.
+_INFO_BOX = re.compile(r"fact-?box|info-?box|key-?facts|faktaboks|faktabox|infokasten", re.I)
+_MAX_PICTURE_BOX_TEXT = 80  # characters left in a dropped box once its captions are out: a picture's box
+_MAX_SIGNUP_BOX = 1000  # characters: a sign-up box is short; a longer block around a form is more than one
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -100,7 +109,7 @@ class MainText:
     captions: list[Caption] = field(default_factory=list)
 
 
-def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
+def extract_main_text(doc: etree._Element, headlines: AbstractSet[str] = frozenset()) -> MainText:
     """Story paragraphs and captions of `doc`, an lxml.html document (modified in place).
 
     Captions count when they sit in the story or in the article's header, between the
@@ -110,9 +119,12 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
     if body is None:
         body = doc
     headline = _headline_element(body, headlines)
+    _drop_next_stories(body, headline)
     captions = take_captions(body)
     order = {el: i for i, el in enumerate(body.iter())}  # reading order; the dict keeps the proxies alive
     summary = _summary(headline, order)
+    chain = [headline, *headline.iterancestors()] if headline is not None else []  # before furniture goes
+    boxed = [c for c in captions if c.owner is None or _in_furniture(c.owner, headline)]
     _drop_hover_cards(body)
     dropped = [el for el in _drop_boilerplate(body) if headline is None or not _within(headline, el)]
     parts = _story_elements(body)
@@ -121,27 +133,55 @@ def extract_main_text(doc, headlines: set[str] = frozenset()) -> MainText:
         if not any(_within(summary[0], p) for p in parts) and word_key(summary[1]) not in {word_key(b) for b in kept_blocks}:
             kept_blocks.insert(0, summary[1])
     paragraphs = _drop_sign_off(kept_blocks)
-    start, end = _article_span(order, parts, headline)
+    start, end = _article_span(order, parts, chain)
     kept = [
         c for c in captions
-        if c.owner is not None and start <= order.get(c.owner, -1) <= end and not any(_within(c.owner, d) for d in dropped)
-        and not _in_furniture(c.owner, headline)
+        if c not in boxed and start <= order.get(c.owner, -1) <= end
+        and not any(_within(c.owner, d) and not _picture_box(d) for d in dropped)
     ]
     return MainText(paragraphs=paragraphs, captions=kept)
 
 
-def _in_furniture(el, headline) -> bool:
+def _drop_next_stories(body: etree._Element, headline: etree._Element | None) -> None:
+    """Remove the stories a page appends after its own (an endless scroll, "Next story"): a later
+    <h1> in an article block (<article>, or an Article by itemtype) of the same class as the one
+    holding the headline. An <h1> used for a sub-heading, or in a section of the story, stays."""
+    if headline is None or headline.tag != "h1":
+        return
+    seen = False
+    for h in list(body.iter("h1")):
+        if h is headline:
+            seen = True
+            continue
+        if not seen or any(a is headline for a in h.iterancestors()):
+            continue
+        block = h
+        while block.getparent() is not None and not _within(headline, block.getparent()):
+            block = block.getparent()
+        parent = block.getparent()
+        own = next((c for c in parent if _within(headline, c)), None) if parent is not None else None
+        if own is not None and _is_story_block(own) and _is_story_block(block) and own.get("class") == block.get("class"):
+            remove(block)
+
+
+def _is_story_block(el: etree._Element) -> bool:
+    """An element that says it is one article: <article>, or schema.org's Article types by itemtype."""
+    return el.tag == "article" or (el.get("itemtype") or "").lower().endswith(("article", "posting"))
+
+
+def _in_furniture(el: etree._Element, headline: etree._Element | None) -> bool:
     """`el` sits in a box named as furniture (an author card, a newsletter box, teasers) below the
     block that holds the headline; that block itself is often named "header"."""
     for a in (el, *el.iterancestors()):
         if headline is not None and _within(headline, a):
             return False
-        if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and _NOT_PICTURE_BOX.search(attrs(a)):
-            return True
+        if isinstance(a.tag, str) and a.tag not in ("article", "main", "body") and (
+                _NOT_PICTURE_BOX.search(attrs(a)) or (a.get("itemtype") or "").endswith("/Person")):
+            return True  # a box named as furniture, or a person's card (schema.org Person)
     return False
 
 
-def embedded_story(article_body: str | None, scripts: list[str], headlines: set[str] = frozenset()) -> list[str]:
+def embedded_story(article_body: str | None, scripts: list[str], headlines: AbstractSet[str] = frozenset()) -> list[str]:
     """The story of a page whose markup shows none (rendered by JavaScript): the JSON-LD
     `articleBody`, else the longest HTML story carried as a JSON string in a script (the page's
     hydration data: `"content":"<p>...</p>"`). [] when neither is there."""
@@ -158,12 +198,61 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: set[
             if value.count("<p") >= 2 and len(value) > len(best):
                 best = value
     if not best:
-        return []
+        blocks = max((_content_blocks(script) for script in scripts), key=lambda b: sum(map(len, b)), default=[])
+        return [text for text in blocks if _keep(text, 0, headlines)]
     fragment = lxml.html.fragment_fromstring(best, create_parent="div")
     return [text for text, links in _blocks(fragment) if _keep(text, links, headlines)]
 
 
-def _summary(headline, order: dict) -> tuple | None:
+def _content_blocks(script: str) -> list[str]:
+    """The story as a list of typed text blocks in a script's JSON (Arc XP's `content_elements`,
+    Next.js page props, Sanity's portable text): the longest list holding at least three blocks
+    typed as text or paragraph, each block's text without markup. [] when the script has none."""
+    data = _script_json(script)
+    best: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            texts = [t for t in (_block_text(b) for b in item) if t]
+            if len(texts) >= _MIN_BLOCKS and sum(map(len, texts)) > sum(map(len, best)):
+                best = texts
+            stack.extend(item)
+    return best
+
+
+def _script_json(script: str) -> Any:
+    """A script's JSON: the whole script, or the value assigned in it ("Fusion.globalContent = {...};")."""
+    text = script.strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    start = text.find("{")
+    try:
+        return json.JSONDecoder().raw_decode(text[start:])[0] if start >= 0 else None
+    except ValueError:
+        return None
+
+
+def _block_text(block: Any) -> str:
+    """The text of one content block typed as text or paragraph, markup removed; "" for other blocks."""
+    if not isinstance(block, dict):
+        return ""
+    kind = next((block[k] for k in ("type", "_type", "__typename", "kind") if isinstance(block.get(k), str)), "")
+    if not _TEXT_BLOCK.search(kind):
+        return ""
+    value = next((block[k] for k in ("content", "text", "html", "value", "body") if isinstance(block.get(k), str)), None)
+    if value is None and isinstance(block.get("children"), list):  # portable text: spans in children
+        value = "".join(c.get("text", "") for c in block["children"] if isinstance(c, dict) and isinstance(c.get("text"), str))
+    if not value:
+        return ""
+    return squash(lxml.html.fragment_fromstring(value, create_parent="div").text_content()) if "<" in value else squash(value)
+
+
+def _summary(headline: etree._Element | None, order: dict[etree._Element, int]) -> tuple[etree._Element, str] | None:
     """The article's summary in its header (standfirst, dek, lead): the first prose paragraph after
     the headline within the headline's block, as (element, text). Found before the header is
     dropped as furniture, and kept only if it stands before the story."""
@@ -188,7 +277,7 @@ def _summary(headline, order: dict) -> tuple | None:
     return None
 
 
-def _in_box(el, headline) -> bool:
+def _in_box(el: etree._Element, headline: etree._Element) -> bool:
     """`el` sits in a box named as furniture (a promotion, a share bar) below the block of `headline`."""
     for a in (el, *el.iterancestors()):
         if _within(headline, a):
@@ -198,7 +287,7 @@ def _in_box(el, headline) -> bool:
     return False
 
 
-def _headline_element(body, headlines: set[str]):
+def _headline_element(body: etree._Element, headlines: AbstractSet[str]) -> etree._Element | None:
     """The <h1> (or <h2>) that carries the article's headline, if the page shows it."""
     for tag in ("h1", "h2"):
         for el in body.iter(tag):
@@ -207,23 +296,30 @@ def _headline_element(body, headlines: set[str]):
     return None
 
 
-def _article_span(order: dict, parts: list, headline) -> tuple[int, int]:
+def _picture_box(el: etree._Element) -> bool:
+    """A box left with (almost) no text once its captions are out: a picture's box, whatever its
+    name ("header-features", "masthead"), not a box of other stories."""
+    return len(squash(el.text_content())) < _MAX_PICTURE_BOX_TEXT
+
+
+def _article_span(order: dict[etree._Element, int], parts: list[etree._Element], chain: list[etree._Element]) -> tuple[int, int]:
     """The article's span of the page in reading order, for its pictures: from the top of the
     block that holds both its headline and its story (a lead picture may stand above the
-    headline) to the end of the story. Teasers and boxes outside the span are not the article's."""
+    headline) to the end of the story. Teasers and boxes outside the span are not the article's.
+    `chain` is the headline and its ancestors as they stood before furniture was removed."""
+    headline = chain[0] if chain else None
     if not parts:  # a page without prose (a gallery): its pictures follow the headline
         return (order[headline], len(order)) if headline is not None and headline in order else (0, -1)
     start = min(order.get(p, 0) for p in parts)
     end = max(order.get(next(reversed(list(p.iter()))), 0) for p in parts)
     if headline is None or headline not in order:
         return start, end
-    chain = [headline, *headline.iterancestors()]
     depth = max(next((i for i, a in enumerate(chain) if _within(p, a)), len(chain) - 1) for p in parts)
     top = chain[depth] if chain[depth].tag not in ("body", "html") else headline
     return min(start, order.get(top, order[headline])), end
 
 
-def _drop_hover_cards(body) -> None:
+def _drop_hover_cards(body: etree._Element) -> None:
     """Remove pop-up cards hidden in a sentence: "Rep. <a>Ilhan Omar</a><span>[photo] Ilhan Omar
     <a>headline</a> <a>headline</a> MORE</span> (D-Minn.) ...".
 
@@ -237,28 +333,29 @@ def _drop_hover_cards(body) -> None:
             remove(el)
 
 
-def _all_links(el) -> bool:
+def _all_links(el: etree._Element) -> bool:
     links = el.findall(".//a")
     linked = sum(len(_WORDS.findall(a.text_content())) for a in links)
     return len(links) >= 3 and linked >= len(_WORDS.findall(el.text_content()))
 
 
-def _in_paragraph(el) -> bool:
+def _in_paragraph(el: etree._Element) -> bool:
     for ancestor in el.iterancestors():
         if ancestor.tag not in INLINE_TAGS:
             return ancestor.tag in PARAGRAPH_TAGS
     return False
 
 
-def _drop_boilerplate(body) -> list:
+def _drop_boilerplate(body: etree._Element) -> list[etree._Element]:
     """Remove invisible and boilerplate elements, but never one holding most of the page's prose;
     return the removed elements."""
     good = _text_stats(body)[1]
     limit = 0.5 * good.get(body, 0)
     doomed = []
+    signups = _signup_boxes(body)
     walker = etree.iterwalk(body, events=("start",))
     for _, el in walker:
-        if (_is_boilerplate(el) or _is_teaser_list(el)) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
+        if (_is_boilerplate(el) or _is_teaser_list(el) or el in signups) and (el.tag in DROP_TAGS or good.get(el, 0) <= limit):
             doomed.append(el)
             walker.skip_subtree()
     for el in doomed:
@@ -266,7 +363,19 @@ def _drop_boilerplate(body) -> list:
     return doomed
 
 
-def _is_teaser_list(el) -> bool:
+def _signup_boxes(body: etree._Element) -> set[etree._Element]:
+    """Small boxes around a form asking for an e-mail address: newsletter sign-ups, whatever they
+    are called (the form's block ancestors while they stay short)."""
+    out: set[etree._Element] = set()
+    for email in body.iterfind('.//form//input[@type="email"]'):
+        for a in email.iterancestors("div", "section", "aside"):
+            if len(a.text_content()) >= _MAX_SIGNUP_BOX:
+                break
+            out.add(a)
+    return out
+
+
+def _is_teaser_list(el: etree._Element) -> bool:
     """Three or more cards of one class, each a picture and a headline link with a short blurb:
     teasers of other stories ("Most popular", "More from"), whatever the box is called."""
     if len(el) < 3:
@@ -278,7 +387,7 @@ def _is_teaser_list(el) -> bool:
     return all(_is_card(child) for child in el if child.tag == tag and child.get("class") == cls)
 
 
-def _is_card(el) -> bool:
+def _is_card(el: etree._Element) -> bool:
     return (
         el.find(".//img") is not None
         and any(len(a.text_content().strip()) >= 10 for a in el.iter("a"))
@@ -286,7 +395,7 @@ def _is_card(el) -> bool:
     )
 
 
-def _is_boilerplate(el) -> bool:
+def _is_boilerplate(el: etree._Element) -> bool:
     tag = el.tag
     if not isinstance(tag, str):
         return True
@@ -298,10 +407,16 @@ def _is_boilerplate(el) -> bool:
         return True
     if el.get("role") in {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog"}:
         return True
-    return _class_role(attrs(el)) < 0 and not _in_running_text(el)
+    return _furniture_named(attrs(el)) and not _in_running_text(el)
 
 
-def _in_running_text(el) -> bool:
+@lru_cache(maxsize=4096)
+def _furniture_named(names: str) -> bool:
+    """Class and id words naming page furniture or a box of facts (pages repeat their class strings: cached)."""
+    return _class_role(names) < 0 or bool(_INFO_BOX.search(names))
+
+
+def _in_running_text(el: etree._Element) -> bool:
     """An inline element mid-sentence: "former frontman <a class="auto-tag">Michael McDonald</a> for ..."
 
     Its class names a link feature (tag pages, hover cards), not a box of furniture; dropping it
@@ -335,11 +450,11 @@ def _class_role(attrs: str) -> int:
     return role
 
 
-def _text_stats(root) -> tuple[dict, dict, dict]:
+def _text_stats(root: etree._Element) -> tuple[dict[etree._Element, int], dict[etree._Element, int], dict[etree._Element, int]]:
     """Per element: text length, paragraph ("good") text length and link text length, bottom-up."""
-    total: dict = {}
-    good: dict = {}
-    links: dict = {}
+    total: dict[etree._Element, int] = {}
+    good: dict[etree._Element, int] = {}
+    links: dict[etree._Element, int] = {}
     for el in reversed(list(root.iter(etree.Element))):
         own = len((el.text or "").strip())
         t, g, lk = 0, 0, 0
@@ -357,15 +472,15 @@ def _text_stats(root) -> tuple[dict, dict, dict]:
     return total, good, links
 
 
-def _story_elements(body) -> list:
+def _story_elements(body: etree._Element) -> list[etree._Element]:
     """The story's element and its sibling elements that read like story too (Readability's scheme)."""
     scores, direct = _paragraph_scores(body)
     if not scores:
         return []
     total, good, links = _text_stats(body)
 
-    def final(el) -> float:
-        return scores.get(el, 0.0) * (1 - links[el] / total[el] if total.get(el) else 1)
+    def final(el: etree._Element) -> float:
+        return float(scores.get(el, 0.0)) * (1 - links[el] / total[el] if total.get(el) else 1)
 
     ranked = sorted(scores, key=final, reverse=True)
     top = _common_story_ancestor(ranked[0], [el for el in ranked[1:6] if final(el) >= 0.5 * final(ranked[0])])
@@ -389,7 +504,9 @@ def _story_elements(body) -> list:
     return parts
 
 
-def _widen(top, total: dict, good: dict, links: dict):
+def _widen(
+    top: etree._Element, total: dict[etree._Element, int], good: dict[etree._Element, int], links: dict[etree._Element, int]
+) -> etree._Element:
     """Climb from `top` while its ancestors add more of the same story paragraphs and little else;
     take the highest that holds much more of them: a story cut into one module per paragraph or
     two, each scoring alone, is read whole. Wrappers that add nothing are passed through."""
@@ -408,10 +525,10 @@ def _widen(top, total: dict, good: dict, links: dict):
     return best
 
 
-def _paragraph_kinds(el) -> set:
+def _paragraph_kinds(el: etree._Element) -> set[tuple[str, str | None, str | None]]:
     """The main kinds of story paragraph in `el`: (tag, parent tag, parent class) of its prose
     blocks, each holding at least a quarter of them (not a list or a box inside the story)."""
-    lengths: Counter = Counter()
+    lengths: Counter[tuple[str, str | None, str | None]] = Counter()
     for p in el.iter(*PARAGRAPH_TAGS):
         if len(p.text_content()) >= 40:
             lengths[_kind(p)] += len(p.text_content())
@@ -419,20 +536,20 @@ def _paragraph_kinds(el) -> set:
     return {kind for kind, n in lengths.items() if n >= 0.25 * whole}
 
 
-def _paragraph_length(el, kinds: set) -> int:
+def _paragraph_length(el: etree._Element, kinds: set[tuple[str, str | None, str | None]]) -> int:
     return sum(len(p.text_content()) for p in el.iter(*PARAGRAPH_TAGS) if _kind(p) in kinds and len(p.text_content()) >= 40)
 
 
-def _kind(p) -> tuple:
+def _kind(p: etree._Element) -> tuple[str, str | None, str | None]:
     parent = p.getparent()
     return p.tag, parent.tag if parent is not None else None, parent.get("class") if parent is not None else None
 
 
-def _same_class(a, b) -> bool:
+def _same_class(a: etree._Element, b: etree._Element) -> bool:
     return bool(a.get("class")) and a.get("class") == b.get("class")
 
 
-def _common_story_ancestor(top, rivals: list):
+def _common_story_ancestor(top: etree._Element, rivals: list[etree._Element]) -> etree._Element:
     """Story text split into separate blocks (around ads, videos) scores in each: take their common ancestor."""
     chain = [top, *top.iterancestors()][:5]
     depth = 0
@@ -446,26 +563,26 @@ def _common_story_ancestor(top, rivals: list):
     return chain[depth]
 
 
-def _unwrapped(el):
+def _unwrapped(el: etree._Element) -> etree._Element:
     """The single element that `el` merely wraps (a <div> around one <p>), else `el` itself."""
     while len(el) == 1 and isinstance(el[0].tag, str) and not (el.text or "").strip() + (el[0].tail or "").strip():
         el = el[0]
     return el
 
 
-def _is_paragraph(el) -> bool:
+def _is_paragraph(el: etree._Element) -> bool:
     """A <p>, or a <div> used as one (text and inline markup only)."""
     if el.tag == "p":
         return True
     return el.tag == "div" and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag != "br" for c in el)
 
 
-def _paragraph_scores(body) -> tuple[dict, dict]:
+def _paragraph_scores(body: etree._Element) -> tuple[dict[etree._Element, float], dict[etree._Element, float]]:
     """Each paragraph's score (1 + commas + length/100, at most 3) credited to its ancestors,
     and, apart, to its parent alone. Text lying loose in a <div> among other blocks (a story
     written with <br>s) is a paragraph of that <div>, as Readability wraps it in a <p>."""
-    scores: dict = {}
-    direct: dict = {}
+    scores: dict[etree._Element, float] = {}
+    direct: dict[etree._Element, float] = {}
     for el in body.iter(SCORED_TAGS):
         loose = el.tag == "div" and not _is_paragraph(el)
         text = _loose_text(el) if loose else el.text_content()
@@ -485,11 +602,11 @@ def _paragraph_scores(body) -> tuple[dict, dict]:
     return scores, direct
 
 
-def _loose_text(el) -> str:
+def _loose_text(el: etree._Element) -> str:
     return (el.text or "") + "".join(child.tail or "" for child in el)
 
 
-def _initial_score(el) -> float:
+def _initial_score(el: etree._Element) -> float:
     score = {"div": 5, "pre": 3, "td": 3, "blockquote": 3, "article": 10, "main": 5}.get(el.tag, 0)
     if el.tag in {"address", "ol", "ul", "dl", "dd", "dt", "li", "form"}:
         score -= 3
@@ -500,7 +617,7 @@ def _initial_score(el) -> float:
     return score + 25 * _class_role(attrs(el))
 
 
-def _blocks(container) -> list[tuple[str, int]]:
+def _blocks(container: etree._Element) -> list[tuple[str, int]]:
     """(text, characters inside links) of each block in reading order; block tags and <br> split."""
     out: list[tuple[str, int]] = []
     buf: list[str] = []
@@ -543,7 +660,7 @@ def _blocks(container) -> list[tuple[str, int]]:
     return out
 
 
-def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
+def _keep(text: str, link_chars: int, headlines: AbstractSet[str]) -> bool:
     """Drop link lists, boilerplate lines and the repeated headline."""
     if _link_list(text, link_chars) or (len(text) < 200 and (_JUNK_LINE.search(text) or _furniture_line(text))):
         return False
@@ -553,9 +670,10 @@ def _keep(text: str, link_chars: int, headlines: set[str]) -> bool:
 
 @cache
 def _page_lines() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Read-more labels (whole lines), consent placeholders and paywall notices (line starts), from `page_lines.tsv`."""
+    """Read-more labels (whole lines); consent placeholders, paywall notices and the page's notices
+    inside a story (line starts), from `page_lines.tsv`."""
     table = {kind: [w for w in words.split("|") if w] for kind, words in rows("page_lines.tsv", 2)}
-    return frozenset(table["read_more"]), (*table["consent"], *table["paywall"])
+    return frozenset(table["read_more"]), (*table["consent"], *table["paywall"], *table["notice"])
 
 
 def _furniture_line(text: str) -> bool:
@@ -601,7 +719,7 @@ def _is_stamp(text: str) -> bool:
     return len(text) < 60 and bool(_STAMP.match(text) or _TIME_ONLY.match(text))
 
 
-def _within(el, container) -> bool:
+def _within(el: etree._Element | None, container: etree._Element) -> bool:
     while el is not None:
         if el is container:
             return True

@@ -21,6 +21,7 @@ BLOCK_TAGS = frozenset({
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "mark", "small", "sup", "sub", "time"})
 _SPACE = re.compile(r"\s+")
 _WORD_CHARS = re.compile(r"\w+")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
 
 def clean(value: str | None) -> str | None:
@@ -29,6 +30,13 @@ def clean(value: str | None) -> str | None:
         return None
     value = _SPACE.sub(" ", html.unescape(value)).strip()
     return value or None
+
+
+def plain(value: str | None) -> str | None:
+    """`clean` text without the markup written into it ("Review: &lt;i&gt;Hamlet&lt;/i&gt;" ->
+    "Review: Hamlet"), as structured data and attributes sometimes carry it."""
+    text = clean(value)
+    return clean(_TAG.sub("", text)) if text and "<" in text else text
 
 
 def squash(text: str) -> str:
@@ -44,6 +52,17 @@ def word_key(text: str) -> str:
 def attrs(el: etree._Element) -> str:
     """The element's class and id, one string: what page furniture is named by."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+# The hooks script-built pages name their parts by, where older pages use classes.
+HOOKS = frozenset({"data-testid", "data-component", "data-qa"})
+
+
+def role_names(el: etree._Element) -> str:
+    """The element's class, id and hooks (`data-testid="byline"`, `data-qa="caption"`), one string:
+    what a byline, a caption or a credit is named by."""
+    hooks = [str(el.get(k)) for k in el.keys() if k in HOOKS]
+    return " ".join((attrs(el), *hooks)).strip() if hooks else attrs(el)
 
 
 def remove(el: etree._Element) -> None:
