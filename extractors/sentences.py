@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extractors.lookback import search_before
 from schemas.article import PARAGRAPH_BREAK, Article
 
 Block = Literal["title", "body", "caption"]
@@ -42,8 +43,11 @@ class Sentence:
     end: int
 
 
+_LAST_LETTERS = re.compile(r"([A-Za-z.]+)$")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    word = search_before(_LAST_LETTERS, text, dot, 1)  # the word before the dot, not the paragraph up to it
     if not word:
         return False
     w = word.group(1)

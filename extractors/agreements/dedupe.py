@@ -26,6 +26,7 @@ from typing import Any
 from extractors.agreements.parties import Side, match_sides
 from schemas import reference
 from schemas.agreements import Agreement, Amount, Evidence
+from schemas.names import name_key
 
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
 # Which status a merged agreement keeps: the furthest a statement takes it.
@@ -56,6 +57,55 @@ class _Group:
     first: Statement
     members: list[Statement] = field(default_factory=list)
     sides: list[Side] = field(default_factory=list)
+    # one member per distinct date and sum: what `_fits` compares a new statement with
+    by_date_and_sum: dict[tuple[object, ...], Statement] = field(default_factory=dict)
+
+    def member(self, s: Statement) -> None:
+        self.members.append(s)
+        amount = (s.amount.currency, s.amount.value) if s.amount else (None, None)
+        self.by_date_and_sum.setdefault((s.date, s.date_text, *amount), s)
+
+
+def _side_keys(side: Side) -> list[tuple[object, ...]]:
+    """What two matching sides share (`parties.same_side`): a collective, or the entity key, or (a short and a
+    full form of one name) the kind and first word of the name."""
+    if side.key[0] == "collective":
+        return [("collective",)]
+    words = name_key(side.party.name).split()
+    return [side.key] + ([(side.party.kind, words[0])] if words else [])
+
+
+class _Groups(list[_Group]):
+    """The agreements so far, and which of them name a side that may match a statement's: a statement joins
+    only a group it shares a side with, so it is compared with those, not with every agreement of the article."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_side: dict[tuple[object, ...], set[int]] = {}
+        self._position: dict[int, int] = {}
+        self.first_of_type: dict[str, _Group] = {}
+
+    def open(self, s: Statement) -> _Group:
+        g = _Group(s)
+        self._position[id(g)] = len(self)
+        self.append(g)
+        self.first_of_type.setdefault(s.type, g)
+        self.add(g, s)
+        return g
+
+    def add(self, g: _Group, s: Statement, proxies: bool = True) -> None:
+        _add(g, s, proxies)
+        k = self._position[id(g)]
+        for side in g.sides:  # a side renamed keeps its old keys too: more groups to compare, never fewer
+            for key in _side_keys(side):
+                self._by_side.setdefault(key, set()).add(k)
+
+    def fitting(self, s: Statement) -> _Group | None:
+        """The first group `s` fits (`_fits`), if it names any side."""
+        if not s.sides:
+            return None
+        near = set().union(*(self._by_side.get(key, ()) for side in s.sides for key in _side_keys(side)))
+        return next((self[k] for k in sorted(near) if _fits(self[k], s)), None)
 
 
 def _overlap(a: list[Side], b: list[Side]) -> int:
@@ -89,7 +139,7 @@ def _referent(told: list[_Group], s: Statement) -> _Group | None:
     """The agreement a statement pointing back refers to, among those told before it: the latest of its type
     ("the acquisition" past a contract told since), else the one just told if compatible ("the deal"); never
     one whose date or sum it contradicts."""
-    fits = [g for g in told if not any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members)]
+    fits = [g for g in told if not any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.by_date_and_sum.values())]
     typed = [g for g in fits if g.first.type == s.type]
     if typed and not s.generic:
         return typed[-1]
@@ -99,7 +149,7 @@ def _referent(told: list[_Group], s: Statement) -> _Group | None:
 def _fits(g: _Group, s: Statement) -> bool:
     if not (s.type == g.first.type or s.anaphoric and _compatible(g, s)):
         return False
-    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.members):
+    if any(_dates_differ(m, s) or _amounts_differ(m, s) for m in g.by_date_and_sum.values()):
         return False
     shared = _overlap(s.sides, g.sides)
     # a headline tells the story's agreement in fewer or shorter names
@@ -124,7 +174,7 @@ def _better_name(old: Side, new: Side) -> Side:
 def _add(g: _Group, s: Statement, proxies: bool = True) -> None:
     """Add a statement and the sides it names; `proxies=False` leaves out the organizations it only
     names through the persons who signed (a restatement that adds nothing the first one did not say)."""
-    g.members.append(s)
+    g.member(s)
     matched = match_sides(s.sides, g.sides)
     for i, side in enumerate(s.sides):
         if i in matched:
@@ -156,30 +206,27 @@ def _agreement(g: _Group) -> Agreement:
 
 def merge_statements(statements: list[Statement]) -> list[Agreement]:
     """Agreements from the statements of one article, in the order they are first stated."""
-    groups: list[_Group] = []
+    groups = _Groups()
     later: list[tuple[Statement, int]] = []  # with the number of agreements told before it
     for s in statements:
-        g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
+        g = groups.fitting(s)
         if g:
-            _add(g, s)
+            groups.add(g, s)
         elif s.strong and not s.anaphoric and (len(s.sides) >= 2 or s.sides and s.evidence.span.block != "title"):
-            groups.append(_Group(s))
-            _add(groups[-1], s)
+            groups.open(s)
         else:
             later.append((s, len(groups)))
     for s, told in later:  # corroboration, or an agreement first told as known ("the deal between X and Y")
-        g = next((g for g in groups if _fits(g, s)), None) if s.sides else None
+        g = groups.fitting(s)
         if g is None and not s.sides and not s.anaphoric and s.evidence.span.block != "body":
-            same_type = [g for g in groups if g.first.type == s.type]
-            g = same_type[0] if same_type else (groups[0] if len(groups) == 1 else None)
+            g = groups.first_of_type.get(s.type) or (groups[0] if len(groups) == 1 else None)
         if g is None and s.anaphoric and s.strong and len(s.sides) >= 2:
-            groups.append(_Group(s))
-            _add(groups[-1], s)
+            groups.open(s)
         elif g is None and s.anaphoric and (back := _referent(groups[:told], s)) is not None:
             if s.strong:
-                _add(back, s, proxies=False)  # "the contract was awarded by X": X is a side of it
+                groups.add(back, s, proxies=False)  # "the contract was awarded by X": X is a side of it
             else:
-                back.members.append(s)  # "the deal underscores ...": evidence of the one it points back at
+                back.member(s)  # "the deal underscores ...": evidence of the one it points back at
         elif g:
-            _add(g, s)
+            groups.add(g, s)
     return [_agreement(g) for g in groups]

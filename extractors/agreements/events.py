@@ -39,6 +39,11 @@ def place_in(text: str, named: list[Named], after: int = 0) -> str | None:
     return None
 
 
+def reports_event(text: str) -> bool:
+    """The sentence reports an event as held ("was held on Monday in Zhangjiajie"): later ones may point at it."""
+    return _HELD.search(text) is not None
+
+
 def _last_event(seen: list[tuple[str, list[Named]]], reference: dt.date | None) -> Setting | None:
     for sentence, named in reversed(seen):
         if held := _HELD.search(sentence):
@@ -51,7 +56,7 @@ def event_setting(seen: list[tuple[str, list[Named]]], text: str, reference: dt.
                   dated: bool) -> Setting:
     """The setting of an agreement sentence: of the event it points at ("during the event", "here");
     an undated statement also takes the place of the last event reported before it.
-    `seen` are the earlier sentences with their entities."""
+    `seen` are the earlier sentences with their entities (those that `reports_event` are enough)."""
     event = _last_event(seen, reference)
     if _EVENT_REF.search(text) and event:
         return event

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from extractors.agreements.amounts import Money, find_money
 from extractors.agreements.dates import find_dates, find_period
 from extractors.agreements.dedupe import Statement, merge_statements
-from extractors.agreements.events import event_setting, place_in
+from extractors.agreements.events import event_setting, place_in, reports_event
 from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.parties import Side, find_collectives, find_sides, named_sides, represented
 from extractors.agreements.structure import committed_by, parse_many, reads_as_noun, values_agreement
@@ -121,7 +121,7 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
               if any(t.strong for t in triggers) and (named or find_collectives(s.text, named))] + [s.text for _, s, _ in committing]
     docs = dict(zip(wanted, parse_many(wanted), strict=True))
     statements: list[Statement] = []
-    seen: list[tuple[str, list[Named]]] = []
+    seen: list[tuple[str, list[Named]]] = []  # the sentences before that report an event (the only ones read back)
     previous: list[Side] = []
     for sentence, named, triggers in read:
         doc = docs.get(sentence.text)
@@ -137,7 +137,8 @@ def extract_agreements(article: Article, entities: list[Entity], clock: Clock | 
                 previous = sides
             statements.append(_statement(sentence, trigger, sides, named, seen, reference, dateline_place, doc,
                                          [t for t in triggers if t is not trigger], companies))
-        seen.append((sentence.text, named))
+        if reports_event(sentence.text):
+            seen.append((sentence.text, named))
     agreements = merge_statements(statements)
     _committed_values(agreements, [(read[k - 1][0], s, named, docs[s.text]) for k, s, named in committing])
     return agreements

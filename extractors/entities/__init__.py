@@ -22,6 +22,7 @@ from extractors.entities.mentions import Cand, unit_mentions
 from extractors.entities.nlp import load_nlp
 from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.shortforms import company_short_forms
+from extractors.entities.spans import Spans
 from extractors.entities.titles import find_titles
 from extractors.entities.units import Unit, article_units
 from extractors.sentences import sentence_around
@@ -140,9 +141,14 @@ def _initialisms(units: list[Unit], cands: list[Cand]) -> list[Cand]:
                 orgs.setdefault(abbr, c)
     out = []
     for i, unit in enumerate(units):
+        known: Spans[Cand] | None = None  # the unit's mentions, indexed when an initialism first needs them
         for m in _INITIALISM.finditer(unit.clean):
             target = orgs.get(m.group().rstrip("s"))
-            if target is not None and not any(c.unit == i and c.start < m.end() and m.start() < c.end for c in cands):
+            if target is None:
+                continue
+            if known is None:
+                known = Spans([c for c in cands if c.unit == i])
+            if not known.overlapping(m.start(), m.end()):
                 out.append(Cand("organization", m.group(), i, m.start(), m.end(), target.ref, how="abbreviation",
                                 sent=sentence_around(unit.clean, m.start(), m.end()), same_as=target))
     return out
@@ -150,12 +156,15 @@ def _initialisms(units: list[Unit], cands: list[Cand]) -> list[Cand]:
 
 def _descriptions(units: list[Unit], groups: list[list[Cand]]) -> list[list[Cand]]:
     """"the autonomous region", "the commission": the one entity of that kind named in the article."""
+    fitting: dict[str, list[list[Cand]]] = {}  # by description: a description added to a group changes no fit
     for i, unit in enumerate(units):
         for m in _DESCRIPTION.finditer(unit.clean):
             what = m["what"]
             kind = "place" if what in _PLACE_WORDS else "organization"
-            fits = [g for g in groups if any(c.kind == kind and c.how != "description"
-                                             and re.search(rf"(?i)\b{what}$", c.text) for c in g)]
+            if what not in fitting:
+                fitting[what] = [g for g in groups if any(c.kind == kind and c.how != "description"
+                                                          and re.search(rf"(?i)\b{what}$", c.text) for c in g)]
+            fits = fitting[what]
             if len(fits) == 1:
                 fits[0].append(Cand(fits[0][0].kind, m.group(), i, m.start(), m.end(), how="description",
                                     sent=sentence_around(unit.clean, m.start(), m.end())))

@@ -21,6 +21,8 @@ from cleanco.termdata import terms_by_country, terms_by_type
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from extractors.lookback import search_before
+
 # Words that a parenthesis may hold between a name and its legal form: "Shanghai Electric (Group) Co., Ltd."
 _BRACKETED_HEADS = r"group|holdings?"
 
@@ -66,6 +68,7 @@ def legal_form(text: str) -> bool:
 
 
 _SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)?\s*")
+_LAST_WORD = re.compile(r"\S+$")
 _BRACKETED = re.compile(r"\s*\(\s*(?P<inner>[^()]{1,12}?)\s*\)")
 
 
@@ -76,7 +79,7 @@ def tail_end(text: str, end: int) -> int:
     "Temasek Holdings (Pte) Ltd" -> after "Ltd"; "Shanghai Electric (Group) Co." -> after "Co.".
     A separator ("," "&" "and") or a bracketed "(Group)" is taken only when a legal form
     follows it. Returns `end` when no tail follows."""
-    last = re.search(r"\S+$", text[:end])
+    last = search_before(_LAST_WORD, text, end, 1)
     if last is not None and legal_form(last.group()):  # a form of several words: "S.A." + " de C.V."
         m = _regex().match(text, last.start())
         end = max(end, m.end()) if m is not None and _case_ok(m.group()) else end

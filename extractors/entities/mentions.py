@@ -9,10 +9,12 @@ where a long name ends); a phrase that contains a reference place keeps the plac
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from extractors.entities.legal_forms import legal_form, with_tail
@@ -108,7 +110,7 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
     text = doc.text  # Doc.text rebuilds from every token on each call: read it once
     sents = text_spans(text)  # the sentences the pipeline marked (`extractors.sentences`), as characters
     sent_starts = [s for s, _ in sents]
-    phrases = find_phrases(doc)
+    phrases = find_phrases(doc, text)
     taken = [False] * len(doc)
     out: list[Cand] = []
 
@@ -132,20 +134,25 @@ def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
                 take(span.start, span.end)
                 add("place", span)
     tops = [p for p in phrases if not p.nested]
+    # indexes for the lookups around each phrase: reference names (doc.ents: in order, never overlapping)
+    # by start and end, nested phrases (as indexes into `phrases`) by start
+    ref_list = list(refs.values())
+    ref_starts, ref_ends = [e.start for e in ref_list], [e.end for e in ref_list]
+    nested = sorted((k for k, n in enumerate(phrases) if n.nested), key=lambda k: phrases[k].start)
+    nested_starts = [phrases[k].start for k in nested]
     for p in sorted(tops, key=lambda p: p.start - p.end):  # longest first
-        ref_inside = [e for e in refs.values() if p.start <= e.start and e.end <= p.end]
+        near = ref_list[bisect_right(ref_ends, p.start):bisect_left(ref_starts, p.end)]  # the references overlapping p
+        ref_inside = [e for e in near if p.start <= e.start and e.end <= p.end]
         exact = [e for e in ref_inside if e.start == p.start and e.end == p.end]
-        if not free(p.start, p.end) or exact or any(e.start < p.end and e.end > p.start and e not in ref_inside
-                                                    for e in refs.values()):
+        if not free(p.start, p.end) or exact or len(ref_inside) < len(near):
             continue
         take(p.start, p.end)
         if p.kind == "organization":
             add("organization", doc[p.start:p.end])
-            for n in phrases:
-                if n.nested and p.start <= n.start and n.end <= p.end and not any(
-                        e.start == n.start and e.end == n.end for e in ref_inside):
+            for n in (phrases[k] for k in sorted(nested[bisect_left(nested_starts, p.start):bisect_left(nested_starts, p.end)])):
+                if n.end <= p.end and not any(e.start == n.start and e.end == n.end for e in ref_inside):
                     add("organization", doc[n.start:n.end], nested=True)
-                elif n.nested and p.start <= n.start and n.end <= p.end:
+                elif n.end <= p.end:
                     e = refs[n.start]
                     add("organization", e, reference.by_id(e.ent_id_), nested=True)
     for span in _described_companies(doc, text, ents, refs):
@@ -206,17 +213,20 @@ def _described_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     Icahn") unless a legal form ends it; one word it calls a person is no evidence (it says so of most unknown
     one-word names)."""
     nouns = reference.company_nouns()
-    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e}
-    persons = {t.i for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    # the tokens written as one of the nouns, found in the doc's array of lower-case forms, not token by token
+    ids = _ids(nouns)
+    hits = [i for i, lower in enumerate(doc.to_array("LOWER")[:-1].tolist()) if lower in ids]
+    not_names = {t.i for e in ents if e.label_ in _NOT_NAMES for t in e} if hits else set()
+    persons = {t.i for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e} if hits else set()
     out = []
-    for tok in doc[:-1]:
+    for tok in (doc[i] for i in hits):
         if tok.lower_ not in nouns or not tok.text.islower() or tok.whitespace_ != " ":
             continue
         end = tok.i + 1
         while end < len(doc) and end - tok.i <= 4 and doc[end].text[:1].isupper() and end not in refs \
                 and end not in not_names and not _title_before_name(doc, end) and (end == tok.i + 1 or doc[end - 1].whitespace_):
             end += 1
-        if end == tok.i + 1 or any(tok.i < i < end for i in refs) or doc[end - 1].text.endswith("."):
+        if end == tok.i + 1 or doc[end - 1].text.endswith("."):  # (the walk stops at a reference name)
             continue
         tail = with_tail(doc, end, text)
         if tail == end and any(i in persons for i in range(tok.i + 1, end)):
@@ -242,14 +252,14 @@ def _cued_companies(doc: Doc, ents: list[Span], refs: dict[int, Span], common_wo
     out = []
     for tok in doc:
         i = tok.i
-        if i in refs or i in named or not tok.is_alpha or not tok.text[:1].isupper() or tok.lower_ in common_words \
-                or tok.lower_ in TITLE_WORDS or reference.known_place(tok.text) or reference.demonym(tok.text) is not None:
+        if not tok.text[:1].isupper() or not tok.is_alpha or i in refs or i in named:
             continue
         if i and doc[i - 1].text[:1].isupper() or i + 1 < len(doc) and doc[i + 1].text[:1].isupper():
             continue  # one word, not a word of a longer name
         shares = i > 1 and doc[i - 1].lower_ in ("of", "in") and doc[i - 2].lower_ in _SHARES_BEFORE \
             or i + 1 < len(doc) and doc[i + 1].lower_ in _SHARES_AFTER
-        if shares or _described_after(doc, i, nouns):
+        if (shares or _described_after(doc, i, nouns)) and tok.lower_ not in common_words and tok.lower_ not in TITLE_WORDS \
+                and not reference.known_place(tok.text) and reference.demonym(tok.text) is None:
             out.append(doc[i:i + 1])
     return out
 
@@ -271,6 +281,12 @@ def _title_before_name(doc: Doc, i: int) -> bool:
     return doc[i].lower_ in TITLE_WORDS and i + 1 < len(doc) and doc[i + 1].text[:1].isupper()
 
 
+@cache
+def _ids(words: frozenset[str]) -> frozenset[int]:
+    """The ids spaCy's string store gives the words (as in `Doc.to_array("LOWER")`)."""
+    return frozenset(get_string_id(w) for w in words)
+
+
 def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, Span]) -> list[Span]:
     """A known place that starts a company's name is part of it: reference "Hebei" + the tagger's
     organization "Dastrom" is "Hebei Dastrom", "China" + "Eastern" is "China Eastern", not the province or
@@ -279,8 +295,9 @@ def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
     company noun before the place ("textile group Hebei Dastrom"), or the joined form used again."""
     nouns = reference.company_nouns() | ORG_HEADS
     out = []
+    by_end = {p.end: p for p in refs.values()}  # reference names never overlap: one ends at each token
     for ent in ents:
-        place = next((p for p in refs.values() if p.end == ent.start), None)
+        place = by_end.get(ent.start)
         if ent.ent_id_ or ent.label_ not in ("ORG", "PERSON") or place is None \
                 or reference.entry(place.ent_id_).kind != "place" or doc[place.end - 1].whitespace_ != " ":
             continue
@@ -290,7 +307,7 @@ def _place_led_companies(doc: Doc, text: str, ents: list[Span], refs: dict[int, 
         span = doc[place.start:end]
         if ent.label_ == "PERSON" and end == ent.end and not (
                 place.start and doc[place.start - 1].lower_ in nouns and doc[place.start - 1].text.islower()) \
-                and len(re.findall(rf"(?<![\w-]){re.escape(span.text)}(?![\w-])", text)) < 2:
+                and text.count(span.text) < 2:
             continue
         out.append(span)
     return out

@@ -16,18 +16,24 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from extractors.entities.ruler import add_reference_rulers
 from extractors.sentences import text_spans
 from extractors.version import MODEL
 
+_NOT_START = (1 << 64) - 1  # SENT_START -1 ("not a sentence start") as the unsigned values of `Doc.to_array`
+
 
 @Language.component("newsflow_sentences")
 def _sentences(doc: Doc) -> Doc:
-    """Sentence starts where `extractors.sentences` puts them (a paragraph break starts one too)."""
+    """Sentence starts where `extractors.sentences` puts them (a paragraph break starts one too). Set in one
+    array: setting `Token.is_sent_start` token by token checks the whole doc for a parse each time (the
+    square of the doc's length)."""
     starts = {s for s, _ in text_spans(doc.text)}
-    for t in doc:
-        t.is_sent_start = t.i == 0 or t.idx in starts
+    marks = doc.to_array("SENT_START")
+    marks[:] = [1 if i == 0 or idx in starts else _NOT_START for i, idx in enumerate(doc.to_array("IDX").tolist())]
+    doc.from_array(["SENT_START"], cast(Ints2d, marks.reshape(-1, 1)))
     return doc
 
 

@@ -172,9 +172,10 @@ def _goods_list_start(doc: Doc, phrase: Phrase, sent_start: int) -> int:
     return start if k - start >= 1 and start < phrase.start else phrase.start
 
 
-def find_phrases(doc: Doc) -> list[Phrase]:
-    """Organization and event names in `doc`, sentence by sentence."""
-    out, text = [], doc.text
+def find_phrases(doc: Doc, text: str) -> list[Phrase]:
+    """Organization and event names in `doc`, sentence by sentence. `text` is `doc.text`, read once by the
+    caller (spaCy rebuilds it from every token on each call)."""
+    out = []
     for sent in doc.sents:
         found = []
         for chain in _segments(doc, sent.start, sent.end):

@@ -20,12 +20,14 @@ from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
 from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
+from extractors.lookback import search_before
 from schemas import reference
 from schemas.names import name_key, singular
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,9}$")
+_COMMA_AFTER = re.compile(r",\s*")
 _LOCATED = re.compile(r"\b(?:in|at|from|to|near|of|across)\s+(?:the\s+)?$", re.I)
 
 
@@ -101,33 +103,36 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
     """One kind per name: the tagger calls "Abbott" a place once and an organization once.
     A dateline names a place; a lone word that starts a company's name and is never
     located in ("Cardona" beside "Cardona Transport") is that company."""
+    keys = {c.text: name_key(c.text) for c in cands}  # one name key per distinct text
     votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.ref is None:
-            votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
+            votes.setdefault(keys[c.text], Counter())[c.kind] += 1
     order = {"organization": 2, "place": 1, "person": 0}
     people = {w for c in cands if c.kind == "person" and len(c.text.split()) > 1 for w in c.text.split()}
-    datelined = {name_key(c.text) for c in cands if c.role == "dateline" and c.kind == "place"}
-    companies = _company_starts(cands, texts)
+    datelined = {keys[c.text] for c in cands if c.role == "dateline" and c.kind == "place"}
+    companies = _company_starts(cands, texts, keys)
     for c in cands:
         if c.ref is not None or c.role != "actor":
             continue
         if " " not in c.text and c.text in people:
             c.kind = "person"
-        elif name_key(c.text) in datelined:
+        elif keys[c.text] in datelined:
             c.kind = "place"
-        elif name_key(c.text) in companies:
+        elif keys[c.text] in companies:
             c.kind = "organization"
         else:
-            counts = votes[name_key(c.text)]
+            counts = votes[keys[c.text]]
             c.kind = max(counts, key=lambda k: (counts[k], order[k]))
 
 
-def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
-    """First words of company names that the article never uses as a location ("in Xiamen")."""
+def _company_starts(cands: list[Cand], texts: list[str], keys: dict[str, str]) -> set[str]:
+    """First words of company names that the article never uses as a location ("in Xiamen"). `keys` are the
+    name keys of the mentions' texts."""
     starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
               and len(c.text.split()) > 1 and (c.text.split()[-1].lower() in INDUSTRY_HEADS or legal_form(c.text.split()[-1]))}
-    located = {name_key(c.text) for c in cands if c.role != "actor" or _LOCATED.search(texts[c.unit][:max(c.start, 0)])}
+    located = {key for c in cands if (key := keys[c.text]) in starts
+               and (c.role != "actor" or search_before(_LOCATED, texts[c.unit], max(c.start, 0), 2))}
     return starts - located
 
 
@@ -148,8 +153,9 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
             c.how = "short_form"
             cl.union(target, c)
     reps = _representatives(cl)
+    near = _Kin(reps)
     for c in reps:
-        form = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
+        form = _longer_form(c, near, cl) if c.kind != "person" else _person_form(c, near)
         if form is not None:
             c.how = form[1]
             cl.union(form[0], c)
@@ -169,8 +175,8 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
         if not _SUBUNIT.match(c.text):
             continue
         inner = [o for o in orgs if o.unit == c.unit and c.start < o.start and o.end <= c.end and o is not c]
-        after = re.match(r",\s*", texts[c.unit][c.end:])
-        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == c.end + after.end()]
+        after = _COMMA_AFTER.match(texts[c.unit], c.end)
+        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == after.end()]
         before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
                   and not _SUBUNIT.match(o.text)]
         target = next(iter(inner or nxt or before[-1:]), None)
@@ -181,11 +187,75 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
     return linked
 
 
-def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | None:
+class _Kin:
+    """The representatives that may be another form of a mention's name, looked up by what each rule of
+    `_longer_form` and `_person_form` needs the two names to share (a core, any word, a name-key prefix,
+    initials, a head and a length; a person's first or last word), instead of every
+    representative for every mention (the number of names squared on a long article). The rules are
+    still checked on each representative found, in the order of `reps`."""
+
+    def __init__(self, reps: list[Cand]):
+        self.reps = reps
+        self._index: dict[tuple[object, ...], list[int]] = {}
+        for k, o in enumerate(reps):
+            if o.kind == "person":
+                ow = o.text.split()
+                for w in {ow[0], ow[-1]} if len(ow) > 1 else ():
+                    self._add(("part", w), k)
+                if ow:
+                    self._add(("first", len(ow), ow[0]), k)
+                    self._add(("last", len(ow), ow[-1]), k)
+                continue
+            kind, words = o.kind, _words(o.text)
+            self._add(("core", kind, tuple(_core(o.text))), k)
+            self._add(("variant", kind, _head(o.text), len(words)), k)
+            self._add(("key", kind, name_key(o.text)), k)
+            for w in set(map(singular, words)):
+                self._add(("word", kind, w), k)
+            for abbr in initials(o.text):
+                self._add(("initials", kind, abbr), k)
+            if company_name(o):
+                self._add(("company", kind), k)
+
+    def _add(self, key: tuple[object, ...], k: int) -> None:
+        self._index.setdefault(key, []).append(k)
+
+    def _get(self, *keys: tuple[object, ...]) -> list[Cand]:
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._index.get(key, ()))
+        return [self.reps[k] for k in sorted(found)]
+
+    def longer(self, c: Cand) -> list[Cand]:
+        """Every representative for which a rule of `_longer_form` may hold (and some for which none does)."""
+        kind, words = c.kind, _words(c.text)
+        stems = set(map(singular, words))
+        keys = [("core", kind, tuple(_core(c.text))), ("variant", kind, _head(c.text), len(words))]
+        # a short form's words, and a company's first words (`_company_prefix`), are all in the longer name: any
+        # of them finds it, the rarest the fewest; a name with no content words is the start of every company's
+        if stems:
+            keys.append(min((("word", kind, w) for w in stems), key=lambda key: len(self._index.get(key, ()))))
+        elif kind == "organization":
+            keys.append(("company", kind))
+        if kind == "organization":
+            parts = name_key(c.text).split(" ")
+            keys += [("key", kind, " ".join(parts[:i])) for i in range(1, len(parts))]
+            keys.append(("initials", kind, c.text.replace(".", "")))
+        return self._get(*keys)
+
+    def people(self, c: Cand) -> list[Cand]:
+        """The persons `_person_form` may join `c` to: by its one word, else by its first or last word."""
+        words = c.text.split()
+        if len(words) == 1:
+            return self._get(("part", words[0]))
+        return self._get(("first", len(words), words[0]), ("last", len(words), words[-1])) if words else []
+
+
+def _longer_form(c: Cand, near: _Kin, cl: Clusters) -> tuple[Cand, str] | None:
     """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
     words, head = set(map(singular, _words(c.text))), _head(c.text)
     found: dict[str, list[Cand]] = {}
-    for o in reps:
+    for o in near.longer(c):
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
         owords = set(map(singular, _words(o.text)))
@@ -245,9 +315,9 @@ def _variant(a: str, b: str, same_head: bool) -> bool:
     return all(x == y or jaro_winkler(x, y) >= limits["variant_word_similarity"] for x, y in zip(wa, wb, strict=True))
 
 
-def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:
+def _person_form(c: Cand, near: _Kin) -> tuple[Cand, str] | None:
     words = c.text.split()
-    people = [o for o in reps if o.kind == "person" and o is not c]
+    people = [o for o in near.people(c) if o is not c]
     if len(words) == 1:
         found = [o for o in people if len(o.text.split()) > 1 and words[0] in (o.text.split()[0], o.text.split()[-1])]
         return (found[0], "short_form") if len({name_key(o.text) for o in found}) == 1 else None

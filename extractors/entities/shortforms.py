@@ -19,6 +19,7 @@ import re
 
 from extractors.entities.mentions import Cand
 from extractors.entities.resolve import company_name, is_place_word
+from extractors.entities.spans import Spans
 from extractors.entities.vocab import GENERIC_ORG_WORDS, TITLE_WORDS
 from extractors.sentences import sentence_around
 from schemas.names import name_key
@@ -80,13 +81,15 @@ def company_short_forms(texts: list[str], per_unit: list[list[Cand]]) -> list[Ca
     out = []
     for i, text in enumerate(texts):
         found = per_unit[i]
+        # the mentions a form overlaps: forms never overlap, so what one adds or drops is no other's
+        known = Spans(found)
         for m in pattern.finditer(text):
             if _CAPITAL_AFTER.match(text, m.end()) or _CAPITAL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
                 continue
             sent = sentence_around(text, m.start(), m.end())
             if " " not in m.group() and not text[sent[0]:m.start()].strip(" \"'“‘(["):
                 continue  # a sentence's first word is capitalised whatever it is
-            inside = [c for c in found if c.start < m.end() and m.start() < c.end]
+            inside = known.overlapping(m.start(), m.end())
             if any(not _yields(c, m.start(), m.end()) for c in inside):
                 continue
             for c in inside:

@@ -26,7 +26,9 @@ import re
 
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
+from extractors.entities.spans import Spans
 from extractors.entities.vocab import COMPANY_POINTERS, GENERIC_ORG_WORDS, ORG_HEADS, STATE_OFFICES, TITLE_MODIFIERS, TITLE_WORDS
+from extractors.lookback import search_before, words_back
 from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.names import name_words, singular
@@ -41,6 +43,13 @@ _POSSESSIVE = re.compile(r"['’]s\s+")
 # Words that may stand before a title's head: not these, which end or leave a noun phrase.
 _NOT_IN_TITLE = frozenset("of at with for in from to on by as and or but than that which who whom whose is was are "
                           "were be been has have had will would said says after before while when where".split())
+_COMMA_BEFORE = re.compile(r",\s*$")
+_APPOSITION = re.compile(r"\s*(?:,|\s[-–—])\s*(?:(?:who|and)\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|became)"
+                         r"\s+(?:also\s+|now\s+|currently\s+)?)?")
+_COMMA_AFTER = re.compile(r",\s*")
+_SPACED_COMMA_AFTER = re.compile(r"\s*,")
+_PUNCTUATION_AFTER = re.compile(r"\s*[,.;]")
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
 _OFFICE_VERB = re.compile(r"\s*,\s*who\s+(?:(?:also|now|currently|still)\s+)?(?P<verb>[\w-]+)\s+(?:the\s+)?")
 
 
@@ -67,18 +76,18 @@ def generic(cand: Cand | None) -> bool:
         w.lower() in GENERIC_ORG_WORDS for w in _WORD.findall(cand.text))
 
 
-def _phrase_end(text: str, start: int, cands: list[Cand]) -> int:
+def _phrase_end(text: str, start: int, cands: Spans[Cand]) -> int:
     """Where an apposition ends: the first stop outside any mention."""
     pos = start
     while (m := _STOP.search(text, pos)) is not None:
-        inside = next((c for c in cands if c.start < m.start() < c.end), None)
+        inside = next(iter(cands.around(m.start())), None)
         if inside is None:
             return m.start()
         pos = inside.end
     return len(text)
 
 
-def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) -> tuple[int, Cand | None] | None:
+def _title_start(text: str, start: int, end: int, cands: Spans[Cand], unit: int) -> tuple[int, Cand | None] | None:
     """Where the title words of the noun phrase text[start:end] begin, and the organization a
     possessive or a nationality word before them names; None when the phrase holds no title.
 
@@ -88,7 +97,7 @@ def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) 
         pos, owner = m.end(), _antecedent(text, m["noun"] or "", start, cands)
     elif m := _LEAD.match(text[pos:end]):
         pos += m.end()
-    org = next((c for c in cands if c.start == pos and c.kind != "person"), None)
+    org = next((c for c in cands.starting_at(pos) if c.kind != "person"), None)
     if org is not None and (m := _POSSESSIVE.match(text, org.end)):
         pos, owner = m.end(), org
     words = list(_WORD.finditer(text, pos, end))[:6]
@@ -99,7 +108,7 @@ def _title_start(text: str, start: int, end: int, cands: list[Cand], unit: int) 
     for w in words:
         if _is_head(w.group()):
             return pos, owner
-        if w.group().lower() in _NOT_IN_TITLE or any(c.start <= w.start() < c.end for c in cands):
+        if w.group().lower() in _NOT_IN_TITLE or cands.covering(w.start()):
             return None
     return None
 
@@ -109,26 +118,26 @@ _REFERRING_OWNER = re.compile(rf"(?:its|(?:the|this)\s+(?P<noun>{_COMPANY_NOUNS}
 _REFERRING_COMPLEMENT = re.compile(rf"\s+(?:of|at|with|for)\s+(?:the|its|this)\s+(?P<noun>{_COMPANY_NOUNS})\b", re.I)
 
 
-def _antecedent(text: str, noun: str, before: int, cands: list[Cand]) -> Cand | None:
+def _antecedent(text: str, noun: str, before: int, cands: Spans[Cand]) -> Cand | None:
     """The organization "the company" or "its" refers to: the nearest one named before `before` in the same
     paragraph, one whose name has the noun as a word first ("Velora Bank" for "the bank", "Acme Group" for
     "the group")."""
     para = paragraph_around(text, before)[0]
-    orgs = [c for c in cands if c.kind == "organization" and para <= c.start and c.end <= before and not c.nested
+    orgs = [c for c in cands.within(para, before) if c.kind == "organization" and not c.nested
             and not generic(c) and c.role == "actor"]
     if noun:
         orgs = [c for c in orgs if singular(noun.lower()) in name_words(c.text)] or orgs
     return max(orgs, key=lambda c: c.end, default=None)
 
 
-def _org_in(cands: list[Cand], start: int, end: int) -> Cand | None:
-    inside = [c for c in cands if start <= c.start and c.end <= end and c.kind != "person" and not c.nested]
+def _org_in(cands: Spans[Cand], start: int, end: int) -> Cand | None:
+    inside = [c for c in cands.within(start, end) if c.kind != "person" and not c.nested]
     orgs = [c for c in inside if c.kind == "organization"]
     countries = [c for c in inside if c.ref is not None and c.ref.type == "country"]
     return next(iter(orgs or countries or inside), None)
 
 
-def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand | None = None, p: Cand | None = None,
+def _titles_in(text: str, start: int, end: int, cands: Spans[Cand], owner: Cand | None = None, p: Cand | None = None,
                created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
     """One or more titles in text[start:end], split at "and" before another title word; `owner` is the
     organization of a possessive before them ("Metlife's chairman and chief executive"). An organization
@@ -146,7 +155,7 @@ def _titles_in(text: str, start: int, end: int, cands: list[Cand], owner: Cand |
                 title = text[a:a + m.start()]
         elif (ref := _REFERRING_COMPLEMENT.search(text, a, seg_end)) and (org := _antecedent(text, ref["noun"], a, cands)):
             title = text[a:ref.start()]  # "president of the company": the company the article names before
-        elif p is not None and created is not None and (new := _complement_org(text, a, seg_end, p, cands + created)):
+        elif p is not None and created is not None and (new := _complement_org(text, a, seg_end, p, cands, created)):
             title, org = text[a:new[0]], new[1]
             created.append(org)
         parts.append((_LEAD.sub("", title.strip()), org))
@@ -163,16 +172,16 @@ def find_titles(text: str, cands: list[Cand], home: RefEntry | None = None) -> l
     country where a state office named without an organization is held: the dateline's, when the article
     names no other country (`extract_entities`).
     Returns the organizations only a title names ("an analyst at Gartmore"), new mentions of the unit."""
-    cands = sorted(cands, key=lambda c: c.start)
+    near = Spans(cands)  # by position: what each person looks up is near them
     created: list[Cand] = []
-    for p in cands:
+    for p in near:
         if p.kind == "organization" and p.ref is None and p.role == "actor" and _looks_personal(p):
-            if any(org is not None for _, org in _after(text, p, cands)):
+            if any(org is not None for _, org in _after(text, p, near)):
                 p.kind = "person"  # "Rodrigo de Rato, the IMF's managing director": a post makes a person
         if p.kind != "person" or p.role != "actor":
             continue
-        found = (_after(text, p, cands, created) + _before(text, p, cands, created) + _office_verb(text, p, cands)
-                 + _prefix_title(text, p, cands))
+        found = (_after(text, p, near, created) + _before(text, p, near, created) + _office_verb(text, p, near)
+                 + _prefix_title(text, p, near))
         for title, org in found:
             if org is None and home is not None and _state_office(title):
                 org = Cand("place", home.name, p.unit, -1, -1, home)
@@ -189,7 +198,8 @@ def _looks_personal(c: Cand) -> bool:
 _COMPLEMENT = re.compile(r"\s+(?:at|with|of|for)\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|&))*)")
 
 
-def _complement_org(text: str, start: int, end: int, p: Cand, cands: list[Cand]) -> tuple[int, Cand] | None:
+def _complement_org(text: str, start: int, end: int, p: Cand, cands: Spans[Cand],
+                    created: list[Cand]) -> tuple[int, Cand] | None:
     """"analyst at Gartmore" with no known Gartmore: the capitalised words after the title's preposition
     in text[start:end] name its organization. Returns where the title ends and that new mention, or None."""
     m = _COMPLEMENT.search(text, start, end)
@@ -198,36 +208,36 @@ def _complement_org(text: str, start: int, end: int, p: Cand, cands: list[Cand])
         return None
     name = re.sub(r"(?:\s+(?:of|and|&))+$", "", m["org"])
     s, e = m.start("org"), m.start("org") + len(name)
-    if name.lower() in TITLE_WORDS or reference.demonym(name) or any(c.start < e and s < c.end for c in cands):
+    if name.lower() in TITLE_WORDS or reference.demonym(name) or cands.overlapping(s, e) \
+            or any(c.start < e and s < c.end for c in created):
         return None
     ref = reference.lookup(name)
     return m.start(), Cand("place" if ref and ref.kind == "place" else "organization", name, p.unit, s, e, ref, sent=p.sent)
 
 
-def _after(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
+def _after(text: str, p: Cand, cands: Spans[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
     """"X, managing director of Y", "X - Party Secretary and Vice President of Y", "X, the IMF's managing director"."""
-    after = re.match(r"\s*(?:,|\s[-–—])\s*(?:(?:who|and)\s+(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as|became)"
-                     r"\s+(?:also\s+|now\s+|currently\s+)?)?", text[p.end:])
+    after = _APPOSITION.match(text, p.end)
     if not after:
         return []
-    start = p.end + after.end()
+    start = after.end()
     end = _phrase_end(text, start, cands)
     found = _title_start(text, start, end, cands, p.unit)
     if found is None:
         return []
     tstart, owner = found
-    nxt = re.match(r",\s*", text[end:])
-    org = next((c for c in cands if nxt and c.start == end + nxt.end() and c.kind == "organization"), None)
-    if org is not None and re.match(r"\s*[,.;]", text[org.end:]):  # "X, chairman, Y Corp, said"
+    nxt = _COMMA_AFTER.match(text, end)
+    org = next((c for c in cands.starting_at(nxt.end()) if c.kind == "organization"), None) if nxt else None
+    if org is not None and _PUNCTUATION_AFTER.match(text, org.end):  # "X, chairman, Y Corp, said"
         return [(t, org) for t, o in _titles_in(text, tstart, end, cands, owner)]
     return _titles_in(text, tstart, end, cands, owner, p, created)
 
 
-def _before(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
+def _before(text: str, p: Cand, cands: Spans[Cand], created: list[Cand] | None = None) -> list[tuple[str, Cand | None]]:
     """"The Turkish economics minister, Ali Babacan, said", "Western's president, Christopher J. Sumner, will",
     "Acme said its president, John Doe, would retire"."""
-    comma = re.search(r",\s*$", text[:p.start])
-    if not comma or not re.match(r"\s*,", text[p.end:]):
+    comma = search_before(_COMMA_BEFORE, text, p.start, 1)
+    if not comma or not _SPACED_COMMA_AFTER.match(text, p.end):
         return []
     clause = max(text.rfind(", ", 0, comma.start()) + 2, text.rfind("; ", 0, comma.start()) + 2, p.sent[0])
     words = list(_WORD.finditer(text, clause, comma.start()))
@@ -240,15 +250,15 @@ def _before(text: str, p: Cand, cands: list[Cand], created: list[Cand] | None = 
     return []
 
 
-def _office_verb(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand | None]]:
+def _office_verb(text: str, p: Cand, cands: Spans[Cand]) -> list[tuple[str, Cand | None]]:
     """"X, who heads Y": the post the verb states, at Y."""
     m = _OFFICE_VERB.match(text, p.end)
     title = reference.title_verbs().get(m["verb"].lower()) if m else None
-    org = next((c for c in cands if m and c.start == m.end() and c.kind == "organization"), None)
+    org = next((c for c in cands.starting_at(m.end()) if c.kind == "organization"), None) if m else None
     return [(title, org)] if title and org is not None else []
 
 
-def _prefix_title(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand | None]]:
+def _prefix_title(text: str, p: Cand, cands: Spans[Cand]) -> list[tuple[str, Cand | None]]:
     """Title words before a name: "Venezuelan president Hugo Chavez", "Chinese Foreign Minister Wang Yi",
     "Serbian Minister of Internal and Foreign Trade X", "Chinese Ambassador to Ethiopia X", "Dalton Chairman X",
     "Energy Minister X" (a portfolio word before a state office is part of the title, not an organization)."""
@@ -268,9 +278,9 @@ def _prefix_title(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand
         words.pop(0)
     if not any(_is_head(w.group()) for w in words):
         return []
-    m = re.match(r"\s+of\s+(?:the\s+)?", text[p.end:])
+    m = _OF_AFTER.match(text, p.end)
     if org is None and m:
-        org = next((c for c in cands if c.start == p.end + m.end() and c.kind != "person"), None)
+        org = next((c for c in cands.starting_at(m.end()) if c.kind != "person"), None)
     p.honorific = True  # a title before a name makes one word a name ("Energy Minister Subroto")
     return [(text[words[0].start():words[-1].end()], org)]
 
@@ -278,7 +288,7 @@ def _prefix_title(text: str, p: Cand, cands: list[Cand]) -> list[tuple[str, Cand
 _TITLE_CONNECTORS = {"of", "and", "to", "for", "the"}
 
 
-def _title_lead(text: str, p: Cand, cands: list[Cand]) -> tuple[str | None, int]:
+def _title_lead(text: str, p: Cand, cands: Spans[Cand]) -> tuple[str | None, int]:
     """Walk back over the title before `p`: (what stopped the walk: a word or None, where the title starts)."""
     pos = p.start
     while p.start - pos < 100:  # a title is a few words, not a paragraph of capitals
@@ -287,7 +297,7 @@ def _title_lead(text: str, p: Cand, cands: list[Cand]) -> tuple[str | None, int]
             return None, pos
         w_start = pos - len(m.group())
         word = m.group(1)
-        inside = next((c for c in cands if c.start <= w_start < c.end and c is not p), None)
+        inside = next((c for c in cands.covering(w_start) if c is not p), None)
         name_start = inside.start if inside is not None else w_start
         prev = re.search(r"([\w'’-]+)\s+$", text[max(0, name_start - 20):name_start])
         complement = prev is not None and prev.group(1).lower() in ("to", "of")
@@ -304,10 +314,12 @@ def _title_lead(text: str, p: Cand, cands: list[Cand]) -> tuple[str | None, int]
     return None, pos
 
 
-def _lead_org(text: str, lead: str | None, start: int, p: Cand, cands: list[Cand]) -> Cand | None:
+def _lead_org(text: str, lead: str | None, start: int, p: Cand, cands: Spans[Cand]) -> Cand | None:
     """The organization or country named just before the title: "Harrow chief executive", "Chinese"."""
     if lead == "cand":
-        return next((c for c in cands if c.end <= start and text[c.end:start].strip() in ("", "'s", "’s")
+        # between the name and the title only spaces and a possessive: the name ends in the last two words
+        return next((c for c in cands.ending_in(words_back(text, start, 2), start)
+                     if text[c.end:start].strip() in ("", "'s", "’s")
                      and c.kind != "person"), None)
     if lead is not None:
         place = reference.demonym(lead)
