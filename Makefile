@@ -17,6 +17,7 @@ demo: $(BIN)/newsflow  ## set up, serve the bundled sample on 127.0.0.1, ingest 
 
 test: $(BIN)/newsflow  ## set up, lint and run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/newsflow  ## extraction and IE benchmarks (print figures; not part of the tests)

@@ -109,7 +109,7 @@ def run_newsflow(articles: int, tmp: Path) -> dict:
         feeds = tmp / "feeds.toml"
         feeds.write_text(f'[[feeds]]\nname = "farm"\nurl = "http://127.0.0.1:{port}/feeds.opml"\nmax_entries = {articles}\n')
         db = tmp / "newsflow.duckdb"
-        policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32)
+        policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32, delay_s=0.0)
         me = psutil.Process()
         rss = TreeRss(exclude={farm.pid})
         rss.start()

@@ -11,30 +11,56 @@ import re
 import lxml.html
 from lxml import etree
 
-from extractors.encoding import decode_html
+from extractors.authors import closing_name, signed_by
+from extractors.captions import Caption
+from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
-from extractors.lead import Sections, split_sections
-from extractors.main_text import extract_main_text
-from schemas.article import Article
+from extractors.lead import LEAD_ZONE, Sections, split_sections
+from extractors.main_text import embedded_story, extract_main_text
+from extractors.markup import word_key
+from schemas.article import Article, Dateline
 
-_LEAD_PARAGRAPHS = 4  # a dateline opens one of the first paragraphs
+_MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
 _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|article)\b[^>]*>", re.I)
 
 
 def parse_article(html: str | bytes, url: str | None = None) -> Article:
-    """Parse a news page; bad or empty markup gives a sparse Article, never an exception."""
+    """Parse a news page; bad or empty markup gives a sparse Article, never an exception.
+
+    Bytes are decoded by `extractors.encoding.decode_document`; what the decode had to repair
+    is in `Article.warnings`, with what the metadata had to guess.
+    """
+    warnings: list[str] = []
     if isinstance(html, bytes):
-        html = decode_html(html)
+        decoded = decode_document(html)
+        html, warnings = decoded.text, decoded.warnings
     doc = _parse(html)
     if doc is None:
-        return Article(url=url)
+        return Article(url=url, warnings=warnings)
     meta = extract_meta(doc, url)
+    scripts = [el.text for el in doc.iter("script") if el.text and len(el.text) > _MIN_EMBEDDED]
     text = extract_main_text(doc, meta.headline_texts)
+    if sum(map(len, text.paragraphs)) < _MIN_EMBEDDED:
+        text.paragraphs = embedded_story(meta.article_body, scripts, meta.headline_texts) or text.paragraphs
+    if not meta.authors and text.paragraphs and (name := closing_name(text.paragraphs[-1])):
+        meta.authors = [name]  # a story signed at its end: "Lê Phương"
+        text.paragraphs.pop()
     reference = meta.published_at.date() if meta.published_at else None
-    sections = split_sections(text.paragraphs, text.captions, reference_date=reference)
+    captions = _merge_captions(text.captions, meta.ld_captions)
+    if not text.paragraphs and meta.is_article:
+        # an article without prose: a gallery told by its captions, else a video or graphic page's summary
+        text.paragraphs = [c.text for c in captions if c.text] or ([meta.description] if meta.description else [])
+    sections = split_sections(
+        text.paragraphs, [c.text for c in captions if c.text], reference_date=reference,
+        credits=[c.credit for c in captions if c.credit],
+    )
     _keep_dateline(sections, text.paragraphs)
+    meta.authors = meta.authors or signed_by(sections.end_markers)  # "(Reporting by Jane Doe; Editing by John Roe)"
+    if meta.agencies and not (sections.dateline and sections.dateline.agency):
+        # a byline agency ("By Jane Doe, Reuters") is the article's source, kept with the dateline
+        sections.dateline = (sections.dateline or Dateline()).model_copy(update={"agency": meta.agencies[0]})
     return Article(
         url=url,
         canonical_url=meta.canonical_url,
@@ -53,7 +79,22 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         dateline=sections.dateline,
         end_markers=sections.end_markers,
         edits=sections.edits,
+        warnings=warnings + meta.warnings,
     )
+
+
+def _merge_captions(found: list[Caption], structured: list[Caption]) -> list[Caption]:
+    """Captions from the markup, then those of the JSON-LD images the markup did not show; each once."""
+    out: list[Caption] = []
+    seen: set[str] = set()
+    for c in [*found, *structured]:
+        key = word_key(c.text)
+        if key and (key in seen or any(key in k or k in key for k in seen if len(k) > 20 and len(key) > 20)):
+            continue
+        if key:
+            seen.add(key)
+        out.append(c)
+    return out
 
 
 def _keep_dateline(sections: Sections, published: list[str]) -> None:
@@ -67,11 +108,11 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
     d = sections.dateline
     if d is None or not d.raw or any(name in d.raw for name in sections.byline):
         return
-    flat = (" ".join(p.split()) for p in published[:_LEAD_PARAGRAPHS])
+    flat = (" ".join(p.split()) for p in published[:LEAD_ZONE])
     lead = next((p for p in flat if p.startswith(d.raw)), "")
     rest = lead[len(d.raw) :].lstrip()
     offset = 0
-    for k, p in enumerate(sections.paragraphs[:_LEAD_PARAGRAPHS]):
+    for k, p in enumerate(sections.paragraphs[:LEAD_ZONE]):
         if rest and rest.startswith(p[:80]):
             prefix = lead[: len(lead) - len(rest)]
             sections.paragraphs[k] = prefix + p
@@ -82,7 +123,7 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
         offset += len(p) + 2
 
 
-def _parse(html: str):
+def _parse(html: str) -> etree._Element | None:
     """An lxml.html document, or None for a page with no markup or text."""
     html = _XML_DECLARATION.sub("", html.replace("\x00", ""), count=1)
     if not html.strip():

@@ -10,31 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extractors.agencies import agency_name, agency_pattern
+from extractors.dates import MONTH, month_number, nearest_date
+from extractors.publishers import cns
 from schemas.article import Dateline
 
-# Agencies that write datelines; also what tells "(Xinhua)" apart from "(Ran Wenjuan)".
-AGENCIES = {
-    a.lower(): a
-    for a in (
-        "Xinhua", "Xinhua News Agency", "China News Service", "CNS", "Chinanews", "People's Daily",
-        "People's Daily Online", "China Daily", "CGTN", "Reuters", "Reuter", "AP", "Associated Press",
-        "AFP", "Agence France-Presse", "UPI", "Bloomberg", "dpa", "EFE", "ANSA", "Kyodo", "Jiji",
-        "Yonhap", "KCNA", "VNA", "TASS", "ITAR-TASS", "RIA Novosti", "Sputnik", "Interfax", "Anadolu",
-        "IRNA", "WAM", "SPA", "MENA", "PTI", "IANS", "APP", "Bernama", "Antara", "PNA", "CNA", "AAP",
-        "NHK", "Prensa Latina", "Xinhuanet", "Xinhua Net",
-    )
-}
 _NOT_PLACES = {w.lower() for w in (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
     "Since Until On In By Updated Published Posted".split())}
-_AGENCY_SUFFIX = r"(?:News\s+Agency|News\s+Service|Press\s+Agency|Telegraph\s+Agency|Wire\s+Service)"
 
-_MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), 1)}
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = (rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH}))"
+_DATE = (rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{MONTH}))"
          r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 _PAREN = r"(?:\s*[(（](?P<paren>[^()（）]{1,120})[)）])?"
 _SEP = r"\s*(?P<sep>--|-|—|–|:)?\s*"
@@ -42,13 +28,9 @@ _WORD = r"[A-Z][\w.'’\-]*"
 _CAPS = r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"  # "NEW YORK", "U.N."
 _REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?\.?)"            # ", Conn.", ", N.Y.", ", Alberta"
 
-_KNOWN_AGENCY = "|".join(sorted((re.escape(a) for a in AGENCIES.values()), key=len, reverse=True))
-# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)"
-_AGENCY_FIRST = re.compile(
-    rf"^(?P<agency>{_KNOWN_AGENCY}|(?:{_WORD}\s+){{1,3}}{_AGENCY_SUFFIX})(?:\s*,\s*|\s+)"
-    rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s+{_WORD}){{0,2}})?)\s*,\s*{_DATE}"
-    rf"{_PAREN}(?:\s*,)?{_SEP}"
-)
+# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)": the form of `publishers.cns`
+_AGENCY_FIRST = re.compile(cns.DATELINE.format(
+    agency=agency_pattern(), word=_WORD, agency_suffix=cns.AGENCY_SUFFIX, date=_DATE, paren=_PAREN, sep=_SEP))
 # "BEIJING, Nov. 19 (Xinhua) --", "LONDON, March 2 -", "WASHINGTON, March 3 (AP) —"
 _PLACE_DATE = re.compile(
     rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}"
@@ -59,43 +41,30 @@ _PLACE_AGENCY = re.compile(
     rf"\s*(?P<sep>--|-|—|–)\s*"
 )
 # Where a glued dateline may start: a shouted place, a date and an opening parenthesis.
-_SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{_MONTH}\s+{_DAY}\s*[(（])")
+_SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{MONTH}\s+{_DAY}\s*[(（])")
 _BYLINE_LINE = re.compile(
     r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I
 )
-# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..."
-_REPORTER_LEAD = re.compile(
-    r"^(?P<agency>(?:[A-Z][\w.'’\-]*\s+){1,5})(?:staff\s+)?(?:reporters?|correspondents?)\s+"
-    r"(?P<names>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}?)(?:\s*,\s*|\s+(?=[A-Z]))"
-)
+# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..." (`publishers.cns`)
+_REPORTER_LEAD = re.compile(cns.REPORTER_LEAD)
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
 _NAME_ROLE = re.compile(
     r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I
 )
 
 
-def agency_name(text: str) -> str | None:
-    """The canonical agency for `text` ("Reuter" -> "Reuters"), or None if it is no agency."""
-    key = text.strip().lower()
-    if key == "reuter":
-        return "Reuters"
-    return AGENCIES.get(key)
-
-
 def resolve_date(month: str, day: str, year: str | None, reference: dt.date | None) -> dt.date | None:
-    """A dateline date; a missing year comes from `reference`, one year back if it would lie in its future."""
-    m, d = _MONTHS[month[:3].lower()], int(re.match(r"\d+", day).group())
-    try:
-        if year:
-            return dt.date(int(year), m, d)
-        if reference is None:
-            return None
-        date = dt.date(reference.year, m, d)
-        if date > reference + dt.timedelta(days=7):
-            date = dt.date(reference.year - 1, m, d)
-        return date
-    except ValueError:  # 30 February, 29 February in a common year
+    """A dateline date; a missing year is the one nearest to `reference` (`extractors.dates.nearest_date`)."""
+    m, digits = month_number(month), re.match(r"\d+", day)
+    if m is None or digits is None:
         return None
+    d = int(digits.group())
+    if year:
+        try:
+            return dt.date(int(year), m, d)
+        except ValueError:  # 30 February
+            return None
+    return nearest_date(m, d, reference) if reference else None
 
 
 def _place(text: str) -> str:
@@ -137,7 +106,7 @@ def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Datelin
         if pattern is not _AGENCY_FIRST and not agency and not shouted:
             continue  # an unmarked dateline needs a shouted place: "LONDON, March 2 -"
         month, day = groups.get("m1") or groups.get("m2"), groups.get("d1") or groups.get("d2")
-        date = resolve_date(month, day, groups.get("year"), reference) if month else None
+        date = resolve_date(month, day, groups.get("year"), reference) if month and day else None
         raw = text[: m.end()].strip()
         return Dateline(agency=agency, place=_place(groups["place"]), date=date, raw=raw), byline, m.end()
     return None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 
 import charset_normalizer
+from bs4.dammit import EncodingDetector
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # Labels browsers accept that Python's codec registry does not know.
@@ -28,7 +30,6 @@ _SUPERSETS = {
 _REFUSED = {"utf-7", "utf-32", "utf-32-le", "utf-32-be"}
 
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.+-]+)""", re.I)
 _META_WINDOW = 4096
 
 # Control bytes that never occur in text (WHATWG MIME sniffing's "binary data bytes").
@@ -51,26 +52,64 @@ def codec_for(label: str | None) -> str | None:
     return _SUPERSETS.get(info.name, info.name)
 
 
+@dataclass
+class Decoded:
+    """A decoded body: the text, the codec that read it, and what went wrong on the way (one line each)."""
+
+    text: str
+    codec: str
+    warnings: list[str] = field(default_factory=list)
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """`decode_document(body, content_type).text`."""
+    return decode_document(body, content_type).text
+
+
+def decode_document(body: bytes, content_type: str | None = None) -> Decoded:
     """Decode a page: BOM, then valid multi-byte UTF-8, then declared charsets, then detection.
 
     Valid non-ASCII UTF-8 beats a legacy label because it is practically never accidental
     (a page labelled iso-8859-1 but written in UTF-8 must read 'Zürich', not 'ZÃ¼rich').
-    Never raises; undecodable bytes become U+FFFD only after every candidate failed.
+    A page's own multi-byte charset (BOM or `<meta>`) that decodes the bytes beats a
+    single-byte one in the HTTP header (servers default to iso-8859-1). A declared codec that
+    reads most of the bytes keeps them, with U+FFFD for the few stray ones, rather than
+    letting detection pick another codec for the whole page. Every decode that needed
+    replacement characters, or that overrode every label, says so in `warnings`. Never raises.
     """
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(codec, "replace")
+            return _lenient(body[len(bom):], codec, [])
     utf8 = _strict(body, "utf-8")
     if utf8 is not None and not body.isascii():
-        return utf8
-    for codec in _declared(body, content_type):
+        return Decoded(utf8, "utf-8")
+    declared = _declared(body, content_type)
+    for codec in declared:
         text = _strict(body, codec)
         if text is not None:
-            return text
+            return Decoded(text, codec)
     if utf8 is not None:
-        return utf8
-    return body.decode(_detect(body), "replace")
+        return Decoded(utf8, "utf-8")
+    for codec in declared:
+        text, good, bad = _count_replacements(body, codec)
+        if good > bad:  # the label is right; a few bytes are broken
+            return Decoded(text, codec, [f"{bad} undecodable byte sequence(s) in {codec} replaced with U+FFFD"])
+    detected = _detect(body)
+    notes = [f"bytes do not match the declared charset ({', '.join(declared)}); decoded as {detected}"] if declared else []
+    return _lenient(body, detected, notes)
+
+
+def looks_binary(body: bytes) -> bool:
+    """Over 5% of the first 4 KB are bytes text never holds (WHATWG's binary data bytes):
+    image or compressed data. One stray NUL in a real page is not enough."""
+    head = body[:_META_WINDOW]
+    return len(_BINARY_BYTES.findall(head)) > len(head) // 20
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset label of a Content-Type header value, as written; None when it names none."""
+    m = _CT_CHARSET.search(content_type or "")
+    return m.group(1) if m else None
 
 
 def sniff(body: bytes, content_type: str | None) -> str:
@@ -87,7 +126,7 @@ def sniff(body: bytes, content_type: str | None) -> str:
         return "pdf"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = decode_html(head).encode("utf-8", "replace")
-    elif _BINARY_BYTES.search(head):
+    elif looks_binary(head):
         return "binary"
     head = head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
     root = _ROOT.search(head)
@@ -105,18 +144,42 @@ def _strict(body: bytes, codec: str) -> str | None:
         return None
 
 
+def _count_replacements(body: bytes, codec: str) -> tuple[str, int, int]:
+    """(text decoded with U+FFFD for bad bytes, non-ASCII characters read, replacements made)."""
+    text = body.decode(codec, "replace")
+    replaced = text.count("\ufffd")
+    if codec == "utf-8":
+        replaced -= body.count("\ufffd".encode())  # U+FFFD written in the page itself
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return text, good, replaced
+
+
+def _lenient(body: bytes, codec: str, notes: list[str]) -> Decoded:
+    text, _, bad = _count_replacements(body, codec)
+    if bad:
+        notes = [*notes, f"{bad} undecodable byte sequence(s) in {codec} replaced with U+FFFD"]
+    return Decoded(text, codec, notes)
+
+
+def _multibyte(codec: str) -> bool:
+    """A codec that writes a CJK character in more than one byte (UTF-8, GBK, Big5, Shift_JIS, ...)."""
+    return len("中".encode(codec, "ignore")) > 1
+
+
 def _declared(body: bytes, content_type: str | None) -> list[str]:
-    """Codecs named by the Content-Type header, then by a <meta> tag; unknown labels dropped."""
-    found = []
-    header = _CT_CHARSET.search(content_type or "")
-    if header:
-        found.append(codec_for(header.group(1)))
-    meta = _META_CHARSET.search(body[:_META_WINDOW])
-    if meta:
-        codec = codec_for(meta.group(1).decode("ascii"))
-        # A page that could be read to find its meta is not UTF-16 (WHATWG).
-        found.append("utf-8" if codec and codec.startswith("utf-16") else codec)
-    return [c for c in found if c]
+    """Codecs the page is declared in, the one to try first first; unknown labels dropped.
+
+    The HTTP header comes before the page's own `<meta>` (or XML declaration), except that a
+    multi-byte `<meta>` charset goes first when the header names a single-byte one.
+    """
+    header = codec_for(header_charset(content_type))
+    meta = codec_for(EncodingDetector.find_declared_encoding(body[:_META_WINDOW], is_html=True, search_entire_document=True))
+    if meta and meta.startswith("utf-16"):
+        meta = "utf-8"  # a page that could be read to find its meta is not UTF-16 (WHATWG)
+    found = [header, meta]
+    if header and meta and not _multibyte(header) and _multibyte(meta):
+        found = [meta, header]
+    return list(dict.fromkeys(c for c in found if c))
 
 
 def _detect(body: bytes) -> str:

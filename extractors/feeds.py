@@ -8,36 +8,38 @@ expand entity bombs; sitemaps and OPML go through lxml with entities, DTDs and n
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import email.utils
 import io
 import json
 import re
+import warnings
 from itertools import islice
+from typing import Any
 
 import feedparser
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4.dammit import EncodingDetector
 from lxml import etree
 
-from extractors.dates import plausible
+from extractors.dates import country_of, read_date
+from extractors.encoding import codec_for, header_charset, looks_binary
 from extractors.urls import canonicalize_url
+from schemas.errors import FeedError  # the document is not a feed at all (empty, binary, HTML, unknown format)
 from schemas.feed import BadEntry, FeedEntry, FeedKind, ParsedFeed
+from schemas.settings import DEFAULTS
 
 _SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 _JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
-_XML_DECLARES_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\sencoding\s*=")
 # Control characters XML forbids, and UTF-8-encoded surrogates (CESU-8): one stray byte
 # makes the whole document ill-formed, so they are removed before parsing.
 _XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xed[\xa0-\xbf][\x80-\xbf]")
 _TEXT_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+# A CDATA section that was XML-escaped once more, so it arrives as text: "<![CDATA[Headline]]>".
+_ESCAPED_CDATA = re.compile(r"^\s*<!\[CDATA\[(?P<inner>.*?)\]\]>\s*$", re.S)
 _ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 # root element -> (kind, the element that holds one entry or feed)
-_LISTS = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
-
-
-class FeedError(ValueError):
-    """The document is not a feed at all (empty, binary, HTML, unknown format)."""
+_LISTS: dict[str, tuple[FeedKind, str]] = {"urlset": ("sitemap", "url"), "sitemapindex": ("sitemap_index", "sitemap"), "opml": ("opml", "outline")}
 
 
 def parse_feed(
@@ -45,7 +47,7 @@ def parse_feed(
     url: str,
     content_type: str | None = None,
     *,
-    max_entries: int = 10_000,
+    max_entries: int = DEFAULTS.max_entries,
     now: dt.datetime | None = None,
 ) -> ParsedFeed:
     """Parse a feed, sitemap, sitemap index or OPML document fetched from `url`.
@@ -64,7 +66,7 @@ def parse_feed(
     """
     if not body or body.isspace():
         raise FeedError("empty document")
-    if _looks_binary(body[:4096]):
+    if looks_binary(body):
         raise FeedError("binary data, not a feed")
     now = now or dt.datetime.now(dt.UTC)
     if _JSON_START.match(body):
@@ -118,15 +120,16 @@ def _parse_syndication(body: bytes, url: str, kind: FeedKind, max_entries: int,
     body, truncated = _cut_items(body, max_entries)
     doc = feedparser.parse(io.BytesIO(body))
     found = _Entries(url)
+    dates = _Dates(url, now, doc.feed.get("language"))
     for entry in doc.entries:
-        found.add(entry.get("link"), _text(entry.get("title")),
-                  _parse_date(entry.get("published") or entry.get("updated"), now),
+        found.add(entry.get("link"), _detail_text(entry, "title"),
+                  dates.read(entry.get("published") or entry.get("updated")),
                   _text(entry.get("id")))
     next_link = next((link.get("href") for link in doc.feed.get("links", []) if link.get("rel") == "next"), None)
     warning = f"malformed feed, recovered leniently: {doc.bozo_exception}" if doc.bozo else None
-    return ParsedFeed(kind=kind, title=_text(doc.feed.get("title")), entries=found.entries,
+    return ParsedFeed(kind=kind, title=_detail_text(doc.feed, "title"), entries=found.entries,
                       bad_entries=found.bad, next_url=found.canonical(next_link),
-                      warning=warning, truncated=truncated)
+                      warning=dates.warning(warning), truncated=truncated)
 
 
 def _cut_items(body: bytes, max_entries: int) -> tuple[bytes, bool]:
@@ -154,22 +157,24 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, now: dt.datetime) 
     if not isinstance(items, list):
         raise FeedError("JSON Feed has no items list")
     found = _Entries(url)
+    dates = _Dates(url, now, doc.get("language") if isinstance(doc.get("language"), str) else None)
     for item in items[:max_entries]:
         if not isinstance(item, dict):
             found.bad.append(BadEntry(link="", reason="JSON Feed item is not an object"))
             continue
         found.add(item.get("url") or item.get("external_url"), _text(item.get("title")),
-                  _parse_date(item.get("date_published") or item.get("date_modified"), now),
+                  dates.read(item.get("date_published") or item.get("date_modified")),
                   _text(item.get("id")))
     return ParsedFeed(kind="json", title=_text(doc.get("title")), entries=found.entries,
                       bad_entries=found.bad, next_url=found.canonical(doc.get("next_url")),
-                      truncated=len(items) > max_entries)
+                      warning=dates.warning(), truncated=len(items) > max_entries)
 
 
 def _parse_xml_list(events: etree.iterparse, kind: FeedKind, item_tag: str, url: str,
                     max_entries: int, now: dt.datetime) -> ParsedFeed:
     """Sitemap (-> entries), sitemap index or OPML (-> feeds), read as a stream."""
     found = _Entries(url)
+    dates = _Dates(url, now)
     title, count, truncated = None, 0, False
     for event, el in events:
         if event != "end":
@@ -195,12 +200,12 @@ def _parse_xml_list(events: etree.iterparse, kind: FeedKind, item_tag: str, url:
             break
         count += 1
         found.add(link, _text(fields.get("title")),
-                  _parse_date(fields.get("publication_date") or fields.get("lastmod"), now))
+                  dates.read(fields.get("publication_date") or fields.get("lastmod")))
         el.clear()
         while el.getprevious() is not None:
             del el.getparent()[0]
     errors = events.error_log.filter_from_errors()
-    warning = f"malformed XML, recovered leniently: {errors[0].message}" if errors else None
+    warning = dates.warning(f"malformed XML, recovered leniently: {errors[0].message}" if errors else None)
     if kind == "sitemap":
         return ParsedFeed(kind=kind, entries=found.entries, bad_entries=found.bad,
                           warning=warning, truncated=truncated)
@@ -217,43 +222,63 @@ def _root_name(events: etree.iterparse) -> str | None:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
-
-
-def _looks_binary(head: bytes) -> bool:
-    """Over 5% control bytes: no text format looks like that, compressed or image data does."""
-    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 20
+    return str(etree.QName(el).localname)
 
 
 def _apply_http_charset(body: bytes, content_type: str | None) -> bytes:
     """Re-encode as UTF-8 from the HTTP charset, unless the document declares its own encoding."""
-    match = _CHARSET.search(content_type or "")
-    if not match or _XML_DECLARES_ENCODING.match(body):
+    codec = codec_for(header_charset(content_type))
+    if not codec or body.startswith(codecs.BOM_UTF8) or EncodingDetector.find_declared_encoding(body[:1024]):
         return body
     try:
-        return body.decode(match.group(1)).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
+        return body.decode(codec).encode("utf-8")
+    except UnicodeDecodeError:
         return body
 
 
-def _text(value: object) -> str | None:
-    """Stripped text without control characters or lone surrogates; None when empty or not text."""
+def _text(value: object, html: bool = False) -> str | None:
+    """Stripped text without control characters or lone surrogates; None when empty or not text.
+
+    A CDATA section escaped once more ("&lt;![CDATA[...]]&gt;") yields the text inside it; `html`
+    text (feedparser's "text/html" fields: "Shares <b>rise</b> &amp;amp; fall") is read as
+    markup by BeautifulSoup, which knows every HTML entity.
+    """
     if not isinstance(value, str):
         return None
-    return _TEXT_ILLEGAL.sub("", value).strip() or None
+    while m := _ESCAPED_CDATA.match(value):
+        value = m["inner"]
+    if html and ("<" in value or "&" in value):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            value = BeautifulSoup(value, "lxml").get_text()
+    return _TEXT_ILLEGAL.sub("", " ".join(value.split())).strip() or None
 
 
-def _parse_date(value: object, now: dt.datetime) -> dt.datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed, sitemaps), strictly: feedparser's own
-    parser rolls '2026-13-45' over into 2027, so it is not used. None outside the window."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    for parse in (email.utils.parsedate_to_datetime, dt.datetime.fromisoformat):
-        try:
-            date = parse(value)
-        except (ValueError, TypeError, OverflowError, IndexError):
-            continue
-        date = date if date.tzinfo else date.replace(tzinfo=dt.UTC)
-        return date.astimezone(dt.UTC) if plausible(date, now) else None
-    return None
+def _detail_text(entry: dict[str, Any], key: str) -> str | None:
+    """A feedparser text field, read as HTML when feedparser says it is."""
+    detail = entry.get(f"{key}_detail") or {}
+    return _text(entry.get(key), html=detail.get("type") == "text/html")
+
+
+class _Dates:
+    """Reads a feed's dates with `extractors.dates.read_date`: zone names resolved by the feed's
+    country (its domain), written dates in the feed's language, naive dates taken as UTC; the
+    guesses it had to make are kept as notes for the feed's warning."""
+
+    def __init__(self, url: str, now: dt.datetime, language: str | None = None):
+        self.country = country_of(url, language)
+        self.languages = (language.split("-")[0].lower(),) if language else ()
+        self.now = now
+        self.notes: list[str] = []
+
+    def read(self, value: object) -> dt.datetime | None:
+        reading = read_date(value, languages=self.languages, country=self.country, now=self.now)
+        if reading.when is None:
+            return None
+        if reading.note and reading.note not in self.notes:
+            self.notes.append(reading.note)
+        when = reading.when if reading.when.tzinfo else reading.when.replace(tzinfo=dt.UTC)
+        return when.astimezone(dt.UTC)
+
+    def warning(self, other: str | None = None) -> str | None:
+        return "; ".join(filter(None, [other, *self.notes])) or None

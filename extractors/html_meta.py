@@ -7,33 +7,34 @@ reliable source; visible markup (`<title>`, `<time>`, bylines) fills the gaps.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
-import warnings
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from dateutil import parser as dateparser
+import htmldate
 from lxml import etree
 
-from extractors.dates import plausible
+from extractors.authors import find_authors
+from extractors.captions import Caption, ld_captions
+from extractors.dates import country_of, date_label, date_labels, read_date
+from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash, word_key
+from schemas.reference import rows
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
     "scholarlyarticle", "techarticle", "report",
 }
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜]\s*")
-_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
-_BY = re.compile(r"^\s*(?:written\s+)?(?:by|von|por|par|di|door|av)\s*:?\s+", re.I)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|\bund\b|\by\b|\bet\b|&|,\s*and\b)\s*", re.I)
-_NOT_A_NAME = re.compile(
-    r"https?://|www\.|@|\.com\b|\b(?:photo|image|picture|getty|shutterstock|staff|editor(?:ial)?s?|"
-    r"news|agency|associated press|reuters|afp|bloomberg|contributor|correspondent|writer|reporter|columnist|"
-    r"producer|updated|published|posted|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2})\b",
-    re.I,
+# " | ", " - ", "_", and the bars and dashes CJK titles write without spaces ("标题-新华网", "제목ㅣ신문").
+_TITLE_SEPARATORS = re.compile(
+    r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
+_MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
+_SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
+_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
 
 @dataclass
@@ -48,9 +49,14 @@ class Meta:
     description: str | None = None
     image: str | None = None
     headline_texts: set[str] = field(default_factory=set)  # normalized forms of the headline, to drop from the body
+    agencies: list[str] = field(default_factory=list)  # agencies the byline credits: the source, not authors
+    warnings: list[str] = field(default_factory=list)  # guesses made reading the metadata (an ambiguous zone)
+    ld_captions: list[Caption] = field(default_factory=list)  # captions of the JSON-LD article's images
+    article_body: str | None = None  # the JSON-LD `articleBody`, the story as the publisher states it
+    is_article: bool = False  # the page says it is an article (JSON-LD article type, og:type "article")
 
 
-def extract_meta(doc, url: str | None = None) -> Meta:
+def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     """Metadata of the page `doc` (an lxml.html document)."""
     ld = _json_ld_article(doc)
     tags = _meta_tags(doc)
@@ -60,7 +66,7 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     m.canonical_url = _abs(
         _link(doc, "canonical") or tags.get("og:url") or _url_of(ld.get("mainEntityOfPage")) or ld.get("url"), url
     )
-    m.description = _clean(tags.get("og:description") or tags.get("description") or _str(ld.get("description")))
+    m.description = clean(tags.get("og:description") or tags.get("description") or _str(ld.get("description")))
     m.image = _abs(
         tags.get("og:image") or tags.get("og:image:url") or tags.get("twitter:image") or _url_of(ld.get("image")),
         url or m.canonical_url,
@@ -71,19 +77,21 @@ def extract_meta(doc, url: str | None = None) -> Meta:
     )
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
-    m.title = _title(
-        _str(ld.get("headline")) or tags.get("og:title") or tags.get("twitter:title") or _doc_title(doc) or h1,
-        h1s, m.site_name, url or m.canonical_url,
-    )
+    headline, og_title = _str(ld.get("headline")), tags.get("og:title")
+    agreed = bool(headline and og_title and word_key(headline) == word_key(og_title))
+    m.title = _title(_whole_headline(headline, og_title, tags.get("twitter:title"), _doc_title(doc), h1),
+                     h1s, m.site_name, url or m.canonical_url, agreed)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
             m.headline_texts.add(word_key(t))
-    m.authors = clean_authors(_authors(ld, doc), {publisher, m.site_name})
-    m.published_at = _first_date(
-        ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
-        *(tags.get(k) for k in _PUBLISHED_KEYS), _time_element(doc), _url_date(url or m.canonical_url),
-    )
-    m.modified_at = _first_date(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS))
+    authors = find_authors(doc, ld, _meta_authors(doc), {publisher, m.site_name}, url or m.canonical_url)
+    m.authors, m.agencies = authors.names, authors.agencies
+    _dates(m, doc, ld, tags, url or m.canonical_url)
+    m.ld_captions = ld_captions(ld)
+    m.article_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
+    types: list[Any] = ld["@type"] if isinstance(ld.get("@type"), list) else [ld.get("@type")]
+    m.is_article = tags.get("og:type", "").lower() == "article" or any(
+        str(t).lower() in ARTICLE_TYPES or str(t).lower().endswith(("article", "posting")) for t in types if t)
     return m
 
 
@@ -98,7 +106,7 @@ _MODIFIED_KEYS = (
 )
 
 
-def _meta_tags(doc) -> dict[str, str]:
+def _meta_tags(doc: etree._Element) -> dict[str, str]:
     """First value of each <meta> by property/name/itemprop/http-equiv, keys lowercased."""
     out: dict[str, str] = {}
     for el in doc.iter("meta"):
@@ -117,7 +125,7 @@ def _meta_tags(doc) -> dict[str, str]:
 _AUTHOR_META = {"author", "article:author", "dc.creator", "creator", "sailthru.author", "parsely-author", "byl"}
 
 
-def _meta_authors(doc) -> list[str]:
+def _meta_authors(doc: etree._Element) -> list[str]:
     """Every <meta> author value (some pages give one tag per author), URLs left out."""
     return [
         el.get("content").strip()
@@ -128,9 +136,13 @@ def _meta_authors(doc) -> list[str]:
     ]
 
 
-def _json_ld_article(doc) -> dict:
-    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}."""
-    fallback: dict = {}
+def _json_ld_article(doc: etree._Element) -> dict[str, Any]:
+    """The page's JSON-LD article object (NewsArticle, BlogPosting, ...), or {}. Its `author`,
+    `creator`, `publisher` and `image` given as references (`{"@id": ...}`, as Yoast's @graph
+    writes them) are replaced by the objects they name elsewhere in the page's JSON-LD."""
+    found: dict[str, Any] = {}
+    fallback: dict[str, Any] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for script in doc.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -144,121 +156,48 @@ def _json_ld_article(doc) -> dict:
             if isinstance(item, list):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
+                if isinstance(item.get("@id"), str) and len(item) > 1:
+                    nodes.setdefault(item["@id"], item)
                 types = item.get("@type")
                 types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
                 if types & ARTICLE_TYPES or any(t.endswith(("article", "posting")) for t in types):
-                    return item
-                if any(t.endswith("webpage") for t in types) and not fallback:
+                    found = found or item
+                elif any(t.endswith("webpage") for t in types) and not fallback:
                     fallback = item  # "WebPage", "MedicalWebPage": the page, when no article object is given
                 for key in ("@graph", "mainEntity", "hasPart"):
                     if isinstance(item.get(key), (list, dict)):
                         stack.append(item[key])
-    return fallback
+    article = found or fallback
+    return {k: _resolved(v, nodes) if k in _REFERENCED else v for k, v in article.items()}
 
 
-def _authors(ld: dict, doc) -> list[str]:
-    names = _names(ld.get("author")) or _names(ld.get("creator"))
-    if names:
-        return names
-    if found := _meta_authors(doc):
-        return found
-    found = [_text(el) for el in doc.xpath('//*[@itemprop="author"] | //*[@rel="author"]')[:5]]
-    if found:
-        return found
-    for el in doc.xpath('//*[contains(@class, "byline") or contains(@class, "author")][not(descendant::p)]')[:3]:
-        lines = _lines(el)
-        if lines and _BY.match(lines[0]) and len(" ".join(lines)) < 120:
-            return lines
-    return []
+_REFERENCED = ("author", "creator", "publisher", "image")
 
 
-def _lines(el) -> list[str]:
-    """The text of `el` line by line, a line per block element: a byline's "By A and B" and
-    "Associated Press" in two <div>s must not run together as "BAssociated Press"."""
-    chunks: list[str] = []
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        block = "\n" if node.tag in _BLOCK_TAGS else ""
-        if event == "start":
-            chunks += [block, node.text or ""]
-        else:
-            chunks += [block, (node.tail or "") if node is not el else ""]
-    return [line for line in (_clean(c) for c in "".join(chunks).split("\n")) if line]
-
-
-def clean_authors(raw: list[str], publishers: set[str | None] = frozenset()) -> list[str]:
-    """Person names from author strings: "By" dropped, lists split, "Last, First" kept whole."""
-    bad = {word_key(p) for p in publishers if p}
-    out: list[str] = []
-    for value in raw:
-        value = _BY.sub("", re.sub(r"\s+", " ", value or "")).strip(" ,;|-–—")
-        for part in _AUTHOR_SPLIT.split(value):
-            for name in _split_commas(part):
-                name = _BY.sub("", name).strip(" .,;:|-–—()")
-                if (
-                    2 <= len(name) < 60
-                    and not _NOT_A_NAME.search(name)
-                    and not _CREDENTIAL.fullmatch(name)
-                    and not any(_contains_words(word_key(name), p) for p in bad)
-                    and len(name.split()) <= 5
-                    and _capitalized(name)
-                    and name.lower() not in {n.lower() for n in out}
-                ):
-                    out.append(_uncapped(name))
-    return out
-
-
-def _contains_words(name: str, publisher: str) -> bool:
-    """"cnn business" names the publisher "CNN"; "the telegraph" is in "telegraph sport"."""
-    publisher = publisher.removeprefix("the ")
-    return len(publisher) > 2 and f" {publisher} " in f" {name} "
-
-
-def _uncapped(name: str) -> str:
-    """"LISA MASCARO" (a wire byline in capitals) as "Lisa Mascaro"; mixed case is kept as written."""
-    return name.title() if name.isupper() and len(name) > 3 else name
-
-
-# Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
-_CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
-_BLOCK_TAGS = {"div", "p", "br", "li", "ul", "ol", "section", "header", "h2", "h3", "h4", "table", "tr", "td"}
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "al", "el", "y", "e", "ten", "zu"}
-
-
-def _capitalized(name: str) -> bool:
-    """Names are capitalized (particles aside); "exclusive discounts" from a split bio is not one."""
-    return all(not w[0].islower() or w.lower() in _PARTICLES for w in name.replace(",", " ").split())
-
-
-def _split_commas(part: str) -> list[str]:
-    """"Smith, John" is one person; "John Smith, Jane Doe" is two."""
-    pieces = [p.strip() for p in part.split(",") if p.strip()]
-    if len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces):
-        return [part.strip()]
-    return pieces
-
-
-def _names(value) -> list[str]:
+def _resolved(value: Any, nodes: dict[str, dict[str, Any]]) -> Any:
+    """`value` with each `{"@id": X}` reference replaced by the node X, when the page has it."""
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
-    name = _name(value)
-    return [name] if name else []
+        return [_resolved(v, nodes) for v in value]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in nodes:
+        return nodes[value["@id"]]
+    return value
 
 
-def _name(value) -> str | None:
+def _name(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     if isinstance(value, list):
         value = value[0] if value else None
-    return _clean(value) if isinstance(value, str) and value.strip() else None
+    return clean(value) if isinstance(value, str) and value.strip() else None
 
 
-def _str(value) -> str | None:
+def _str(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
-    return _clean(value) if isinstance(value, str) else None
+    return clean(value) if isinstance(value, str) else None
 
 
-def _url_of(value) -> str | None:
+def _url_of(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
@@ -272,10 +211,10 @@ def _abs(href: str | None, base: str | None) -> str | None:
     return urljoin(base, href.strip()) if base else href.strip()
 
 
-def _link(doc, rel: str) -> str | None:
+def _link(doc: etree._Element, rel: str) -> str | None:
     for el in doc.iter("link"):
         if rel in (el.get("rel") or "").lower().split() and el.get("href"):
-            return el.get("href")
+            return str(el.get("href"))
     return None
 
 
@@ -289,59 +228,104 @@ def _language(tag: str | None) -> str | None:
 
 def _site_name(value: str | None) -> str | None:
     """The site's name; a bare address given as one ("https://www.example.com") reads as its host."""
-    name = _clean(value)
+    name = clean(value)
     if name and re.match(r"https?://", name):
         name = (urlsplit(name).hostname or "").removeprefix("www.") or None
     return name
 
 
-def _doc_title(doc) -> str | None:
+def _doc_title(doc: etree._Element) -> str | None:
     el = doc.find(".//title")
-    return _text(el) if el is not None else None
+    return clean(el.text_content()) if el is not None else None
 
 
-def _h1_texts(doc) -> list[str]:
+def _h1_texts(doc: etree._Element) -> list[str]:
     """The page's first few <h1> texts: the site's logo is often an <h1> too, before the headline."""
-    return [text for text in (_text(el) for el in doc.iter("h1")) if text][:5]
+    return [text for text in (clean(el.text_content()) for el in doc.iter("h1")) if text][:5]
 
 
-def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None) -> str | None:
+def _whole_headline(*sources: str | None) -> str | None:
+    """The first headline source, unless it was cut short ("... the first 110 characters…"): then
+    the source that holds it whole. Markup written into a headline ("Review: <i>Hamlet</i>") goes."""
+    found = [t for t in (plain(s) for s in sources) if t]
+    if not found:
+        return None
+    first = found[0]
+    stem = first.rstrip(".… ").strip()
+    if first != stem or len(first) >= 100:
+        longer = [f for f in found[1:] if len(f) > len(stem) and f.startswith(stem)]
+        if longer:
+            return min(longer, key=len)
+    return first
+
+
+def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, agreed: bool = False) -> str | None:
     """The headline without " | Site" suffixes or "Site - " prefixes.
 
     An <h1> that is the title less its decoration is the headline; one that is the whole
     title says there is no decoration to strip ("Take C.A.R.E. - comwrap auf der DMEXCO").
+    When the structured headline and og:title `agreed`, a shorter <h1> inside them is the
+    headline without its kicker ("Kenia: Nairobi von unten" shown as "Nairobi von unten"),
+    not the title, and only a named site is stripped: on the tuning pages the two agreeing
+    sources were right each time.
     """
-    title = _clean(raw)
+    title = clean(raw)
     if not title:
         return None
     norm, site_norm = word_key(title), word_key(site or "")
     if any(word_key(h) == norm for h in h1s):
         return title
     inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
-    if inside:
+    if inside and not agreed:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
+    runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
+    for h in [] if agreed else h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
+        key = word_key(h)
+        if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
+            return h
     host = urlsplit(url).hostname or "" if url else ""
     host_words = {w for w in re.split(r"[.\-]", host.lower()) if len(w) > 2} - {"www", "com", "org", "net", "co"}
 
     def is_site(part: str) -> bool:
         p = word_key(part)
+        compact = p.removeprefix("the ").replace(" ", "")
         return bool(p) and (
             (site and (p == word_key(site) or p in word_key(site) or word_key(site) in p))
-            or p.replace(" ", "") in host_words
-            or any(p.replace(" ", "").startswith(w) for w in host_words if len(w) > 4)
+            or compact in host_words
+            or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )
 
-    while len(parts) > 1 and is_site(parts[-1]):
+    named = len(parts)
+    while len(parts) > 1 and (is_site(parts[-1]) or not site and _names_a_publication(parts[-1])):
+        parts.pop()
+    # "Headline - Politics - The Hill": short parts left before the site's name are its sections.
+    while len(parts) < named and len(parts) > 1 and len(parts[-1].split()) <= _SECTION_WORDS and len(parts[-1]) < len(parts[0]):
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
     # A trailing "| Section" or "_Site" we could not name: those separators rarely sit inside headlines.
-    if len(parts) > 1 and re.search(r"[|_｜]", title) and len(parts[-1]) < len(parts[0]):
+    if len(parts) > 1 and re.search(r"[|_｜ㅣ丨]", title) and len(parts[-1]) < len(parts[0]):
         parts = parts[:-1]
     return _rejoin(title, parts)
+
+
+def _names_a_publication(part: str) -> bool:
+    """A short title part named like a publication: "Daily News", "朝日新聞デジタル", "한국일보"
+    (`schemas/reference/site_words.tsv`)."""
+    latin, cjk = _site_words()
+    words = part.split()
+    if len(words) > _MAX_SITE_WORDS or len(part) > _MAX_SITE_CHARS:
+        return False
+    return any(w.lower().strip(".") in latin for w in words) or any(w in part for w in cjk)
+
+
+@cache
+def _site_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    words = [w for kind, line in rows("site_words.tsv", 2) if kind == "media" for w in line.split("|") if w]
+    return frozenset(w for w in words if w.isascii()), tuple(w for w in words if not w.isascii())
 
 
 def _rejoin(title: str, parts: list[str]) -> str:
@@ -351,61 +335,132 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
 
 
-def _time_element(doc) -> str | None:
-    best = None
+def _dates(m: Meta, doc: etree._Element, ld: dict[str, Any], tags: dict[str, str], url: str | None) -> None:
+    """Set `published_at` and `modified_at`, kept apart; the first readable source wins.
+
+    Published: JSON-LD `datePublished`/`dateCreated`, publication <meta> tags, a <time> marked
+    as the publication (itemprop, class, pubdate), any <time> not marked as an update, then the
+    visible text of date-classed or date-labelled elements ("Veröffentlicht am 3. Mai 2024",
+    "Datum 28.04.2023"), then a date in the URL. Modified: JSON-LD `dateModified`, update <meta>
+    tags, then <time> elements and texts labelled as updates ("Updated", "Stand:").
+    """
+    languages = (m.language,) if m.language else ()
+    country = country_of(url, tags.get("og:locale") or doc.get("lang"))
+    times = _time_elements(doc)
+    visible: dict[str, list[str]] = {}
+
+    def shown(kind: str) -> list[str]:  # the page text is searched only when nothing better was found
+        if not visible:
+            visible.update(_visible_dates(doc))
+        return visible[kind]
+
+    def first(*sources: Any) -> dt.datetime | None:
+        for source in sources:
+            for value in source() if callable(source) else [source]:
+                reading = read_date(value, languages=languages, country=country)
+                if reading.when is not None:
+                    if reading.note:
+                        m.warnings.append(reading.note)
+                    return reading.when
+        return None
+
+    m.modified_at = first(ld.get("dateModified"), *(tags.get(k) for k in _MODIFIED_KEYS), *times["updated"],
+                          lambda: shown("updated"))
+
+    m.published_at = first(
+        ld.get("datePublished"), ld.get("dateCreated"), tags.get("article:published_time"),
+        *(tags.get(k) for k in _PUBLISHED_KEYS), *times["published"], *times[""], lambda: shown("published"),
+        lambda: shown(""), lambda: [_htmldate(doc, url, m.modified_at)], _url_date(url),
+    )
+
+_DATE_CLASS = re.compile(r"date|datum|time|fecha|data|tarih|publi|posted|stamp|zeit|meta|info", re.I)
+_DATE_TAGS = ("span", "p", "div", "li", "dd", "small", "em", "strong", "td")
+_MAX_DATE_TEXT = 80
+_DATE_SEPARATORS = re.compile(r"\s+[|•·/–—-]\s+|\s*\|\s*")
+
+
+def _time_elements(doc: etree._Element) -> dict[str, list[str]]:
+    """<time> values (the datetime attribute, else the visible text) by what they are marked as:
+    "published", "updated" or "" (unmarked)."""
+    out: dict[str, list[str]] = {"published": [], "updated": [], "": []}
     for el in doc.iter("time"):
-        value = el.get("datetime") or el.get("content")
+        value = el.get("datetime") or el.get("content") or squash(el.text_content())
         if not value:
             continue
-        hint = " ".join((el.get("itemprop") or "", el.get("class") or "", el.get("pubdate") or "")).lower()
-        if "publish" in hint or "pubdate" in hint or el.get("pubdate") is not None:
-            return value
-        best = best or value
-    return best
+        hint = " ".join((el.get("itemprop") or "", attrs(el), squash((el.getparent().text or "") if el.getparent() is not None else "")))
+        if "datemodified" in hint.lower() or date_label(hint) == "updated" or re.search(r"updat|modif", hint, re.I):
+            out["updated"].append(value)
+        elif "publish" in hint.lower() or "pubdate" in hint.lower() or el.get("pubdate") is not None:
+            out["published"].append(value)
+        else:
+            out[""].append(value)
+    return out
+
+
+def _visible_dates(doc: etree._Element) -> dict[str, list[str]]:
+    """Dates shown as text in short date-classed or date-labelled elements, by kind: "published"
+    and "updated" (labelled), "" (only the element's class says date). A text is cut at its
+    labels ("05.04.2025 - Güncelleme : 05.04.2025" is a publication and an update) and at its
+    separators ("Do 25.04.24 | 14:07 Uhr | Von Eva ..." gives "Do 25.04.24 | 14:07 Uhr" too)."""
+    out: dict[str, list[str]] = {"published": [], "updated": [], "": []}
+    found = 0
+    for el in doc.iter(*_DATE_TAGS):
+        if len(el) > 4:
+            continue
+        a = attrs(el)
+        own = squash(el.text or "")
+        if not own and len(el) and el[0].tag in INLINE_TAGS:
+            own = squash(el[0].text_content())  # "<li><strong>Datum</strong> 28.04.2023</li>"
+        if not (_DATE_CLASS.search(a) if a else False) and not (own and date_label(own[:30])):
+            continue
+        text = squash(el.text_content())
+        if not text or len(text) > _MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+            continue
+        for kind, part in _labelled_parts(text):
+            out[kind] += _pieces(part)
+        found += 1
+        if found == 12:
+            break
+    return out
+
+
+def _pieces(text: str) -> list[str]:
+    """`text`, then its leading runs of separator-delimited parts, longest first, then each part."""
+    parts = [p.strip() for p in _DATE_SEPARATORS.split(text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    runs = [" ".join(parts[:n]) for n in range(len(parts) - 1, 1, -1)]
+    return [text, *runs, *parts]
+
+
+def _labelled_parts(text: str) -> list[tuple[str, str]]:
+    """The text cut at each date label, each part with the kind of its label."""
+    marks = sorted((m.start(), m.end(), kind) for kind, p in date_labels() for m in p.finditer(text))
+    if not marks:
+        return [("", text)]
+    parts, pos, kind = [], 0, ""
+    for start, end, k in marks:
+        if start < pos:
+            continue
+        if text[pos:start].strip(" |-–—·,"):
+            parts.append((kind, text[pos:start].strip(" |-–—·,")))
+        pos, kind = end, k
+    if text[pos:].strip(" |-–—·,"):
+        parts.append((kind, text[pos:].strip(" |-–—·,")))
+    return parts
+
+
+def _htmldate(doc: etree._Element, url: str | None, modified: dt.datetime | None) -> str | None:
+    """htmldate's reading of the page (its header, JSON and abbr patterns, without the extensive
+    text search), as the last resort before the URL: "YYYY-MM-DD" or None. htmldate falls back on
+    an update date; that day is not taken as the publication."""
+    try:
+        found = htmldate.find_date(doc, url=url, extensive_search=False, original_date=True, deferred_url_extractor=True)
+    except (ValueError, TypeError):
+        return None
+    return None if found and modified and found == modified.date().isoformat() else found
 
 
 def _url_date(url: str | None) -> str | None:
     m = _URL_DATE.search(urlsplit(url).path) if url else None
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
-
-
-def _first_date(*values) -> dt.datetime | None:
-    for value in values:
-        parsed = parse_date(value)
-        if parsed:
-            return parsed
-    return None
-
-
-def parse_date(value) -> dt.datetime | None:
-    """A datetime from ISO 8601 or a common written form; aware only when the text has an offset."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if not isinstance(value, str) or not (value := value.strip()) or len(value) > 60:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" UTC", "+00:00"))
-    except ValueError:
-        try:
-            with warnings.catch_warnings():  # unknown zone names ("IST") just give a naive datetime
-                warnings.simplefilter("ignore")
-                parsed = dateparser.parse(value, default=dt.datetime(1900, 1, 1))
-        except (ValueError, OverflowError, TypeError):
-            return None
-    return parsed if plausible(parsed) else None
-
-
-def _text(el) -> str:
-    return _clean(el.text_content()) or ""
-
-
-def _clean(value: str | None) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = re.sub(r"\s+", " ", html.unescape(value)).strip()
-    return value or None
-
-
-def word_key(text: str) -> str:
-    """Lower-case words only: how a headline is recognised again in the body."""
-    return " ".join(re.findall(r"\w+", text.lower()))

@@ -13,7 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.dateline import agency_name, find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
+from extractors.agencies import agency_name
+from extractors.captions import credit_name
+from extractors.dateline import find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
+from extractors.publishers import reuters, xinhua
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
 
@@ -28,35 +31,33 @@ _CAPTION_START = re.compile(
     re.I,
 )
 # Xinhua's caption form: "The scene of the meeting, which was filmed in Shanghai on July 26."
-_CAPTION_SHOT = re.compile(
-    r"\b(?:filmed|photographed|(?:taken|shot)\s+(?:in|at|on)\b.{0,80}\d{1,2}(?:,\s*\d{4})?\.$)", re.I
-)
+_CAPTION_SHOT = re.compile(xinhua.CAPTION_FORM, re.I)
 _CREDIT_BODY = r"(?P<credit>[^()\[\]\n]{2,80}?)"
 # A whole paragraph that only credits a picture: "Photo by Gongga Laisong", "(Photo: Li Wei/Xinhua)"
 _CREDIT_LINE = re.compile(
     rf"^[(\[（]?\s*(?:(?:{_PIC}|photographed|photography|shot)\s*(?:by|courtesy(?:\s+of)?|credit)\s*[:：]?"
-    rf"|(?:{_PIC}|photographer|credit|photo\s+credit)\s*[:：/]|xinhua\s*/)\s*{_CREDIT_BODY}\s*[)\]）]?$",
+    rf"|(?:{_PIC}|photographer|credit|photo\s+credit)\s*[:：/]|{xinhua.CREDIT_PREFIX})\s*{_CREDIT_BODY}\s*[)\]）]?$",
     re.I,
 )
 # The same credit trailing a caption: "... the meeting site. (Photo by Gongga Laisong)", "... [Photo/Xinhua]"
 _CREDIT_TAIL = re.compile(
     rf"\s*(?:[(\[（]\s*(?:(?:{_PIC}|photographed)\s*(?:by|courtesy(?:\s+of)?)\s*[:：]?|{_PIC}\s*[:：/]|"
-    rf"(?P<agency>xinhua)\s*/)\s*{_CREDIT_BODY}\s*[)\]）]"
+    rf"(?P<agency>{xinhua.CREDIT_PREFIX}))\s*{_CREDIT_BODY}\s*[)\]）]"
     rf"|(?:(?<=[.!?”\"])\s*/|\s+(?-i:Photo(?:graphed)?\s+by\b|Photo\s*:))"
     rf"\s*(?P<bare>[A-Z][\w.'’/\- ]{{1,60}}))\s*$",
     re.I,
 )
 # Editor lines, source lines and wire end markers: recorded, never story text.
 _END_MARKER = re.compile(
-    r"^(?:[(\[（【]\s*(?:over|end|完|ends)\s*[)\]）】]|-?\s*(?:end|ends)\s*-?|reuters?|###|-30-|-0-"
+    rf"^(?:[(\[（【]\s*(?:over|end|完|ends)\s*[)\]）】]|-?\s*(?:end|ends)\s*-?|{reuters.END_MARKER}|###|-30-|-0-"
     r"|[(\[（【]?\s*(?:(?:web|responsible|chief|executive)\s+)?editors?(?:\s+in\s+charge)?\s*[:：]"
     r"[^)\]）】]*[)\]）】]?"
     r"|[(\[（【]?\s*(?:source|sources|责任编辑|编辑)\s*[:：][^)\]）】]{1,120}[)\]）】]?"
-    r"|[(\[（]?\s*(?:(?:additional\s+)?reporting|editing|writing|compiled|translated)\s+by\b[^)\]）]*[)\]）]?)$",
+    rf"|[(\[（]?\s*(?:{reuters.SIGN_OFF})\s+by\b[^)\]）]*[)\]）]?)$",
     re.I,
 )
 _END_TAIL = re.compile(
-    r"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|(?<=[.!?\"”])\s*REUTER"
+    rf"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|{reuters.END_TAIL}"
     r"|[(\[（【]\s*(?:(?:web|responsible|chief)\s+)?editors?\s*[:：][^)\]）】]*[)\]）】]"
     r"|[(\[（【]\s*(?:source|reporting\s+by|editing\s+by)\b[^)\]）】]*[)\]）】])\s*$",
     re.I,
@@ -66,12 +67,9 @@ _INLINE_CREDIT = re.compile(
     r"(?:(?<=[.!?”\"])|^)(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I
 )
 _SENTENCE_END = re.compile(r"[.!?。](?:[\"”’)]*)\s+(?=[A-Z\"“])")
-_NON_PERSON = re.compile(
-    r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty", re.I
-)
 _PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
-_LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
+LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
 
 
 @dataclass
@@ -87,16 +85,6 @@ class Sections:
     edits: list[TextEdit] = field(default_factory=list)
 
 
-def credit_name(credit: str) -> str:
-    """The credited person of "Li Wei/Xinhua" or "Li Wei, Xinhua"; the whole line when no person is named."""
-    credit = credit.strip(" .;:,")
-    parts = [p.strip() for p in re.split(r"\s*[/,|]\s*", credit) if p.strip()]
-    people = [p for p in parts if not agency_name(p) and not _NON_PERSON.search(p)]
-    if len(people) == 1:
-        return people[0]
-    return agency_name(credit) or credit
-
-
 def _is_credit(text: str) -> bool:
     """Names, not a sentence: "Li Wei/Xinhua" is a credit, "Photo: Visitors look at a bridge." a caption."""
     words = text.split()
@@ -109,7 +97,7 @@ def _split_credits(text: str) -> tuple[str, list[str]]:
     credits: list[str] = []
     while (m := _CREDIT_TAIL.search(text)) and m.start() > 0:
         credit = m.group("credit") or m.group("bare")
-        credits.insert(0, credit_name("Xinhua/" + credit if m.group("agency") else credit))
+        credits.insert(0, credit_name(f"{xinhua.CREDIT_AGENCY}/{credit}" if m.group("agency") else credit))
         text = text[: m.start()].rstrip()
     return text, credits
 
@@ -128,7 +116,7 @@ def _unglue(paragraphs: Sequence[str]) -> list[str]:
             pieces.append(p[pos : m.end()].strip())
             pos = m.end()
         pieces.append(p[pos:])
-        if k < _LEAD_ZONE and (cut := find_dateline(pieces[0])):
+        if k < LEAD_ZONE and (cut := find_dateline(pieces[0])):
             pieces[:1] = [pieces[0][:cut].strip(), pieces[0][cut:]]
         out += [x for x in pieces if x]
     return out
@@ -158,16 +146,17 @@ def _classify(p: str, s: Sections) -> tuple[str, str]:
 
 
 def split_sections(
-    paragraphs: list[str], captions: Sequence[str] = (), reference_date: dt.date | None = None
+    paragraphs: list[str], captions: Sequence[str] = (), reference_date: dt.date | None = None,
+    credits: Sequence[str] = (),
 ) -> Sections:
-    """Sort `paragraphs` (plus `captions` already known from markup) into the article's sections.
+    """Sort `paragraphs` (plus `captions` and `credits` already known from markup) into the article's sections.
 
     A caption is a paragraph that describes a picture, or a short one (two sentences at most)
     that carries a photo credit among plain story paragraphs; when such credited paragraphs
     are most of the text the page is a photo story, and they stay the body. Captions and
     credits keep document order, so caption i and credit i pair up.
     """
-    s = Sections()
+    s = Sections(credits=[credit_name(c) for c in credits])
     for cap in captions:
         text, credits = _split_credits(" ".join(cap.split()))
         s.captions += [text] if text else []
@@ -196,7 +185,7 @@ def _lead(body: list[str], s: Sections, reference_date: dt.date | None) -> list[
     captions, and a "title: ..." right after a Chinese wire dateline repeats the headline.
     """
     agency = None
-    for k, p in enumerate(body[:_LEAD_ZONE]):
+    for k, p in enumerate(body[:LEAD_ZONE]):
         if byline := parse_byline_line(p):
             s.byline += byline[0]
             agency = agency or byline[1]

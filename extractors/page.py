@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.article import parse_article
-from extractors.encoding import decode_html, sniff
+from extractors.encoding import decode_document, sniff
 from extractors.text import parse_text
 from schemas import Article
-
-
-class UnusableDocument(ValueError):
-    """The body is not an article newsflow can read; the message is the reject reason."""
+from schemas.errors import UnusableDocument  # the body is not an article newsflow can read; raised here
 
 
 def parse_page(body: bytes, content_type: str | None = None, url: str | None = None, reference_date: dt.date | None = None) -> Article:
+    """Sniff, decode (warnings of the decode land on `Article.warnings`) and parse a fetched body.
+
+    Raises `UnusableDocument` with the reject reason for empty, binary, feed and PDF bodies
+    and for pages without article text.
+    """
     kind = sniff(body, content_type)
-    if kind == "html":
-        article = parse_article(decode_html(body, content_type), url=url)
-    elif kind == "text":
-        article = parse_text(decode_html(body, content_type), url=url, reference_date=reference_date)
+    if kind in ("html", "text"):
+        decoded = decode_document(body, content_type)
+        if kind == "html":
+            article = parse_article(decoded.text, url=url)
+        else:
+            article = parse_text(decoded.text, url=url, reference_date=reference_date)
+        article.warnings[:0] = decoded.warnings
     elif kind == "empty":
         raise UnusableDocument("empty body")
     elif kind == "feed":

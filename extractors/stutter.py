@@ -12,6 +12,8 @@ import re
 
 from schemas.article import TextEdit
 
+Token = tuple[int, int, str]  # start, end, lower-case word
+
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 # Doubled on purpose in ordinary English, or reduplicated names; never collapsed alone.
 _KEEP = set("""
@@ -59,23 +61,23 @@ def find_stutters(text: str, offset: int = 0) -> list[TextEdit]:
     return edits
 
 
-def _may_repeat(toks: list, i: int, n: int) -> bool:
+def _may_repeat(toks: list[Token], i: int, n: int) -> bool:
     """Cheap test that the unit's first word comes back where a repeat ("U U" or "U and U") would start."""
     word = toks[i][2]
     nxt = toks[i + n][2] if i + n < len(toks) else None
     return nxt == word or n > 1 and nxt == "and" and i + n + 1 < len(toks) and toks[i + n + 1][2] == word
 
 
-def _tight(text: str, toks: list, i: int, n: int) -> bool:
+def _tight(text: str, toks: list[Token], i: int, n: int) -> bool:
     """Tokens i .. i+n-1 are separated by whitespace only (no punctuation breaks the unit)."""
     return all(not text[toks[k][1] : toks[k + 1][0]].strip() for k in range(i, i + n - 1))
 
 
-def _same(toks: list, i: int, j: int, n: int) -> bool:
+def _same(toks: list[Token], i: int, j: int, n: int) -> bool:
     return j + n <= len(toks) and all(toks[i + k][2] == toks[j + k][2] for k in range(n))
 
 
-def _repeats(text: str, toks: list, i: int, n: int) -> int | None:
+def _repeats(text: str, toks: list[Token], i: int, n: int) -> int | None:
     """End token index of "U U [U ...]" starting at i, for a unit U of n tokens."""
     j = i + n
     while _same(toks, i, j, n) and _tight(text, toks, j - 1, n + 1):
@@ -83,7 +85,7 @@ def _repeats(text: str, toks: list, i: int, n: int) -> int | None:
     return j if j > i + n else None
 
 
-def _and_repeat(text: str, toks: list, i: int, n: int) -> int | None:
+def _and_repeat(text: str, toks: list[Token], i: int, n: int) -> int | None:
     """End token index of "U and U" (an MT stutter only for multi-word units)."""
     j = i + n + 1
     if i + n < len(toks) and toks[i + n][2] == "and" and _same(toks, i, j, n) and _tight(text, toks, i, 2 * n + 1):

@@ -11,34 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dateutil import parser as dateparser
-
 from extractors.dateline import parse_byline_line, parse_dateline
+from extractors.dates import read_date
 from extractors.lead import split_sections
+from extractors.publishers import peoples_daily, reuters
 from schemas.article import Article
 
-# Reuters-21578 stamp: "2-MAR-1987 06:58:00.68"
-_STAMP = re.compile(r"^\d{1,2}-[A-Z]{3}-\d{4}\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+# Reuters-21578 stamp: "2-MAR-1987 06:58:00.68" (`publishers.reuters`)
+_STAMP = re.compile(reuters.STAMP)
 # A line that is only a date, or starts with a date and time ("2020-07-26 19:43:50 Source: ...")
 _DATE_LINE = re.compile(
     r"^(?P<date>\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4})(?:\s+(?P<rest>.+))?$"
 )
-# People's Daily Online dump: "Headline ( Xinhua ) 09:56, November 18, 2020 Story ..."
-_PD_HEADER = re.compile(
-    r"^(?P<title>.{5,300}?)\s+\(\s*[^()]{2,60}?\s*\)\s+(?P<time>\d{1,2}:\d{2}),\s+"
-    r"(?P<date>[A-Z][a-z]+\s+\d{1,2},\s+\d{4})\s+(?P<rest>.+)$"
-)
+# People's Daily Online dump: "Headline ( Xinhua ) 09:56, November 18, 2020 Story ..." (`publishers.peoples_daily`)
+_PD_HEADER = re.compile(peoples_daily.HEADER)
 _FINAL_STOP = re.compile(r"[.。!！:;,]['\"”’)]*$")
 _TERMINAL = re.compile(r"[.!?:;\"”’)]$")
 _MAX_TITLE = 200
 
 
 def _date(text: str) -> dt.datetime | None:
-    try:
-        return dateparser.parse(text)
-    except (ValueError, OverflowError):
-        return None
+    return read_date(text, languages=("en",)).when
 
 
 def _is_wrapped(lines: list[str]) -> bool:

@@ -1,81 +1,92 @@
-"""The `newsflow` command line. Every command uses the embedded default database unless told otherwise."""
+"""The `newsflow` command line.
+
+Settings come from flags, then `NEWSFLOW_*` variables, then the defaults, all in
+`schemas.settings`. Every command validates what it is given first and stops with one
+line naming the problem and the fix: anything in the `NewsflowError` family is printed
+that way and nothing else is caught. Only `ingest`, `serve` and `demo` create a warehouse.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from flows.config import DEFAULT_DB, DEFAULT_FEEDS, SAMPLE_DIR, ConfigError, quiet_prefect
+from flows import output
+from flows.config import SAMPLE_DIR, quiet_prefect
+from schemas.errors import ConfigError, FetchError, NewsflowError, WarehouseError
+from schemas.settings import DEFAULTS, Settings, env_name
 
-db_option = click.option(
-    "--db", default=DEFAULT_DB, show_default=True, envvar="NEWSFLOW_DB", help="DuckDB warehouse file [env NEWSFLOW_DB]."
-)
+
+class _Main(click.Group):
+    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NewsflowError as e:
+            error = click.ClickException(str(e))
+            error.exit_code = 2 if isinstance(e, ConfigError) else 1
+            raise error from None
 
 
+def _env(field: str, what: str) -> str:
+    return f"{what} [default: {getattr(DEFAULTS, field)}; env {env_name(field)}]"
+
+
+db_option = click.option("--db", default=None, help=_env("db", "DuckDB warehouse file."))
+feeds_option = click.option("--feeds", "feeds", default=None, help=_env("feeds", "Feeds file (TOML)."))
 snapshot_option = click.option(
     "--snapshot", is_flag=True, help="Read the published snapshot (*.snapshot.duckdb beside --db), which no flow ever locks."
 )
 
 
-def _readable(db: str, snapshot: bool) -> str:
-    """The file a read command opens: the warehouse, or its published snapshot."""
-    if not snapshot:
-        return db
-    from warehouse.db import snapshot_path
-
-    path = snapshot_path(db)
-    if not path.exists():
-        raise click.ClickException(f"no snapshot at {path}: run `newsflow snapshot --db {db}` (ingest publishes one after each run)")
-    return str(path)
-
-
 def politeness(f):
-    """The fetch settings shared by `ingest`, `demo` and `serve`."""
+    """The fetch settings shared by `ingest` and `serve`."""
     options = [
-        click.option("--concurrency", type=int, default=32, show_default=True, envvar="NEWSFLOW_CONCURRENCY",
-                     help="Requests in flight overall [env NEWSFLOW_CONCURRENCY]."),
-        click.option("--per-host", type=int, default=4, show_default=True, envvar="NEWSFLOW_PER_HOST",
-                     help="Requests in flight per host [env NEWSFLOW_PER_HOST]."),
-        click.option("--delay", type=float, default=1.0, show_default=True, envvar="NEWSFLOW_DELAY",
-                     help="Seconds between request starts to one host [env NEWSFLOW_DELAY]."),
-        click.option("--user-agent", default=None, envvar="NEWSFLOW_USER_AGENT", help="User-Agent header [env NEWSFLOW_USER_AGENT]."),
-        click.option("--allow-local", is_flag=True, envvar="NEWSFLOW_ALLOW_LOCAL",
-                     help="Also fetch from 127.0.0.1/localhost (your own test servers); private networks stay refused [env NEWSFLOW_ALLOW_LOCAL]."),
+        click.option("--concurrency", type=int, default=None, help=_env("concurrency", "Requests in flight overall.")),
+        click.option("--per-host", type=int, default=None, help=_env("per_host", "Requests in flight per host.")),
+        click.option("--delay", type=float, default=None, help=_env("delay", "Seconds between request starts to one host.")),
+        click.option("--user-agent", default=None, help=_env("user_agent", "User-Agent header.")),
+        click.option("--allow-local", is_flag=True, default=None,
+                     help=_env("allow_local", "Also fetch from 127.0.0.1/localhost (your own test servers); private networks stay refused.")),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def make_policy(concurrency: int, per_host: int, delay: float, user_agent: str | None, allow_local: bool = False, **extra):
+def settings(**options) -> Settings:
+    """The settings of this command: the environment's, with the flags given on the command line."""
+    return click.get_current_context().find_root().obj.with_options(**options)
+
+
+def make_policy(s: Settings, **extra):
     from flows.http import FetchPolicy
 
-    settings = {"concurrency": concurrency, "per_host": per_host, "delay_s": delay, "allow_loopback": allow_local, **extra}
-    if user_agent:
-        settings["user_agent"] = user_agent
-    return FetchPolicy(**settings)
+    return FetchPolicy(concurrency=s.concurrency, per_host=s.per_host, delay_s=s.delay, user_agent=s.user_agent,
+                       allow_loopback=s.allow_local, **extra)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsflow")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """newsflow: news feeds into a DuckDB warehouse of clean articles, the people,
     organizations and places they name, and the agreements they report.
 
     \b
     Quick start:
       newsflow demo                      ingest the bundled sample site
+      newsflow tables                    what the warehouse holds
       newsflow sql "select title from articles"
       newsflow sql "select type, parties_text from agreement_view"
       newsflow search "memorandum"
     """
-    quiet_prefect()
+    ctx.obj = Settings.from_env()
+    quiet_prefect(ctx.obj)
 
 
 def _print_summary(summary) -> None:
@@ -83,97 +94,192 @@ def _print_summary(summary) -> None:
         click.echo(line)
 
 
+def _feeds_to_fetch(s: Settings, only: tuple[str, ...]):
+    """The configured feeds to poll, after checking the file, the names asked for and every feed's address."""
+    from flows.config import check_addresses, load_feeds
+
+    feeds = load_feeds(s.feeds).select(list(only))
+    check_addresses(feeds, allow_local=s.allow_local)
+    return feeds
+
+
+def _ready_to_write(db: str) -> None:
+    """Open (and, the first time, create) the warehouse before any flow starts, so a bad --db fails in one line."""
+    from warehouse.db import connect
+
+    with connect(db):
+        pass
+
+
 @main.command()
 @db_option
-@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS",
-              help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@feeds_option
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
 @politeness
-def ingest(db, feeds_file, only, refresh, **polite):
-    """Poll the feeds, fetch new articles and load them into the warehouse."""
-    from flows.config import load_feeds
-    from flows.ingest import ingest as ingest_flow
+def ingest(db, feeds, only, refresh, **polite):
+    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing)."""
+    s = settings(db=db, feeds=feeds, **polite)
+    _feeds_to_fetch(s, only)
+    _ready_to_write(s.db)
+    from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
 
-    try:
-        load_feeds(feeds_file)
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
-    _print_summary(asyncio.run(ingest_flow(db=db, feeds_file=feeds_file, only=list(only) or None, refresh=refresh, policy=make_policy(**polite))))
+    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
+    _print_summary(summary)
+    if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
+        raise FetchError(
+            f"no feed could be read ({summary.feeds_failed} failed); the reasons: "
+            "newsflow sql \"select url, reason from rejects where stage = 'feed'\""
+        )
 
 
 @main.command()
 @db_option
-def demo(db):
+@click.option("--serve", "serve_only", is_flag=True,
+              help="Only serve the sample site on 127.0.0.1 and print its feed URLs, until stopped (Ctrl-C); ingest nothing.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="With --serve: the port (0: any free one).")
+def demo(db, serve_only, port):
     """Serve the bundled sample site on 127.0.0.1 and ingest it.
 
     The sample's URLs use the host name sample.newsflow.test, mapped to the
-    local server's port, so a second run finds the same articles.
+    local server's port, so a second run finds the same articles. With --serve,
+    the site is served as http://127.0.0.1:PORT/ for `ingest`, `serve` or a
+    notebook to use, until you stop it.
     """
+    if serve_only:
+        _serve_sample(port)
+        return
+    s = settings(db=db)
+    _ready_to_write(s.db)
     from flows.ingest import ingest as ingest_flow
     from flows.static_server import StaticServer
 
     with StaticServer(SAMPLE_DIR / "site") as server:
         click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
-        policy = make_policy(8, 4, 0.0, None, allow_local=True, hosts={"sample.newsflow.test": server.address})
-        summary = asyncio.run(ingest_flow(db=db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
+        policy = make_policy(s.with_options(concurrency=8, per_host=4, delay=0.0, allow_local=True),
+                             hosts={"sample.newsflow.test": server.address})
+        summary = asyncio.run(ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
-    click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {db}')
+    click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
+
+
+def _serve_sample(port: int) -> None:
+    import tempfile
+    import threading
+
+    from flows.config import load_feeds
+    from flows.static_server import SAMPLE_HOST, StaticServer
+
+    try:
+        server = StaticServer(SAMPLE_DIR / "site", port=port, public_host=SAMPLE_HOST)
+    except OSError as e:
+        raise ConfigError(f"cannot serve on 127.0.0.1:{port}: {e.strerror}; pass --port N (0 for any free port)") from None
+    with server, tempfile.TemporaryDirectory(prefix="newsflow-sample-") as tmp:
+        feeds = [(f.name, server.local_url(f.url)) for f in load_feeds(SAMPLE_DIR / "feeds.toml").feeds]
+        feeds_file = Path(tmp) / "feeds.toml"
+        feeds_file.write_text("".join(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\n\n' for name, url in feeds), encoding="utf-8")
+        click.echo(f"serving the bundled sample on http://{server.address}/ until stopped (Ctrl-C); its feeds:")
+        for _, url in feeds:
+            click.echo(f"  {url}")
+        click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
+        click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
+        sys.stdout.flush()
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            click.echo("stopped")
 
 
 @main.command()
 @db_option
-@click.option("--feeds", "feeds_file", default=DEFAULT_FEEDS, show_default=True, envvar="NEWSFLOW_FEEDS",
-              help="Feeds file (TOML) [env NEWSFLOW_FEEDS].")
+@feeds_option
 @politeness
-def serve(db, feeds_file, **polite):
-    """Run ingest on each feed's cron schedule with Prefect's scheduler.
+def serve(db, feeds, **polite):
+    """Run ingest on each feed's cron schedule with Prefect's scheduler, until stopped.
 
     Without PREFECT_API_URL a local Prefect server is started on 127.0.0.1 (and
     stopped on exit); its UI shows the runs.
     """
-    from flows.config import load_feeds
     from flows.scheduler import serve_feeds
 
-    try:
-        feeds = load_feeds(feeds_file).feeds
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
-    serve_feeds(db, feeds_file, feeds, make_policy(**polite))
+    s = settings(db=db, feeds=feeds, **polite)
+    configured = _feeds_to_fetch(s, ())
+    _ready_to_write(s.db)
+    serve_feeds(s.db, s.feeds, configured, make_policy(s))
 
 
 @main.command()
 @db_option
 def reprocess(db):
     """Re-run the extractors on stored raw pages, without fetching anything."""
+    from warehouse.db import require
+
+    s = settings(db=db)
+    require(s.db)
+    _ready_to_write(s.db)
     from flows.ingest import reprocess as reprocess_flow
 
-    _print_summary(asyncio.run(reprocess_flow(db=db)))
+    _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+
+
+def _readable(db: str | None, snapshot: bool) -> str:
+    """The file a read command opens: the warehouse, or its published snapshot."""
+    from warehouse.db import require, snapshot_path
+
+    db = settings(db=db).db
+    if not snapshot:
+        return str(require(db))
+    path = snapshot_path(db)
+    if not path.is_file():
+        raise WarehouseError(f"no snapshot at {path}: run `newsflow snapshot --db {db}` (ingest publishes one after each run)")
+    return str(path)
 
 
 @main.command()
 @db_option
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(output.FORMATS)), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print at most this many rows.")
 @snapshot_option
-def sql(db, query, fmt, snapshot):
-    """Run QUERY on a read-only connection and print the result."""
-    import duckdb
+def sql(db, query, fmt, limit, snapshot):
+    """Run QUERY on a read-only connection and print the rows as they come (table, csv, json or jsonl)."""
+    from warehouse.db import connect, statement
 
-    from warehouse.db import query as run_query
+    with connect(_readable(db, snapshot), read_only=True) as con:
+        cur = statement(con, query)
+        output.write(cur, fmt, limit, sys.stdout)
 
-    try:
-        columns, rows = run_query(_readable(db, snapshot), query)
-    except (duckdb.Error, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
-    if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(columns)
-        w.writerows(rows)
-    elif fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, ensure_ascii=False, indent=2))
-    else:
-        click.echo(_table(columns, rows))
+
+@main.command()
+@db_option
+@snapshot_option
+def tables(db, snapshot):
+    """Every table and view with its number of rows: what the warehouse holds."""
+    from warehouse.catalog import counts
+    from warehouse.db import connect
+
+    with connect(_readable(db, snapshot), read_only=True) as con:
+        found = counts(con)
+    width = max(len(name) for name, _, _ in found)
+    for name, kind, rows in found:
+        click.echo(f"{name.ljust(width)}  {kind:<5}  {rows:>10,}")
+
+
+@main.command()
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show, newest first.")
+@snapshot_option
+def runs(db, limit, snapshot):
+    """Recent ingest and reprocess runs with their summary, newest first."""
+    from warehouse.catalog import recent_runs
+    from warehouse.db import connect
+
+    with connect(_readable(db, snapshot), read_only=True) as con:
+        found = recent_runs(con, limit)
+    if not found:
+        click.echo("no runs yet: run `newsflow ingest`")
+    for run in found:
+        click.echo(output.run_line(run))
 
 
 @main.command()
@@ -184,21 +290,22 @@ def sql(db, query, fmt, snapshot):
 def search(db, query, limit, snapshot):
     """Full-text search over article titles and bodies; prints the best matches with a snippet.
 
-    Words are matched case-insensitively, plurals folded; articles matching more
-    of the words rank first, then by BM25. From SQL: `FROM search_articles('...')`.
+    \b
+    All words must match:      memorandum cooperation
+    a phrase:                  "strategic cooperation"
+    either word:               memorandum OR contract
+    without a word:            agreement -oil
+    a prefix:                  cooperat*
+    Case, plural endings and common words (the, of, and) are ignored; Chinese and
+    Japanese text matches by character pairs. From SQL: `FROM search_articles('...')`.
     """
-    import duckdb
-
     from warehouse.db import connect
     from warehouse.search import search as run_search
 
-    try:
-        with connect(_readable(db, snapshot), read_only=True) as con:
-            hits = run_search(con, query, limit)
-    except (duckdb.Error, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
+    with connect(_readable(db, snapshot), read_only=True) as con:
+        hits = run_search(con, query, limit)
     if not hits:
-        raise click.ClickException(f"nothing matches {query!r}")
+        raise NewsflowError(f"nothing matches {query!r}")
     for i, h in enumerate(hits, 1):
         date = h.published_at.strftime("%Y-%m-%d") if h.published_at else "undated"
         click.echo(f"{i}. {h.title or '(no title)'}  [{date}]  score {h.score:.2f}\n   {h.url}\n   {h.snippet}\n")
@@ -208,19 +315,19 @@ def search(db, query, limit, snapshot):
 @db_option
 @click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
+@click.option("--force", is_flag=True, help="Replace a previous export in DIR; files newsflow did not write are never touched.")
+@click.option("--internal", is_flag=True, help="Also export internal tables (search index, schema versions).")
 @snapshot_option
-def export(db, out_dir, fmt, snapshot):
-    """Write every table and view to DIR, one file each; Parquet articles are partitioned by month."""
-    import duckdb
+def export(db, out_dir, fmt, force, internal, snapshot):
+    """Write the tables and views to DIR, one file each; Parquet articles are partitioned by month.
 
+    DIR must be new or empty, unless --force replaces an earlier export there.
+    """
     from warehouse.db import connect
     from warehouse.export import export as run_export
 
-    try:
-        with connect(_readable(db, snapshot), read_only=True) as con:
-            written = run_export(con, out_dir, fmt)
-    except (duckdb.Error, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
+    with connect(_readable(db, snapshot), read_only=True) as con:
+        written = run_export(con, out_dir, fmt, force=force, internal=internal)
     for name, rows in written.items():
         click.echo(f"{rows:>10}  {name}")
     click.echo(f"wrote {len(written)} tables and views to {out_dir}")
@@ -234,17 +341,14 @@ def snapshot(db, target):
     """Publish a read-only copy of the warehouse that analysts can open while flows write.
 
     Ingest and reprocess publish one after each run. The copy is replaced by an
-    atomic rename, so readers never see half a file and never wait for a lock.
+    atomic rename, so readers never see half a file and never wait for a lock. It
+    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it.
     """
-    import duckdb
-
     from warehouse.snapshot import publish
 
-    try:
-        path = publish(db, target)
-    except duckdb.Error as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {db} \"...\"")
+    s = settings(db=db)
+    path = publish(s.db, target)
+    click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
 
 
 @main.command()
@@ -252,12 +356,21 @@ def snapshot(db, target):
 @click.option("--url", default=None, help="The page's URL (for relative links and dates in the URL).")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
 def extract(paths, url, fmt):
-    """Parse saved pages (HTML) or text files, without a database, and print what was found."""
+    """Parse saved pages (HTML) or text files, without a database, and print what was found.
+
+    A file that is not an article (empty, binary, a feed) prints its record with an
+    "error" and one line on stderr, and the command exits 1.
+    """
     from flows.extract import extract_file
 
+    unusable = []
     for path in paths:
         record = extract_file(path, url=url)
-        click.echo(json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 2, default=_json_default))
+        click.echo(output.dumps(record, indent=None if fmt == "jsonl" else 2))
+        if record.get("error"):
+            unusable.append(f"{path}: {record['error']}")
+    if unusable:
+        raise NewsflowError("; ".join(unusable))
 
 
 @main.group()
@@ -265,17 +378,13 @@ def entities():
     """Review how entities were resolved across articles: show, merge, split."""
 
 
-def _judge(db: str, action) -> None:
+def _judge(db: str | None, action) -> None:
     import getpass
 
     from warehouse.db import connect, transaction
-    from warehouse.judgements import JudgementError
 
-    try:
-        with connect(db) as con, transaction(con):
-            action(con, getpass.getuser())
-    except JudgementError as e:
-        raise click.ClickException(str(e)) from None
+    with connect(settings(db=db).db, create=False) as con, transaction(con):
+        action(con, getpass.getuser())
 
 
 @entities.command("show")
@@ -286,10 +395,10 @@ def entities_show(db, term):
     from warehouse.db import connect
     from warehouse.judgements import show
 
-    with connect(db, read_only=True) as con:
+    with connect(_readable(db, False), read_only=True) as con:
         found = show(con, term)
     if not found:
-        raise click.ClickException(f"no entity matches {term!r}")
+        raise NewsflowError(f"no entity matches {term!r}")
     for e in found:
         merged = f" -> merged into {e['merged_into']}" if e["merged_into"] else ""
         click.echo(f"[{e['entity_id']}] {e['name']} ({e['kind']}){merged}, in {e['articles']} article(s)")
@@ -321,26 +430,6 @@ def entities_split(db, entity_id, reason):
 
     _judge(db, lambda con, who: click.echo(f"split {entity_id} from {split(con, entity_id, reason, who)}"))
 
-
-def _json_default(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    return str(value)
-
-
-def _table(columns: list[str], rows: list[tuple], width: int = 60) -> str:
-    def cell(v) -> str:
-        s = "" if v is None else str(v).replace("\n", " ")
-        return s if len(s) <= width else s[: width - 1] + "…"
-
-    cells = [[cell(v) for v in r] for r in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths, strict=True)).rstrip()  # noqa: E731
-    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
 
 if __name__ == "__main__":
     main()

@@ -37,6 +37,7 @@ def extract_file(path: Path, url: str | None = None) -> dict:
         "end_markers": a.end_markers,
         "canonical_url": a.canonical_url,
         "site_name": a.site_name,
+        "warnings": a.warnings,
     }
     record.update(entities.to_contract(found))
     record["agreements"] = agreements.to_contract(deals)

@@ -34,7 +34,7 @@ from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
 from flows.parallel import parse_pool
 from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
-from flows.summary import RunSummary
+from flows.summary import RunSummary, artifact_key
 from schemas import FetchResult
 from warehouse import facts, frontier, load, read, search, snapshot
 from warehouse.db import connect, transaction
@@ -144,7 +144,7 @@ async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)
-    await acreate_markdown_artifact(summary.markdown(), key=f"newsflow-{flow_name}", description=f"newsflow {flow_name} summary")
+    await acreate_markdown_artifact(summary.markdown(), key=artifact_key(flow_name, db), description=f"newsflow {flow_name} summary of {db}")
 
 
 @flow(name="ingest", log_prints=True)

@@ -67,7 +67,8 @@ async def _poll_one(fetcher: Fetcher, cfg: FeedConfig, known: dict[str, FeedStat
             continue
         seen.add(url)
         prev = known.get(url) or FeedState(url=url, name=cfg.name)
-        r = await fetcher.fetch(url, etag=prev.etag, last_modified=prev.last_modified, respect_robots=cfg.respect_robots)
+        r = await fetcher.fetch(url, etag=prev.etag, last_modified=prev.last_modified, respect_robots=cfg.respect_robots,
+                                max_bytes=fetcher.policy.feed_max_bytes)
         poll.fetches.append(r)
         state = prev.model_copy(update={"name": cfg.name, "last_polled_at": now, "last_status": r.status, "last_error": r.error})
         poll.states.append(state)

@@ -2,6 +2,8 @@
 
 Schedules need a real Prefect server (the ephemeral one refuses them). With no
 PREFECT_API_URL set, one is started on 127.0.0.1 for the life of the command.
+Each deployment runs one ingest at a time: a run due while the previous one is
+still going is cancelled, not stacked (a one-minute cron over a five-minute poll).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from pathlib import Path
 import httpx
 
 from flows.config import FeedConfig
+from schemas.errors import NewsflowError
+from schemas.settings import DEFAULTS
 
-DEFAULT_SCHEDULE = "0 * * * *"  # feeds without a `schedule` are polled hourly
+RUNS_AT_ONCE = 1  # per deployment; later runs that collide are cancelled (Prefect's CANCEL_NEW)
 
 
 def _free_port() -> int:
@@ -43,12 +47,14 @@ def local_prefect_server(timeout_s: float = 120) -> Iterator[str]:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"the local Prefect server exited with code {proc.returncode}")
+                raise NewsflowError(f"the local Prefect server exited with code {proc.returncode}; "
+                                    "set PREFECT_API_URL to use a server you run instead")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("the local Prefect server did not start in time")
+                raise NewsflowError(f"the local Prefect server did not start within {timeout_s:.0f} s; "
+                                    "set PREFECT_API_URL to use a server you run instead")
             time.sleep(0.5)
         yield url
     finally:
@@ -60,16 +66,20 @@ def local_prefect_server(timeout_s: float = 120) -> Iterator[str]:
 
 
 def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> list:
-    """One deployment per distinct schedule, each running ingest on its feeds."""
+    """One deployment per distinct schedule, each running ingest on its feeds, one run at a time."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
     from flows.ingest import ingest
 
     by_cron: dict[str, list[str]] = defaultdict(list)
     for f in feeds:
-        by_cron[f.schedule or DEFAULT_SCHEDULE].append(f.name)
+        by_cron[f.schedule or DEFAULTS.schedule].append(f.name)
+    limit = ConcurrencyLimitConfig(limit=RUNS_AT_ONCE, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
     return [
         ingest.to_deployment(
             name=f"ingest-{'-'.join(names)}"[:60],
             cron=cron,
+            concurrency_limit=limit,
             parameters={
                 "db": str(Path(db).resolve()),
                 "feeds_file": str(Path(feeds_file).resolve()),

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+def artifact_key(flow: str, db: str | Path) -> str:
+    """The Prefect artifact key of a flow's summaries for one warehouse: "newsflow-ingest-demo-3f2a9c1b".
+
+    Artifacts with one key form one timeline in the Prefect UI, so the key names the
+    warehouse (its file name, and a hash of its full path for two files of one name).
+    Prefect allows lower-case letters, digits and dashes.
+    """
+    path = Path(db).expanduser().resolve()
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "warehouse"
+    return f"newsflow-{flow}-{stem}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
 
 
 @dataclass

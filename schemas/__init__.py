@@ -1,11 +1,24 @@
-"""The data model: typed records for every row the pipeline makes. Imports nothing of ours."""
+"""The data model: typed records for every row the pipeline makes, the settings and the error family.
+Imports nothing of ours. `__all__` is the public API; the modules' other names may change."""
 
 from schemas.agreements import Agreement, Amount, Evidence, Party
 from schemas.article import Article, Dateline, StoredArticle, TextEdit
 from schemas.entities import Alias, Entity, Mention, Span, Title
+from schemas.errors import (
+    ConfigError,
+    FeedError,
+    FetchError,
+    JudgementError,
+    NewsflowError,
+    QueryError,
+    UnusableDocument,
+    WarehouseError,
+    WarehouseLocked,
+)
 from schemas.feed import BadEntry, FeedEntry, FeedState, ParsedFeed
 from schemas.fetch import FetchResult
 from schemas.reject import Reject
+from schemas.settings import DEFAULTS, Settings
 
 __all__ = [
     "Agreement",
@@ -27,4 +40,16 @@ __all__ = [
     "Reject",
     "StoredArticle",
     "TextEdit",
+    # settings, and the error family (catch NewsflowError: its message is one line for the user)
+    "DEFAULTS",
+    "Settings",
+    "NewsflowError",
+    "ConfigError",
+    "FetchError",
+    "UnusableDocument",
+    "FeedError",
+    "WarehouseError",
+    "WarehouseLocked",
+    "QueryError",
+    "JudgementError",
 ]

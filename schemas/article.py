@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from schemas.agreements import Agreement
 from schemas.entities import Entity
 
+PARAGRAPH_BREAK = "\n\n"  # `Article.body` is the paragraphs joined by a blank line; extractors.sentences maps offsets
+
 
 class Dateline(BaseModel):
     """The lead's "AGENCY, Place, Month Day (Reporters)" or "PLACE, Date (Agency) --"."""
@@ -34,6 +36,8 @@ class Article(BaseModel):
 
     `paragraphs` is the clean body; captions, credits, bylines, datelines and end
     markers are split out of it so that nothing downstream mistakes them for story text.
+    `warnings` are one-line notes on what the parse had to repair or guess (bytes replaced
+    with U+FFFD, an ambiguous time zone), so nothing is stored silently.
     """
 
     url: str | None = None
@@ -53,11 +57,12 @@ class Article(BaseModel):
     dateline: Dateline | None = None
     end_markers: list[str] = Field(default_factory=list)
     edits: list[TextEdit] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # what parsing had to guess or repair: a charset, a zone
 
     @property
     def body(self) -> str:
         """The story text as published: paragraphs joined by blank lines."""
-        return "\n\n".join(self.paragraphs)
+        return PARAGRAPH_BREAK.join(self.paragraphs)
 
     @property
     def clean_body(self) -> str:

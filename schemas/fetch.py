@@ -14,6 +14,11 @@ class FetchResult(BaseModel):
 
     `body` holds the decoded-from-transfer (gunzipped) bytes exactly as served;
     character decoding is the extractors' job.
+
+    Times in milliseconds, over every try and redirect hop: `queued_ms` is the wait for a
+    request slot (overall and per host) and for the host's pacing (delay, Crawl-delay,
+    Retry-After); `elapsed_ms` is the rest of the fetch: the requests themselves, retry
+    back-off, DNS and the robots.txt check. Together they are the fetch's wall time.
     """
 
     url: str
@@ -23,6 +28,7 @@ class FetchResult(BaseModel):
     body: bytes | None = None
     fetched_at: dt.datetime
     elapsed_ms: float = 0.0
+    queued_ms: float = 0.0
     attempts: int = 1
     error: str | None = None
     transient: bool = False  # the error may pass: a later run should try again (5xx, 429, timeouts, connection trouble)

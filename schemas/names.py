@@ -1,9 +1,17 @@
-"""The matching key of a name: one rule for every place that compares names."""
+"""The matching key of a name: one rule for every place that compares names.
+
+`name_key` is what two spellings of one name share ("The People's Gov't" and "peoples
+govt"); `name_words` are its words with the plural rule of `singular`, for comparisons that
+are looser than equality (a short form inside a full name, a collective "15 central SOEs"
+against "central enterprises"). The SQL search tokenizer follows `name_key`
+(`warehouse/search.py`, tests/test_search_tokens.py).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 
 def name_key(name: str) -> str:
@@ -12,3 +20,18 @@ def name_key(name: str) -> str:
     s = re.sub(r"[.']", "", s)
     s = re.sub(r"[\W_]+", " ", s).strip()
     return s[4:] if s.startswith("the ") else s
+
+
+def singular(word: str) -> str:
+    """A lower-case noun without its plural ending: "companies" -> "company", "hospitals" -> "hospital";
+    words ending in -ss, -us or -is ("business", "campus", "analysis") and short words kept."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def name_words(name: str, drop: Collection[str] = ()) -> list[str]:
+    """The words of `name_key(name)` that are not in `drop`, each `singular`."""
+    return [singular(w) for w in name_key(name).split() if w not in drop]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared
 
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
-from extractors.agreements.sentences import split_spans
+from extractors.sentences import split_spans
 from extractors.text import parse_text
 from schemas.agreements import Agreement
 from schemas.article import Article, Dateline, StoredArticle
@@ -37,8 +37,7 @@ def published(article: Article, a: Agreement) -> list[str]:
 @pytest.fixture(scope="module")
 def seed():
     """The worked example with the entities the pipeline finds in it (spaCy loads once)."""
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
+    need_shared(SEED)
     from extractors.entities import extract_entities
 
     article = parse_text(SEED.read_text(encoding="utf-8"))
@@ -76,6 +75,30 @@ def test_seed_collective_parties(seed):
     assert "Tibet Autonomous Region" in tibetan.name
     for words in ("joint ventures", "project development", "personnel exchanges"):
         assert words in venture.subject
+
+
+def test_seed_agreements_stay_exactly_as_they_are(seed):
+    rows = [(a.type, a.status, a.date, a.place, a.period, a.amount,
+             [(p.name, p.kind, p.count, p.with_affiliates, p.role) for p in a.parties]) for a in seed[2]]
+    assert rows == [
+        ("memorandum", "signed", None, "Lhasa", "14th Five-Year Plan", None,
+         [(SASAC, "organization", None, False, "signatory"), (TIBET_GOV, "organization", None, False, "signatory")]),
+        ("cooperation_agreement", "signed", None, "Lhasa", None, None,
+         [("15 central enterprises", "collective", 15, False, "signatory"),
+          (TIBET_GOV, "organization", None, False, "signatory")]),
+        ("joint_venture", "signed", None, "Lhasa", None, None,
+         [("Eight state-owned enterprises and their affiliated enterprises", "collective", 8, True, "signatory"),
+          ("eight state-owned enterprises in the Tibet Autonomous Region", "collective", 8, False, "signatory")]),
+    ]
+
+
+def test_parties_point_at_the_entities_of_the_article(seed):
+    _, entities, agreements = seed
+    ids = {e.id: e.name for e in entities}
+    memorandum, cooperation, _ = agreements
+    assert [ids[p.entity_id] for p in memorandum.parties] == [SASAC, TIBET_GOV]
+    assert cooperation.parties[0].entity_id is None and ids[cooperation.parties[1].entity_id] == TIBET_GOV
+    assert to_contract(agreements)[0]["parties"][0]["entity_id"] == memorandum.parties[0].entity_id
 
 
 def test_seed_credits_and_dateline_are_never_parties(seed):

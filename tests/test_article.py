@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -200,6 +201,11 @@ def _story(extra: str, attrs: str = 'class="entry-content"') -> str:
 @pytest.mark.parametrize("line", [
     "Like this:", "Image 2 of 7", "Updated at 1:23 p.m.", "segunda-feira, 22 de janeiro de 2018 às 0:13",
     "Tempo de leitura: 2 minutos", "1 2 3 4 5 6 7 8", "Sharing is caring!", "5 min read",
+    "Mehr zum Thema", "Czytaj więcej", "Read more:", "Already a subscriber? Log in to continue reading.",
+    "Empfohlener redaktioneller Inhalt", "10:05 GMT", "View this post on Instagram",
+    "A post shared by Harbour Days (@harbourdays)", "Watch on YouTube", "Story continues below advertisement",
+    "Continue reading the main story", "Updated: 12:05 p.m. ET Nov. 19, 2019", "Open this photo in gallery:",
+    "Our Standards: The Thomson Reuters Trust Principles.", "Click to share on Facebook (Opens in new window)",
 ])
 def test_page_furniture_lines_leave_the_body(line):
     a = parse_article(_story(f"<p>{line}</p>"))
@@ -220,3 +226,179 @@ def test_schema_org_article_body_marks_the_story():
             f'<div class="x2"><div class="x3">{other}</div></div></body></html>')
     a = parse_article(html)
     assert a.paragraphs[0].startswith("Story paragraph 0") and "Other box" not in a.body
+
+
+@pytest.mark.parametrize(("title", "h1", "site", "url", "expected"), [
+    ("Budget vote - The Daily Courier", "Budget vote", None, "https://dailycourier.example/a", "Budget vote"),
+    ("Budget vote | Courier", "", None, "https://x.example/a", "Budget vote"),
+    ("Storm hits - BBC News", "", "BBC News", "https://www.bbc.example/a", "Storm hits"),
+    ("上海港集装箱吞吐量创新高_新闻频道", "上海港集装箱吞吐量创新高", None, "https://news.example.cn/a", "上海港集装箱吞吐量创新高"),
+    ("東京で大雪 - 朝日新聞", "", "朝日新聞", "https://www.asahi.example/a", "東京で大雪"),
+    ("장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "", "한국일보", "https://www.hankookilbo.example/a",
+     "장동혁, 한동훈 제명했지만 부담 커졌다"),
+    ("Take C.A.R.E. - comwrap auf der DMEXCO", "Take C.A.R.E. - comwrap auf der DMEXCO", None, None,
+     "Take C.A.R.E. - comwrap auf der DMEXCO"),
+    ("Senate passes water bill - Politics - The Hill", "", "The Hill", "https://thehill.example/a",
+     "Senate passes water bill"),
+    ("Storm hits coast | UK News | Sky News", "", "Sky News", "https://news.sky.example/a", "Storm hits coast"),
+    ("東京で大雪 - 朝日新聞デジタル", "", None, "https://www.asahi.example/a", "東京で大雪"),
+    ("Storm hits coast - New York Daily News", "", None, "https://www.nydn.example/a", "Storm hits coast"),
+    ("Times change - and so does the harbour", "", None, "https://www.nydn.example/a",
+     "Times change - and so does the harbour"),
+])
+def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expected):
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = f"<html><head><title>{title}</title>{meta}</head><body>{heading}<article>{story}</article></body></html>"
+    assert parse_article(html, url).title == expected
+
+
+def test_a_page_rendered_by_script_is_read_from_its_embedded_story():
+    paragraphs = [f"Paragraph {n} of a story the page only carries in its data, long enough to be prose." for n in range(5)]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(paragraphs)})
+    a = parse_article(f'<html><head><script type="application/ld+json">{ld}</script></head><body><div id="app"></div></body></html>')
+    assert a.paragraphs == paragraphs
+    data = json.dumps({"props": {"article": {"content": "".join(f"<p>{p}</p>" for p in paragraphs)}}})
+    a = parse_article(f'<html><body><div id="root"></div><script id="__NEXT_DATA__">{data}</script></body></html>')
+    assert a.paragraphs == paragraphs
+
+
+def test_an_article_without_prose_reads_its_gallery_captions_else_its_summary():
+    figures = "".join(f'<figure><img src="{n}.jpg"><figcaption>Picture {n}: crowds wait at the harbour for the ship.'
+                      "</figcaption></figure>" for n in range(3))
+    head = '<meta property="og:type" content="article"><title>In pictures</title>'
+    a = parse_article(f"<html><head>{head}</head><body><h1>In pictures</h1><div class='gallery'>{figures}</div></body></html>")
+    assert a.paragraphs == [f"Picture {n}: crowds wait at the harbour for the ship." for n in range(3)] == a.captions
+    summary = '<meta property="og:description" content="Watch the ship arrive after nine days at sea.">'
+    a = parse_article(f"<html><head>{head}{summary}</head><body><h1>In pictures</h1><video></video></body></html>")
+    assert a.paragraphs == ["Watch the ship arrive after nine days at sea."]
+    a = parse_article(f"<html><head><title>News</title>{summary}</head><body><h1>News</h1></body></html>")
+    assert a.paragraphs == []  # not an article: nothing is made up
+
+
+def test_a_summary_in_the_header_leads_the_body_a_live_blogs_time_stamps_do_not():
+    story = "".join(f"<p>Paragraph {n} says the minister spoke at length about the storm and the plans.</p>" for n in range(5))
+    entries = "".join(f"<div class='entry'><time>10:0{n}</time><p>Entry {n}: the minister spoke at length about the storm, "
+                      f"the damage and the plans for the harbour.</p></div>" for n in range(4))
+    html = (f"<html><head><title>Storm hits coast</title></head><body><div class='page'><div class='article-header'>"
+            f"<h1>Storm hits coast</h1><p class='standfirst'>The storm made landfall overnight, leaving thousands "
+            f"without power.</p><div class='byline'>By Jane Doe</div></div><div class='article-body'>{story}{entries}</div>"
+            f"</div></body></html>")
+    a = parse_article(html)
+    assert a.paragraphs[0] == "The storm made landfall overnight, leaving thousands without power."
+    assert "Entry 3: the minister spoke at length about the storm, the damage and the plans for the harbour." in a.paragraphs
+    assert not any(p.startswith("10:0") for p in a.paragraphs)
+
+
+def test_a_headline_cut_short_in_json_ld_is_read_whole_from_the_page():
+    whole = "Harbour authority signs dredging contract after two years of talks over the cost of the work"
+    ld = json.dumps({"@type": "NewsArticle", "headline": whole[:40] + "…"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = (f'<html><head><script type="application/ld+json">{ld}</script><title>{whole} | Courier</title></head>'
+            f"<body><h1>{whole}</h1><article>{story}</article></body></html>")
+    assert parse_article(html).title == whole
+
+
+def test_headline_and_og_title_that_agree_keep_their_kicker_over_a_shorter_h1():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget row: Council delays the harbour vote"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    head = (f'<script type="application/ld+json">{ld}</script><title>Budget row: Council delays the harbour vote - '
+            'Courier</title><meta property="og:title" content="Budget row: Council delays the harbour vote">')
+    html = f"<html><head>{head}</head><body><h1>Council delays the harbour vote</h1><article>{story}</article></body></html>"
+    assert parse_article(html).title == "Budget row: Council delays the harbour vote"
+    alone = html.replace('<meta property="og:title" content="Budget row: Council delays the harbour vote">', "")
+    assert parse_article(alone).title == "Council delays the harbour vote"  # one source: the visible headline
+
+
+ARC_URL = "https://www.metrostar.example/local/2024/02/06/fare-freeze/"
+
+
+def test_a_page_with_the_next_story_appended_keeps_only_its_own():
+    a = page("en-arc-stories.html", ARC_URL)
+    assert a.title == "Transit board approves fare freeze through 2026"
+    assert a.authors == ["Priya Raman", "Tom Okafor"]
+    assert a.paragraphs[0].startswith("The regional transit board voted 9-2")
+    assert a.paragraphs[-1].startswith("The two members who voted against")  # the sign-off and the next story go
+    assert a.captions == ["Commuters wait for a train at Union Station on Tuesday."]
+    for other in ("Snowplow", "snowplow", "Next story", "Read more", "contributed to this report"):
+        assert other not in a.body
+
+
+@pytest.mark.parametrize("wrap", [
+    "<div class='post'><h1>Diet guide</h1>{story}<h1>The second phase</h1>{more}</div>",
+    "<section class='part'><h1>Diet guide</h1>{story}</section><section class='part'><h1>The second phase</h1>{more}</section>",
+])
+def test_a_sub_heading_set_as_h1_inside_the_story_stays(wrap):
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(3))
+    body = wrap.format(story=story, more=story.replace("Paragraph", "Part"))
+    a = parse_article(f"<html><head><title>Diet guide</title></head><body>{body}</body></html>")
+    assert "The second phase" in a.paragraphs and a.paragraphs[-1].startswith("Part 2")
+
+
+@pytest.mark.parametrize("script", [
+    "<script>Fusion.globalContent={blocks};Fusion.spa=false;</script>",
+    '<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"story":{blocks}}}}}}}</script>',
+])
+def test_a_story_carried_only_as_content_blocks_in_the_page_data(script):
+    paragraphs = [f"Paragraph {n} of a story the page only carries as typed blocks, long enough to be prose." for n in range(5)]
+    blocks = {"content_elements": [{"type": "text", "content": p} for p in paragraphs[:2]]
+              + [{"type": "image", "url": "a.jpg", "caption": "Not story text"}]
+              + [{"type": "text", "content": f"<b>{p}</b>"} for p in paragraphs[2:]]}
+    html = f'<html><body><div id="app"></div>{script.format(blocks=json.dumps(blocks))}</body></html>'
+    assert parse_article(html).paragraphs == paragraphs
+
+
+def test_wordpress_story_with_yoast_graph_block_captions_and_related_posts():
+    a = page("en-wordpress.html", "https://ledger.example/2024/03/04/bridge-budget/")
+    assert a.title == "Council approves harbour bridge budget"  # "– Riverside Ledger" is the site
+    assert a.authors == ["Dana Whitfield"]
+    assert a.captions == ["Councillor Ruth Bell presents the repair plan at City Hall.",
+                          "Rust on the underside of the bridge's eastern span.",
+                          "The harbour bridge seen from the north quay on Monday."]  # the last from the JSON-LD image
+    assert a.credits == ["Sam Ortiz/Riverside Ledger"]
+    assert len(a.paragraphs) == 4 and a.paragraphs[-1].startswith("Work is due to begin")
+    for junk in ("Ferry fares", "Share this", "Bridge closed", "covers city hall", "About time", "Posted in"):
+        assert junk not in a.body and not any(junk in c for c in a.captions)
+
+
+def test_wire_story_on_a_brightspot_page():
+    a = page("en-brightspot-wire.html", "https://wire.example/article/drought-river-shipping-0123")
+    assert a.authors == ["Ana Lucia Vega", "Marcus Hill", "Li Wen"]  # the <meta> list, capitals undone
+    assert a.dateline.agency == "AP" and a.paragraphs[0].startswith("MEMPHIS, Tenn. (AP) — Hundreds of barges")
+    assert a.captions == ["Barges wait near the port of Memphis, Tenn., on Tuesday, Aug. 20, 2024."]  # a slide's
+    assert a.credits == ["Ana Lucia Vega"]  # "(AP Photo/Ana Lucia Vega)"
+    for junk in ("River levels fell", "Watch the barges", "Expand", "contributed to this report"):
+        assert junk not in a.body and not any(junk in c for c in a.captions)
+
+
+def test_nextjs_story_with_module_class_names():
+    html = (PAGES / "en-nextjs.html").read_text()
+    url = "https://www.northernecho.example/news/2025/07/14/heatwave-warning"
+    for variant in (html, html.replace('"author":[{"@type":"Person","name":"Kim Lee","jobTitle":"Environment '
+                                       'correspondent"},{"@type":"Person","name":"Ravi Patel"}],', "")):
+        a = parse_article(variant, url)
+        assert a.authors == ["Kim Lee", "Ravi Patel"]  # the byline's job title is no name
+    assert a.title == "Heatwave warning issued as temperatures near record"
+    assert a.paragraphs[0].startswith("Forecasters say parts of the north")  # the standfirst leads
+    assert "Hospitals told to prepare" in a.paragraphs and a.paragraphs[-1].startswith("Forecasters expect the heat")
+    assert a.captions == ["Crowds gathered on the beach at Whitley Bay on Sunday afternoon.",
+                          "Shops in Newcastle reported running out of electric fans by Saturday."]
+    assert a.credits == ["Mark Shaw", "Northern Echo"]
+    for junk in ("morning briefing", "Sign me up", "More on this story", "Reservoirs at lowest", "Weather"):
+        assert junk not in a.body
+
+
+@pytest.mark.parametrize("box", ['<div class="column factbox small-12">', '<div class="c-info-box">', '<section class="key-facts">'])
+def test_a_box_of_facts_beside_the_story_is_not_story_text(box):
+    facts = (f"{box}<h3>Fact: the port in numbers</h3><ul><li>Opened in 1887 with two quays</li>"
+             f"<li>Handles 40 ships a week in summer</li></ul></{box[1:box.index(' ')]}>")
+    a = parse_article(_story(facts))
+    assert len(a.paragraphs) == 4 and "port in numbers" not in a.body and "40 ships" not in a.body
+
+
+def test_markup_written_into_a_structured_headline_goes():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Review: &lt;i&gt;Hamlet&lt;/i&gt; at the Globe"})
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><article>{story}</article></body></html>'
+    assert parse_article(html).title == "Review: Hamlet at the Globe"

@@ -7,7 +7,9 @@ import codecs
 import httpx
 import pytest
 
-from extractors.encoding import codec_for, decode_html, sniff
+from extractors.encoding import codec_for, decode_document, decode_html, sniff
+from extractors.page import parse_page
+from flows.extract import extract_file
 
 MOJIBAKE = ("Ã", "\ufffd")
 
@@ -74,7 +76,8 @@ def test_http_equiv_meta_and_ascii_compatible_label():
 
 def test_never_raises_on_junk():
     assert decode_html(b"") == ""
-    assert isinstance(decode_html(bytes(range(256)) * 4, "text/html; charset=\x00bogus"), str)
+    junk = decode_html(bytes(range(256)) * 4, "text/html; charset=\x00bogus")  # a bogus label is ignored
+    assert len(junk) == 1024 and junk.count("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 4 and "\ufffd" in junk  # one char a byte
 
 
 @pytest.mark.parametrize(
@@ -102,3 +105,44 @@ def test_sniff_built_bodies():
     assert sniff(b"<div>fragment</div>", "text/html") == "html"
     assert sniff(codecs.BOM_UTF16_LE + "<html><p>x</p></html>".encode("utf-16-le"), "text/html") == "html"
     assert sniff(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/html") == "binary"
+
+
+def _german_page(stray: bytes = b"") -> bytes:
+    text = "Die Bürgermeisterin von Zürich hat über die Größe des Hafens gesprochen, sagte ein Sprecher. "
+    body = f'<html><head><meta charset="utf-8"><title>Hafen</title></head><body><article><p>{text * 6}</p></article></body></html>'
+    raw = body.encode()
+    return raw[:400] + stray + raw[400:]
+
+
+def test_a_page_declared_utf8_keeps_utf8_with_replacements_and_says_so():
+    decoded = decode_document(_german_page(b"\x81\x8d\xfe"), "text/html; charset=utf-8")
+    assert decoded.codec == "utf-8" and decoded.text.count("\ufffd") == 3
+    assert "Bürgermeisterin" in decoded.text and "Ã" not in decoded.text
+    assert decoded.warnings == ["3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"]
+    article = parse_page(_german_page(b"\x81\x8d\xfe"), "text/html; charset=utf-8")
+    assert article.warnings == decoded.warnings
+
+
+def test_a_clean_page_has_no_warning():
+    assert decode_document(_german_page(), "text/html; charset=utf-8").warnings == []
+    assert parse_page(_german_page(), "text/html; charset=utf-8").warnings == []
+
+
+def test_the_pages_multibyte_charset_beats_a_single_byte_header():
+    body = '<meta http-equiv="Content-Type" content="text/html; charset=gbk"><p>洋山港四期自动化码头</p>'.encode("gbk")
+    assert "洋山港四期" in decode_html(body, "text/html; charset=ISO-8859-1")
+    body = '<meta charset="windows-1252"><p>café</p>'.encode("cp1252")
+    assert "café" in decode_html(body, "text/html; charset=iso-8859-1")  # both single-byte: the header's
+
+
+def test_one_nul_byte_in_a_real_page_is_not_binary():
+    page = _german_page(b"\x00")
+    assert sniff(page, "text/html") == "html"
+    assert "Zürich" in parse_page(page, "text/html").body
+
+
+def test_decode_warnings_reach_newsflow_extract(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(_german_page(b"\x81\x8d\xfe"))
+    record = extract_file(path)
+    assert record["article"]["warnings"] == ["3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"]

@@ -3,23 +3,21 @@ the distinguishing-word veto; spans that point into the published text."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SHARED, need_shared
 
 from extractors.entities import extract_entities, extract_entities_many
 from extractors.entities.contract import to_contract
 from extractors.text import parse_text
 from schemas.article import Article, TextEdit
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed" / "cns-central-soes-tibet.txt"
+SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
 SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"
 
 
 @pytest.fixture(scope="session")
 def seed_article() -> Article:
-    if not SEED.exists():
-        pytest.skip("shared seed article not present")
+    need_shared(SEED)
     return parse_text(SEED.read_text(encoding="utf-8"))
 
 
@@ -132,8 +130,18 @@ def test_batch_matches_single_and_contract_shape(seed_article, seed):
     assert [e.name for e in batch[0]] == [e.name for e in seed] and batch[1] == []
     out = to_contract(seed)
     assert set(out) == {"persons", "organizations", "places"}
-    assert set(out["persons"][0]) == {"name", "aliases", "titles"}
-    assert set(out["organizations"][0]) == {"name", "aliases", "kind"}
+    assert set(out["persons"][0]) == {"id", "name", "aliases", "titles"}
+    assert set(out["organizations"][0]) == {"id", "name", "aliases", "kind"}
+
+
+def test_every_entity_has_an_article_local_id_and_titles_point_at_their_organization(seed_article, seed):
+    ids = [e.id for e in seed]
+    assert ids == [f"e{i}" for i in range(1, len(seed) + 1)]
+    assert [e.id for e in extract_entities(seed_article)] == ids  # deterministic
+    by_id = {e.id: e for e in seed}
+    wu = by_name(seed, "person")["Wu Yingjie"]
+    org = by_id[wu.titles[0].organization_id]
+    assert org.kind == "organization" and org.name == wu.titles[0].organization
 
 
 def test_each_mention_carries_its_own_sentence_from_its_own_paragraph(seed):

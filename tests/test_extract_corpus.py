@@ -6,14 +6,13 @@ any correct output has, not expected values.
 
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, shared_files
 
 from flows.extract import extract_file
 
-TEXTS = sorted((SHARED / "corpus" / "real").glob("*.txt"))
+TEXTS = shared_files(SHARED / "corpus" / "real", "*.txt")
 
 
-@pytest.mark.skipif(not TEXTS, reason="shared corpus not found")
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
 def test_every_party_is_an_entity_of_the_record_and_every_evidence_is_in_the_text(path):
     record = extract_file(path)

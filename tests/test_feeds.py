@@ -231,3 +231,20 @@ def test_bad_dates_become_none(farm):
     feed = parse_farm(farm, "/hostile/feed-bad-dates", now=NOW)
     assert [e.title for e in feed.entries] == [f"Dated {n}" for n in range(5)]
     assert [e.published_at for e in feed.entries] == [None] * 5
+
+
+def _item_rss(title_xml: str) -> bytes:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item>{title_xml}'
+            f"<link>https://news.example.org/a</link></item></channel></rss>").encode()
+
+
+@pytest.mark.parametrize(("title_xml", "expected"), [
+    ("<title>&lt;![CDATA[Port strike ends after nine days]]&gt;</title>", "Port strike ends after nine days"),
+    ("<title><![CDATA[<![CDATA[Twice wrapped]]]]><![CDATA[>]]></title>", "Twice wrapped"),
+    ('<title type="html">Shares &lt;b&gt;rise&lt;/b&gt; &amp;amp; fall</title>', "Shares rise & fall"),
+    ("<title><![CDATA[Caf&eacute; <i>opens</i> &amp; more]]></title>", "Café opens & more"),
+    ("<title>Plain &amp; simple</title>", "Plain & simple"),
+])
+def test_entry_titles_are_text_escaped_cdata_and_html_inside_read_through(title_xml, expected):
+    feed = parse_feed(_item_rss(title_xml), "https://news.example.org/rss", now=NOW)
+    assert feed.entries[0].title == expected

@@ -1,22 +1,22 @@
-"""The fetcher against the real farm over loopback; the address guard without any socket."""
+"""The fetcher against the real farm over loopback (the address guard: tests/test_address_guard.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ipaddress
 import resource
 import time
 
-import httpx
 import pytest
-from conftest import start_farm
+from conftest import scripted_server, start_farm
 
-from flows.http import Fetcher, FetchPolicy, check_address, check_url_allowed
+from flows.http import Fetcher, FetchPolicy
 from schemas.fetch import FetchResult
+from warehouse import load
+from warehouse.db import connect, query
 
 # Fast but real: short backoff and deadline keep the hostile cases to seconds.
-FAST = FetchPolicy(allow_loopback=True, backoff_s=0.05, read_timeout_s=0.5, deadline_s=3.0)
+FAST = FetchPolicy(allow_loopback=True, delay_s=0.0, backoff_s=0.05, read_timeout_s=0.5, deadline_s=3.0)
 
 
 async def _fetch_all(policy: FetchPolicy, urls: list[str], **kwargs) -> list[FetchResult]:
@@ -186,98 +186,36 @@ def test_crawl_delay_spaces_requests(slow_farm):
     assert slow_farm.stats()["hosts"][f"127.0.0.1:{slow_farm.port}"]["min_gap_ms"] >= 450
 
 
-# --- the address guard: no test below opens a socket to anything but loopback --------------
-
-PUBLIC = FetchPolicy()
-
-
 @pytest.mark.parametrize(
-    "url",
+    ("location", "error"),
     [
-        "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
-        "http://127.0.0.1/", "http://[::1]/", "http://[::ffff:10.0.0.1]/", "http://[fd00:ec2::254]/",
-        "http://100.64.0.1/", "http://0.0.0.0/", "http://224.0.0.1/", "http://[fe80::1]/",
+        ("http://[::1", "http 302 with an invalid location"), ("//[zz]/", "http 302 with an invalid location"),
+        ("http://xn--/", "invalid url"),
+        ("http://a..b/", "invalid url: host a..b"), ("http://127.0.0.1:99999/", "invalid url: port 99999"),
     ],
 )
-def test_guard_refuses_non_public_addresses(url):
-    assert check_url_allowed(url, PUBLIC).startswith("address not allowed")
-
-
-@pytest.mark.parametrize(
-    ("url", "reason"),
-    [
-        ("file:///etc/passwd", "unsupported scheme file"), ("ftp://127.0.0.1/x", "unsupported scheme ftp"),
-        ("javascript:alert(1)", "unsupported scheme javascript"), ("http:///nohost", "no host"),
-        ("http://8.8.8.8/", None), ("https://example.com/news", None),
-    ],
-)
-def test_guard_checks_scheme_and_host(url, reason):
-    assert check_url_allowed(url, PUBLIC) == reason
-
-
-def test_guard_loopback_and_allowlist():
-    assert check_url_allowed("http://127.0.0.1:8000/", FAST) is None
-    assert check_address(ipaddress.ip_address("::1"), FAST) is None
-    allow = dataclasses.replace(FAST, allowed_hosts=frozenset({"127.0.0.1"}))
-    assert check_url_allowed("http://localhost:8000/", allow) == "host not allowed: localhost"
-
-
-def test_fetcher_refuses_resolved_loopback_without_permission(farm):
-    farm.reset()
-    policy = dataclasses.replace(FAST, allow_loopback=False)
-    by_ip, by_name = asyncio.run(_fetch_all(policy, [farm.url("/"), f"http://localhost:{farm.port}/"]))
-    assert by_ip.error == "address not allowed: 127.0.0.1" and by_ip.attempts == 0
-    assert by_name.error.startswith("address not allowed") and by_name.attempts == 0
-    assert farm.stats()["requests_total"] == 0
-
-
-@pytest.mark.parametrize(
-    ("location", "reason"),
-    [
-        ("http://10.0.0.1/admin", "address not allowed: 10.0.0.1"),
-        ("http://169.254.169.254/latest/meta-data/", "address not allowed: 169.254.169.254"),
-        ("http://[::ffff:192.168.0.1]/", "address not allowed: 192.168.0.1"),
-        ("gopher://127.0.0.1:6379/_FLUSHALL", "unsupported scheme gopher"),
-    ],
-)
-def test_redirect_hops_are_guarded_before_connecting(location, reason):
-    """A mock transport stands in for the network: the refused hop must never reach it."""
-    seen = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(str(request.url))
-        return httpx.Response(302, headers={"Location": location})
+def test_an_invalid_location_is_a_permanent_error(location, error):
+    """The server will send the same Location again: one request, no retries."""
+    response = f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
 
     async def go():
-        async with Fetcher(dataclasses.replace(FAST, respect_robots=False), httpx.MockTransport(handler)) as fetcher:
-            return await fetcher.fetch("http://127.0.0.1:9/start")
+        async with scripted_server({"/moved": response}) as (base, seen):
+            async with Fetcher(dataclasses.replace(FAST, respect_robots=False)) as fetcher:
+                return await fetcher.fetch(base + "/moved"), seen
 
-    result = asyncio.run(go())
-    assert result.error == reason and result.attempts == 0
-    assert seen == ["http://127.0.0.1:9/start"]
-
-
-def test_hosts_map_a_name_to_a_local_address(farm):
-    farm.reset()
-    policy = dataclasses.replace(FAST, hosts={"farm.newsflow.test": f"127.0.0.1:{farm.port}"})
-    trap, article = asyncio.run(_fetch_all(policy, ["http://farm.newsflow.test/site0/private/0.html",
-                                                    "http://farm.newsflow.test/hostile/moved-permanently"]))
-    assert trap.error == "robots.txt disallows"
-    assert article.ok and article.final_url == "http://farm.newsflow.test/site0/article/1.html"
-    assert farm.stats()["hosts"]["farm.newsflow.test"]["robots_requests"] == 1
+    result, seen = asyncio.run(go())
+    assert seen == ["/moved"] and result.error == error and result.body is None
 
 
-def test_hosts_map_to_a_private_address_is_refused():
-    seen = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200)
-
-    async def go():
-        policy = dataclasses.replace(FAST, hosts={"evil.test": "10.0.0.1:80"}, respect_robots=False)
-        async with Fetcher(policy, httpx.MockTransport(handler)) as fetcher:
-            return await fetcher.fetch("http://evil.test/")
-
-    result = asyncio.run(go())
-    assert result.error == "address not allowed: 10.0.0.1" and seen == []
+def test_queue_wait_is_recorded_apart_from_request_time(slow_farm, db_path):
+    """Crawl-delay 0.5 s spaces three requests to one host: the waits are queueing, not request time."""
+    slow_farm.reset()
+    results = fetch(slow_farm, *(f"/site0/article/{i}.html" for i in range(3)))
+    assert all(r.ok for r in results)
+    queued = sorted(r.queued_ms for r in results)
+    assert queued[0] >= 400 and queued[1] >= 900 and queued[2] >= 1400  # one Crawl-delay each, from robots.txt on
+    assert all(r.elapsed_ms < 1000 for r in results)  # a 50 ms request, the robots.txt check and DNS
+    with connect(db_path) as con:
+        load.log_fetches(con, "run", "page", results)
+    _, rows = query(db_path, "select queued_ms, elapsed_ms from fetch_log order by queued_ms")
+    assert rows == [(r.queued_ms, r.elapsed_ms) for r in sorted(results, key=lambda r: r.queued_ms)]

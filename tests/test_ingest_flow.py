@@ -107,7 +107,7 @@ def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path,
         f'[[feeds]]\nname = "malformed"\nurl = "{farm.url("/hostile/malformed-rss")}"\n\n'
         f'[[feeds]]\nname = "not-a-feed"\nurl = "{farm.url("/hostile/feed-not-xml")}"\n'
     )
-    policy = FetchPolicy(allow_loopback=True, per_host=16, retries=3, deadline_s=4.0, read_timeout_s=2.0, backoff_s=0.2)
+    policy = FetchPolicy(allow_loopback=True, per_host=16, delay_s=0.0, retries=3, deadline_s=4.0, read_timeout_s=2.0, backoff_s=0.2)
     summary = asyncio.run(ingest(db=str(db_path), feeds_file=str(feeds), policy=policy))
 
     _, entries = query(db_path, "select distinct url from feed_entries")

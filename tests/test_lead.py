@@ -23,7 +23,7 @@ BODY = "The ministry said the talks would continue next week in the capital."
          "The Central Enterprises met."),
         ("BEIJING, Nov. 19 (Xinhua) -- China said.", "Xinhua", "Beijing", dt.date(2020, 11, 19), [], "China said."),
         ("LONDON (Reuters) - Shares fell.", "Reuters", "London", None, [], "Shares fell."),
-        ("WASHINGTON, March 3 (AP) — The Senate voted.", "AP", "Washington", dt.date(2020, 3, 3), [],
+        ("WASHINGTON, March 3 (AP) — The Senate voted.", "AP", "Washington", dt.date(2021, 3, 3), [],
          "The Senate voted."),
         ("Xinhua News Agency, Beijing, Jan 5 -- The ministry said.", "Xinhua News Agency", "Beijing",
          dt.date(2021, 1, 5), [], "The ministry said."),
@@ -31,7 +31,7 @@ BODY = "The ministry said the talks would continue next week in the capital."
          "Xinhua News Agency", "Shanghai", dt.date(2020, 7, 26), ["Zhou Rui"], "On the 26th, a committee met."),
         ("BEIJING, Nov. 19, 2019 (Xinhua) -- China said.", "Xinhua", "Beijing", dt.date(2019, 11, 19), [],
          "China said."),
-        ("STAMFORD, Conn., March 2 - Pittston Co said.", None, "Stamford, Conn.", dt.date(2020, 3, 2), [],
+        ("STAMFORD, Conn., March 2 - Pittston Co said.", None, "Stamford, Conn.", dt.date(2021, 3, 2), [],
          "Pittston Co said."),
         ("HONG KONG, Dec. 30 (Xinhua) -- Stocks rose.", "Xinhua", "Hong Kong", dt.date(2020, 12, 30), [],
          "Stocks rose."),
@@ -60,9 +60,12 @@ def test_date_without_reference_keeps_raw():
     assert s.dateline.date is None and s.dateline.raw == "BEIJING, Nov. 19 (Xinhua) --"
 
 
-def test_date_year_rolls_back_only_beyond_a_few_days():
+def test_a_date_without_a_year_takes_the_nearest_year():
+    # one rule everywhere (extractors.dates.nearest_date): the closest date to the reference
     assert resolve_date("Dec", "30", None, dt.date(2021, 1, 3)) == dt.date(2020, 12, 30)
     assert resolve_date("Jan", "7", None, dt.date(2021, 1, 3)) == dt.date(2021, 1, 7)
+    assert resolve_date("February", "2", None, dt.date(2021, 1, 28)) == dt.date(2021, 2, 2)
+    assert resolve_date("Aug", "1", None, dt.date(2021, 1, 28)) == dt.date(2020, 8, 1)
     assert resolve_date("Feb", "30", None, dt.date(2021, 1, 3)) is None
 
 

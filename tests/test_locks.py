@@ -83,3 +83,15 @@ def test_snapshot_readers_never_wait_and_keep_their_copy_until_they_reopen(db):
         assert old.execute("select count(*) from rejects").fetchone()[0] == 0
     with connect(snapshot_path(db), read_only=True, wait=0) as new:
         assert new.execute("select count(*) from rejects").fetchone()[0] == 1
+
+
+def test_every_command_on_a_locked_warehouse_says_who_holds_it_in_one_line(db, tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nname = "a"\nurl = "https://a.test/rss"\n')
+    env = {"NEWSFLOW_LOCK_WAIT": "0.3"}
+    with Holder(db, 30) as holder:
+        for args in (["ingest", "--feeds", str(feeds)], ["entities", "show", "x"], ["entities", "merge", "1", "2", "--reason", "r"],
+                     ["tables"], ["snapshot"], ["reprocess"]):
+            result = CliRunner().invoke(main, [*args, "--db", str(db)], env=env)
+            assert result.exit_code == 1 and "Traceback" not in result.output, (args, result.output)
+            assert result.output.count("\n") == 1 and f"locked by process {holder.proc.pid}" in result.output, (args, result.output)

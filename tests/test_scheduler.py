@@ -1,8 +1,15 @@
-"""`newsflow serve`: one Prefect deployment per schedule, each running ingest on its feeds."""
+"""`newsflow serve`: one Prefect deployment per schedule, one run at a time; Prefect's home and artifact keys."""
 
-from flows.config import FeedConfig
+import os
+from pathlib import Path
+
+import pytest
+
+from flows.config import FeedConfig, quiet_prefect
 from flows.http import FetchPolicy
-from flows.scheduler import DEFAULT_SCHEDULE, deployments
+from flows.scheduler import deployments
+from flows.summary import artifact_key
+from schemas.settings import DEFAULTS, Settings
 
 
 def test_feeds_are_grouped_by_schedule_and_unscheduled_ones_run_hourly(tmp_path):
@@ -15,6 +22,52 @@ def test_feeds_are_grouped_by_schedule_and_unscheduled_ones_run_hourly(tmp_path)
     by_feeds = {tuple(d.parameters["only"]): d for d in deps}
     assert set(by_feeds) == {("bbc", "guardian"), ("cns",)}
     crons = {names: d.schedules[0].schedule.cron for names, d in by_feeds.items()}
-    assert crons == {("bbc", "guardian"): "*/15 * * * *", ("cns",): DEFAULT_SCHEDULE}
+    assert crons == {("bbc", "guardian"): "*/15 * * * *", ("cns",): DEFAULTS.schedule} and DEFAULTS.schedule == "0 * * * *"
     params = by_feeds[("cns",)].parameters
     assert params["db"] == str(tmp_path / "w.duckdb") and params["policy"]["delay_s"] == 2.0
+
+
+def test_a_due_run_never_starts_over_a_running_one(tmp_path):
+    (dep,) = deployments(str(tmp_path / "w.duckdb"), str(tmp_path / "f.toml"), [FeedConfig("a", "https://a.test/rss")], FetchPolicy())
+    assert dep.concurrency_limit == 1
+    assert dep.concurrency_options.collision_strategy.value == "CANCEL_NEW"  # not queued behind it either
+
+
+def test_artifact_keys_name_the_warehouse():
+    one, other = artifact_key("ingest", "/data/a/newsflow.duckdb"), artifact_key("ingest", "/data/b/newsflow.duckdb")
+    assert one.startswith("newsflow-ingest-newsflow-") and other.startswith("newsflow-ingest-newsflow-") and one != other
+    assert artifact_key("ingest", "/data/a/newsflow.duckdb") == one  # the same warehouse keeps its timeline
+    assert artifact_key("reprocess", "/x/My Warehouse.duckdb").startswith("newsflow-reprocess-my-warehouse-")
+    assert all(c.islower() or c.isdigit() or c == "-" for c in one + other)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for key in [k for k in os.environ if k.startswith("PREFECT_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
+def test_prefect_gets_a_home_of_its_own_unless_the_user_configured_one(clean_env, monkeypatch):
+    home = clean_env / "state" / "prefect"
+    quiet_prefect(Settings(prefect_home=str(home)))
+    assert os.environ["PREFECT_HOME"] == str(home) and home.is_dir()
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false" and os.environ["DO_NOT_TRACK"] == "1"
+
+    monkeypatch.setenv("PREFECT_HOME", "/theirs")
+    quiet_prefect(Settings(prefect_home=str(home)))
+    assert os.environ["PREFECT_HOME"] == "/theirs"
+
+    monkeypatch.delenv("PREFECT_HOME")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    quiet_prefect(Settings(prefect_home=str(clean_env / "unused")))
+    assert "PREFECT_HOME" not in os.environ and not (clean_env / "unused").exists()
+
+
+def test_a_prefect_profile_counts_as_configured(clean_env):
+    profiles = Path(os.environ["HOME"]) / ".prefect" / "profiles.toml"
+    profiles.parent.mkdir(parents=True)
+    profiles.write_text('active = "team"\n')
+    quiet_prefect(Settings(prefect_home=str(clean_env / "unused")))
+    assert "PREFECT_HOME" not in os.environ

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, need_shared, shared_files
 
 from extractors.text import parse_text
 
 SEED = SHARED / "corpus" / "seed" / "cns-central-soes-tibet.txt"
-REAL = sorted((SHARED / "corpus" / "real").glob("*.txt"))
+REAL = shared_files(SHARED / "corpus" / "real", "*.txt")
 
 REUTERS = """\
 2-MAR-1987 06:58:00.68
@@ -29,8 +29,7 @@ Business would be 67 mln and four mln dlrs respectively.
 
 @pytest.fixture(scope="module")
 def seed():
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
+    need_shared(SEED)
     return parse_text(SEED.read_text(encoding="utf-8"), reference_date=dt.date(2021, 9, 21))
 
 
@@ -60,8 +59,7 @@ def test_seed_end_marker_and_stutter(seed):
 
 
 def test_seed_year_from_nothing_is_unknown():
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
+    need_shared(SEED)
     article = parse_text(SEED.read_text(encoding="utf-8"))
     assert article.dateline.date is None and article.dateline.raw.endswith("(Ran Wenjuan, Gonggar Laisong)")
 

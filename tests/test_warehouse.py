@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
+from schemas.errors import QueryError, WarehouseError
 from warehouse import load, read
 from warehouse.db import connect, migrations, query, schema_version, transaction
 
@@ -75,10 +75,11 @@ def test_stored_pages_give_back_the_exact_bytes(db_path):
 def test_sql_connection_is_read_only(db_path):
     with connect(db_path):
         pass
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(QueryError, match="read-only"):
         query(db_path, "create table t(x int)")
 
 
 def test_query_on_a_missing_file_says_what_to_do(tmp_path):
-    with pytest.raises(FileNotFoundError, match="newsflow ingest"):
+    with pytest.raises(WarehouseError, match="newsflow ingest"):
         query(tmp_path / "none.duckdb", "select 1")
+    assert not (tmp_path / "none.duckdb").exists()

@@ -4,31 +4,42 @@ A process holding the file for writing locks out every other process, readers
 included, so writers open it for the shortest time that does the job: one
 transaction per batch. Opening a locked file is retried for a bounded time
 (`NEWSFLOW_LOCK_WAIT` seconds), then fails naming the process that holds it.
+
+DuckDB's own errors stop here: what a user can cause (a missing, locked or foreign
+file, a full or read-only disk, a bad query) leaves as a `schemas.errors.WarehouseError`
+with one line that says what to do. Connections never install or load DuckDB
+extensions on their own, so nothing here goes online.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
+from schemas.errors import QueryError, WarehouseError, WarehouseLocked
+from schemas.settings import Settings
+
 MIGRATIONS = "migrations"
-LOCK_WAIT_S = 30.0  # a flow holds the file for one batch load: seconds, not minutes
+# Every connection: no extension is fetched or loaded behind the user's back (a SQLite file
+# given as --db would otherwise make DuckDB download its sqlite extension).
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# Every session: times in UTC, and no progress bar drawn into the output of a long query.
+SESSION = "SET TimeZone = 'UTC'; SET enable_progress_bar = false"
+# What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
+STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
 
+# Words of the OS and DuckDB for a disk that is full, read-only or not ours to write.
+DISK_TROUBLE = re.compile(r"No space left|Read-only file system|Permission denied|File too large|Disk quota|Operation not permitted", re.I)
 
-class WarehouseLocked(duckdb.IOException):
-    """Another process held the warehouse file for longer than we were willing to wait."""
-
-
-def lock_wait() -> float:
-    return float(os.environ.get("NEWSFLOW_LOCK_WAIT", LOCK_WAIT_S))
+T = TypeVar("T")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -36,7 +47,7 @@ def migrations() -> list[tuple[int, str, str]]:
     found = []
     for f in resources.files("warehouse").joinpath(MIGRATIONS).iterdir():
         if f.name.endswith(".sql"):
-            found.append((int(f.name.split("_", 1)[0]), f.name, f.read_text()))
+            found.append((int(f.name.split("_", 1)[0]), f.name, f.read_text(encoding="utf-8")))
     return sorted(found)
 
 
@@ -84,7 +95,7 @@ def snapshot_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".snapshot.duckdb")
 
 
-def _locked_message(path: Path, error: duckdb.IOException, waited: float) -> str:
+def _locked_message(path: Path, error: Exception, waited: float) -> str:
     found = re.search(r"held in (.*?) \(PID (\d+)\)", str(error))
     holder = f"process {found[2]} ({found[1]})" if found else "another process"
     return (
@@ -96,12 +107,37 @@ def _locked_message(path: Path, error: duckdb.IOException, waited: float) -> str
     )
 
 
-def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying with backoff while another process holds its lock."""
+def first_line(error: BaseException) -> str:
+    """DuckDB's message without its type prefix, hints and context (its root cause when it names one): the line a user needs."""
+    text = str(error).strip()
+    cause = re.search(r"Original error: (.+)", text)
+    text = cause[1] if cause else (text.splitlines()[0] if text else type(error).__name__)
+    return re.sub(r"^[A-Z][A-Za-z ]*? Error: ", "", text).strip()
+
+
+def storage_error(path: Path, error: BaseException, opening: bool = True) -> WarehouseError:
+    """A DuckDB or OS failure to open (or, `opening=False`, to use) `path`, as the one line a user can act on."""
+    text = first_line(error) if isinstance(error, duckdb.Error) else f"{error.strerror or error}"
+    if opening and isinstance(error, duckdb.Error) and ("not a valid DuckDB database" in text or "sqlite" in text.lower()):
+        return WarehouseError(f"{path} is not a DuckDB warehouse file: give --db the warehouse newsflow made")
+    if opening and "version number" in text:
+        return WarehouseError(f"{path} was written by another DuckDB than this newsflow's ({duckdb.__version__}): {text}")
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return WarehouseError(f"DuckDB ran out of memory working on {path}: {text}")
+    if isinstance(error, duckdb.FatalException):
+        return WarehouseError(f"{path}: DuckDB stopped on a fatal error ({text}); the file recovers from its log when next opened")
+    where = f"cannot open {path}: " if opening else ""
+    if DISK_TROUBLE.search(text):
+        return WarehouseError(f"{where}{text} (is the disk full, or the folder read-only?)")
+    return WarehouseError(f"{where}{text}" + ("; check --db (or NEWSFLOW_DB)" if opening else ""))
+
+
+def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
+    """Run `attempt` (an open or ATTACH of `path`), retrying with backoff while another process holds its lock."""
     start, pause = time.monotonic(), 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return attempt()
         except duckdb.IOException as e:
             waited = time.monotonic() - start
             if "Could not set lock" not in str(e):
@@ -112,25 +148,49 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
             pause = min(pause * 2, 0.5)
 
 
+def require(path: str | Path) -> Path:
+    """`path` if a warehouse file is there; else `WarehouseError` saying how to make one (commands that must not create it)."""
+    path = Path(path)
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "no warehouse"
+        raise WarehouseError(f"{what} at {path}: check --db (or NEWSFLOW_DB), or make one with `newsflow ingest` or `newsflow demo`")
+    return path
+
+
 @contextlib.contextmanager
-def connect(path: str | Path, read_only: bool = False, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: str | Path, read_only: bool = False, wait: float | None = None, create: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; a writable open brings the schema up to date first.
 
-    A file locked by another process is retried for `wait` seconds (default
-    `NEWSFLOW_LOCK_WAIT`, 30), then `WarehouseLocked` says who holds it.
+    A read-only open, or one with `create=False`, needs the file to exist. A file
+    locked by another process is retried for `wait` seconds (default
+    `NEWSFLOW_LOCK_WAIT`, 30), then `WarehouseLocked` says who holds it. A disk or
+    file failure while the connection is open becomes a `WarehouseError`.
     """
     path = Path(path)
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `newsflow ingest` or `newsflow demo` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only, lock_wait() if wait is None else wait)
+    if read_only or not create:
+        require(path)
+    wait = Settings.from_env().lock_wait if wait is None else wait
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = with_lock_wait(path, wait, lambda: duckdb.connect(str(path), read_only=read_only, config=CONFIG))
+    except (OSError, duckdb.Error) as e:  # no folder, no permission, a foreign file (SQLite), a full disk
+        raise storage_error(path, e) from None
+    try:
+        con.execute(SESSION)
         if not read_only:
             migrate(con)
         yield con
+    except STORAGE_ERRORS as e:
+        raise storage_error(path, e, opening=False) from e
     finally:
         con.close()
+
+
+def memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the same safe settings, for work that attaches files itself."""
+    return duckdb.connect(":memory:", config=CONFIG)
 
 
 @contextlib.contextmanager
@@ -144,10 +204,22 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+def statement(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
+    """Run one statement a user wrote; `QueryError` with DuckDB's first line when it fails."""
+    if not sql.strip():
+        raise QueryError("the query is empty: give a SQL statement, e.g. newsflow sql \"select count(*) from articles\"")
+    try:
+        return con.execute(sql, params or [])
+    except STORAGE_ERRORS:
+        raise
+    except duckdb.Error as e:
+        raise QueryError(first_line(e)) from None
+
+
 def query(path: str | Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
     """Run one statement on a read-only connection: (column names, rows)."""
     with connect(path, read_only=True) as con:
-        cur = con.execute(sql, params or [])
+        cur = statement(con, sql, params)
         if cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()

@@ -10,20 +10,20 @@ import datetime as dt
 
 import duckdb
 
-
-class JudgementError(ValueError):
-    """The decision cannot be made; the message says why."""
+from schemas.errors import JudgementError  # the decision cannot be made; the message says why
 
 
 def _entity(con: duckdb.DuckDBPyConnection, entity_id: int) -> tuple:
     row = con.execute("SELECT entity_id, kind, name, merged_into FROM entities WHERE entity_id = ?", [entity_id]).fetchone()
     if row is None:
-        raise JudgementError(f"no entity {entity_id}")
+        raise JudgementError(f"no entity {entity_id}: find ids with `newsflow entities show NAME`")
     return row
 
 
 def merge(con: duckdb.DuckDBPyConnection, entity_id: int, into: int, reason: str, by: str, score: float | None = None) -> None:
     """Record that `entity_id` is the same as `into`; queries then count both as `into`."""
+    if entity_id == into:
+        raise JudgementError(f"cannot merge entity {entity_id} into itself: give two different entity ids (see `newsflow entities show NAME`)")
     e, target = _entity(con, entity_id), _entity(con, into)
     if e[1] != target[1]:
         raise JudgementError(f"cannot merge a {e[1]} into a {target[1]}: merges never cross kinds")

@@ -67,6 +67,7 @@ def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results:
             "error": r.error,
             "attempts": r.attempts,
             "elapsed_ms": r.elapsed_ms,
+            "queued_ms": r.queued_ms,
             "fetched_at": r.fetched_at,
             "raw_sha256": r.sha256,
         }
@@ -136,6 +137,7 @@ def save_articles(
                 "dateline_place": a.dateline.place if a.dateline else None,
                 "dateline_date": a.dateline.date if a.dateline else None,
                 "byline": a.byline,
+                "warnings": a.warnings,
                 "raw_sha256": s.raw_sha256,
                 "extractor_version": extractor_version,
                 "run_id": run_id,
@@ -251,7 +253,7 @@ def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[
 
 def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> None:
     """A URL that now loads is no longer a reject."""
-    urls = pa.table({"url": list(urls)})  # noqa: F841
+    urls = pa.table({"url": list(urls)})
     con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")
 
 

@@ -33,6 +33,8 @@ _SUFFIX = [
     (r"yen", "JPY"), (r"swiss\s+francs?", "CHF"), (r"(?:french\s+)?francs?", "FRF"), (r"marks|deutsche\s?marks", "DEM"),
     (r"rupees?", "INR"), (r"won", "KRW"), (r"roubles?|rubles?", "RUB"), (r"ringgit", "MYR"), (r"baht", "THB"),
     (r"dong", "VND"), (r"guilders?", "NLG"), (r"lire|lira", "ITL"), (r"pesos?", "MXN"), (r"rand", "ZAR"),
+    (r"reais", "BRL"), (r"rupiah", "IDR"), (r"naira", "NGN"), (r"(?:saudi\s+)?riyals?", "SAR"), (r"dirhams?", "AED"),
+    (r"zlotys?", "PLN"), (r"(?:swedish\s+)?kronor", "SEK"), (r"(?:norwegian\s+)?kroner", "NOK"), (r"tenge", "KZT"),
 ]
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"(?:thousand|mln|millions?|billions?|bln|bn|trillion|tln|tn|mn|m|b|k)"
@@ -56,7 +58,7 @@ def _currency(prefix: str | None, suffix: str | None) -> str:
     if prefix:
         return _PREFIX[prefix.lower()]
     for pattern, code in _SUFFIX:
-        if re.fullmatch(pattern, suffix, re.I):
+        if suffix and re.fullmatch(pattern, suffix, re.I):
             return code
     return "USD"
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemas.agreements import Agreement
 
 
-def to_contract(agreements: list[Agreement]) -> list[dict]:
-    """`{"type", "status", "parties": [{"name", "kind", "count", "with_affiliates", "role"}], "date", "place", "period",
-    "amount", "subject", "evidence"}`; `kind` and `with_affiliates` add to the bench's answer format."""
+def to_contract(agreements: list[Agreement]) -> list[dict[str, Any]]:
+    """`{"type", "status", "parties": [{"name", "entity_id", "kind", "count", "with_affiliates", "role"}], "date",
+    "place", "period", "amount", "subject", "evidence"}`; `entity_id` (the party's entity in the same record),
+    `kind` and `with_affiliates` add to the bench's answer format."""
     return [
         {
             "type": a.type,
             "status": a.status,
             "parties": [
-                {"name": p.name, "kind": p.kind, "count": p.count, "with_affiliates": p.with_affiliates, "role": p.role}
+                {"name": p.name, "entity_id": p.entity_id, "kind": p.kind, "count": p.count,
+                 "with_affiliates": p.with_affiliates, "role": p.role}
                 for p in a.parties
             ],
             "date": a.date,

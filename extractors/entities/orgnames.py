@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORG_HEADS
+from extractors.entities.legal_forms import legal_form, with_tail
+from extractors.entities.vocab import EVENT_HEADS, INDUSTRY_HEADS, INSTITUTION_HEADS, ORDINALS, ORG_HEADS
 
 _JOIN = {"and", "&"}
+Segment = tuple[str | None, int, int]  # the connector before it ("and", "of" or None), token start, token end
+Chain = list[Segment]
 _ADJECTIVE_SUFFIXES = {"based", "headquartered", "born", "listed", "made", "run", "backed", "funded", "led"}
 _COMPLEMENT = {"of", "for", "de", "du", "des", "del", "di", "affiliated"}
 
@@ -30,9 +33,9 @@ class Phrase:
     nested: bool = False
 
 
-def _is_name_word(tok) -> bool:
+def _is_name_word(tok: Token) -> bool:
     t = tok.text
-    if not t[:1].isupper() or tok.like_num:
+    if not t[:1].isupper() or tok.like_num and tok.lower_ not in ORDINALS:  # "Second National Bank" keeps "Second"
         return False
     return not (tok.is_stop and not t.isupper())
 
@@ -41,9 +44,11 @@ def _affiliated(doc: Doc, i: int, end: int) -> bool:
     return doc[i].lower_ == "affiliated" and i + 1 < end and doc[i + 1].lower_ == "to"
 
 
-def _segments(doc: Doc, start: int, end: int):
+def _segments(doc: Doc, start: int, end: int) -> list[Chain]:
     """Runs of name words and the connector before each: [(connector, seg_start, seg_end)], chains split."""
-    chains, chain, i, conn = [], [], start, None
+    chains: list[Chain] = []
+    chain: Chain = []
+    i, conn = start, None
     while i < end:
         tok = doc[i]
         if _is_name_word(tok) and not _affiliated(doc, i, end):
@@ -82,25 +87,35 @@ def _segments(doc: Doc, start: int, end: int):
     return chains
 
 
-def _possessive(doc: Doc, seg) -> bool:
+def _possessive(doc: Doc, seg: Segment) -> bool:
     """"of China and Ethiopia's Ministry": a possessive starts the next name, it joins no complement."""
     return seg[2] < len(doc) and doc[seg[2]].text in ("'s", "’s")
 
 
-def _head(doc: Doc, seg) -> str:
-    return doc[seg[2] - 1].lower_.rstrip(".")
+def _head(doc: Doc, seg: Segment) -> str:
+    return str(doc[seg[2] - 1].lower_).rstrip(".")
 
 
-def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
+def _legal(doc: Doc, seg: Segment) -> bool:
+    """The segment is a name ending in a legal form: "Fincantieri SpA", "Royal Dutch Shell N.V."."""
+    return seg[2] - seg[1] > 1 and legal_form(doc[seg[2] - 1].text)
+
+
+def _headed(doc: Doc, seg: Segment, heads: frozenset[str]) -> bool:
+    return _head(doc, seg) in heads or heads is ORG_HEADS and _legal(doc, seg)
+
+
+def _name_at(doc: Doc, chain: Chain, s: int, heads: frozenset[str]) -> tuple[int, list[int]] | None:
     """The name starting at segment s: (last segment, complement segments that start names)."""
     j = s
-    while _head(doc, chain[j]) not in heads and j + 1 < len(chain) and chain[j + 1][0] == "and":
+    while not _headed(doc, chain[j], heads) and j + 1 < len(chain) and chain[j + 1][0] == "and":
         j += 1
     head = _head(doc, chain[j])
-    if head not in heads or head in INDUSTRY_HEADS and chain[j][2] - chain[s][1] < 2:
+    if not _headed(doc, chain[j], heads) or head in INDUSTRY_HEADS and chain[j][2] - chain[s][1] < 2:
         return None  # "Oil prices": an industry word alone names no company
     inner = []
-    while j + 1 < len(chain) and chain[j + 1][0] == "of" and head not in INDUSTRY_HEADS:  # "Dow Chemical of the U.S."
+    complements = head not in INDUSTRY_HEADS and not _legal(doc, chain[j])  # "Dow Chemical of the U.S.", "X Corp of Y"
+    while j + 1 < len(chain) and chain[j + 1][0] == "of" and complements:
         j += 1
         inner.append(j)
         while j + 1 < len(chain) and chain[j + 1][0] == "and" and _head(doc, chain[j + 1]) not in INSTITUTION_HEADS \
@@ -109,7 +124,7 @@ def _name_at(doc: Doc, chain, s: int, heads) -> tuple[int, list[int]] | None:
     return j, inner
 
 
-def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
+def _names(doc: Doc, text: str, chain: Chain, heads: frozenset[str], kind: str) -> list[Phrase]:
     out, s = [], 0
     while s < len(chain):
         found = _name_at(doc, chain, s, heads)
@@ -117,7 +132,7 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
             s += 1
             continue
         last, inner = found
-        out.append(Phrase(chain[s][1], chain[last][2], kind))
+        out.append(Phrase(chain[s][1], with_tail(doc, chain[last][2], text) if kind == "organization" else chain[last][2], kind))
         for c in inner:
             sub = _name_at(doc, chain, c, heads)
             if sub:
@@ -126,11 +141,50 @@ def _names(doc: Doc, chain, heads, kind: str) -> list[Phrase]:
     return out
 
 
-def find_phrases(doc: Doc) -> list[Phrase]:
-    """Organization and event names in `doc`, sentence by sentence."""
+def _goods(doc: Doc, i: int, legal: int) -> bool:
+    """Token `i` is a plural word a company's name lists among its goods ("Oils"): no name of the tagger's
+    claims it, unless that name reads over the list's commas too or ends in the legal form at `legal`."""
+    t = doc[i]
+    if not (t.is_alpha and t.text[:1].isupper() and t.lower_.endswith("s")):
+        return False
+    return not t.ent_type_ or any(e.start <= i < e.end and (e.start <= legal < e.end or any(w.text == "," for w in e))
+                                  for e in doc.ents)
+
+
+def _goods_list_start(doc: Doc, phrase: Phrase, sent_start: int) -> int:
+    """Where a company's name that lists its goods with commas starts, anchored at its legal form: for
+    "Chemicals Corp" in "Velora National Metals, Minerals and Chemicals Corp", at "Velora"; else the
+    phrase's own start. The list is plural words no other name claims ("Royal Philips, Siemens and Airbus
+    SE" is three names), separated by commas and a last "and", after a name of two capitalised words or more
+    whose last word is the first good ("Metals")."""
+    legal = phrase.end - 1
+    if not legal_form(doc[legal].text) or legal - 1 < sent_start or not _goods(doc, legal - 1, legal):
+        return phrase.start
+    k, seps = legal - 1, []
+    while k - 2 >= sent_start and doc[k - 1].lower_ in (",", "and") and _goods(doc, k - 2, legal):
+        seps.append(doc[k - 1].lower_)
+        k -= 2
+    if not seps or seps[0] != "and" or "," not in seps:
+        return phrase.start
+    start = k
+    while start > sent_start and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper():
+        start -= 1
+    return start if k - start >= 1 and start < phrase.start else phrase.start
+
+
+def find_phrases(doc: Doc, text: str) -> list[Phrase]:
+    """Organization and event names in `doc`, sentence by sentence. `text` is `doc.text`, read once by the
+    caller (spaCy rebuilds it from every token on each call)."""
     out = []
     for sent in doc.sents:
+        found = []
         for chain in _segments(doc, sent.start, sent.end):
-            out += _names(doc, chain, EVENT_HEADS, "event")
-            out += _names(doc, chain, ORG_HEADS, "organization")
+            found += _names(doc, text, chain, EVENT_HEADS, "event")
+            found += _names(doc, text, chain, ORG_HEADS, "organization")
+        for p in [p for p in found if p.kind == "organization" and not p.nested]:
+            start = _goods_list_start(doc, p, sent.start)
+            if start < p.start:  # one name over the commas: the phrases inside it go
+                found = [q for q in found if not start <= q.start < p.start and q is not p] + [
+                    Phrase(start, p.end, p.kind)]
+        out += found
     return out

@@ -5,7 +5,7 @@ a ticker, a department of a named hospital); the same normalized name; a short f
 (every word of it in one longer name with the same head noun: "Changhai Hospital",
 "People's Government of the Autonomous Region"; a surname: "Wang", "Mr Chavez");
 initials ("SASAC", a hyphenated word counting once); a transliteration variant
-(Jaro-Winkler at least 0.95, same surname, every differing word itself a near-spelling,
+(Jaro-Winkler at least `variant_name_similarity` of thresholds.tsv, same surname, every differing word a near-spelling,
 so "Tibet" vs "Xinjiang" government stays two).
 """
 
@@ -15,15 +15,19 @@ import re
 from collections import Counter
 from functools import cache
 
+from extractors.entities.legal_forms import legal_form, plain_forms
 from extractors.entities.mentions import Cand
 from extractors.entities.similarity import jaro_winkler
 from extractors.entities.titles import generic
-from extractors.entities.vocab import COMPANY_SUFFIXES, INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
-from schemas.names import name_key
+from extractors.entities.vocab import INDUSTRY_HEADS, ORDINALS, ORG_HEADS, PLACE_TYPES
+from extractors.lookback import search_before
+from schemas import reference
+from schemas.names import name_key, singular
 
 _STOP = {"of", "the", "and", "for", "in", "at", "on", "to", "a", "an", "affiliated", "s"}
 _SUBUNIT = re.compile(r"^(?:the\s+)?(?:department|division|section|unit|office|ward|laboratory)\s+of\b", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,9}$")
+_COMMA_AFTER = re.compile(r",\s*")
 _LOCATED = re.compile(r"\b(?:in|at|from|to|near|of|across)\s+(?:the\s+)?$", re.I)
 
 
@@ -33,18 +37,14 @@ def _words(text: str) -> tuple[str, ...]:
             and w not in ORDINALS)
 
 
-def _stem(w: str) -> str:
-    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-
-
 def key_text(text: str, place: bool = False) -> str:
-    words = [_stem(w) for w in _words(text)]
+    words = [singular(w) for w in _words(text)]
     if place:
         words = [w for w in words if w not in PLACE_TYPES] or words
     return " ".join(words)
 
 
-def key(c: Cand) -> tuple:
+def key(c: Cand) -> tuple[str, str]:
     if c.ref is not None:
         return ("ref", c.ref.id)
     return (c.kind, key_text(c.text, c.kind == "place"))
@@ -53,13 +53,13 @@ def key(c: Cand) -> tuple:
 def _head(text: str) -> str:
     base = re.split(r"\s+(?:of|affiliated to)\s+", text, maxsplit=1, flags=re.I)[0]
     words = _words(base)
-    return _stem(words[-1]) if words else ""
+    return singular(words[-1]) if words else ""
 
 
 def _core(text: str) -> list[str]:
     """A company's name without its designators: "Coloroll Group Plc" -> ["coloroll"], "Harrow Foods" -> ["harrow"]."""
     words = list(_words(text))
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES | INDUSTRY_HEADS | {"group", "company", "holding"}:
+    while len(words) > 1 and words[-1] in plain_forms() | INDUSTRY_HEADS | {"group", "holding", "holdings"}:
         words.pop()
     return words
 
@@ -103,33 +103,36 @@ def vote_kinds(cands: list[Cand], texts: list[str]) -> None:
     """One kind per name: the tagger calls "Abbott" a place once and an organization once.
     A dateline names a place; a lone word that starts a company's name and is never
     located in ("Cardona" beside "Cardona Transport") is that company."""
-    votes: dict[str, Counter] = {}
+    keys = {c.text: name_key(c.text) for c in cands}  # one name key per distinct text
+    votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.ref is None:
-            votes.setdefault(name_key(c.text), Counter())[c.kind] += 1
+            votes.setdefault(keys[c.text], Counter())[c.kind] += 1
     order = {"organization": 2, "place": 1, "person": 0}
     people = {w for c in cands if c.kind == "person" and len(c.text.split()) > 1 for w in c.text.split()}
-    datelined = {name_key(c.text) for c in cands if c.role == "dateline" and c.kind == "place"}
-    companies = _company_starts(cands, texts)
+    datelined = {keys[c.text] for c in cands if c.role == "dateline" and c.kind == "place"}
+    companies = _company_starts(cands, texts, keys)
     for c in cands:
         if c.ref is not None or c.role != "actor":
             continue
         if " " not in c.text and c.text in people:
             c.kind = "person"
-        elif name_key(c.text) in datelined:
+        elif keys[c.text] in datelined:
             c.kind = "place"
-        elif name_key(c.text) in companies:
+        elif keys[c.text] in companies:
             c.kind = "organization"
         else:
-            counts = votes[name_key(c.text)]
+            counts = votes[keys[c.text]]
             c.kind = max(counts, key=lambda k: (counts[k], order[k]))
 
 
-def _company_starts(cands: list[Cand], texts: list[str]) -> set[str]:
-    """First words of company names that the article never uses as a location ("in Xiamen")."""
+def _company_starts(cands: list[Cand], texts: list[str], keys: dict[str, str]) -> set[str]:
+    """First words of company names that the article never uses as a location ("in Xiamen"). `keys` are the
+    name keys of the mentions' texts."""
     starts = {name_key(c.text.split()[0]) for c in cands if c.kind == "organization" and c.ref is None
-              and len(c.text.split()) > 1 and c.text.split()[-1].lower().rstrip(".") in INDUSTRY_HEADS | COMPANY_SUFFIXES}
-    located = {name_key(c.text) for c in cands if c.role != "actor" or _LOCATED.search(texts[c.unit][:max(c.start, 0)])}
+              and len(c.text.split()) > 1 and (c.text.split()[-1].lower() in INDUSTRY_HEADS or legal_form(c.text.split()[-1]))}
+    located = {key for c in cands if (key := keys[c.text]) in starts
+               and (c.role != "actor" or search_before(_LOCATED, texts[c.unit], max(c.start, 0), 2))}
     return starts - located
 
 
@@ -137,7 +140,7 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
     """Groups of mentions naming one entity each. `texts` are the units' clean texts."""
     cl = Clusters(cands)
     linked = _link_subunits(cands, cl, texts)
-    by_key: dict[tuple, Cand] = {}
+    by_key: dict[tuple[str, str], Cand] = {}
     for c in cands:
         if c.same_as is not None:
             cl.union(c, c.same_as)
@@ -150,11 +153,12 @@ def resolve(cands: list[Cand], texts: list[str]) -> list[list[Cand]]:
             c.how = "short_form"
             cl.union(target, c)
     reps = _representatives(cl)
+    near = _Kin(reps)
     for c in reps:
-        target = _longer_form(c, reps, cl) if c.kind != "person" else _person_form(c, reps)
-        if target is not None:
-            c.how = target[1]
-            cl.union(target[0], c)
+        form = _longer_form(c, near, cl) if c.kind != "person" else _person_form(c, near)
+        if form is not None:
+            c.how = form[1]
+            cl.union(form[0], c)
     return cl.groups()
 
 
@@ -171,11 +175,11 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
         if not _SUBUNIT.match(c.text):
             continue
         inner = [o for o in orgs if o.unit == c.unit and c.start < o.start and o.end <= c.end and o is not c]
-        after = re.match(r",\s*", texts[c.unit][c.end:])
-        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == c.end + after.end()]
+        after = _COMMA_AFTER.match(texts[c.unit], c.end)
+        nxt = [o for o in orgs if after and o.unit == c.unit and o.start == after.end()]
         before = [o for o in orgs if o.unit == c.unit and o.end <= c.start and o.start >= c.sent[0]
                   and not _SUBUNIT.match(o.text)]
-        target = (inner or nxt or before[-1:] or [None])[0]
+        target = next(iter(inner or nxt or before[-1:]), None)
         if target is not None:
             c.how = "short_form"
             cl.union(target, c)
@@ -183,16 +187,82 @@ def _link_subunits(cands: list[Cand], cl: Clusters, texts: list[str]) -> set[int
     return linked
 
 
-def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | None:
+class _Kin:
+    """The representatives that may be another form of a mention's name, looked up by what each rule of
+    `_longer_form` and `_person_form` needs the two names to share (a core, any word, a name-key prefix,
+    initials, a head and a length; a person's first or last word), instead of every
+    representative for every mention (the number of names squared on a long article). The rules are
+    still checked on each representative found, in the order of `reps`."""
+
+    def __init__(self, reps: list[Cand]):
+        self.reps = reps
+        self._index: dict[tuple[object, ...], list[int]] = {}
+        for k, o in enumerate(reps):
+            if o.kind == "person":
+                ow = o.text.split()
+                for w in {ow[0], ow[-1]} if len(ow) > 1 else ():
+                    self._add(("part", w), k)
+                if ow:
+                    self._add(("first", len(ow), ow[0]), k)
+                    self._add(("last", len(ow), ow[-1]), k)
+                continue
+            kind, words = o.kind, _words(o.text)
+            self._add(("core", kind, tuple(_core(o.text))), k)
+            self._add(("variant", kind, _head(o.text), len(words)), k)
+            self._add(("key", kind, name_key(o.text)), k)
+            for w in set(map(singular, words)):
+                self._add(("word", kind, w), k)
+            for abbr in initials(o.text):
+                self._add(("initials", kind, abbr), k)
+            if company_name(o):
+                self._add(("company", kind), k)
+
+    def _add(self, key: tuple[object, ...], k: int) -> None:
+        self._index.setdefault(key, []).append(k)
+
+    def _get(self, *keys: tuple[object, ...]) -> list[Cand]:
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._index.get(key, ()))
+        return [self.reps[k] for k in sorted(found)]
+
+    def longer(self, c: Cand) -> list[Cand]:
+        """Every representative for which a rule of `_longer_form` may hold (and some for which none does)."""
+        kind, words = c.kind, _words(c.text)
+        stems = set(map(singular, words))
+        keys = [("core", kind, tuple(_core(c.text))), ("variant", kind, _head(c.text), len(words))]
+        # a short form's words, and a company's first words (`_company_prefix`), are all in the longer name: any
+        # of them finds it, the rarest the fewest; a name with no content words is the start of every company's
+        if stems:
+            keys.append(min((("word", kind, w) for w in stems), key=lambda key: len(self._index.get(key, ()))))
+        elif kind == "organization":
+            keys.append(("company", kind))
+        if kind == "organization":
+            parts = name_key(c.text).split(" ")
+            keys += [("key", kind, " ".join(parts[:i])) for i in range(1, len(parts))]
+            keys.append(("initials", kind, c.text.replace(".", "")))
+        return self._get(*keys)
+
+    def people(self, c: Cand) -> list[Cand]:
+        """The persons `_person_form` may join `c` to: by its one word, else by its first or last word."""
+        words = c.text.split()
+        if len(words) == 1:
+            return self._get(("part", words[0]))
+        return self._get(("first", len(words), words[0]), ("last", len(words), words[-1])) if words else []
+
+
+def _longer_form(c: Cand, near: _Kin, cl: Clusters) -> tuple[Cand, str] | None:
     """The longer name that `c` shortens, abbreviates, extends or misspells; None if none or ambiguous."""
-    words, head = set(map(_stem, _words(c.text))), _head(c.text)
+    words, head = set(map(singular, _words(c.text))), _head(c.text)
     found: dict[str, list[Cand]] = {}
-    for o in reps:
+    for o in near.longer(c):
         if o is c or o.kind != c.kind or key(o) == key(c):
             continue
-        owords = set(map(_stem, _words(o.text)))
+        owords = set(map(singular, _words(o.text)))
         if _core(c.text) == _core(o.text) and len(_words(c.text)) < len(_words(o.text)):
             found.setdefault("company_core", []).append(o)  # "Cardona": "Cardona Transport", not "Westline Cardona"
+        elif c.kind == "organization" and _company_prefix(c, o):
+            found.setdefault("company_core", []).append(o)
         elif words and words < owords and _head(o.text) == head:
             found.setdefault("short_form", []).append(o)
         elif c.kind == "organization" and o.ref is None and name_key(c.text).startswith(name_key(o.text) + " ") \
@@ -211,16 +281,43 @@ def _longer_form(c: Cand, reps: list[Cand], cl: Clusters) -> tuple[Cand, str] | 
     return None
 
 
+def _company_prefix(c: Cand, o: Cand) -> bool:
+    """`c` is the first words of company `o`'s name, a place starting `o` left out: "Sichuan Tequ Education"
+    of "Sichuan Tequ Education Investment Management Co., Ltd.", "Ruyi" of "Shandong Ruyi"."""
+    if c.ref is not None or generic(c) or not company_name(o):
+        return False
+    short, full = _words(c.text), _words(o.text)
+    while len(full) > len(short) and full[:len(short)] != short and is_place_word(full[0]):
+        full = full[1:]
+    return len(short) < len(full) and full[:len(short)] == short and not (len(short) == 1 and is_place_word(short[0]))
+
+
+def company_name(c: Cand) -> bool:
+    """`c` names a company: a known company or SOE, or a name ending in a legal form, an industry word or
+    "Group"/"Holdings"."""
+    last = c.text.split()[-1]
+    return c.ref is not None and c.ref.type in ("company", "soe") or c.ref is None and (
+        legal_form(last) or last.lower() in INDUSTRY_HEADS | {"group", "holdings"})
+
+
+@cache
+def is_place_word(word: str) -> bool:
+    """`word` alone is a known place's name ("Sichuan", "China")."""
+    ref = reference.lookup(word)
+    return ref is not None and ref.kind == "place"
+
+
 def _variant(a: str, b: str, same_head: bool) -> bool:
     wa, wb = _words(a), _words(b)
-    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < 0.95:
+    limits = reference.thresholds()
+    if not same_head or len(wa) != len(wb) or jaro_winkler(" ".join(wa), " ".join(wb)) < limits["variant_name_similarity"]:
         return False
-    return all(x == y or jaro_winkler(x, y) >= 0.9 for x, y in zip(wa, wb, strict=True))
+    return all(x == y or jaro_winkler(x, y) >= limits["variant_word_similarity"] for x, y in zip(wa, wb, strict=True))
 
 
-def _person_form(c: Cand, reps: list[Cand]) -> tuple[Cand, str] | None:
+def _person_form(c: Cand, near: _Kin) -> tuple[Cand, str] | None:
     words = c.text.split()
-    people = [o for o in reps if o.kind == "person" and o is not c]
+    people = [o for o in near.people(c) if o is not c]
     if len(words) == 1:
         found = [o for o in people if len(o.text.split()) > 1 and words[0] in (o.text.split()[0], o.text.split()[-1])]
         return (found[0], "short_form") if len({name_key(o.text) for o in found}) == 1 else None

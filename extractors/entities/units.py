@@ -7,6 +7,7 @@ as published; the cleaning edits say how the two line up.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from schemas.article import Article, TextEdit
@@ -21,22 +22,35 @@ class Unit:
     published: str
     clean: str
     edits: list[TextEdit] = field(default_factory=list)
+    _edges: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _shifts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def to_published(self, start: int, end: int) -> tuple[int, int]:
         """Clean offsets to published ones; a span touching a collapsed stutter covers all of it."""
         return self._map(start, False), self._map(end, True)
 
     def _map(self, c: int, is_end: bool) -> int:
-        shift = 0
+        edges = self._edges if self._edges is not None else self._index_edits()
+        k = bisect_right(edges, c)  # the first edit that `c` is before or inside
+        if k == len(self.edits):
+            return c + self._shifts[k]
+        e = self.edits[k]
+        if c <= e.start - self._shifts[k]:
+            return c + self._shifts[k]
+        return e.end if is_end else e.start
+
+    def _index_edits(self) -> list[int]:
+        """For each edit (in order, never overlapping): the clean offset up to which a position is before or
+        inside it, and the shift of published against clean offsets before it (and after the last)."""
+        shift, edges, self._shifts = 0, [], []
         for e in self.edits:
             cs = e.start - shift
-            ce = cs + len(e.replacement)
-            if c <= cs:
-                return c + shift
-            if c < ce:
-                return e.end if is_end else e.start
+            edges.append(max(cs + 1, cs + len(e.replacement)))  # c < this: before or inside the edit
+            self._shifts.append(shift)
             shift += (e.end - e.start) - len(e.replacement)
-        return c + shift
+        self._shifts.append(shift)
+        self._edges = edges
+        return edges
 
 
 def article_units(article: Article) -> list[Unit]:

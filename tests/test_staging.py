@@ -1,0 +1,107 @@
+"""Staged batch results: what workers write is what the loader reads, and only when complete."""
+
+import datetime as dt
+import uuid
+
+import pyarrow as pa
+import pytest
+
+from flows.config import ConfigError
+from flows.staging import MARKER, Staging
+
+
+def _batch() -> dict[str, pa.Table]:
+    """Tables of the kinds a batch holds: text, bytes, timestamps, nested lists, nulls, and an empty table."""
+    return {
+        "raw_documents": pa.table({"sha256": ["a" * 64, "b" * 64], "body": [b"\x1f\x8b\x00binary", b"<html>page</html>"]}),
+        "articles": pa.table(
+            {
+                "url": ["http://example.test/1", "http://example.test/2"],
+                "published_at": pa.array([dt.datetime(2021, 9, 20, 8, 30, tzinfo=dt.UTC), None], pa.timestamp("us", tz="UTC")),
+                "title": ["Tibet: central SOEs sign", "Café ünïcode 中文"],
+            }
+        ),
+        "mentions": pa.table(
+            {
+                "article": [0, 0, 1],
+                "span": pa.array([[0, 5], [10, 18], [3, 7]], pa.list_(pa.int32())),
+                "note": pa.nulls(3, pa.string()),
+            }
+        ),
+        "rejects": pa.table({"url": pa.array([], pa.string()), "reason": pa.array([], pa.string())}),
+    }
+
+
+def test_round_trip_gives_back_every_table_as_written(tmp_path):
+    staging = Staging(tmp_path / "stage")
+    assert staging.list_ready() == []  # the location does not exist yet
+    tables = _batch()
+    assert staging.write("run1-batch0001", tables) is True
+    assert staging.list_ready() == ["run1-batch0001"]
+    back = Staging(str(tmp_path / "stage")).read("run1-batch0001")  # another process: a new Staging on the same place
+    assert set(back) == set(tables)
+    for name, table in tables.items():
+        assert back[name].equals(table), name
+        assert back[name].schema == table.schema, name
+
+
+def test_a_half_written_batch_is_invisible_and_a_retry_commits_it(tmp_path):
+    staging = Staging(tmp_path)
+    tables = _batch()
+    # A worker that died after its first files: tables on disk, no commit marker.
+    (tmp_path / "b1").mkdir()
+    staging.write("b0", tables)
+    for f in (tmp_path / "b0").iterdir():
+        if f.name != MARKER:
+            (tmp_path / "b1" / f.name).write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    (tmp_path / "b1" / f"{MARKER}.{uuid.uuid4().hex}.tmp").write_text('{"tables": ')  # a marker not yet renamed
+    assert staging.list_ready() == ["b0"]
+    with pytest.raises(FileNotFoundError, match="no staged batch 'b1' ready"):
+        staging.read("b1")
+    # The retried task writes the batch again: only its own files are read.
+    assert staging.write("b1", {"articles": tables["articles"]}) is True
+    assert staging.list_ready() == ["b0", "b1"]
+    assert list(staging.read("b1")) == ["articles"]
+    assert staging.read("b1")["articles"].equals(tables["articles"])
+
+
+def test_a_batch_already_staged_is_kept_as_it_is(tmp_path):
+    staging = Staging(tmp_path)
+    first = {"articles": pa.table({"n": [1]})}
+    assert staging.write("b", first) is True
+    assert staging.write("b", {"articles": pa.table({"n": [2]})}) is False  # a second attempt of a finished task
+    assert staging.read("b")["articles"].equals(first["articles"])
+
+
+def test_remove_deletes_the_batch_and_forgives_a_second_remove(tmp_path):
+    staging = Staging(tmp_path)
+    staging.write("b1", _batch())
+    staging.write("b2", _batch())
+    staging.remove("b1")
+    assert staging.list_ready() == ["b2"]
+    assert not (tmp_path / "b1").exists()
+    staging.remove("b1")
+    with pytest.raises(FileNotFoundError):
+        staging.read("b1")
+
+
+def test_an_fsspec_url_works_like_a_directory(tmp_path):
+    for location in (f"memory://stage-{uuid.uuid4().hex}", f"file://{tmp_path}/stage"):
+        staging = Staging(location)
+        staging.write("b1", _batch())
+        assert staging.list_ready() == ["b1"]
+        assert staging.read("b1")["articles"].equals(_batch()["articles"])
+        staging.remove("b1")
+        assert staging.list_ready() == []
+
+
+def test_unusable_names_and_locations_are_refused_in_one_line(tmp_path):
+    staging = Staging(tmp_path)
+    for bad in ("", "../up", "a/b", ".hidden", "_SUCCESS"):
+        with pytest.raises(ValueError, match="not usable as a file name"):
+            staging.write(bad, {"t": pa.table({"n": [1]})})
+    with pytest.raises(ValueError, match="table name 'a.b'"):
+        staging.write("b", {"a.b": pa.table({"n": [1]})})
+    with pytest.raises(ConfigError, match="staging location 'nosuch://x'") as e:
+        Staging("nosuch://x")
+    assert "\n" not in str(e.value)
