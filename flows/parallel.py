@@ -11,6 +11,9 @@ import atexit
 import datetime as dt
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 MIN_PAGES_FOR_POOL = 24  # below this, handing pages to workers costs more than it saves
@@ -31,10 +34,41 @@ def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.dat
         return f"parser error: {type(e).__name__}: {e}"
 
 
-def _warm() -> None:
-    """Load the spaCy model when a worker starts, not inside the first batch."""
+ORPHAN_CHECK_S = 1.0  # how often a worker looks for the flow's process where pidfd is missing
+
+
+def _exit_with(flow_pid: int) -> None:
+    """End this worker as soon as the flow's process `flow_pid` has ended, however it ended.
+
+    A pool worker waits on a queue it also holds the writing end of, and it keeps the fork server
+    alive, so after a `kill -9` of the flow it would stay, holding its spaCy model, for ever.
+    Linux's pidfd says when the process exits (zombie or not); elsewhere, poll every second.
+    """
+    try:
+        fd = os.pidfd_open(flow_pid)
+    except (AttributeError, OSError):
+        while _alive(flow_pid):
+            time.sleep(ORPHAN_CHECK_S)
+    else:
+        select.select([fd], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _warm(flow_pid: int) -> None:
+    """Start the orphan watch and load the spaCy model when a worker starts, not inside the first batch."""
     from extractors.entities.nlp import load_nlp
 
+    threading.Thread(target=_exit_with, args=(flow_pid,), name="orphan-watch", daemon=True).start()
     load_nlp()
 
 
@@ -51,6 +85,6 @@ def parse_pool(pages: int) -> Executor | None:
     if pages < MIN_PAGES_FOR_POOL or workers < 2:
         return None
     if _pool is None:
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm)
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm, initargs=(os.getpid(),))
         atexit.register(_pool.shutdown)
     return _pool

@@ -5,6 +5,7 @@ server for the module, shared with the killed subprocesses), real DuckDB files, 
 """
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -15,6 +16,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import psutil
 import pytest
 from prefect.settings import PREFECT_API_URL
 from prefect.testing.utilities import prefect_test_harness
@@ -222,7 +224,7 @@ def _kill_at(points: dict[str, Path], feeds: str, tmp_path: Path) -> None:
         paused = tmp_path / f"paused-{point.replace(':', '-')}"
         env = {**os.environ, "NEWSFLOW_PAUSE_AT": point, "NEWSFLOW_PAUSED_FILE": str(paused), "PREFECT_API_URL": PREFECT_API_URL.value()}
         procs[point] = paused, subprocess.Popen([sys.executable, "-c", RUNNER, str(db), feeds], cwd=ROOT, env=env,
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
         for point, (paused, proc) in procs.items():
@@ -232,9 +234,45 @@ def _kill_at(points: dict[str, Path], feeds: str, tmp_path: Path) -> None:
                 time.sleep(0.05)
     finally:
         for _, proc in procs.values():
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
+            _kill_9_leaves_no_process(proc)
             proc.stderr.close()
+
+
+def _kill_9_leaves_no_process(proc: subprocess.Popen) -> None:
+    """kill -9 `proc` alone, as an operator or the OOM killer would, and assert that every process
+    it started ends too (within 10 s). Its session is killed afterwards, so a failure leaves none."""
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    try:
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, f"left behind by kill -9: {[' '.join(p.cmdline()[:3]) for p in alive]}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+POOL_RUNNER = """
+import sys
+from flows.parallel import parse_pool, parse_one
+pool = parse_pool(10_000)
+pool.submit(parse_one, b"<html><body><p>warm</p></body></html>", "text/html", "http://127.0.0.1/", None).result()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parse pool needs two cores")
+def test_kill_9_of_the_flows_process_ends_its_parse_workers():
+    proc = subprocess.Popen([sys.executable, "-c", POOL_RUNNER], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == b"ready"
+        assert len(psutil.Process(proc.pid).children(recursive=True)) >= 2  # the fork server and its workers
+    finally:
+        _kill_9_leaves_no_process(proc)
+        proc.stdin.close()
+        proc.stdout.close()
 
 
 def test_kill_9_at_any_moment_then_a_plain_rerun_gives_what_an_uninterrupted_run_gives(farm, tmp_path):
