@@ -9,12 +9,14 @@ that way and nothing else is caught. Only `ingest`, `serve` and `demo` create a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
-from flows import output
+from flows import interrupt, output, progress
 from flows.config import SAMPLE_DIR, quiet_prefect
 from schemas.errors import ConfigError, FetchError, NewsflowError, WarehouseError
 from schemas.settings import DEFAULTS, Settings, env_name
@@ -94,6 +96,51 @@ def _print_summary(summary) -> None:
         click.echo(line)
 
 
+@contextlib.contextmanager
+def prefect_api(ui: bool = False) -> Iterator[str | None]:
+    """The Prefect API of this command's runs: the one Prefect is configured with (PREFECT_API_URL, in the
+    environment or a profile), or else a server on 127.0.0.1 for the command's life (`flows.prefect_server`),
+    whose URL is yielded. Call in the thread that runs the flows."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield None
+        return
+    from flows.prefect_server import local_server
+
+    with contextlib.ExitStack() as stack:
+        with progress.showing("starting a Prefect server on 127.0.0.1"):
+            url = stack.enter_context(local_server(ui=ui, should_stop=interrupt.requested))
+        stack.enter_context(temporary_settings({PREFECT_API_URL: url}))
+        yield url
+
+
+def run_flow(start: Callable[[], object]):
+    """Run the flow `start()` returns (a coroutine) to its end and return its summary, or stop it cleanly on Ctrl-C or SIGTERM.
+
+    The flow runs in a thread of its own (`flows.interrupt`): the first signal makes it abandon the batch it is
+    fetching or parsing and finish its run record; then its parse workers and the Prefect server are stopped, one
+    line says what was kept, and the process leaves by the signal (exit status 130 or 143). A second signal leaves at once.
+    """
+    from flows.parallel import stop_pool
+
+    def work():
+        with prefect_api():
+            return asyncio.run(start())
+
+    interrupt.reset()
+    try:
+        summary = interrupt.run(work, on_stop=stop_pool)
+    except interrupt.Interrupted:  # before the run began (the Prefect server was starting)
+        summary = None
+    finally:
+        stop_pool()
+    if not interrupt.requested():
+        return summary
+    click.echo(summary.interrupted_line() if summary is not None else "interrupted before the run began: nothing loaded")
+    interrupt.leave()
+
+
 def _feeds_to_fetch(s: Settings, only: tuple[str, ...]):
     """The configured feeds to poll, after checking the file, the names asked for and every feed's address."""
     from flows.config import check_addresses, load_feeds
@@ -122,9 +169,13 @@ def ingest(db, feeds, only, refresh, **polite):
     s = settings(db=db, feeds=feeds, **polite)
     _feeds_to_fetch(s, only)
     _ready_to_write(s.db)
-    from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
 
-    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
+    def start():
+        from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
+
+        return ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s))
+
+    summary = run_flow(start)
     _print_summary(summary)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
@@ -151,21 +202,25 @@ def demo(db, serve_only, port):
         return
     s = settings(db=db)
     _ready_to_write(s.db)
-    from flows.ingest import ingest as ingest_flow
     from flows.static_server import StaticServer
 
     with StaticServer(SAMPLE_DIR / "site") as server:
         click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
         policy = make_policy(s.with_options(concurrency=8, per_host=4, delay=0.0, allow_local=True),
                              hosts={"sample.newsflow.test": server.address})
-        summary = asyncio.run(ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
+
+        def start():
+            from flows.ingest import ingest as ingest_flow
+
+            return ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy)
+
+        summary = run_flow(start)
     _print_summary(summary)
     click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
 
 
 def _serve_sample(port: int) -> None:
     import tempfile
-    import threading
 
     from flows.config import load_feeds
     from flows.static_server import SAMPLE_HOST, StaticServer
@@ -184,10 +239,10 @@ def _serve_sample(port: int) -> None:
         click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
         click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
         sys.stdout.flush()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            click.echo("stopped")
+        interrupt.reset()
+        interrupt.run(interrupt.wait)
+        click.echo("stopped")
+    interrupt.leave()
 
 
 @main.command()
@@ -205,7 +260,14 @@ def serve(db, feeds, **polite):
     s = settings(db=db, feeds=feeds, **polite)
     configured = _feeds_to_fetch(s, ())
     _ready_to_write(s.db)
-    serve_feeds(s.db, s.feeds, configured, make_policy(s))
+    interrupt.reset()
+    try:
+        serve_feeds(s.db, s.feeds, configured, make_policy(s), lambda: prefect_api(ui=True))
+    except interrupt.Interrupted:  # while the Prefect server was starting
+        pass
+    if interrupt.requested():
+        click.echo("stopped: runs in progress were cancelled, their pages left for the next run; schedules paused")
+        interrupt.leave()
 
 
 @main.command()
@@ -217,9 +279,13 @@ def reprocess(db):
     s = settings(db=db)
     require(s.db)
     _ready_to_write(s.db)
-    from flows.ingest import reprocess as reprocess_flow
 
-    _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+    def start():
+        from flows.ingest import reprocess as reprocess_flow
+
+        return reprocess_flow(db=s.db)
+
+    _print_summary(run_flow(start))
 
 
 def _readable(db: str | None, snapshot: bool) -> str:

@@ -193,7 +193,7 @@ def cluster_runner(spec: str | None = None, *, analysis: bool = False) -> Iterat
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.scheduler import local_prefect_server
+    from flows.prefect_server import local_server
 
     parsed = parse_cluster(os.environ.get(ENV) if spec is None else spec)
     if parsed is None:
@@ -208,17 +208,5 @@ def cluster_runner(spec: str | None = None, *, analysis: bool = False) -> Iterat
             f"cluster {parsed.address}: its workers report to a Prefect server they must reach; start one "
             "(`prefect server start --host 0.0.0.0`) and set PREFECT_API_URL=http://THAT_HOST:4200/api"
         )
-    with local_prefect_server() as api_url, temporary_settings({PREFECT_API_URL: api_url}):
-        try:
-            yield runner
-        finally:
-            _send_pending_prefect_records()
-
-
-def _send_pending_prefect_records() -> None:
-    """Send the logs and events Prefect still holds while its server answers (blocking; call outside an event loop)."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    APILogWorker.drain_all()
-    EventsWorker.drain_all()
+    with local_server(ui=True) as api_url, temporary_settings({PREFECT_API_URL: api_url}):
+        yield runner

@@ -19,11 +19,13 @@ from schemas.settings import DEFAULTS, Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
-# Quiet by default: no telemetry, and room for a slow ephemeral Prefect server to start.
+# Quiet by default: no telemetry, room for a slow ephemeral Prefect server to start, and only Prefect's warnings and
+# errors on the terminal (newsflow prints its progress and summary; every log line still reaches the Prefect UI).
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
 }
 # Any of these means the user has configured Prefect: newsflow then leaves its home alone.
 PREFECT_CONFIGURED = ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_PROFILES_PATH")

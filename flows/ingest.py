@@ -29,6 +29,7 @@ from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
+from flows import interrupt, progress
 from flows.config import FeedConfig, load_feeds
 from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
@@ -36,6 +37,7 @@ from flows.parallel import parse_pool
 from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
 from flows.summary import RunSummary, artifact_key
 from schemas import FetchResult
+from schemas.settings import Settings
 from warehouse import facts, frontier, load, read, search, snapshot
 from warehouse.db import connect, transaction
 from warehouse.frontier import Backoff
@@ -68,12 +70,16 @@ class BatchCounts:
 
 
 @task(name="poll-feeds", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> dict[str, int]:
+async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> dict[str, int] | None:
     """Poll the feeds and commit, in one transaction, their documents, validators and entries, and
-    the entries' URLs to the frontier (with `refresh`, the stored articles they list too)."""
+    the entries' URLs to the frontier (with `refresh`, the stored articles they list too).
+    None when a stop request came first: nothing is committed."""
     with connect(db) as con:
         known = read.feed_states(con)
-    polled = await poll_feeds(_fetcher.get(), feeds, known, _now())
+    try:
+        polled = await interrupt.unless_stopped(poll_feeds(_fetcher.get(), feeds, known, _now()))
+    except interrupt.Interrupted:
+        return None
     with connect(db) as con, transaction(con):
         now = _now()
         load.store_raw(con, polled.fetches)
@@ -91,10 +97,14 @@ async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> 
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
-async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts:
-    """Fetch, parse and load one batch of frontier URLs."""
-    results = await fetch_pages(_fetcher.get(), items)
-    batch = parse_results(items, results, parse_pool(len(items)))
+async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts | None:
+    """Fetch, parse and load one batch of frontier URLs; None when a stop request abandoned it before its load
+    (its URLs stay pending)."""
+    try:
+        results = await interrupt.unless_stopped(fetch_pages(_fetcher.get(), items))
+        batch = parse_results(items, results, parse_pool(len(items)))
+    except interrupt.Interrupted:
+        return None
     return store_batch(db, run_id, batch, results, backoff)
 
 
@@ -135,12 +145,15 @@ async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     t0 = time.monotonic()
     with connect(db) as con:
         load.start_run(con, summary.run_id, flow_name, EXTRACTOR_VERSION, _now())
-    yield summary
+    async with progress.tracking(flow_name, artifact_key(f"{flow_name}-progress", db), Settings.from_env().progress_every) as counts:
+        yield summary
+        summary.interrupted, summary.pages_left = interrupt.requested(), counts.left()
     summary.seconds = time.monotonic() - t0
     with connect(db) as con:
         summary.newest = read.newest_titles(con)
         load.finish_run(con, summary.run_id, _now(), summary.as_dict())
-    snapshot.publish(db)
+    if not summary.interrupted:  # a stopped run leaves at once; the next run publishes
+        snapshot.publish(db)
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)
@@ -170,20 +183,28 @@ async def ingest(
         token = _fetcher.set(fetcher)
         try:
             polled = await poll(db, summary.run_id, feeds, refresh)
+            if polled is None:
+                return summary
             for name, value in polled.items():
                 setattr(summary, name, getattr(summary, name) + value)
+            progress.add(feeds_read=summary.feeds_read + summary.feeds_not_modified, feeds_failed=summary.feeds_failed)
             with connect(db) as con:
                 todo = candidates(frontier.due(con, _now(), [f.name for f in feeds], EXTRACTOR_VERSION), feeds)
+            await progress.begin(len(todo))
             for items in _chunks(todo, batch_size):
-                (await ingest_batch(db, summary.run_id, items, backoff)).add_to(summary)
+                if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
+                    break
+                counts.add_to(summary)
+                await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
         finally:
             _fetcher.reset(token)
     return summary
 
 
 @task(name="reprocess-batch", cache_policy=NO_CACHE)
-def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts:
-    """Parse one batch of stored raw pages again and load what they give, as ingest would."""
+def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
+    """Parse one batch of stored raw pages again and load what they give, as ingest would; None when a stop
+    request abandoned it before its load."""
     with connect(db) as con:
         pages = list(read.stored_pages(con, urls))
         text_before, facts_before = read.text_hashes(con, urls), facts.digests(con, urls)
@@ -193,7 +214,10 @@ def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> 
         for p in pages
     ]
     del pages
-    batch = parse_results(items, results, parse_pool(len(items)))
+    try:
+        batch = parse_results(items, results, parse_pool(len(items)))
+    except interrupt.Interrupted:
+        return None
     del results
     counts = store_batch(db, run_id, batch, [], backoff)
     with connect(db) as con:
@@ -215,6 +239,10 @@ async def reprocess(db: str, batch_size: int = BATCH) -> RunSummary:
     async with _run(db, "reprocess") as summary:
         with connect(db) as con:
             urls = read.reprocessable(con)
+        await progress.begin(len(urls))
         for chunk in _chunks(urls, batch_size):  # one batch of raw pages in memory at a time
-            reprocess_batch(db, summary.run_id, chunk, Backoff()).add_to(summary)
+            if interrupt.requested() or (counts := reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
+                break
+            counts.add_to(summary)
+            await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
     return summary

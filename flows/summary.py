@@ -37,13 +37,25 @@ class RunSummary:
     facts_changed: int = 0  # reprocess: articles whose entities, mentions, roles or agreements changed
     seconds: float = 0.0
     newest: list[tuple[str, str | None]] = field(default_factory=list)  # (title, date)
+    interrupted: bool = False  # stopped by a signal (Ctrl-C, SIGTERM) before its pages were done
+    pages_left: int | None = None  # of an interrupted run: pages it did not commit (None: stopped before it knew its pages)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def interrupted_line(self) -> str:
+        """What an interrupted run kept, in one line: "interrupted: 400 articles loaded, 1,600 pages left for the next run"."""
+        loaded = self.new + self.updated
+        if self.flow == "reprocess":
+            left = "" if self.pages_left is None else f", {self.pages_left:,} pages not reached"
+            return f"interrupted: {loaded + self.unchanged:,} articles reprocessed{left}; the next reprocess goes through them all"
+        if self.pages_left is None:
+            return "interrupted while reading the feeds: nothing loaded; the next run reads them again"
+        return f"interrupted: {loaded:,} articles loaded, {self.pages_left:,} pages left for the next run"
+
     def lines(self) -> list[str]:
         out = [
-            f"{self.flow} run {self.run_id} in {self.seconds:.1f} s",
+            f"{self.flow} run {self.run_id} in {self.seconds:.1f} s" + (" (interrupted)" if self.interrupted else ""),
             f"feeds:    {self.feeds_read} read, {self.feeds_not_modified} not modified, {self.feeds_failed} failed"
             + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
             f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
@@ -59,7 +71,7 @@ class RunSummary:
     def markdown(self) -> str:
         rows = "\n".join(f"| {date or ''} | {title or ''} |" for title, date in self.newest)
         return (
-            f"### newsflow {self.flow} `{self.run_id}`\n\n"
+            f"### newsflow {self.flow} `{self.run_id}`" + (" (interrupted)" if self.interrupted else "") + "\n\n"
             "| feeds read | not modified | failed | new | updated | unchanged | rejected | seconds |\n"
             "|---|---|---|---|---|---|---|---|\n"
             f"| {self.feeds_read} | {self.feeds_not_modified} | {self.feeds_failed} | {self.new} | {self.updated} "
