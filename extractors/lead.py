@@ -17,6 +17,7 @@ from extractors.agencies import agency_name
 from extractors.captions import credit_name
 from extractors.dateline import find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
 from extractors.publishers import reuters, xinhua
+from extractors.sentences import split_spans
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
 
@@ -66,7 +67,6 @@ _END_TAIL = re.compile(
 _INLINE_CREDIT = re.compile(
     r"(?:(?<=[.!?”\"])|^)(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I
 )
-_SENTENCE_END = re.compile(r"[.!?。](?:[\"”’)]*)\s+(?=[A-Z\"“])")
 _PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
 LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
@@ -102,10 +102,6 @@ def _split_credits(text: str) -> tuple[str, list[str]]:
     return text, credits
 
 
-def _sentences(text: str) -> int:
-    return len(_SENTENCE_END.findall(text)) + 1
-
-
 def _unglue(paragraphs: Sequence[str]) -> list[str]:
     """Split paragraphs where a page dump glued a photo credit or a wire dateline mid-paragraph."""
     out: list[str] = []
@@ -137,10 +133,10 @@ def _classify(p: str, s: Sections) -> tuple[str, str]:
     else:
         p, credits = _split_credits(p)
         s.credits += credits
-        if _CAPTION_START.match(p) or len(p) <= 200 and _sentences(p) == 1 and _CAPTION_SHOT.search(p):
+        if _CAPTION_START.match(p) or len(p) <= 200 and len(split_spans(p)) == 1 and _CAPTION_SHOT.search(p):
             kind = "caption"
         else:
-            kind = ("tagged" if _sentences(p) <= 2 else "credited") if credits else "body"
+            kind = ("tagged" if len(split_spans(p)) <= 2 else "credited") if credits else "body"
     s.end_markers += tail
     return kind, p
 
@@ -197,7 +193,7 @@ def _lead(body: list[str], s: Sections, reference_date: dt.date | None) -> list[
             s.dateline, names, cut = found
             s.byline += [n for n in names if n not in s.byline]
             body[k] = "" if _HEADLINE_REPEAT.match(p[cut:]) else p[cut:].strip()
-            pre = [x for x in body[:k] if _PICTURE_WORD.search(x) and _sentences(x) <= 2]
+            pre = [x for x in body[:k] if _PICTURE_WORD.search(x) and len(split_spans(x)) <= 2]
             s.captions[:0] = pre
             body[:k] = ["" if x in pre else x for x in body[:k]]
             if k + 1 < len(body) and (byline := parse_byline_line(body[k + 1])):
