@@ -18,6 +18,7 @@ from extractors.html_meta import extract_meta
 from extractors.lead import LEAD_ZONE, Sections, split_sections
 from extractors.main_text import embedded_story, extract_main_text
 from extractors.markup import word_key
+from extractors.sentences import paragraph_starts
 from schemas.article import Article, Dateline
 
 _MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
@@ -111,16 +112,15 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
     flat = (" ".join(p.split()) for p in published[:LEAD_ZONE])
     lead = next((p for p in flat if p.startswith(d.raw)), "")
     rest = lead[len(d.raw) :].lstrip()
-    offset = 0
+    starts = paragraph_starts(sections.paragraphs)
     for k, p in enumerate(sections.paragraphs[:LEAD_ZONE]):
         if rest and rest.startswith(p[:80]):
             prefix = lead[: len(lead) - len(rest)]
             sections.paragraphs[k] = prefix + p
             for e in sections.edits:
-                if e.start >= offset:
+                if e.start >= starts[k]:
                     e.start, e.end = e.start + len(prefix), e.end + len(prefix)
             return
-        offset += len(p) + 2
 
 
 def _parse(html: str) -> etree._Element | None:

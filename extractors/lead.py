@@ -17,7 +17,7 @@ from extractors.agencies import agency_name
 from extractors.captions import credit_name
 from extractors.dateline import find_dateline, parse_byline_line, parse_dateline, parse_reporter_lead
 from extractors.publishers import reuters, xinhua
-from extractors.sentences import split_spans
+from extractors.sentences import paragraph_starts, split_spans
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
 
@@ -74,7 +74,7 @@ LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
 
 @dataclass
 class Sections:
-    """The parts of an article; `edits` point into "\\n\\n".join(paragraphs)."""
+    """The parts of an article; `edits` point into the paragraphs joined as `Article.body` (`extractors.sentences.paragraph_starts`)."""
 
     paragraphs: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
@@ -167,10 +167,8 @@ def split_sections(
         elif kind:
             body.append(text)
     s.paragraphs = _lead(body, s, reference_date)
-    offset = 0
-    for p in s.paragraphs:
+    for offset, p in zip(paragraph_starts(s.paragraphs), s.paragraphs, strict=True):
         s.edits += find_stutters(p, offset)
-        offset += len(p) + 2
     return s
 
 
