@@ -17,9 +17,9 @@ from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
 from extractors.lead import LEAD_ZONE, Sections, split_sections
 from extractors.main_text import embedded_story, extract_main_text
-from extractors.markup import word_key
 from extractors.sentences import paragraph_starts
 from schemas.article import Article, Dateline
+from schemas.names import name_key
 
 _MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -89,7 +89,7 @@ def _merge_captions(found: list[Caption], structured: list[Caption]) -> list[Cap
     out: list[Caption] = []
     seen: set[str] = set()
     for c in [*found, *structured]:
-        key = word_key(c.text)
+        key = name_key(c.text)
         if key and (key in seen or any(key in k or k in key for k in seen if len(k) > 20 and len(key) > 20)):
             continue
         if key:

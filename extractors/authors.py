@@ -25,7 +25,8 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import HOOKS, attrs, clean, role_names, squash, word_key
+from extractors.markup import HOOKS, attrs, clean, role_names, squash
+from schemas.names import name_key
 from schemas.reference import known_place, rows
 
 _MAX_NAME = 60
@@ -113,7 +114,7 @@ def find_authors(
         for structured, values in source():
             names = clean_authors(values, bad, found.agencies, structured)
             if names and (editors := _edited(doc, names)):
-                names = [n for n in names if word_key(n) not in editors]
+                names = [n for n in names if name_key(n) not in editors]
             if names:
                 found.names = names
                 return found
@@ -140,7 +141,7 @@ def clean_authors(
                 continue
             if not _is_name(name, bad, structured) or k and known_place(name):
                 continue  # "Jane Doe | New Delhi": a place after the name is the desk's
-            key = word_key(name)
+            key = name_key(name)
             if key not in seen:
                 seen.add(key)
                 out.append(_uncapped(name))
@@ -233,7 +234,7 @@ def _is_name(name: str, bad: AbstractSet[str], structured: bool) -> bool:
         return False
     if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name) or words[0].lower() == "the":
         return False  # a desk, a credential, a date label, a publication ("The Daily Ledger")
-    key = word_key(name)
+    key = name_key(name)
     if any(key == b or (len(b) > 2 and f" {b} " in f" {key} ") for b in bad if "." not in b):
         return False
     if structured:
@@ -250,7 +251,7 @@ def _uncapped(name: str) -> str:
 
 def _publisher_keys(publishers: set[str | None], url: str | None) -> set[str]:
     """Word keys of the publisher's names and of its host's words ("mdr", "kicker")."""
-    keys = {word_key(p).removeprefix("the ") for p in publishers if p}
+    keys = {name_key(p).removeprefix("the ") for p in publishers if p}
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
     keys |= {w for w in re.split(r"[.\-]", host) if len(w) > 3} - {"news", "online"}
     if "." in host:
@@ -378,7 +379,7 @@ def _edited(doc: etree._Element, names: list[str]) -> set[str]:
     XPath finds the texts holding any of the names."""
     variables = {f"n{k}": name for k, name in enumerate(names)}
     query = ("//text()[not(parent::script or parent::style)][" + " or ".join(f"contains(., ${v})" for v in variables) + "]")
-    keys = {word_key(n) for n in names}
+    keys = {name_key(n) for n in names}
     out: set[str] = set()
     seen: set[etree._Element] = set()
     for t in doc.xpath(query, **variables):
@@ -389,7 +390,7 @@ def _edited(doc: etree._Element, names: list[str]) -> set[str]:
             seen.add(box)
             line = squash(box.text_content())
             if len(line) <= _MAX_EDITOR_LINE:
-                out |= keys & {word_key(n) for m in _words().editor.finditer(line)
+                out |= keys & {name_key(n) for m in _words().editor.finditer(line)
                                for n in clean_authors([m["names"]], structured=True)}
     return out
 

@@ -20,7 +20,8 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.authors import reads_as_byline
-from extractors.markup import INLINE_TAGS, attrs, plain, remove, role_names, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, plain, remove, role_names, squash
+from schemas.names import name_key
 from schemas.reference import rows
 
 _CAPTION_CLASS = re.compile(
@@ -48,6 +49,7 @@ _TEASER_LINKS = 0.5  # share of a caption's text inside links to other pages: a 
 _WORD = re.compile(r"[^\W\d_]+")
 _PICTURE_TAGS = {"img", "picture", "amp-img", "noscript"}
 _PICTURE_LEVELS = 2  # a caption and its picture share one of the caption's nearest ancestors
+_ALT_WORD = re.compile(r"\w+")  # the words an alt text and the text repeating it are aligned by
 _PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])")
 
 
@@ -397,8 +399,8 @@ def _alt_caption(el: etree._Element) -> tuple[str, str | None]:
     alt = (img.get("alt") or "").strip()
     if alt.endswith(("…", "...")):  # a shortened alt text: the caption is the whole text
         return split_caption_credit(text)
-    words = len(word_key(alt).split())
-    tokens = list(re.finditer(r"\w+", text))
+    words = len(_ALT_WORD.findall(alt))
+    tokens = list(_ALT_WORD.finditer(text))
     cut = tokens[words - 1].end() if 0 < words <= len(tokens) else len(text)
     cut += len(text[cut:]) - len(text[cut:].lstrip(".!?;:,)\"”’ "))
     return text[:cut].strip(), (text[cut:].strip() or None)
@@ -432,5 +434,5 @@ def _repeats_alt(el: etree._Element) -> bool:
         return False
     if el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
         return False
-    alt = word_key(img.get("alt") or "")
-    return len(alt) > 10 and word_key(el.text_content()).startswith(alt)
+    alt = name_key(img.get("alt") or "")
+    return len(alt) > 10 and name_key(el.text_content()).startswith(alt)

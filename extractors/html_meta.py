@@ -20,7 +20,8 @@ from lxml import etree
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
-from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash, word_key
+from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash
+from schemas.names import name_key
 from schemas.reference import rows
 
 ARTICLE_TYPES = {
@@ -78,12 +79,12 @@ def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
     headline, og_title = _str(ld.get("headline")), tags.get("og:title")
-    agreed = bool(headline and og_title and word_key(headline) == word_key(og_title))
+    agreed = bool(headline and og_title and name_key(headline) == name_key(og_title))
     m.title = _title(_whole_headline(headline, og_title, tags.get("twitter:title"), _doc_title(doc), h1),
                      h1s, m.site_name, url or m.canonical_url, agreed)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
-            m.headline_texts.add(word_key(t))
+            m.headline_texts.add(name_key(t))
     authors = find_authors(doc, ld, _meta_authors(doc), {publisher, m.site_name}, url or m.canonical_url)
     m.authors, m.agencies = authors.names, authors.agencies
     _dates(m, doc, ld, tags, url or m.canonical_url)
@@ -272,10 +273,10 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
     title = clean(raw)
     if not title:
         return None
-    norm, site_norm = word_key(title), word_key(site or "")
-    if any(word_key(h) == norm for h in h1s):
+    norm, site_norm = name_key(title), name_key(site or "")
+    if any(name_key(h) == norm for h in h1s):
         return title
-    inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
+    inside = [h for h in h1s if len(h) > 15 and name_key(h) in norm and name_key(h) != site_norm]
     if inside and not agreed:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
@@ -283,17 +284,17 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
         return title
     runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
     for h in [] if agreed else h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
-        key = word_key(h)
-        if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
+        key = name_key(h)
+        if key and key != site_norm and any(key == name_key(" ".join(run)) for run in runs):
             return h
     host = urlsplit(url).hostname or "" if url else ""
     host_words = {w for w in re.split(r"[.\-]", host.lower()) if len(w) > 2} - {"www", "com", "org", "net", "co"}
 
     def is_site(part: str) -> bool:
-        p = word_key(part)
+        p = name_key(part)
         compact = p.removeprefix("the ").replace(" ", "")
         return bool(p) and (
-            (site and (p == word_key(site) or p in word_key(site) or word_key(site) in p))
+            (site and (p == name_key(site) or p in name_key(site) or name_key(site) in p))
             or compact in host_words
             or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )

@@ -23,7 +23,8 @@ import lxml.html
 from lxml import etree
 
 from extractors.captions import Caption, take_captions
-from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, squash, word_key
+from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, squash
+from schemas.names import name_key
 from schemas.reference import rows
 
 DROP_TAGS = {
@@ -130,7 +131,7 @@ def extract_main_text(doc: etree._Element, headlines: AbstractSet[str] = frozens
     parts = _story_elements(body)
     kept_blocks = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
     if parts and summary and order.get(summary[0], 0) < min(order.get(p, 0) for p in parts):
-        if not any(_within(summary[0], p) for p in parts) and word_key(summary[1]) not in {word_key(b) for b in kept_blocks}:
+        if not any(_within(summary[0], p) for p in parts) and name_key(summary[1]) not in {name_key(b) for b in kept_blocks}:
             kept_blocks.insert(0, summary[1])
     paragraphs = _drop_sign_off(kept_blocks)
     start, end = _article_span(order, parts, chain)
@@ -187,7 +188,7 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: Abst
     hydration data: `"content":"<p>...</p>"`). [] when neither is there."""
     if article_body and len(article_body.strip()) >= 200:
         lines = [squash(line) for line in re.split(r"\n+", html.unescape(article_body))]
-        return [line for line in lines if line and word_key(line) not in headlines]
+        return [line for line in lines if line and name_key(line) not in headlines]
     best = ""
     for script in scripts:
         for m in _EMBEDDED_HTML.finditer(script):
@@ -291,7 +292,7 @@ def _headline_element(body: etree._Element, headlines: AbstractSet[str]) -> etre
     """The <h1> (or <h2>) that carries the article's headline, if the page shows it."""
     for tag in ("h1", "h2"):
         for el in body.iter(tag):
-            if word_key(el.text_content()) in headlines:
+            if name_key(el.text_content()) in headlines:
                 return el
     return None
 
@@ -661,11 +662,11 @@ def _blocks(container: etree._Element) -> list[tuple[str, int]]:
 
 
 def _keep(text: str, link_chars: int, headlines: AbstractSet[str]) -> bool:
-    """Drop link lists, boilerplate lines and the repeated headline."""
+    """Drop link lists, boilerplate lines, lines without a word character and the repeated headline
+    (by its name key, `headlines`)."""
     if _link_list(text, link_chars) or (len(text) < 200 and (_JUNK_LINE.search(text) or _furniture_line(text))):
         return False
-    norm = word_key(text)
-    return bool(norm) and norm not in headlines and not _is_date_line(text) and not _is_stamp(text)
+    return bool(_WORDS.search(text)) and name_key(text) not in headlines and not _is_date_line(text) and not _is_stamp(text)
 
 
 @cache

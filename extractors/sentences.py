@@ -3,7 +3,7 @@
 Entities (the sentence of each mention, the phrases the tagger reads) and agreements (read
 sentence by sentence, evidence pointing back into the text as published) use this one
 splitter. A sentence never runs across paragraphs: `Article.body` is the paragraphs joined
-by `PARAGRAPH_BREAK`, and `paragraph_spans` / `paragraph_around` are the only places that
+by `PARAGRAPH_BREAK`, and `paragraph_starts` / `paragraph_around` are the only places that
 know it. Wire copy arrives with its lines already rejoined by `parse_text`, so splitting
 only has to respect abbreviations ("U.S.", "Corp.", "Nov. 17") and machine-translation
 debris such as "Committee. , 35 member companies".
