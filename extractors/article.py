@@ -20,8 +20,9 @@ from extractors.main_text import embedded_story, extract_main_text
 from extractors.sentences import paragraph_starts
 from schemas.article import Article, Dateline
 from schemas.names import name_key
+from schemas.reference import limit
 
-_MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
+_MIN_EMBEDDED = limit("embedded_story_below")  # characters: below this the page showed no story
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
 _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|article)\b[^>]*>", re.I)

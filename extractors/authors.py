@@ -27,24 +27,20 @@ from extractors.agencies import agency_name
 from extractors.dates import date_label
 from extractors.markup import HOOKS, attrs, clean, role_names, squash
 from schemas.names import name_key
-from schemas.reference import known_place, rows
+from schemas.reference import alternation, known_place, limit, pattern, word_lists
 
-_MAX_NAME = 60
-_MAX_EDITOR_LINE = 200
-_MAX_CLOSING_NAME = 40  # characters: a name signing off a story
+_MAX_NAME = limit("author_name_max_chars")
+_MAX_EDITOR_LINE = limit("editor_line_max_chars")
+_MAX_CLOSING_NAME = limit("closing_name_max_chars")
 # "Reporting by", "Writing by" in a wire sign-off; "Additional reporting by" credits helpers, not the writer.
 _WRITER_CREDIT = re.compile(
     r"(?<!additional )(?<!with )(?:reporting|reported|writing|written)\s+by\s+"
-    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)  # characters: an editor's credit is a short line
-_MAX_WORDS = 5
-_BYLINE_CLASS = re.compile(r"byline|author|autor|writer|creator|reporter|journalist|verfasser|firma|signature", re.I)
-_NOT_BYLINE_CLASS = re.compile(
-    r"comment|avatar|bio\b|about|more-?from|related|teaser|footer|share|follow|bild|foto|photo|image|img|credit|caption|"
-    r"copyright|media|picture", re.I)
-_AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?|people|staff|profiles?|journalists?|"
-                          r"reporters?|writers?|av|yazar|redakteure?)/(?:[^/?#]+/){0,2}[^/?#]+/?$", re.I)
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "el", "y",
-              "e", "ten", "zu", "dos", "das", "do"}
+    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)
+_MAX_WORDS = limit("author_name_max_words")
+_BYLINE_CLASS = pattern("byline")
+_NOT_BYLINE_CLASS = pattern("not_byline")
+_AUTHOR_PATH = pattern("author_path")
+_PARTICLES = frozenset(word_lists("bylines.tsv")["particle"])  # "von der", "da": lower-case words inside a name
 # Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
 _CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:com|org|net|de|at|ch|fr|es|it|uk|no|se|dk)\b", re.I)
@@ -54,8 +50,7 @@ _SCRIPT_AUTHOR = re.compile(
     r"""["']?(?:author_?name|authors?|byline|writer)["']?\s*[:=]\s*(?:\[\s*)?["'](?P<name>[^"'\\<>{}\n]{3,80})["']"""
     r'|"credits"\s*:\s*\{\s*"by"\s*:\s*\[\s*\{[^{}]*?"name"\s*:\s*"(?P<arc>[^"\\]{3,80})"', re.I)
 # Parts of a byline that hold something else than a name.
-_NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|source|job|position|role|date|time|bio\b|"
-                            r"social|twitter|email|contact|follow", re.I)
+_NOT_NAME_PART = pattern("not_name_part")
 
 
 @dataclass(frozen=True)
@@ -71,19 +66,19 @@ class _Words:
 
 @cache
 def _words() -> _Words:
-    table = {kind: [w for w in words.split("|") if w] for kind, words in rows("bylines.tsv", 2)}
+    table = word_lists("bylines.tsv")
 
-    def alternation(kind: str) -> str:
-        return "|".join(sorted((re.escape(w) for w in table[kind]), key=len, reverse=True))
+    def words(kind: str) -> str:
+        return alternation(table[kind])
 
     return _Words(
-        label=re.compile(rf"^(?:{alternation('label')})\s*[:：]?(?:\s+|$)", re.I),
-        split=re.compile(rf"\s*(?:[;|/&·•，、]|\s(?:{alternation('separator')})\s)\s*", re.I),
-        role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
-        junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
-        tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
+        label=re.compile(rf"^(?:{words('label')})\s*[:：]?(?:\s+|$)", re.I),
+        split=re.compile(rf"\s*(?:[;|/&·•，、]|\s(?:{words('separator')})\s)\s*", re.I),
+        role=re.compile(rf"(?:^|\s)(?:{words('role')})(?=\s|$)", re.I),
+        junk=re.compile(rf"(?:^|\b)(?:{words('junk')})(?:\b|$)", re.I),
+        tail=re.compile(rf"(?<=\w)\s+(?:{words('tail')})\s+\S.*$|(?<=\w)\s+(?:{words('tail')})$"),
         job_words=frozenset(table["job"]),
-        editor=re.compile(rf"(?:^|[;(]\s*)(?:{alternation('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
+        editor=re.compile(rf"(?:^|[;(]\s*)(?:{words('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
     )
 
 

@@ -14,10 +14,10 @@ from extractors.agencies import agency_name, agency_pattern
 from extractors.dates import MONTH, month_number, nearest_date
 from extractors.publishers import cns
 from schemas.article import Dateline
+from schemas.reference import alternation, word_lists
 
-_NOT_PLACES = {w.lower() for w in (
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
-    "Since Until On In By Updated Published Posted".split())}
+_WORDS = word_lists("text_words.tsv")
+_NOT_PLACES = frozenset(_WORDS["not_place"])
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{MONTH}))"
@@ -42,14 +42,12 @@ _PLACE_AGENCY = re.compile(
 )
 # Where a glued dateline may start: a shouted place, a date and an opening parenthesis.
 _SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{MONTH}\s+{_DAY}\s*[(（])")
-_BYLINE_LINE = re.compile(
-    r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I
-)
+_BYLINE_LINE = re.compile(rf"^(?:{alternation(_WORDS['byline_label'])})\s*[:：]?\s+(?P<names>.+?)\s*$", re.I)
 # Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..." (`publishers.cns`)
 _REPORTER_LEAD = re.compile(cns.REPORTER_LEAD)
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
 _NAME_ROLE = re.compile(
-    r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I
+    rf"^(?:(?:{alternation(_WORDS['reporter_qualifier'])})\s+)?(?:{alternation(_WORDS['reporter_role'])})\s*[:：]?\s*", re.I
 )
 
 

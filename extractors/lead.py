@@ -20,6 +20,7 @@ from extractors.publishers import reuters, xinhua
 from extractors.sentences import paragraph_starts, split_spans
 from extractors.stutter import find_stutters
 from schemas.article import Dateline, TextEdit
+from schemas.reference import limit, pattern
 
 _PIC = r"(?:picture|photo|photograph|image|pic|screenshot|video\s+grab)s?"
 # A paragraph that describes a picture: "The picture shows ...", "Photo taken on ... shows", "Pictured: ..."
@@ -67,9 +68,9 @@ _END_TAIL = re.compile(
 _INLINE_CREDIT = re.compile(
     r"(?:(?<=[.!?”\"])|^)(?:\s*[(\[]\s*(?:photo|image|picture)s?\s*/\s*[^()\[\]]{2,60}[)\]])+\s+(?=\S)", re.I
 )
-_PICTURE_WORD = re.compile(r"\b(?:photo\w*|pictures?|images?|filmed|shows|scene of|taken (?:on|in|at))\b", re.I)
+_PICTURE_WORD = pattern("picture_word")
 _HEADLINE_REPEAT = re.compile(r"^\s*(?:title|headline)\s*[:：]", re.I)
-LEAD_ZONE = 4  # the dateline and byline stand within the first paragraphs
+LEAD_ZONE = limit("lead_zone")  # paragraphs: the dateline and byline stand within the first ones
 
 
 @dataclass

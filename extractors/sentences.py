@@ -17,16 +17,12 @@ from typing import Literal
 
 from extractors.lookback import search_before
 from schemas.article import PARAGRAPH_BREAK, Article
+from schemas.reference import word_lists
 
 Block = Literal["title", "body", "caption"]
 
-# Words that end in a period without ending the sentence. "etc." joins a list to the
-# clause it belongs to in machine translation ("A, B, etc. The member companies signed").
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt",
-    "inc", "corp", "co", "ltd", "plc", "bhd", "llc", "no", "nos", "vs", "etc", "approx", "dept", "est", "fig",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "messrs", "mt", "ft",
-}
+# Words that end in a period without ending the sentence ("Gov.", "Corp.", "etc."): text_words.tsv.
+_ABBREVIATIONS = frozenset(word_lists("text_words.tsv")["abbreviation"])
 # A candidate end: terminal punctuation, closing quotes, then space before a capital, digit or quote.
 _END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _STRAY_COMMA = re.compile(r"\.\s+,\s*")  # "Committee. , 35 member companies ..."

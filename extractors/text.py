@@ -16,6 +16,7 @@ from extractors.dates import read_date
 from extractors.lead import split_sections
 from extractors.publishers import peoples_daily, reuters
 from schemas.article import Article
+from schemas.reference import limit
 
 # Reuters-21578 stamp: "2-MAR-1987 06:58:00.68" (`publishers.reuters`)
 _STAMP = re.compile(reuters.STAMP)
@@ -28,7 +29,7 @@ _DATE_LINE = re.compile(
 _PD_HEADER = re.compile(peoples_daily.HEADER)
 _FINAL_STOP = re.compile(r"[.。!！:;,]['\"”’)]*$")
 _TERMINAL = re.compile(r"[.!?:;\"”’)]$")
-_MAX_TITLE = 200
+_MAX_TITLE = limit("text_title_max_chars")
 
 
 def _date(text: str) -> dt.datetime | None:
