@@ -1,7 +1,7 @@
 """`parse_article`: one HTML page in, one `Article` out (metadata, story text, captions, lead).
 
-The page is parsed once with lxml (several times faster than BeautifulSoup on the same
-page); metadata is read before the main-text pass prunes the tree.
+The page is parsed once with lxml (ten times faster than a BeautifulSoup tree of the same
+page: docs/extraction.md); metadata is read before the main-text pass prunes the tree.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         text.paragraphs = [c.text for c in captions if c.text] or ([meta.description] if meta.description else [])
     sections = split_sections(
         text.paragraphs, [c.text for c in captions if c.text], reference_date=reference,
-        credits=[c.credit for c in captions if c.credit],
+        credits=[c.credit for c in captions if c.credit], url=url,
     )
     _keep_dateline(sections, text.paragraphs)
     meta.authors = meta.authors or signed_by(sections.end_markers)  # "(Reporting by Jane Doe; Editing by John Roe)"
