@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +52,50 @@ def cpu_seconds(proc: psutil.Process) -> float:
     return total
 
 
+class TreeRss(threading.Thread):
+    """Peak RSS of this process and all its descendants (the farm excluded), sampled every 50 ms.
+
+    Also keeps, at the peak, the RSS of each process by its role (main, Prefect server,
+    forkserver, parse workers), so the figure says where the memory went.
+    """
+
+    def __init__(self, exclude: set[int]):
+        super().__init__(daemon=True)
+        self.exclude, self.peak, self.parts, self._halt = exclude, 0, {}, threading.Event()
+        self.me = psutil.Process()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.05):
+            parts: dict[str, int] = {}
+            for p in [self.me, *self.me.children(recursive=True)]:
+                if p.pid in self.exclude:
+                    continue
+                try:
+                    rss, role = p.memory_info().rss, _role(p, self.me)
+                except psutil.Error:
+                    continue
+                parts[role] = parts.get(role, 0) + rss
+            total = sum(parts.values())
+            if total > self.peak:
+                self.peak, self.parts = total, parts
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def _role(p: psutil.Process, me: psutil.Process) -> str:
+    """main, prefect server, forkserver, workers (the forkserver's children) or other."""
+    if p.pid == me.pid:
+        return "main"
+    cmd = " ".join(p.cmdline())
+    if "forkserver" in cmd:
+        return "forkserver" if p.ppid() == me.pid else "workers"
+    if "prefect" in cmd or "uvicorn" in cmd:
+        return "prefect server"
+    return "other"
+
+
 def run_newsflow(articles: int, tmp: Path) -> dict:
     from flows.config import quiet_prefect
 
@@ -66,9 +111,12 @@ def run_newsflow(articles: int, tmp: Path) -> dict:
         db = tmp / "newsflow.duckdb"
         policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32, delay_s=0.0)
         me = psutil.Process()
+        rss = TreeRss(exclude={farm.pid})
+        rss.start()
         c0, t0 = cpu_seconds(me), time.perf_counter()
         summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy))
         wall, cpu = time.perf_counter() - t0, cpu_seconds(me) - c0
+        rss.stop()
         rows = query(db, "select count(*), count(*) filter (where length(body) = 0) from articles")[1][0]
         facts = query(db, "select (select count(*) from mentions), (select count(*) from agreements)")[1][0]
     finally:
@@ -78,6 +126,7 @@ def run_newsflow(articles: int, tmp: Path) -> dict:
         "pipeline": "newsflow", "articles": rows[0], "empty_bodies": rows[1], "rejected": summary.rejected,
         "mentions": facts[0], "agreements": facts[1], "wall_s": round(wall, 2), "flow_s": round(summary.seconds, 2),
         "articles_per_s": round(rows[0] / summary.seconds, 1), "cpu_ms_per_article": round(1000 * cpu / max(rows[0], 1), 1),
+        "peak_tree_rss_MiB": round(rss.peak / 2**20), "peak_rss_by_role_MiB": {k: round(v / 2**20) for k, v in sorted(rss.parts.items())},
     }
 
 
@@ -105,6 +154,9 @@ def main() -> None:
     print(f"{'newsflow':12}{ours['articles']:>9}{ours['articles_per_s']:>12}{ours['cpu_ms_per_article']:>16}")
     print(f"{'baseline':12}{base['articles_loaded']:>9}{base['articles_per_s']:>12}{base['cpu_ms_per_article']:>16}")
     print(f"ratio newsflow / baseline articles/s: {ours['articles_per_s'] / base['articles_per_s']:.2f}")
+    base_rss = base["peak_rss_MiB"]["main_plus_workers"]
+    print(f"peak tree RSS: {ours['peak_tree_rss_MiB']} MiB ({ours['peak_rss_by_role_MiB']}); baseline {base_rss} MiB; "
+          f"ratio {ours['peak_tree_rss_MiB'] / base_rss:.2f}")
 
 
 if __name__ == "__main__":

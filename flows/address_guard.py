@@ -42,7 +42,11 @@ _LEGACY_IPV4_LAST_LABEL = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
 
 
 class AddressRefused(Exception):
-    """A host that must not be connected to, or whose addresses could not be found; permanent."""
+    """A host that must not be connected to: permanent."""
+
+
+class LookupFailed(AddressRefused):
+    """A host name whose addresses could not be found: transient, a later run may find them."""
 
 
 def check_address(address: IPAddress, allow_loopback: bool) -> str | None:
@@ -176,7 +180,7 @@ class AddressBook:
             found = []
         if not found:
             self._lookups.pop(host, None)
-            raise AddressRefused(f"dns lookup failed: {host}")
+            raise LookupFailed(f"dns lookup failed: {host}")
         return found
 
     def close(self) -> None:

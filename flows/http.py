@@ -25,7 +25,7 @@ import httpcore
 import httpx
 from protego import Protego
 
-from flows.address_guard import AddressBook, AddressRefused, GuardedNetwork, Resolver, check_address, host_address
+from flows.address_guard import AddressBook, AddressRefused, GuardedNetwork, LookupFailed, Resolver, check_address, host_address
 from schemas.fetch import FetchResult
 from schemas.settings import DEFAULTS
 
@@ -60,11 +60,11 @@ class FetchPolicy:
 
 
 class _Failure(Exception):
-    """One failed try: `retry` says whether another try could go differently."""
+    """One failed try: `retry` says whether another try now could go differently, `later` whether a later run could."""
 
-    def __init__(self, reason: str, retry: bool):
+    def __init__(self, reason: str, retry: bool, later: bool | None = None):
         super().__init__(reason)
-        self.reason, self.retry = reason, retry
+        self.reason, self.retry, self.later = reason, retry, retry if later is None else later
 
 
 @dataclass
@@ -85,6 +85,7 @@ class _Outcome:
     body: bytes | None = None
     error: str | None = None
     attempts: int = 1
+    transient: bool = False
 
 
 @dataclass
@@ -204,12 +205,16 @@ class Fetcher:
             queued_ms=request.queued_s * 1000,
             attempts=outcome.attempts,
             error=outcome.error,
+            transient=outcome.transient,
         )
 
     async def _follow(self, url: str, request: _Request) -> tuple[str, _Outcome]:
         """Follow redirects by hand, so every hop is guarded, robots-checked and counted."""
         for _ in range(self.policy.max_redirects + 1):
-            refusal = await self._refusal(url, request.robots)
+            try:
+                refusal = await self._refusal(url, request.robots)
+            except LookupFailed as exc:
+                return url, _Outcome(error=str(exc), attempts=0, transient=True)
             if refusal:
                 return url, _Outcome(error=refusal, attempts=0)
             outcome = await self._with_retries(url, request)
@@ -233,6 +238,8 @@ class Fetcher:
         parsed = httpx.URL(url)
         try:  # resolves the name now (once per fetcher), so a refused host costs no robots.txt request
             await self._addresses.targets(parsed.host, parsed.port or _DEFAULT_PORTS[parsed.scheme])
+        except LookupFailed:
+            raise  # not a refusal: a later run may find the name
         except AddressRefused as exc:
             return str(exc)
         if not robots:
@@ -281,16 +288,16 @@ class Fetcher:
                 status, resp_headers, body = await self._exchange(host, url, request)
             except _Failure as failure:
                 if last or not failure.retry:
-                    return _Outcome(error=_after(failure.reason, attempt), attempts=attempt)
+                    return _Outcome(error=_after(failure.reason, attempt), attempts=attempt, transient=failure.later)
                 await asyncio.sleep(self._backoff(attempt))
                 continue
             if status != 429 and status < 500:
                 return _Outcome(status, resp_headers, body, _status_error(status), attempt)
-            wait = _retry_after(resp_headers.get("retry-after"))
+            wait = retry_after(resp_headers.get("retry-after"))
             if wait is not None and wait > p.retry_after_cap_s:
-                return _Outcome(status, resp_headers, error=f"retry-after {wait:.0f}s exceeds cap", attempts=attempt)
+                return _Outcome(status, resp_headers, error=f"retry-after {wait:.0f}s exceeds cap", attempts=attempt, transient=True)
             if last:
-                return _Outcome(status, resp_headers, error=_after(f"http {status}", attempt), attempts=attempt)
+                return _Outcome(status, resp_headers, error=_after(f"http {status}", attempt), attempts=attempt, transient=True)
             if wait is not None:  # the server asked the whole host to slow down
                 host.not_before = max(host.not_before, time.monotonic() + wait)
             await asyncio.sleep(max(wait or 0.0, self._backoff(attempt)))
@@ -325,9 +332,9 @@ class Fetcher:
                         body = await _read_body(resp, resp_headers, request.max_bytes) if 200 <= resp.status < 300 else None
                         return resp.status, resp_headers, body
             except TimeoutError:
-                raise _Failure(f"timeout: deadline {p.deadline_s:g}s exceeded", retry=False) from None
+                raise _Failure(f"timeout: deadline {p.deadline_s:g}s exceeded", retry=False, later=True) from None
             except AddressRefused as exc:
-                raise _Failure(str(exc), retry=False) from None
+                raise _Failure(str(exc), retry=False, later=isinstance(exc, LookupFailed)) from None
             except httpcore.TimeoutException:
                 raise _Failure("timeout", retry=True) from None
             except httpcore.ConnectError as exc:
@@ -387,7 +394,7 @@ async def _pace(host: _Host) -> None:
         host.not_before = time.monotonic() + host.delay
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header, either delta-seconds or an HTTP-date."""
     if not value:
         return None

@@ -1,18 +1,28 @@
 """Prefect flows `ingest` and `reprocess`: tasks wrap a poll of the feeds or a batch of pages.
 
-Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article. The
-warehouse is opened only here, in the flow's own process, one transaction per
-batch; connections, clients and pools never travel as task parameters.
+Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article, and no batch of
+pages passes through Prefect: a task gets URLs and gives back counts, and the pages live only
+inside it. The warehouse is opened only in the flow's own process, one transaction per batch.
+
+The work queue is the warehouse's frontier (`warehouse.frontier`): polling enqueues entries in
+the transaction that records the feeds' validators, every run first takes up what is pending
+or due for a retry, and a batch's load marks its URLs done or failed in its own transaction.
+A run killed at any moment loses nothing: the next plain run finishes its work.
+
+One `Fetcher` serves the whole run, so robots.txt is read once per host and per-host pacing
+holds across batches. It reaches the tasks through a context variable: clients and pools never
+travel as task parameters.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -20,52 +30,97 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
 from flows.config import FeedConfig, load_feeds
+from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
 from flows.parallel import parse_pool
-from flows.pipeline import Candidate, FeedPoll, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
+from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
 from flows.summary import RunSummary, artifact_key
-from schemas import FeedState, FetchResult
-from warehouse import facts, load, read, search, snapshot
+from schemas import FetchResult
+from warehouse import facts, frontier, load, read, search, snapshot
 from warehouse.db import connect, transaction
+from warehouse.frontier import Backoff
 
 BATCH = 200  # pages per fetch/parse/load batch: coarse enough that Prefect's overhead is noise
+
+_fetcher: contextvars.ContextVar[Fetcher] = contextvars.ContextVar("newsflow_fetcher")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@task(name="read-feeds", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-async def read_feeds(feeds: list[FeedConfig], known: dict[str, FeedState], policy: FetchPolicy) -> FeedPoll:
-    async with Fetcher(policy) as fetcher:
-        return await poll_feeds(fetcher, feeds, known, _now())
+@dataclass
+class BatchCounts:
+    """What one batch's load did, by article URL."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    to_retry: int = 0  # rejects that the frontier will take up again
+    same_page: int = 0  # entries that are the page of another entry's article
+    text_changed: int = 0  # stored articles whose text changed (reprocess)
+    facts_changed: int = 0  # stored articles whose entities or agreements changed (reprocess)
+
+    def add_to(self, summary: RunSummary) -> None:
+        for name in ("new", "updated", "unchanged", "rejected", "to_retry", "same_page", "facts_changed"):
+            setattr(summary, name, getattr(summary, name) + getattr(self, name))
 
 
-@task(name="fetch-pages", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-async def fetch_batch(items: list[Candidate], validators: dict, policy: FetchPolicy) -> list[FetchResult]:
-    async with Fetcher(policy) as fetcher:
-        return await fetch_pages(fetcher, items, validators)
-
-
-@task(name="parse-pages", cache_policy=NO_CACHE)
-def parse_batch(items: list[Candidate], results: list[FetchResult]) -> ParsedBatch:
-    return parse_results(items, results, parse_pool(len(items)))
-
-
-@task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
-def load_batch(db: str, run_id: str, batch: ParsedBatch, fetches: list[FetchResult], known: dict[str, str | None]) -> tuple[int, int]:
-    """One transaction: raw pages, fetch log, articles, blocks, facts, search index, rejects. Returns (new, updated)."""
-    now = _now()
+@task(name="poll-feeds", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> dict[str, int]:
+    """Poll the feeds and commit, in one transaction, their documents, validators and entries, and
+    the entries' URLs to the frontier (with `refresh`, the stored articles they list too)."""
+    with connect(db) as con:
+        known = read.feed_states(con)
+    polled = await poll_feeds(_fetcher.get(), feeds, known, _now())
     with connect(db) as con, transaction(con):
+        now = _now()
+        load.store_raw(con, polled.fetches)
+        load.log_fetches(con, run_id, "feed", polled.fetches)
+        load.save_feeds(con, polled.states)
+        for feed_url, entries in polled.entries.items():
+            load.save_entries(con, feed_url, entries, now)
+            frontier.enqueue(con, feed_url, entries, now)
+        load.save_rejects(con, run_id, polled.rejects, now)
+        if refresh:
+            frontier.requeue_articles(con, [s.url for s in polled.states], now)
+    pause_point("polled")
+    return {"feeds_read": polled.read, "feeds_not_modified": polled.not_modified, "feeds_failed": polled.failed,
+            "entries": len({e.url for entries in polled.entries.values() for e in entries}), "rejected": len(polled.rejects)}
+
+
+@task(name="ingest-batch", cache_policy=NO_CACHE)
+async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts:
+    """Fetch, parse and load one batch of frontier URLs."""
+    results = await fetch_pages(_fetcher.get(), items)
+    batch = parse_results(items, results, parse_pool(len(items)))
+    return store_batch(db, run_id, batch, results, backoff)
+
+
+def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[FetchResult], backoff: Backoff) -> BatchCounts:
+    """Load one batch in one transaction: raw pages, fetch log, articles (one per page), blocks,
+    facts, search index, rejects, and the frontier marks of its URLs. The one load path of ingest and reprocess."""
+    counts = BatchCounts(unchanged=len(batch.unchanged), rejected=len(batch.rejects), to_retry=len(batch.retry))
+    with connect(db) as con, transaction(con):
+        now = _now()
         load.store_raw(con, fetches)
         load.log_fetches(con, run_id, "page", fetches)
-        load.save_articles(con, run_id, EXTRACTOR_VERSION, batch.articles, now)
-        facts.save_facts(con, run_id, batch.articles, now)
-        search.index(con, [a.url for a in batch.articles], now)
-        load.clear_rejects(con, [a.url for a in batch.articles] + batch.unchanged)
+        pages = load.same_pages(con, batch.articles)
+        stored = read.existing_articles(con, [s.url for s in pages.keep])
+        load.delete_articles(con, pages.replaced)
+        load.save_articles(con, run_id, EXTRACTOR_VERSION, pages.keep, now)
+        pause_point("load")
+        facts.save_facts(con, run_id, pages.keep, now, removed=pages.replaced)
+        search.index(con, [s.url for s in pages.keep], now)
+        done = {s.url: s.url for s in pages.keep} | {u: u for u in batch.unchanged} | pages.same_as
+        load.clear_rejects(con, list(done))
         load.save_rejects(con, run_id, batch.rejects, now)
-    new = sum(1 for a in batch.articles if a.url not in known)
-    return new, len(batch.articles) - new
+        frontier.finish(con, now, done, batch.failed, batch.retry, backoff)
+    counts.new = len(pages.keep) - len(stored)
+    counts.updated = len(stored)
+    counts.same_page = len(pages.same_as) - len(pages.replaced)
+    return counts
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[list]:
@@ -77,17 +132,14 @@ def _chunks(items: Sequence, size: int) -> Iterator[list]:
 async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     """Record the run in `runs`, time it, log and publish its summary and a read-only snapshot of the warehouse."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], flow=flow_name)
-    started, t0 = _now(), time.monotonic()
+    t0 = time.monotonic()
     with connect(db) as con:
-        con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, NULL, NULL)", [summary.run_id, flow_name, EXTRACTOR_VERSION, started])
+        load.start_run(con, summary.run_id, flow_name, EXTRACTOR_VERSION, _now())
     yield summary
     summary.seconds = time.monotonic() - t0
     with connect(db) as con:
         summary.newest = read.newest_titles(con)
-        con.execute(
-            "UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
-            [_now(), json.dumps(summary.as_dict(), default=str), summary.run_id],
-        )
+        load.finish_run(con, summary.run_id, _now(), summary.as_dict())
     snapshot.publish(db)
     logger = get_run_logger()
     for line in summary.lines():
@@ -102,68 +154,67 @@ async def ingest(
     only: list[str] | None = None,
     refresh: bool = False,
     policy: FetchPolicy | None = None,
+    backoff: Backoff | None = None,
+    batch_size: int = BATCH,
 ) -> RunSummary:
-    """Poll the feeds, fetch new article pages, parse them and load the warehouse.
+    """Poll the feeds, then fetch, parse and load every frontier URL that is due: new entries,
+    entries an interrupted run left pending, and failures whose retry time has come.
 
-    `only` restricts the run to the named feeds; `refresh` re-fetches known
-    articles too (conditionally) so that changed pages update their rows.
+    `only` restricts the run to the named feeds (and their URLs in the frontier); `refresh`
+    re-fetches their stored articles too (conditionally) so that changed pages update their rows.
+    `backoff` says when failures that may pass are tried again (default `Backoff()`).
     """
-    policy = policy or FetchPolicy()
+    policy, backoff = policy or FetchPolicy(), backoff or Backoff()
     feeds = [f for f in load_feeds(feeds_file).feeds if not only or f.name in only]
-    async with _run(db, "ingest") as summary:
-        with connect(db) as con:
-            known_feeds = read.feed_states(con)
-            known = read.known_articles(con, EXTRACTOR_VERSION)
-        poll = await read_feeds(feeds, known_feeds, policy)
-        with connect(db) as con, transaction(con):
-            now = _now()
-            load.store_raw(con, poll.fetches)
-            load.log_fetches(con, summary.run_id, "feed", poll.fetches)
-            load.save_feeds(con, poll.states)
-            for feed_url, entries in poll.entries.items():
-                load.save_entries(con, feed_url, entries, now)
-            load.save_rejects(con, summary.run_id, poll.rejects, now)
-        summary.feeds_read, summary.feeds_not_modified, summary.feeds_failed = poll.read, poll.not_modified, poll.failed
-        summary.entries = len({e.url for entries in poll.entries.values() for e in entries})
-        summary.rejected += len(poll.rejects)
-
-        with connect(db) as con:
-            todo = candidates(poll, feeds, known, read.article_feeds(con) if refresh else None)
-            validators = read.validators(con, [c.url for c in todo if c.known_raw_sha256])
-        for items in _chunks(todo, BATCH):
-            results = await fetch_batch(items, validators, policy)
-            batch = parse_batch(items, results)
-            new, updated = load_batch(db, summary.run_id, batch, results, known)
-            summary.new += new
-            summary.updated += updated
-            summary.unchanged += len(batch.unchanged)
-            summary.rejected += len(batch.rejects)
+    async with _run(db, "ingest") as summary, Fetcher(policy) as fetcher:
+        token = _fetcher.set(fetcher)
+        try:
+            polled = await poll(db, summary.run_id, feeds, refresh)
+            for name, value in polled.items():
+                setattr(summary, name, getattr(summary, name) + value)
+            with connect(db) as con:
+                todo = candidates(frontier.due(con, _now(), [f.name for f in feeds], EXTRACTOR_VERSION), feeds)
+            for items in _chunks(todo, batch_size):
+                (await ingest_batch(db, summary.run_id, items, backoff)).add_to(summary)
+        finally:
+            _fetcher.reset(token)
     return summary
 
 
+@task(name="reprocess-batch", cache_policy=NO_CACHE)
+def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts:
+    """Parse one batch of stored raw pages again and load what they give, as ingest would."""
+    with connect(db) as con:
+        pages = list(read.stored_pages(con, urls))
+        text_before, facts_before = read.text_hashes(con, urls), facts.digests(con, urls)
+    items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in pages]
+    results = [
+        FetchResult(url=p.url, final_url=p.final_url, status=200, headers=p.headers, body=p.body, fetched_at=p.fetched_at)
+        for p in pages
+    ]
+    del pages
+    batch = parse_results(items, results, parse_pool(len(items)))
+    del results
+    counts = store_batch(db, run_id, batch, [], backoff)
+    with connect(db) as con:
+        text_after, facts_after = read.text_hashes(con, urls), facts.digests(con, urls)
+    stored = [u for u in urls if u in text_before]
+    counts.text_changed = sum(1 for u in stored if text_after.get(u) != text_before[u])
+    counts.facts_changed = sum(1 for u in stored if facts_after.get(u) != facts_before.get(u))
+    counts.updated, counts.unchanged = counts.text_changed, counts.updated - counts.text_changed
+    return counts
+
+
 @flow(name="reprocess", log_prints=True)
-async def reprocess(db: str) -> RunSummary:
-    """Re-run the extractors on every stored page without fetching; `updated` counts articles whose text changed."""
+async def reprocess(db: str, batch_size: int = BATCH) -> RunSummary:
+    """Re-run the extractors on every stored page, articles and parse rejects, without fetching.
+
+    `updated` counts articles whose text changed, `facts_changed` those whose entities or
+    agreements changed, `new` parse rejects that are articles now.
+    """
     async with _run(db, "reprocess") as summary:
         with connect(db) as con:
-            urls = [u for (u,) in con.execute("SELECT url FROM articles ORDER BY url").fetchall()]
-        for chunk in _chunks(urls, BATCH):  # one batch of raw pages in memory at a time
-            with connect(db) as con:
-                pages = list(read.stored_pages(con, chunk))
-                before = dict(con.execute("SELECT url, body FROM articles WHERE url IN (SELECT unnest(?))", [chunk]).fetchall())
-            items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in pages]
-            results = [
-                FetchResult(url=p.url, final_url=p.final_url, status=200, headers=p.headers, body=p.body, fetched_at=p.fetched_at)
-                for p in pages
-            ]
-            batch = parse_batch(items, results)
-            with connect(db) as con, transaction(con):
-                load.save_articles(con, summary.run_id, EXTRACTOR_VERSION, batch.articles, _now())
-                facts.save_facts(con, summary.run_id, batch.articles, _now())
-                search.index(con, [a.url for a in batch.articles], _now())
-                load.save_rejects(con, summary.run_id, batch.rejects, _now())
-            changed = sum(1 for a in batch.articles if a.article.body != before.get(a.url))
-            summary.updated += changed
-            summary.unchanged += len(batch.articles) - changed
-            summary.rejected += len(batch.rejects)
+            urls = read.reprocessable(con)
+        for chunk in _chunks(urls, batch_size):  # one batch of raw pages in memory at a time
+            reprocess_batch(db, summary.run_id, chunk, Backoff()).add_to(summary)
     return summary

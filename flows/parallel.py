@@ -1,36 +1,90 @@
-"""CPU work in processes: parsing and entity recognition gain nothing from threads on CPython."""
+"""CPU work in processes: parsing and entity recognition gain nothing from threads on CPython.
+
+This module is what a worker process imports: it keeps its imports light, so a worker holds
+the extractors and the spaCy model and nothing else (no Prefect, DuckDB or Arrow), and the
+flow's process never loads spaCy unless it parses a small batch itself.
+"""
 
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 MIN_PAGES_FOR_POOL = 24  # below this, handing pages to workers costs more than it saves
+MAX_WORKERS = 8
 _pool: ProcessPoolExecutor | None = None
 
 
-def _warm() -> None:
-    """Load the spaCy model when a worker starts, not inside the first batch."""
+def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
+    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
+    from extractors.analysis import read_page
+    from extractors.page import UnusableDocument
+
+    try:
+        return read_page(body, content_type, url, reference)
+    except UnusableDocument as e:
+        return str(e)
+    except Exception as e:  # a parser bug must cost one page, not the run
+        return f"parser error: {type(e).__name__}: {e}"
+
+
+ORPHAN_CHECK_S = 1.0  # how often a worker looks for the flow's process where pidfd is missing
+
+
+def _exit_with(flow_pid: int) -> None:
+    """End this worker as soon as the flow's process `flow_pid` has ended, however it ended.
+
+    A pool worker waits on a queue it also holds the writing end of, and it keeps the fork server
+    alive, so after a `kill -9` of the flow it would stay, holding its spaCy model, for ever.
+    Linux's pidfd says when the process exits (zombie or not); elsewhere, poll every second.
+    """
+    try:
+        fd = os.pidfd_open(flow_pid)
+    except (AttributeError, OSError):
+        while _alive(flow_pid):
+            time.sleep(ORPHAN_CHECK_S)
+    else:
+        select.select([fd], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _warm(flow_pid: int) -> None:
+    """Start the orphan watch and load the spaCy model when a worker starts, not inside the first batch."""
     from extractors.entities.nlp import load_nlp
 
+    threading.Thread(target=_exit_with, args=(flow_pid,), name="orphan-watch", daemon=True).start()
     load_nlp()
 
 
 def parse_pool(pages: int) -> Executor | None:
     """The process's worker pool (started once, kept for later batches), or None for small batches.
 
+    One worker per core, at most MAX_WORKERS: each holds its own spaCy model (~150 MB).
     forkserver, not fork: the flow's process runs Prefect's threads, and forking a
-    threaded process can deadlock the child.
+    threaded process can deadlock the child. Nothing is preloaded into the fork server:
+    every process it would share pages with counts them again in the run's resident memory.
     """
     global _pool
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if pages < MIN_PAGES_FOR_POOL or workers < 2:
         return None
     if _pool is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["extractors.analysis", "flows.pipeline"])
-        _pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm, initargs=(os.getpid(),))
         atexit.register(_pool.shutdown)
     return _pool

@@ -1,7 +1,8 @@
 """The ingest steps as plain functions; `flows.ingest` wraps them in Prefect tasks.
 
 Per-article work happens here in plain Python: async HTTP for the fetches, a
-process pool for parsing. Nothing here opens the warehouse.
+process pool for parsing. Nothing here opens the warehouse; what to fetch comes from
+the warehouse's frontier (`warehouse.frontier.due`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from extractors.analysis import read_page
 from extractors.feeds import FeedError, parse_feed
-from extractors.page import UnusableDocument
+from extractors.urls import canonicalize_url
 from flows.config import FeedConfig
-from flows.http import Fetcher
+from flows.faults import pause_point
+from flows.http import Fetcher, retry_after
+from flows.parallel import parse_one
 from schemas import FeedEntry, FeedState, FetchResult, Reject, StoredArticle
+from warehouse.frontier import Due
 
 MAX_FEED_DOCUMENTS = 1_000  # per configured feed, across OPML lists, sitemap indexes and pages
 
@@ -43,7 +46,9 @@ class Candidate:
     feed_url: str
     published_at: dt.datetime | None = None
     respect_robots: bool = True
-    known_raw_sha256: str | None = None  # set when the warehouse has it: a refresh
+    known_raw_sha256: str | None = None  # set when the warehouse has it, parsed by this extractor version: a refresh
+    etag: str | None = None  # of the stored page, for a conditional GET
+    last_modified: str | None = None
 
 
 async def poll_feeds(fetcher: Fetcher, feeds: Sequence[FeedConfig], known: dict[str, FeedState], now: dt.datetime) -> FeedPoll:
@@ -93,58 +98,53 @@ async def _poll_one(fetcher: Fetcher, cfg: FeedConfig, known: dict[str, FeedStat
             queue.append((parsed.next_url, page + 1))
 
 
-def candidates(
-    poll: FeedPoll, feeds: Sequence[FeedConfig], known_articles: dict[str, str | None], refresh: dict[str, str] | None = None
-) -> list[Candidate]:
-    """New entry URLs, deduplicated across feeds, plus the stored ones in `refresh` (url -> feed URL).
-
-    `known_articles` maps a stored URL to its raw document hash, or to None when
-    the stored row came from an older extractor and must be parsed again.
-    Refreshed articles are limited to the feeds polled in this run.
-    """
-    refresh = refresh or {}
+def candidates(due: Sequence[Due], feeds: Sequence[FeedConfig]) -> list[Candidate]:
+    """What to fetch for the frontier's due URLs: robots.txt as the listing feed's settings say."""
     robots = {f.name: f.respect_robots for f in feeds}
-    feed_name = {s.url: s.name for s in poll.states}
-    listed = [(feed_url, e.url, e.published_at) for feed_url, entries in poll.entries.items() for e in entries]
-    listed += [(feed_url, url, None) for url, feed_url in refresh.items() if feed_url in feed_name]
-    out: dict[str, Candidate] = {}
-    for feed_url, url, published in listed:
-        if url in out or (url in known_articles and url not in refresh):
-            continue
-        out[url] = Candidate(url, feed_url, published, robots.get(feed_name.get(feed_url), True), known_articles.get(url))
-    return list(out.values())
+    return [Candidate(d.url, d.feed_url, d.published_at, robots.get(d.feed_name, True), d.known_raw_sha256, d.etag, d.last_modified)
+            for d in due]
 
 
-async def fetch_pages(fetcher: Fetcher, items: Sequence[Candidate], validators: dict[str, tuple[str | None, str | None]]) -> list[FetchResult]:
-    """Fetch article pages concurrently; the fetcher bounds concurrency overall and per host."""
-    return list(
-        await asyncio.gather(
-            *(fetcher.fetch(c.url, *validators.get(c.url, (None, None)), respect_robots=c.respect_robots) for c in items)
-        )
-    )
+async def fetch_pages(fetcher: Fetcher, items: Sequence[Candidate]) -> list[FetchResult]:
+    """Fetch article pages concurrently (conditionally when the warehouse has the page); the fetcher
+    bounds concurrency overall and per host."""
+
+    async def one(c: Candidate) -> FetchResult:
+        validators = (c.etag, c.last_modified) if c.known_raw_sha256 else (None, None)
+        result = await fetcher.fetch(c.url, *validators, respect_robots=c.respect_robots)
+        pause_point("fetch")
+        return result
+
+    return list(await asyncio.gather(*(one(c) for c in items)))
 
 
 @dataclass
 class ParsedBatch:
+    """What a batch of fetched pages became. Every URL is in exactly one of `articles`, `unchanged` or `rejects`."""
+
     articles: list[StoredArticle] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    retry: dict[str, tuple[str, float | None]] = field(default_factory=dict)  # rejects that may pass: url -> (reason, Retry-After s)
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Rejects for good: url -> reason."""
+        return {r.url: r.reason for r in self.rejects if r.url and r.url not in self.retry}
 
 
-def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
-    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
+def page_url(result: FetchResult) -> str | None:
+    """The canonical form of the URL a page was served from (after redirects): two entries with one page URL are one article."""
     try:
-        return read_page(body, content_type, url, reference)
-    except UnusableDocument as e:
-        return str(e)
-    except Exception as e:  # a parser bug must cost one page, not the run
-        return f"parser error: {type(e).__name__}: {e}"
+        return canonicalize_url(result.final_url) if result.final_url else None
+    except ValueError:
+        return result.final_url
 
 
 def parse_results(
     items: Sequence[Candidate], results: Sequence[FetchResult], pool: Executor | None = None
 ) -> ParsedBatch:
-    """Turn fetch results into articles to load, unchanged URLs and rejects.
+    """Turn fetch results into articles to load, unchanged URLs and rejects (those that may pass also in `retry`).
 
     A body whose hash is the one already stored (and parsed by this extractor
     version) is not parsed again.
@@ -154,12 +154,14 @@ def parse_results(
     for c, r in zip(items, results, strict=True):
         if r.error:
             batch.rejects.append(Reject(stage="fetch", reason=r.error, url=c.url, raw_sha256=r.sha256))
+            if r.transient:
+                batch.retry[c.url] = (r.error, retry_after(r.headers.get("retry-after")))
         elif r.not_modified or (r.sha256 is not None and r.sha256 == c.known_raw_sha256):
             batch.unchanged.append(c.url)
         else:
             jobs.append((c, r))
     args = [(r.body, r.content_type, r.final_url or c.url, c.published_at.date() if c.published_at else None) for c, r in jobs]
-    outputs = pool.map(parse_one, *zip(*args, strict=True), chunksize=8) if (pool and args) else [parse_one(*a) for a in args]
+    outputs = pool.map(parse_one, *zip(*args, strict=True), chunksize=8) if (pool and args) else (parse_one(*a) for a in args)
     for (c, r), out in zip(jobs, outputs, strict=True):
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))
@@ -168,7 +170,7 @@ def parse_results(
             batch.articles.append(
                 StoredArticle(
                     url=c.url, raw_sha256=r.sha256, article=article, entities=entities, agreements=agreements,
-                    feed_url=c.feed_url, final_url=r.final_url, feed_published_at=c.published_at,
+                    feed_url=c.feed_url, final_url=page_url(r), feed_published_at=c.published_at,
                 )
             )
     return batch

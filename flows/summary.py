@@ -32,6 +32,9 @@ class RunSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0  # rejects recorded by this run, all stages
+    to_retry: int = 0  # of those, fetch failures that may pass: a later run tries them again
+    same_page: int = 0  # entries whose page is another entry's article (a redirect, the same canonical page)
+    facts_changed: int = 0  # reprocess: articles whose entities, mentions, roles or agreements changed
     seconds: float = 0.0
     newest: list[tuple[str, str | None]] = field(default_factory=list)  # (title, date)
 
@@ -43,7 +46,10 @@ class RunSummary:
             f"{self.flow} run {self.run_id} in {self.seconds:.1f} s",
             f"feeds:    {self.feeds_read} read, {self.feeds_not_modified} not modified, {self.feeds_failed} failed"
             + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
-            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected",
+            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
+            + (f" ({self.to_retry} to retry later)" if self.to_retry else "")
+            + (f"; {self.same_page} entries were the page of another" if self.same_page else "")
+            + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
         ]
         if self.newest:
             out.append("newest:")

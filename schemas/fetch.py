@@ -31,6 +31,7 @@ class FetchResult(BaseModel):
     queued_ms: float = 0.0
     attempts: int = 1
     error: str | None = None
+    transient: bool = False  # the error may pass: a later run should try again (5xx, 429, timeouts, connection trouble)
 
     @cached_property
     def sha256(self) -> str | None:

@@ -16,10 +16,10 @@ def _org(name, *aliases):
                   mentions=[Mention(surface=name, span=Span(block="body", start=0, end=len(name)), sentence=name)])
 
 
-def _mou(date="2021-09-20"):
+def _mou(date="2021-09-20", commission=SASAC):
     return Agreement(
         type="memorandum", status="signed", date=date, place="Lhasa",
-        parties=[Party(name=SASAC), Party(name=TIBET)],
+        parties=[Party(name=commission), Party(name=TIBET)],
         evidence=[Evidence(text="They signed a memorandum.", span=Span(block="body", start=0, end=25))],
     )
 
@@ -122,3 +122,84 @@ def test_collective_parties_are_entities_of_their_article_only(db_path):
         # the two reports are still one agreement: collectives match by count and description
         assert con.execute("select count(*), count(distinct url) from agreements join agreement_mentions using (agreement_id)").fetchone() == (2, 2)
         assert con.execute("select count(*) from agreements").fetchone()[0] == 1
+
+
+def _short(name, short):
+    return Entity(kind="person", name=name, aliases=[Alias(text=short, kind="short_form")],
+                  mentions=[Mention(surface=name, span=Span(block="body", start=0, end=len(name)), sentence=name),
+                            Mention(surface=short, span=Span(block="body", start=20, end=20 + len(short)), sentence=short)])
+
+
+FACTS = {  # every derived table, without the columns that say when or in which run a row was written
+    "entities": "entity_id, kind, key, name, org_kind, merged_into",
+    "entity_aliases": "entity_id, alias, alias_key, kind",
+    "mentions": "url, seq, entity_id, surface, block, block_index, start_char, end_char, sentence, role, resolved_by",
+    "roles": "*", "article_credits": "*",
+    "agreements": "agreement_id, type, status, signed_on, place, period, amount_value, amount_currency, subject, dedup_key",
+    "agreement_parties": "*",
+    "agreement_reports": "url, seq, agreement_id, type, signed_on, parties, dedup_key",
+    "agreement_mentions": "agreement_id, url, seq, report, text, dedup_key",
+}
+
+
+def _facts(con):
+    return {t: con.execute(f"select {cols} from {t} order by all").fetchall() for t, cols in FACTS.items()}
+
+
+def _corpus():
+    """Articles whose facts interlock across articles: a name two people go by, an abbreviation used alone,
+    a near-spelling, and one signing reported three times with dates that chain."""
+    orgs = [_org(SASAC, "SASAC"), _org(TIBET)]
+    return [
+        _stored("http://a.test/1", [_short("Donald Trump", "Trump"), *orgs], [_mou("2021-09-20")], NOW),
+        _stored("http://a.test/2", [_short("Ivanka Trump", "Trump"), _person("Gonggar Laisong")], [], NOW),
+        _stored("http://a.test/3", [_person("Trump"), _org("SASAC"), _org(TIBET)], [_mou("2021-10-15", "SASAC")], NOW + dt.timedelta(days=25)),
+        _stored("http://a.test/4", [_person("Gongga Laisong"), *orgs], [_mou("2021-11-10")], NOW + dt.timedelta(days=50)),
+        _stored("http://a.test/5", [*orgs], [_mou(None)], NOW - dt.timedelta(days=1)),  # undated: joins the earliest signing
+    ]
+
+
+def _load(path, batches):
+    with connect(path) as con:
+        for n, batch in enumerate(batches):
+            save_facts(con, f"r{n}", batch, NOW)
+        return _facts(con)
+
+
+def test_the_same_articles_in_any_order_or_batching_give_the_same_facts(tmp_path):
+    items = _corpus()
+    one_by_one = _load(tmp_path / "a.duckdb", [[s] for s in items])
+    reversed_in_one = _load(tmp_path / "b.duckdb", [list(reversed(items))])
+    shuffled_in_pairs = _load(tmp_path / "c.duckdb", [[items[3], items[0]], [items[4], items[2]], [items[1]]])
+    assert one_by_one == reversed_in_one == shuffled_in_pairs
+    with connect(tmp_path / "a.duckdb") as con:
+        # "Trump" is a form of two people: it joins neither; "SASAC" alone names one commission: it joins it
+        names = dict(con.execute("select e.name, c.name from entities e join canonical_entities c using (entity_id)").fetchall())
+        assert names["Trump"] == "Trump" and names["SASAC"] == SASAC and names["Gongga Laisong"] == "Gonggar Laisong"
+        # one signing reported four times (three dates within a month of each other, one undated) is one agreement
+        # (its date from the first-published report that gives one)
+        assert con.execute("select count(*), any_value(signed_on) from agreements").fetchone() == (1, "2021-09-20")
+        assert con.execute("select count(distinct url) from agreement_mentions").fetchone() == (4,)
+        # loading again what is loaded changes nothing
+        save_facts(con, "again", items[2:3], NOW)
+        assert _facts(con) == one_by_one
+
+
+def test_a_name_that_becomes_ambiguous_stops_linking_whatever_came_first(tmp_path):
+    donald, ivanka, bare = _corpus()[0], _corpus()[1], _stored("http://a.test/9", [_person("Trump")])
+    with connect(tmp_path / "x.duckdb") as con:
+        save_facts(con, "r", [donald, bare], NOW)
+        linked = "select c.name from entities e join entities c on c.entity_id = coalesce(e.merged_into, e.entity_id) where e.name = 'Trump'"
+        assert con.execute(linked).fetchone() == ("Donald Trump",)  # the only person who goes by "Trump"
+        save_facts(con, "r", [ivanka], NOW)
+        assert con.execute(linked).fetchone() == ("Trump",)
+        why = con.execute("select list(reason order by judgement_id) from entity_judgements j join entities e using (entity_id) "
+                          "where e.name = 'Trump'").fetchone()[0]
+        assert why == ["'Trump' names only this entity", "the rule that linked it no longer holds"]
+
+
+def test_a_mention_keeps_its_number_within_its_article_whatever_the_batch(tmp_path):
+    items = _corpus()
+    alone = _load(tmp_path / "a.duckdb", [[items[2]]])["mentions"]
+    with_others = [m for m in _load(tmp_path / "b.duckdb", [items])["mentions"] if m[0] == items[2].url]
+    assert [m[1] for m in alone] == [0, 1, 2] and alone == with_others

@@ -113,8 +113,11 @@ def test_hostile_site_every_entry_ends_as_an_article_or_a_reject(farm, tmp_path,
     _, entries = query(db_path, "select distinct url from feed_entries")
     _, loaded = query(db_path, "select url from articles")
     _, rejected = query(db_path, "select url, stage, reason from rejects")
-    done = {u for (u,) in loaded} | {u for u, _, _ in rejected}
-    assert {u for (u,) in entries} <= done, "an entry was neither loaded nor rejected"
+    _, same_page = query(db_path, "select f.url from frontier f join articles a on a.url = f.article_url where f.url <> f.article_url")
+    done = {u for (u,) in loaded} | {u for u, _, _ in rejected} | {u for (u,) in same_page}
+    assert {u for (u,) in entries} <= done, "an entry was neither loaded, nor rejected, nor the page of an article"
+    assert query(db_path, "select count(*) from frontier where state = 'pending'")[1] == [(0,)]
+    assert [u.rsplit("/", 1)[-1] for (u,) in same_page] == ["moved-permanently"]  # a 301 to a page another entry lists
     reasons = {u.rsplit("/", 1)[-1]: (stage, reason) for u, stage, reason in rejected}
     assert "not found" in reasons["404"][1]
     assert reasons["feed-not-xml"][0] == "feed"

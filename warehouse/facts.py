@@ -1,120 +1,120 @@
-"""Loading what extraction found: entities resolved across articles, mentions, roles, credits, agreements.
+"""Loading what extraction found (entities, mentions, roles, credits, agreements) so that the
+warehouse holds the same facts whatever order or batches the articles arrive in.
 
-An article's rows are replaced whole on every load, so `reprocess` and re-ingest
-are idempotent. Entities persist across articles: an article's entity joins the
-stored entity that shares a name key with it (same kind), else becomes a new row.
-Mentions keep the row they matched, not the row it was merged into, so a split
-(`warehouse.judgements`) gives every mention back.
-Reports of one agreement in several articles (same type, same resolved parties,
-dates within a window) become one agreement with mentions in each.
+Entity rows. An article's entity is stored as the row of its kind and the key of its fullest name
+(the longest of its name and the aliases that name it: full name, abbreviation, spelling variant),
+with an id derived from that key (`stable_id`). So the row a mention lands in depends on its article
+alone, and a mention's key is (article, its order in the article). A collective ("15 central
+enterprises") is a group of one article only: its key carries the article's URL.
+
+Across articles, rows that name one real-world entity are linked (`merged_into`, recorded as a
+judgement by "newsflow" that a reviewer can split) by two rules that look only at what is stored:
+- alias: a row whose key is a form (any alias but a description) of exactly one other row of its
+  kind joins that row: "SASAC" alone joins the one commission that goes by "SASAC". A form that
+  several rows go by ("Trump", "Party Committee") links nowhere, whichever row came first;
+- spelling: a person whose long name is a near-spelling of another's ("Gongga Laisong" /
+  "Gonggar Laisong") joins the fullest of them (longest key, then alphabetical).
+After each load, every row whose links the load may have changed is linked again from scratch.
+A row a person has judged (`newsflow entities merge|split`) is left as they left it.
+
+Agreements. Each article's report of an agreement is kept (`agreement_reports`). Reports with one
+type and the same linked parties whose dates chain within SAME_AGREEMENT_DAYS are one agreement;
+each of its terms (date, place, amount, ...) comes from the first-published report that states it,
+its parties from the first-published report. Every group a load touches is formed again from all
+its reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from schemas import Agreement, Entity, StoredArticle
 from schemas.names import name_key
-from warehouse.judgements import merge
+from warehouse.judgements import merge, split
 from warehouse.load import insert_rows
 
 CREDIT_ROLES = {"reporter", "photographer", "editor"}
-SAME_AGREEMENT_DAYS = 31
+SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
 SPELLING_MIN_SCORE = 0.96  # Jaro-Winkler of two person names
-SPELLING_MIN_CHARS = 12  # two reports of one signing rarely date it further apart
+SPELLING_MIN_CHARS = 12  # shorter names ("Zhang Wei" / "Zhang Wen") are too often two people
+STRONG_ALIASES = ("name", "abbreviation", "spelling_variant")  # forms that name the whole entity
+AUTOMATIC = "newsflow"  # `decided_by` of the links made here
+
+
+def stable_id(*parts: str) -> int:
+    """A positive 63-bit id from text: one row gets one id in every warehouse, whatever the load order."""
+    return int.from_bytes(hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest(), "big") >> 1
+
+
+def _fuller(a: str, b: str) -> bool:
+    """Whether name `a` is preferred to `b`: longer, then alphabetically first."""
+    return (-len(a), a) < (-len(b), b)
 
 
 def _key(url: str, e: Entity, text: str) -> str:
-    """The matching key of one of an entity's names. A collective ("15 central enterprises")
-    is a group of one article only, so its keys carry the article's URL: never merged across articles."""
     key = name_key(text)
     return f"{url}#{key}" if e.kind == "collective" and key else key
 
 
-def _keys(url: str, e: Entity) -> set[str]:
-    return {k for k in (_key(url, e, e.name), *(_key(url, e, a.text) for a in e.aliases)) if k}
+def _row_form(e: Entity) -> str:
+    """The form of an entity that names its row: the fullest of its name and its strong aliases."""
+    forms = [t for t in [e.name, *(a.text for a in e.aliases if a.kind in STRONG_ALIASES)] if name_key(t)]
+    return min(forms, key=lambda t: (-len(name_key(t)), name_key(t), t)) if forms else e.name
 
 
-def _resolve_entities(con: duckdb.DuckDBPyConnection, items: list[StoredArticle], now: dt.datetime) -> list[list[int]]:
-    """Entity ids for every entity of every article, in three bulk statements, whatever the batch size.
+@dataclass
+class _Rows:
+    """The entity rows, aliases and per-article ids that a batch of articles makes."""
 
-    An entity joins the first stored (or earlier-in-batch) entity of its kind that shares
-    a name key with it; the rest become new rows. A longer name replaces a stored one.
-    """
-    wanted = {(e.kind, k) for s in items for e in s.entities for k in _keys(s.url, e)}
-    probe = pa.table({"kind": [k for k, _ in wanted], "alias_key": [a for _, a in wanted]})  # noqa: F841
-    known: dict[tuple[str, str], int] = {}
-    names: dict[int, str] = {}
-    for kind, key, entity_id, name in con.execute(
-        "SELECT e.kind, a.alias_key, e.entity_id, e.name FROM entity_aliases a JOIN entities e USING (entity_id) "
-        "JOIN probe p ON p.kind = e.kind AND p.alias_key = a.alias_key ORDER BY e.entity_id"
-    ).fetchall():
-        known.setdefault((kind, key), entity_id)
-        names[entity_id] = name
-    pending: list[Entity] = []  # first entity of each new row, in order
-    provisional: list[list[int]] = []  # ids, negative for rows not yet created
+    rows: dict[int, dict]
+    aliases: dict[tuple[int, str], dict]
+    ids: list[list[int]]  # per article, per entity
+
+
+def _entity_rows(items: list[StoredArticle]) -> _Rows:
+    out = _Rows({}, {}, [])
     for s in items:
         ids = []
         for e in s.entities:
-            keys = sorted(_keys(s.url, e))
-            found = next((known[(e.kind, k)] for k in keys if (e.kind, k) in known), None)
-            if found is None:
-                pending.append(e)
-                found = -len(pending)
-            for k in keys:
-                known.setdefault((e.kind, k), found)
-            ids.append(found)
-        provisional.append(ids)
-    new_ids = [r[0] for r in con.execute("SELECT nextval('entity_seq') FROM range(?)", [len(pending)]).fetchall()]
-    real = lambda i: new_ids[-i - 1] if i < 0 else i  # noqa: E731
-    insert_rows(con, "entities", [
-        {"entity_id": new_ids[n], "kind": e.kind, "name": e.name, "org_kind": e.org_kind, "merged_into": None, "first_seen_at": now}
-        for n, e in enumerate(pending)
-    ])
-    out, aliases, longer = [], [], {}
-    for s, ids in zip(items, provisional, strict=True):
-        out.append([real(i) for i in ids])
-        for e, i in zip(s.entities, out[-1], strict=True):
-            aliases += [{"entity_id": i, "alias": t, "alias_key": _key(s.url, e, t), "kind": k}
-                        for t, k in [(e.name, "name")] + [(a.text, a.kind) for a in e.aliases] if name_key(t)]
-            if i in names and len(e.name) > len(longer.get(i, names[i])):
-                longer[i] = e.name  # the fullest form seen wins
-    insert_rows(con, "entity_aliases", aliases)
-    if longer:
-        renamed = pa.table({"entity_id": list(longer), "name": list(longer.values())})  # noqa: F841
-        con.execute("UPDATE entities SET name = renamed.name FROM renamed WHERE entities.entity_id = renamed.entity_id")
-    _merge_spelling_variants(con, new_ids)
+            form = _row_form(e)
+            key = _key(s.url, e, form) or f"{s.url}#{e.name}"
+            i = stable_id(e.kind, key)
+            ids.append(i)
+            if i not in out.rows or _fuller(form, out.rows[i]["name"]):
+                out.rows[i] = {"entity_id": i, "kind": e.kind, "key": key, "name": form, "org_kind": e.org_kind}
+            for text, kind in [(e.name, "name"), *((a.text, a.kind) for a in e.aliases)]:
+                k = _key(s.url, e, text)
+                if not k:
+                    continue
+                seen = out.aliases.get((i, k))
+                out.aliases[(i, k)] = {"entity_id": i, "alias": min(seen["alias"], text) if seen else text, "alias_key": k,
+                                       "kind": min(seen["kind"], kind) if seen else kind}
+        out.ids.append(ids)
     return out
 
 
-def _merge_spelling_variants(con: duckdb.DuckDBPyConnection, new_ids: list[int]) -> None:
-    """A new person whose name is a near-spelling of a known person's ("Gongga Laisong" / "Gonggar Laisong")
-    is merged into it, with the score, as a judgement anyone can review and split.
-
-    Short names are left alone: "Zhang Wei" and "Zhang Wen" are two people, not two spellings.
-    """
-    if not new_ids:
-        return
-    pairs = con.execute(
-        """
-        SELECT n.entity_id, o.entity_id, jaro_winkler_similarity(lower(n.name), lower(o.name)) AS score
-        FROM entities n JOIN entities o ON o.kind = n.kind AND o.entity_id < n.entity_id AND o.merged_into IS NULL
-        WHERE n.entity_id IN (SELECT unnest(?)) AND n.kind = 'person' AND n.merged_into IS NULL
-          AND least(length(n.name), length(o.name)) >= ?
-          AND len(string_split(n.name, ' ')) = len(string_split(o.name, ' '))
-          AND list_has_any(string_split(lower(n.name), ' '), string_split(lower(o.name), ' '))
-          AND jaro_winkler_similarity(lower(n.name), lower(o.name)) >= ?
-        QUALIFY row_number() OVER (PARTITION BY n.entity_id ORDER BY score DESC, o.entity_id) = 1
-        ORDER BY n.entity_id
-        """,
-        [new_ids, SPELLING_MIN_CHARS, SPELLING_MIN_SCORE],
-    ).fetchall()
-    for new, known, score in pairs:
-        merge(con, new, known, "spelling variant of a person named in another article", "newsflow", score)
+def _save_entities(con: duckdb.DuckDBPyConnection, made: _Rows, now: dt.datetime) -> set[int]:
+    """Upsert rows (the fullest name wins) and aliases (order-free: the least spelling of a key); returns the new row ids."""
+    existing = {i for (i,) in con.execute(
+        "SELECT entity_id FROM entities WHERE entity_id IN (SELECT unnest(?))", [list(made.rows)]).fetchall()}
+    fuller = ("length(excluded.name) > length(entities.name) OR "
+              "(length(excluded.name) = length(entities.name) AND excluded.name < entities.name)")
+    insert_rows(con, "entities", [{**r, "first_seen_at": now} for r in made.rows.values()], ["entity_id"],
+                f"ON CONFLICT (entity_id) DO UPDATE SET key = excluded.key, "
+                f"name = CASE WHEN {fuller} THEN excluded.name ELSE entities.name END, "
+                f"org_kind = CASE WHEN {fuller} THEN excluded.org_kind ELSE entities.org_kind END")
+    insert_rows(con, "entity_aliases", list(made.aliases.values()), ["entity_id", "alias_key"],
+                "ON CONFLICT (entity_id, alias_key) DO UPDATE SET alias = least(entity_aliases.alias, excluded.alias), "
+                "kind = least(entity_aliases.kind, excluded.kind)")
+    return set(made.rows) - existing
 
 
 def _with_collectives(s: StoredArticle) -> StoredArticle:
@@ -125,24 +125,47 @@ def _with_collectives(s: StoredArticle) -> StoredArticle:
     return s.model_copy(update={"entities": s.entities + list(groups.values())}) if groups else s
 
 
-def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime) -> None:
-    """Replace the entity and agreement rows of these articles with what this run found."""
+def save_facts(
+    con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime, removed: Iterable[str] = ()
+) -> None:
+    """Replace the entity and agreement rows of these articles with what this run found, drop those of
+    the `removed` articles, then link and group again everything the change touches. Runs inside the
+    caller's transaction."""
     items = [_with_collectives(s) for s in items]
-    if not items:
+    removed = list(removed)
+    if not items and not removed:
         return
-    urls = pa.table({"url": [s.url for s in items]})  # noqa: F841
-    for table in ("mentions", "roles", "article_credits", "agreement_mentions"):
+    urls = pa.table({"url": [s.url for s in items] + removed})  # noqa: F841 (read by DuckDB by name)
+    before = {i for (i,) in con.execute(
+        "SELECT entity_id FROM mentions WHERE url IN (SELECT url FROM urls) UNION SELECT person_id FROM roles WHERE url IN (SELECT url FROM urls) "
+        "UNION SELECT organization_id FROM roles WHERE url IN (SELECT url FROM urls) AND organization_id IS NOT NULL "
+        "UNION SELECT entity_id FROM article_credits WHERE url IN (SELECT url FROM urls) "
+        "UNION SELECT unnest(party_ids) FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
+    old_groups = {k for (k,) in con.execute("SELECT DISTINCT dedup_key FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
+    for table in ("mentions", "roles", "article_credits", "agreement_mentions", "agreement_reports"):
         con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
-    mentions, roles, credits = [], [], []
-    for s, ids in zip(items, _resolve_entities(con, items, now), strict=True):
-        by_name = {name_key(e.name): i for e, i in zip(s.entities, ids, strict=True)}
+    made = _entity_rows(items)
+    new = _save_entities(con, made, now)
+    reports = _save_article_facts(con, run_id, items, made.ids)
+    gone_keys = _drop_orphans(con, before - set(made.rows))
+    relinked = _relink(con, set(made.rows), new, {k for _, k in made.aliases} | gone_keys)
+    _group_agreements(con, run_id, reports, old_groups, relinked, now)
+
+
+def _save_article_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: list[StoredArticle], ids: list[list[int]]) -> list[dict]:
+    """Mentions, roles and credits of each article, numbered within the article; returns its agreement reports (not yet grouped)."""
+    mentions, roles, credits, reports, evidence = [], [], [], [], []
+    for s, article_ids in zip(items, ids, strict=True):
+        local = {e.id: i for e, i in zip(s.entities, article_ids, strict=True) if e.id}
+        by_name = {name_key(e.name): i for e, i in zip(s.entities, article_ids, strict=True)}
         observed = s.article.published_at.date() if s.article.published_at else None
-        for e, entity_id in zip(s.entities, ids, strict=True):
+        first_mention = len(mentions)
+        for e, entity_id in zip(s.entities, article_ids, strict=True):
             for m in e.mentions:
                 mentions.append(
-                    {"url": s.url, "seq": len(mentions), "entity_id": entity_id, "surface": m.surface, "block": m.span.block,
-                     "block_index": m.span.index, "start_char": m.span.start, "end_char": m.span.end, "sentence": m.sentence,
-                     "role": m.role, "resolved_by": m.resolved_by, "run_id": run_id}
+                    {"url": s.url, "seq": len(mentions) - first_mention, "entity_id": entity_id, "surface": m.surface,
+                     "block": m.span.block, "block_index": m.span.index, "start_char": m.span.start, "end_char": m.span.end,
+                     "sentence": m.sentence, "role": m.role, "resolved_by": m.resolved_by, "run_id": run_id}
                 )
             credit_roles = {e.credit} if e.credit else set()
             for t in e.titles:
@@ -150,29 +173,159 @@ def save_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[Stor
                     credit_roles.add(t.title.lower())  # a credit of the article, not a post held
                     continue
                 ev = t.evidence
+                org = local.get(t.organization_id) or (by_name.get(name_key(t.organization)) if t.organization else None)
                 roles.append(
-                    {"url": s.url, "person_id": entity_id, "title": t.title, "organization": t.organization,
-                     "organization_id": by_name.get(name_key(t.organization)) if t.organization else None, "observed_on": observed,
-                     "block": ev.block if ev else None, "block_index": ev.index if ev else None,
+                    {"url": s.url, "person_id": entity_id, "title": t.title, "organization": t.organization, "organization_id": org,
+                     "observed_on": observed, "block": ev.block if ev else None, "block_index": ev.index if ev else None,
                      "start_char": ev.start if ev else None, "end_char": ev.end if ev else None}
                 )
             credits += [{"url": s.url, "entity_id": entity_id, "name": e.name, "role": r} for r in sorted(credit_roles)]
-        for a in s.agreements:
-            _save_agreement(con, run_id, s.url, a, by_name, now)
+        n = 0
+        for seq, a in enumerate(s.agreements):
+            party_ids = [local.get(p.entity_id) or by_name.get(name_key(p.name)) for p in a.parties]
+            reports.append(_report(run_id, s.url, seq, a, party_ids))
+            for ev in a.evidence:
+                evidence.append({"agreement_id": 0, "url": s.url, "seq": n, "report": seq, "text": ev.text, "block": ev.span.block,
+                                 "block_index": ev.span.index, "start_char": ev.span.start, "end_char": ev.span.end, "dedup_key": "",
+                                 "run_id": run_id})
+                n += 1
     insert_rows(con, "mentions", mentions)
-    insert_rows(con, "roles", roles)
-    insert_rows(con, "article_credits", credits)
-    con.execute(
-        "DELETE FROM agreement_parties WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)"
-    )
-    con.execute("DELETE FROM agreements WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)")
+    insert_rows(con, "roles", roles, ["url", "person_id", "title"])
+    insert_rows(con, "article_credits", credits, ["url", "entity_id", "role"])
+    insert_rows(con, "agreement_mentions", evidence)
+    return reports
 
 
-def _dedup_key(a: Agreement, party_ids: list[int | None]) -> str:
-    """Type and parties: entities by id, collectives (one article's groups) by count and description."""
-    parts = [f"{p.count}:{name_key(p.name)}" if p.kind == "collective" else str(i)
-             for p, i in zip(a.parties, party_ids, strict=True) if i is not None]
-    return f"{a.type}|{','.join(sorted(parts))}"
+def _report(run_id: str, url: str, seq: int, a: Agreement, party_ids: list[int | None]) -> dict:
+    parties = [{"entity_id": i, "name": p.name, "kind": p.kind, "count": p.count, "with_affiliates": p.with_affiliates, "role": p.role}
+               for p, i in zip(a.parties, party_ids, strict=True)]
+    return {"url": url, "seq": seq, "agreement_id": 0, "type": a.type, "status": a.status, "signed_on": a.date, "place": a.place,
+            "period": a.period, "amount_value": a.amount.value if a.amount else None, "amount_currency": a.amount.currency if a.amount else None,
+            "subject": a.subject, "parties": json.dumps(parties), "party_ids": [i for i in party_ids if i is not None], "dedup_key": "",
+            "run_id": run_id}
+
+
+def _drop_orphans(con: duckdb.DuckDBPyConnection, candidates: set[int]) -> set[str]:
+    """Delete rows that no article names any more (and no person judged); returns their alias keys.
+    Rows linked into them are unlinked, to be linked again."""
+    if not candidates:
+        return set()
+    gone = [i for (i,) in con.execute(
+        """
+        SELECT c.id FROM (SELECT unnest(?) AS id) c
+        WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = c.id OR r.organization_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM article_credits a WHERE a.entity_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM agreement_reports g WHERE list_contains(g.party_ids, c.id))
+          AND NOT EXISTS (SELECT 1 FROM agreement_parties p WHERE p.entity_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM entity_judgements j WHERE (j.entity_id = c.id OR j.other_id = c.id) AND j.decided_by <> ?)
+        """,
+        [list(candidates), AUTOMATIC],
+    ).fetchall()]
+    if not gone:
+        return set()
+    keys = {k for (k,) in con.execute("SELECT alias_key FROM entity_aliases WHERE entity_id IN (SELECT unnest(?))", [gone]).fetchall()}
+    con.execute("UPDATE entities SET merged_into = NULL WHERE merged_into IN (SELECT unnest(?))", [gone])
+    con.execute("DELETE FROM entity_aliases WHERE entity_id IN (SELECT unnest(?))", [gone])
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [gone])
+    return keys
+
+
+_SPELLING = """
+    SELECT n.entity_id, o.entity_id, jaro_winkler_similarity(n.key, o.key) AS score
+    FROM entities n JOIN entities o ON o.kind = 'person' AND o.entity_id <> n.entity_id AND o.key IS NOT NULL
+    WHERE n.entity_id IN (SELECT unnest(?)) AND n.kind = 'person' AND n.key IS NOT NULL
+      AND least(length(n.key), length(o.key)) >= ?
+      AND len(string_split(n.key, ' ')) = len(string_split(o.key, ' '))
+      AND list_has_any(string_split(n.key, ' '), string_split(o.key, ' '))
+      AND jaro_winkler_similarity(n.key, o.key) >= ?
+"""
+
+
+def _relink(con: duckdb.DuckDBPyConnection, rows: set[int], new: set[int], keys: set[str]) -> set[int]:
+    """Link again every row whose links the load may have changed: the batch's rows, rows named by
+    a form the load added or removed, near-spellings of new persons, and rows linked into any of
+    these. Returns the rows whose root (the row they count as) changed."""
+    touched = set(rows)
+    if keys:
+        touched |= {i for (i,) in con.execute("SELECT entity_id FROM entities WHERE key IN (SELECT unnest(?))", [sorted(keys)]).fetchall()}
+    near = {i for n_id, o_id, _ in con.execute(_SPELLING, [sorted(new), SPELLING_MIN_CHARS, SPELLING_MIN_SCORE]).fetchall()
+            for i in (n_id, o_id)}
+    touched |= near
+    touched |= _linked_into(con, touched)
+    spelling: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for a, b, score in con.execute(_SPELLING, [sorted(near), SPELLING_MIN_CHARS, SPELLING_MIN_SCORE]).fetchall():
+        spelling[a].append((score, b))
+    aliased: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for a, b, alias in con.execute(
+        """
+        SELECT a.entity_id, b.entity_id, min(al.alias)
+        FROM entities a JOIN entity_aliases al ON al.alias_key = a.key AND al.kind <> 'description'
+        JOIN entities b ON b.entity_id = al.entity_id AND b.kind = a.kind AND b.key <> a.key
+        WHERE a.entity_id IN (SELECT unnest(?)) AND a.kind <> 'collective'
+        GROUP BY ALL
+        """,
+        [sorted(touched)],
+    ).fetchall():
+        aliased[a].append((b, alias))
+    frozen = {i for (i,) in con.execute(
+        "SELECT DISTINCT entity_id FROM entity_judgements WHERE decided_by <> ? AND entity_id IN (SELECT unnest(?))",
+        [AUTOMATIC, sorted(touched)]).fetchall()}
+    involved = touched | {b for v in aliased.values() for b, _ in v} | {b for v in spelling.values() for _, b in v}
+    keys_of, merged = {}, {}
+    for i, key, into in con.execute(
+        "SELECT entity_id, key, merged_into FROM entities WHERE entity_id IN (SELECT unnest(?))", [sorted(involved)]
+    ).fetchall():
+        keys_of[i], merged[i] = key, into
+    changed = set()
+    for a in sorted(touched - frozen):
+        if a not in keys_of:
+            continue
+        target, reason, score = _target(a, keys_of, aliased.get(a, []), spelling.get(a, []))
+        root = (merged.get(target) or target) if target is not None else None
+        if root == a or merged.get(a) == root:
+            continue
+        if merged.get(a) is not None:
+            split(con, a, "the rule that linked it no longer holds", AUTOMATIC)
+        if root is not None:
+            merge(con, a, root, reason, AUTOMATIC, score)
+            merged.update({c: root for c, into in merged.items() if into == a})
+        merged[a] = root
+        changed.add(a)
+    return changed | _linked_into(con, changed)
+
+
+def _linked_into(con: duckdb.DuckDBPyConnection, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return {i for (i,) in con.execute("SELECT entity_id FROM entities WHERE merged_into IN (SELECT unnest(?))", [sorted(ids)]).fetchall()}
+
+
+def _target(
+    a: int, keys: dict[int, str], aliased: list[tuple[int, str]], spelling: list[tuple[float, int]]
+) -> tuple[int | None, str, float | None]:
+    """The row `a` should join, why, and the score: the one other row its name is a form of, else its best
+    near-spelling that is fuller than it. A name that is a form of several rows joins none."""
+    if len(aliased) == 1:
+        b, alias = aliased[0]
+        return b, f"'{alias}' names only this entity", None
+    if aliased:
+        return None, "", None
+    better = [(score, b) for score, b in spelling if keys.get(b) and _fuller(keys[b], keys[a])]
+    if not better:
+        return None, "", None
+    score, b = min(better, key=lambda sb: (-sb[0], -len(keys[sb[1]]), keys[sb[1]]))
+    return b, "spelling variant of a person named in another article", score
+
+
+def _dedup_key(report: dict, roots: dict[int, int]) -> str:
+    """Type and parties: entities by their linked row, collectives (one article's groups) by count and description."""
+    parties = json.loads(report["parties"])
+    parts = [f"{p['count']}:{name_key(p['name'])}" if p["kind"] == "collective" else str(roots.get(p["entity_id"], p["entity_id"]))
+             for p in parties if p["entity_id"] is not None]
+    if not parts:  # no party is a known entity: a group of its own
+        return f"{report['type']}|#{report['url']}#{report['seq']}"
+    return f"{report['type']}|{','.join(sorted(parts))}"
 
 
 def _near(d1: str | None, d2: str | None) -> bool:
@@ -183,39 +336,103 @@ def _near(d1: str | None, d2: str | None) -> bool:
     return abs((dt.date.fromisoformat(d1) - dt.date.fromisoformat(d2)).days) <= SAME_AGREEMENT_DAYS
 
 
-def _save_agreement(con: duckdb.DuckDBPyConnection, run_id: str, url: str, a: Agreement, by_name: dict[str, int], now: dt.datetime) -> None:
-    party_ids = [by_name.get(name_key(p.name)) for p in a.parties]
-    key = _dedup_key(a, party_ids)
-    match = None
-    if any(i is not None for i in party_ids):
-        for agreement_id, signed_on in con.execute(
-            "SELECT agreement_id, signed_on FROM agreements WHERE dedup_key = ? ORDER BY agreement_id", [key]
-        ).fetchall():
-            if _near(signed_on, a.date):
-                match = agreement_id
-                break
-    if match is None:
-        match = con.execute(
-            "INSERT INTO agreements (type, status, signed_on, place, period, amount_value, amount_currency, subject, dedup_key, first_seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING agreement_id",
-            [a.type, a.status, a.date, a.place, a.period, a.amount.value if a.amount else None,
-             a.amount.currency if a.amount else None, a.subject, key, now],
-        ).fetchone()[0]
-        insert_rows(
-            con,
-            "agreement_parties",
-            [
-                {"agreement_id": match, "seq": i, "entity_id": pid, "name": p.name, "kind": p.kind, "count": p.count,
-                 "with_affiliates": p.with_affiliates, "role": p.role}
-                for i, (p, pid) in enumerate(zip(a.parties, party_ids, strict=True))
-            ],
-        )
-    insert_rows(
-        con,
-        "agreement_mentions",
-        [
-            {"agreement_id": match, "url": url, "seq": i, "text": ev.text, "block": ev.span.block, "block_index": ev.span.index,
-             "start_char": ev.span.start, "end_char": ev.span.end, "dedup_key": key, "run_id": run_id}
-            for i, ev in enumerate(a.evidence)
-        ],
-    )
+def _clusters(reports: list[dict]) -> list[list[dict]]:
+    """Reports of one group key as agreements: dated reports in date order, chained while each is near the
+    one before; undated reports join the earliest agreement."""
+    dated = sorted((r for r in reports if r["signed_on"]), key=lambda r: (r["signed_on"], r["url"], r["seq"]))
+    out: list[list[dict]] = []
+    for r in dated:
+        if out and _near(out[-1][-1]["signed_on"], r["signed_on"]):
+            out[-1].append(r)
+        else:
+            out.append([r])
+    undated = [r for r in reports if not r["signed_on"]]
+    if undated:
+        if out:
+            out[0] += undated
+        else:
+            out.append(undated)
+    return out
+
+
+_TERMS = ["type", "status", "signed_on", "place", "period", "amount_value", "amount_currency", "subject"]
+_REPORT_COLUMNS = ["url", "seq", "type", "status", "signed_on", "place", "period", "amount_value", "amount_currency", "subject",
+                   "parties", "party_ids", "dedup_key", "run_id"]
+
+
+def _group_agreements(
+    con: duckdb.DuckDBPyConnection, run_id: str, reports: list[dict], old_groups: set[str], relinked: set[int], now: dt.datetime
+) -> None:
+    """Store the batch's reports and form again every agreement group they join or leave, or whose parties were relinked."""
+    stale = [dict(zip(_REPORT_COLUMNS, r, strict=True)) for r in con.execute(
+        f"SELECT {', '.join(_REPORT_COLUMNS)} FROM agreement_reports WHERE list_has_any(party_ids, ?)", [sorted(relinked)]).fetchall()
+    ] if relinked else []
+    party_ids = {i for r in reports + stale for i in r["party_ids"]}
+    roots = dict(con.execute("SELECT entity_id, coalesce(merged_into, entity_id) FROM entities WHERE entity_id IN (SELECT unnest(?))",
+                             [sorted(party_ids)]).fetchall())
+    groups = set(old_groups) | {r["dedup_key"] for r in stale}
+    for r in reports + stale:
+        r["dedup_key"] = _dedup_key(r, roots)
+        groups.add(r["dedup_key"])
+    if stale:
+        rekeyed = pa.table({"url": [r["url"] for r in stale], "seq": [r["seq"] for r in stale],  # noqa: F841
+                            "dedup_key": [r["dedup_key"] for r in stale]})
+        con.execute("UPDATE agreement_reports SET dedup_key = k.dedup_key FROM rekeyed k WHERE agreement_reports.url = k.url "
+                    "AND agreement_reports.seq = k.seq")
+    insert_rows(con, "agreement_reports", reports)
+    if not groups:
+        return
+    members = defaultdict(list)
+    for row in con.execute(
+        f"SELECT {', '.join('g.' + c for c in _REPORT_COLUMNS)}, a.published_at FROM agreement_reports g LEFT JOIN articles a USING (url) "
+        "WHERE g.dedup_key IN (SELECT unnest(?))", [sorted(groups)]
+    ).fetchall():
+        r = dict(zip([*_REPORT_COLUMNS, "published_at"], row, strict=True))
+        members[r["dedup_key"]].append(r)
+    agreements, parties, ids = [], [], []
+    for key, group in members.items():
+        for cluster in _clusters(group):
+            cluster.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or now, r["url"], r["seq"]))
+            first = cluster[0]
+            agreement_id = stable_id("agreement", key, first["url"], str(first["seq"]))
+            terms = {c: next((r[c] for r in cluster if r[c] is not None), None) for c in _TERMS}
+            agreements.append({"agreement_id": agreement_id, **terms, "dedup_key": key, "first_seen_at": now})
+            parties += [{"agreement_id": agreement_id, "seq": n, "entity_id": p["entity_id"], "name": p["name"], "kind": p["kind"],
+                         "count": p["count"], "with_affiliates": p["with_affiliates"], "role": p["role"]}
+                        for n, p in enumerate(json.loads(first["parties"]))]
+            ids += [(r["url"], r["seq"], agreement_id, key) for r in cluster]
+    grouped = pa.table({"url": [i[0] for i in ids], "seq": [i[1] for i in ids], "agreement_id": [i[2] for i in ids],  # noqa: F841
+                        "dedup_key": [i[3] for i in ids]})
+    con.execute("UPDATE agreement_reports SET agreement_id = g.agreement_id FROM grouped g "
+                "WHERE agreement_reports.url = g.url AND agreement_reports.seq = g.seq")
+    con.execute("UPDATE agreement_mentions SET agreement_id = g.agreement_id, dedup_key = g.dedup_key FROM grouped g "
+                "WHERE agreement_mentions.url = g.url AND agreement_mentions.report = g.seq")
+    if agreements:
+        terms = [c for c in agreements[0] if c not in ("agreement_id", "first_seen_at")]
+        insert_rows(con, "agreements", agreements, ["agreement_id"],
+                    "ON CONFLICT (agreement_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in terms))
+        con.execute("DELETE FROM agreement_parties WHERE agreement_id IN (SELECT unnest(?))", [[a["agreement_id"] for a in agreements]])
+        insert_rows(con, "agreement_parties", parties)
+    con.execute("DELETE FROM agreements WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_reports) "
+                "AND agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)")
+    con.execute("DELETE FROM agreement_parties WHERE agreement_id NOT IN (SELECT agreement_id FROM agreements)")
+
+
+def digests(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:
+    """A fingerprint of each article's facts (mentions and their entity rows, roles, credits, agreements as
+    reported and their evidence), to tell which articles' facts a reprocess changed. Articles without facts are absent."""
+    return dict(con.execute(
+        """
+        SELECT url, md5(string_agg(fact, '\n' ORDER BY fact)) FROM (
+            SELECT url, concat_ws('|', 'm', seq, entity_id, surface, block, block_index, start_char, end_char, sentence, role, resolved_by) AS fact
+            FROM mentions
+            UNION ALL SELECT url, concat_ws('|', 'r', person_id, title, organization, organization_id, observed_on, block, block_index,
+                                            start_char, end_char) FROM roles
+            UNION ALL SELECT url, concat_ws('|', 'c', entity_id, name, role) FROM article_credits
+            UNION ALL SELECT url, concat_ws('|', 'a', seq, type, status, signed_on, place, period, amount_value, amount_currency, subject,
+                                            parties) FROM agreement_reports
+            UNION ALL SELECT url, concat_ws('|', 'e', report, seq, text, block, block_index, start_char, end_char) FROM agreement_mentions
+        ) WHERE url IN (SELECT unnest(?)) GROUP BY url
+        """,
+        [urls],
+    ).fetchall())

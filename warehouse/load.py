@@ -11,6 +11,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -156,6 +157,74 @@ def save_articles(
     return n
 
 
+class Pages(NamedTuple):
+    """A batch after `same_pages`: the articles to store, every other URL that is one of them
+    (url -> the article's URL), and the stored articles they replace."""
+
+    keep: list[StoredArticle]
+    same_as: dict[str, str]
+    replaced: list[str]
+
+
+def same_pages(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]) -> Pages:
+    """One article per page, whatever the entries that led to it.
+
+    Two entries are one page when they were served from the same URL after redirects
+    (`final_url`), or when their pages declare the same canonical link and have the same
+    text: a site that gives every page its home page as canonical link stays many articles.
+    The article of a page is the entry whose URL is the page's own URL or canonical link,
+    else the first URL in sort order, whether stored or in this batch; so the answer does not
+    depend on which entry came first. A stored article that loses is replaced.
+    """
+    if not items:
+        return Pages([], {}, [])
+    batch = {s.url: (s.final_url or s.url, s.article.canonical_url, body_hash(s.article)) for s in items}
+    probe = pa.table({"page": list({p for p, _, _ in batch.values()})})  # noqa: F841 (read by DuckDB by name)
+    canon = pa.table({"canonical": list({c for _, c, _ in batch.values() if c})}, schema=pa.schema([("canonical", pa.string())]))  # noqa: F841
+    mine = pa.table({"url": list(batch)})  # noqa: F841
+    stored = {url: (page, canonical, body) for url, page, canonical, body in con.execute(
+        "SELECT url, coalesce(final_url, url), canonical_url, body_sha256 FROM articles "
+        "WHERE url NOT IN (SELECT url FROM mine) AND (coalesce(final_url, url) IN (SELECT page FROM probe) "
+        "OR canonical_url IN (SELECT canonical FROM canon))"
+    ).fetchall()}
+    pages = {**stored, **batch}
+    parent = {u: u for u in pages}
+
+    def find(u: str) -> str:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    by_page, by_canonical = {}, {}
+    for url, (page, canonical, body) in sorted(pages.items()):
+        for index, key in ((by_page, page), (by_canonical, (canonical, body) if canonical else None)):
+            if key is not None:
+                parent[find(url)] = find(index.setdefault(key, url))
+    groups: dict[str, list[str]] = {}
+    for url in pages:
+        groups.setdefault(find(url), []).append(url)
+    same_as, replaced = {}, []
+    for urls in groups.values():
+        article = min(urls, key=lambda u: (u not in (pages[u][0], pages[u][1]), u))
+        for u in urls:
+            if u != article:
+                same_as[u] = article
+                if u in stored:
+                    replaced.append(u)
+    return Pages([s for s in items if s.url not in same_as], same_as, sorted(replaced))
+
+
+def delete_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> None:
+    """Remove stored articles, their blocks and their search entries; their facts go with
+    `facts.save_facts(..., removed=urls)`."""
+    if not urls:
+        return
+    gone = pa.table({"url": urls})  # noqa: F841
+    for table in ("articles", "article_blocks", "search_docs", "search_postings"):
+        con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM gone)")
+
+
 def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[Reject], now: dt.datetime) -> int:
     rows = [
         {
@@ -186,3 +255,11 @@ def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> None:
     """A URL that now loads is no longer a reject."""
     urls = pa.table({"url": list(urls)})
     con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, extractor_version: str, started: dt.datetime) -> None:
+    con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, NULL, NULL)", [run_id, flow, extractor_version, started])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished: dt.datetime, summary: dict) -> None:
+    con.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?", [finished, json.dumps(summary, default=str), run_id])

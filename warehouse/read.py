@@ -1,4 +1,4 @@
-"""Reads the pipeline needs from the warehouse: feed state, known articles, raw bodies."""
+"""Reads the pipeline needs from the warehouse: feed state, stored articles, raw bodies."""
 
 from __future__ import annotations
 
@@ -19,32 +19,6 @@ def feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
     return {row[0]: FeedState(**dict(zip(cols, row, strict=True))) for row in cur.fetchall()}
 
 
-def known_articles(con: duckdb.DuckDBPyConnection, extractor_version: str) -> dict[str, str | None]:
-    """Stored article URL -> raw hash, or None where an older extractor made the row."""
-    rows = con.execute("SELECT url, raw_sha256, extractor_version FROM articles").fetchall()
-    return {url: (sha if version == extractor_version else None) for url, sha, version in rows}
-
-
-def article_feeds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Stored article URL -> the feed URL it came from."""
-    return dict(con.execute("SELECT url, feed_url FROM articles WHERE feed_url IS NOT NULL").fetchall())
-
-
-def validators(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """(ETag, Last-Modified) of each stored article's raw page, for conditional GETs."""
-    if not urls:
-        return {}
-    rows = con.execute(
-        "SELECT a.url, r.headers FROM articles a JOIN raw_documents r ON r.sha256 = a.raw_sha256 WHERE a.url IN (SELECT unnest(?))",
-        [urls],
-    ).fetchall()
-    out = {}
-    for url, headers in rows:
-        h = json.loads(headers or "{}")
-        out[url] = (h.get("etag"), h.get("last-modified"))
-    return out
-
-
 class StoredPage(NamedTuple):
     url: str
     feed_url: str | None
@@ -55,18 +29,48 @@ class StoredPage(NamedTuple):
     published_at: dt.datetime | None  # the feed entry's date
 
 
+def reprocessable(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every URL whose raw page is stored and can be parsed again: the articles, and the parse
+    rejects (a fixed extractor may make articles of them), in URL order."""
+    return [u for (u,) in con.execute(
+        "SELECT url FROM articles UNION SELECT url FROM rejects "
+        "WHERE stage = 'parse' AND raw_sha256 IS NOT NULL AND url NOT IN (SELECT url FROM articles) ORDER BY url"
+    ).fetchall()]
+
+
 def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[StoredPage]:
-    """The raw page behind each of these stored articles, decompressed, for `reprocess`."""
+    """The raw page behind each of these stored articles or parse rejects, decompressed, for `reprocess`."""
     cur = con.execute(
-        "SELECT a.url, a.feed_url, a.final_url, r.headers, r.body_zlib, r.fetched_at, e.published_at "
-        "FROM articles a JOIN raw_documents r ON r.sha256 = a.raw_sha256 "
-        "LEFT JOIN feed_entries e ON e.url = a.url AND e.feed_url = a.feed_url "
-        "WHERE a.url IN (SELECT unnest(?)) ORDER BY a.url",
+        """
+        WITH wanted AS (SELECT unnest(?) AS url),
+        pages AS (
+            SELECT a.url, a.feed_url, a.final_url, a.raw_sha256 FROM articles a SEMI JOIN wanted USING (url)
+            UNION ALL
+            SELECT r.url, NULL, NULL, r.raw_sha256 FROM rejects r SEMI JOIN wanted USING (url)
+            WHERE r.stage = 'parse' AND r.raw_sha256 IS NOT NULL AND r.url NOT IN (SELECT url FROM articles)
+        )
+        SELECT p.url, coalesce(p.feed_url, f.feed_url), coalesce(p.final_url, d.final_url), d.headers, d.body_zlib, d.fetched_at,
+               coalesce(f.published_at, e.published_at)
+        FROM pages p JOIN raw_documents d ON d.sha256 = p.raw_sha256
+        LEFT JOIN frontier f ON f.url = p.url
+        LEFT JOIN feed_entries e ON e.url = p.url AND e.feed_url = coalesce(p.feed_url, f.feed_url)
+        ORDER BY p.url
+        """,
         [urls],
     )
     while rows := cur.fetchmany(200):
         for url, feed_url, final_url, headers, body, fetched_at, published in rows:
             yield StoredPage(url, feed_url, final_url, json.loads(headers or "{}"), zlib.decompress(body), fetched_at, published)
+
+
+def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
+    """Which of these URLs are stored articles."""
+    return {u for (u,) in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall()}
+
+
+def text_hashes(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:
+    """Stored article URL -> a hash of its title and body as stored."""
+    return dict(con.execute("SELECT url, md5(concat_ws('|', title, body)) FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall())
 
 
 def newest_titles(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[tuple[str, str | None]]:
