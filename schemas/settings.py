@@ -36,6 +36,8 @@ class Settings(BaseModel):
     lock_wait: float = Field(30.0, ge=0, description="seconds to wait for a warehouse another process holds")
     prefect_home: str = Field("~/.local/state/newsflow/prefect", min_length=1,
                               description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
+    dask_address: str = Field("", description="the Dask cluster batch tasks run on: tcp://HOST:PORT, local or local:N; "
+                                              "empty: none (flows/cluster.py)")
     progress_every: float = Field(10.0, gt=0, description="seconds between progress lines when stderr is not a terminal")
 
     # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
@@ -58,7 +60,7 @@ class Settings(BaseModel):
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
 ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home",
-               "progress_every")
+               "dask_address", "progress_every")
 
 
 def env_name(field: str) -> str:
