@@ -100,7 +100,8 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
     `work` runs in a copy of this thread's context (Prefect's settings are context variables),
     with SIGINT blocked, so that the processes it starts inherit the block: a Ctrl-C at the
     terminal, which signals every process of the foreground group, reaches newsflow alone, and
-    newsflow stops what it started. Exceptions of `work` are raised here. Handlers are restored on return.
+    newsflow stops what it started. Exceptions of `work` are raised here. The previous handlers are
+    restored on return, unless a signal came.
     """
     outcome: dict[str, object] = {}
     context = contextvars.copy_context()
@@ -133,8 +134,9 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
                 stopped = True
                 on_stop()
     finally:
-        for s, h in previous.items():
-            signal.signal(s, h)
+        if not _received:  # after a signal the process is on its way out, and a second one still leaves at once
+            for s, h in previous.items():
+                signal.signal(s, h)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
