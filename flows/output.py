@@ -130,5 +130,6 @@ def run_line(run: dict) -> str:
         return f"{head}  did not finish"
     feeds = (f"feeds {s.get('feeds_read', 0)} read, {s.get('feeds_not_modified', 0)} not modified, {s.get('feeds_failed', 0)} failed; "
              if run["flow"] == "ingest" else "")
-    return (f"{head}  {s.get('seconds', 0):.1f} s  {feeds}articles {s.get('new', 0)} new, {s.get('updated', 0)} updated, "
+    took = f"{s.get('seconds', 0):.1f} s" + (" (interrupted)" if s.get("interrupted") else "")
+    return (f"{head}  {took}  {feeds}articles {s.get('new', 0)} new, {s.get('updated', 0)} updated, "
             f"{s.get('unchanged', 0)} unchanged, {s.get('rejected', 0)} rejected")

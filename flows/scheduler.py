@@ -39,8 +39,9 @@ def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> li
             name=f"ingest-{'-'.join(names)}"[:60],
             cron=cron,
             concurrency_limit=limit,
-            # by module: a file path entrypoint puts flows/ on the run's sys.path, where flows/http.py hides the standard
-            # library's http from the parse workers, which then fail to start
+            # by module: Prefect loads a file path entrypoint as a script and puts its folder (flows/) first on the run's
+            # sys.path (prefect.utilities.importtools.load_script_as_module), where flows/http.py can hide the standard
+            # library's http: a serve run's parse workers failed to start that way
             entrypoint_type=EntrypointType.MODULE_PATH,
             parameters={
                 "db": str(Path(db).resolve()),

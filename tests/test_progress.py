@@ -1,12 +1,13 @@
 """Progress of a run as a user sees it: the line's counts, rate and time left, a live line on a terminal, a log line
 otherwise; and the one line an interrupted run ends with. Plain functions; `tests/test_interrupt.py` runs the real command."""
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 
-from flows import interrupt
+from flows import interrupt, output
 from flows.progress import Progress, Reporter, duration
 from flows.summary import RunSummary
 
@@ -74,6 +75,9 @@ def test_an_interrupted_run_says_in_one_line_what_it_kept():
     assert s.interrupted_line() == "interrupted: 400 articles loaded, 1,600 pages left for the next run"
     assert RunSummary(run_id="r", flow="ingest", interrupted=True).interrupted_line().startswith("interrupted while reading the feeds")
     assert s.lines()[0] == "ingest run r in 0.0 s (interrupted)" and "(interrupted)" in s.markdown().splitlines()[0]
+    run = {"run_id": "r", "flow": "ingest", "started_at": dt.datetime(2026, 11, 25, 10), "finished_at": dt.datetime(2026, 11, 25, 10, 1),
+           "summary": s.as_dict()}
+    assert output.run_line(run).startswith("2026-11-25 10:00:00  ingest    r  0.0 s (interrupted)  feeds 0 read")  # newsflow runs
     r = RunSummary(run_id="r", flow="reprocess", updated=3, unchanged=97, interrupted=True, pages_left=900)
     assert r.interrupted_line() == "interrupted: 100 articles reprocessed, 900 pages not reached; the next reprocess goes through them all"
 
