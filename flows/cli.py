@@ -126,6 +126,7 @@ def ingest(db, feeds, only, refresh, **polite):
 
     summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
     _print_summary(summary)
+    _upkeep_note(s.db)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
             f"no feed could be read ({summary.feeds_failed} failed); the reasons: "
@@ -160,6 +161,9 @@ def demo(db, serve_only, port):
                              hosts={"sample.newsflow.test": server.address})
         summary = asyncio.run(ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
+    from warehouse import maintenance
+
+    maintenance.wait()  # the demo ends with its snapshot published: a tiny warehouse, a fraction of a second
     click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
 
 
@@ -220,6 +224,15 @@ def reprocess(db):
     from flows.ingest import reprocess as reprocess_flow
 
     _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+    _upkeep_note(s.db)
+
+
+def _upkeep_note(db: str) -> None:
+    from warehouse.db import snapshot_path
+    from warehouse.maintenance import log_path
+
+    click.echo(f"the snapshot {snapshot_path(db)} is being published in the background (what it did: {log_path(db)}); "
+               "`newsflow snapshot` publishes one and waits")
 
 
 def _readable(db: str | None, snapshot: bool) -> str:
@@ -349,6 +362,33 @@ def snapshot(db, target):
     s = settings(db=db)
     path = publish(s.db, target)
     click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
+
+
+@main.command()
+@db_option
+@click.option("--if-free", type=click.FloatRange(0, 1), default=None,
+              help="Only when at least this share of the file is free blocks, e.g. 0.35 (for a cron job).")
+def compact(db, if_free):
+    """Rewrite the warehouse without the free blocks DuckDB leaves in it.
+
+    The upkeep after each run does this by itself when 35 % or more of a file of 64 MiB or
+    more is free. Readers and flows wait only while the file is copied and while the new one is
+    renamed over it; if a flow writes in between, nothing is replaced and this says so.
+    """
+    from warehouse.compact import compact as rewrite
+    from warehouse.compact import space
+
+    s = settings(db=db)
+    use = space(s.db)
+    if if_free is not None and use.free_share < if_free:
+        click.echo(f"{s.db}: {use.free_share:.0%} of {use.file_bytes / 2**20:.1f} MiB free, under {if_free:.0%}: left as it is")
+        return
+    done = rewrite(s.db)
+    if not done.replaced:
+        raise WarehouseError(f"{s.db} changed while it was being compacted (a flow wrote to it); nothing was replaced: "
+                             "run `newsflow compact` again")
+    click.echo(f"compacted {s.db}: {done.before / 2**20:.1f} MiB -> {done.after / 2**20:.1f} MiB "
+               f"({use.free_share:.0%} was free) in {done.seconds:.1f} s; readers and writers waited {done.seconds_held:.2f} s")
 
 
 @main.command()
