@@ -13,6 +13,7 @@ transactions, so the file has the free blocks repeated loads leave). At each siz
 - `warehouse.compact.compact`: time, size before and after, time the warehouse was held.
 
     .venv/bin/python bench/upkeep.py --sizes 2000 50000
+    .venv/bin/python bench/upkeep.py --repeated 5 --run 300     # free blocks over repeated runs, with and without compaction
 """
 
 from __future__ import annotations
@@ -140,18 +141,48 @@ def measure(db: Path, tmp: Path, run_articles: int) -> dict:
     return out
 
 
+def repeated(runs: int, articles: int, tmp: Path) -> None:
+    """The same `runs` real ingest runs of `articles` new farm articles each into two fresh warehouses, one left as
+    its runs and their upkeep leave it, the other compacted after each run: the file and its free blocks after
+    each run, so what a compaction gives back, and for how long, shows."""
+    from warehouse import maintenance
+    from warehouse.compact import compact, space
+    from warehouse.db import query
+
+    left, compacted = tmp / "left.duckdb", tmp / "compacted.duckdb"
+    print(f"\n{runs} runs of {articles} new farm articles into two warehouses: one as the runs leave it, one compacted after each run")
+    print(f"{'run':>4}{'articles':>10}{'left: MiB':>11}{'free':>6}{'compacted: MiB after the run':>30}{'free':>6}{'after compaction':>18}")
+    for k in range(1, runs + 1):
+        row = []
+        for db in (left, compacted):
+            ingest_farm(db, articles, tmp)
+            maintenance.wait()
+            use = space(db)
+            row.append(use)
+        done = compact(compacted)
+        n = query(left, "SELECT count(*) FROM articles")[1][0][0]
+        print(f"{k:>4}{n:>10}{row[0].file_bytes / 2**20:>11.1f}{row[0].free_share:>6.0%}{row[1].file_bytes / 2**20:>30.1f}"
+              f"{row[1].free_share:>6.0%}{done.after / 2**20:>18.1f}", flush=True)
+    print("the upkeep's own log of the first:", *maintenance.log_path(left).read_text().splitlines(), sep="\n  ")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=600, help="articles ingested from the farm by the real flow")
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 50000])
     ap.add_argument("--run", type=int, default=200, help="new farm articles the measured run ingests")
     ap.add_argument("--keep", type=Path, default=None, help="keep the grown warehouses in this folder")
+    ap.add_argument("--repeated", type=int, default=0, metavar="K",
+                    help="instead: K runs of --run new farm articles into two warehouses, one compacted after each run")
     args = ap.parse_args()
     from flows.config import quiet_prefect
 
     quiet_prefect()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        if args.repeated:
+            repeated(args.repeated, args.run, tmp)
+            return
         base = tmp / "base.duckdb"
         t0 = time.perf_counter()
         ingest_farm(base, args.seed, tmp)

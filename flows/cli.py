@@ -367,12 +367,14 @@ def snapshot(db, target):
 @main.command()
 @db_option
 @click.option("--if-free", type=click.FloatRange(0, 1), default=None,
-              help="Only when at least this share of the file is free blocks, e.g. 0.35 (for a cron job).")
+              help="Only when at least this share of the file is free blocks, e.g. 0.5.")
 def compact(db, if_free):
     """Rewrite the warehouse without the free blocks DuckDB leaves in it.
 
-    The upkeep after each run does this by itself when 35 % or more of a file of 64 MiB or
-    more is free. Readers and flows wait only while the file is copied and while the new one is
+    DuckDB's checkpoints keep a third to a half of the file free as they go and take back what
+    a compaction gave within the next run, so compact before copying or archiving the file; the
+    upkeep after each run does it by itself only when 60 % or more of a file of 64 MiB or more
+    is free. Readers and flows wait only while the file is copied and while the new one is
     renamed over it; if a flow writes in between, nothing is replaced and this says so.
     """
     from warehouse.compact import compact as rewrite

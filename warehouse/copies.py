@@ -14,7 +14,9 @@ that makes one of the same kind (`clean_stale`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,14 +110,19 @@ class PrivateCopy:
 
 
 def _copy_bytes(source: Path, target: Path) -> None:
-    with open(source, "rb") as src, open(target, "wb") as dst:
-        size = os.fstat(src.fileno()).st_size
-        done = 0
-        while done < size:  # in the kernel; a reflink where the file system has them (XFS, Btrfs)
-            n = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
-            if n == 0:
-                break
-            done += n
+    """Copy a file in the kernel (`copy_file_range`: a reflink where the file system has them, XFS and Btrfs),
+    or with `shutil` where that call is missing or refused (macOS, some kernels and file systems)."""
+    try:
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            left = os.fstat(src.fileno()).st_size
+            while left > 0 and (n := os.copy_file_range(src.fileno(), dst.fileno(), left)):
+                left -= n
+    except AttributeError:
+        shutil.copyfile(source, target)
+    except OSError as e:
+        if e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+        shutil.copyfile(source, target)
 
 
 @contextlib.contextmanager
