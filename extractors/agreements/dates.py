@@ -34,10 +34,11 @@ _DATE = re.compile(
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
     rf"|\b(?P<rel>today|yesterday)\b",
 )
-# Words that make the date something other than the day of signing.
+# Words that make the date something other than the day of signing: a deadline or a span ("by", "since"),
+# or a reporting verb ("said on Thursday": the date of the report, agreement_words.tsv reporting_verb).
 _NOT_SIGNING_BEFORE = re.compile(
-    r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
-    r"reported|told|stated)\s*(?:on\s+)?$", re.I)
+    rf"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|"
+    rf"{alternation(REPORTING_FORMS)})\s*(?:on\s+)?$", re.I)
 _REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
 _DATE_AFTER = re.compile(rf",?\s+(?:{MONTH}\s+{_DAY}\b|{_DAY}\s+{MONTH}\b)")
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
