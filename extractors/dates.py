@@ -42,6 +42,8 @@ FUTURE_SLACK = dt.timedelta(days=2)  # time zones and embargoed stories
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
 MONTH_ABBREVIATIONS = (*(m[:3] for m in MONTH_NAMES if len(m) > 3), "Sept")
+# The days of the week, Monday first, so a day's index is its `date.weekday()`.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # An English month name or its abbreviation, as wire copy writes it ("Sept.", "Nov", "March"); longer
 # alternatives first, so "March" is never read as "Mar".
 MONTH = "(?:" + "|".join(sorted({*MONTH_NAMES, *MONTH_ABBREVIATIONS}, key=lambda m: (-len(m), m))) + r")\.?"
