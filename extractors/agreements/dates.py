@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.agreements.numbers import NUMBER_WORD, number_value
-from extractors.agreements.words import REPORTING_FORMS, alternation
+from extractors.agreements.words import REPORTED_FORMS, REPORTING_FORMS, alternation
 from extractors.dateline import parse_dateline
 from extractors.dates import MONTH, MONTH_NAMES, WEEKDAYS, month_number, nearest_date
 
@@ -34,10 +34,11 @@ _DATE = re.compile(
     rf"|\b(?P<rel>today|yesterday)\b",
 )
 # Words that make the date something other than the day of signing: a deadline or a span ("by", "since"),
-# or a reporting verb ("said on Thursday": the date of the report, agreement_words.tsv reporting_verb).
+# or a reporting verb in the past, in lower case ("said on Thursday": the date of the report; agreement_words.tsv
+# reporting_verb; never "the United States on Monday" or "member states on Monday").
 _NOT_SIGNING_BEFORE = re.compile(
     rf"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|"
-    rf"{alternation(REPORTING_FORMS)})\s*(?:on\s+)?$", re.I)
+    rf"(?-i:{alternation(REPORTED_FORMS)}))\s*(?:on\s+)?$", re.I)
 _REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
 _DATE_AFTER = re.compile(rf",?\s+(?:{MONTH}\s+{_DAY}\b|{_DAY}\s+{MONTH}\b)")
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
