@@ -41,6 +41,12 @@ def test_seed_persons_and_titles(seed):
     assert wu.credit is None and hao.credit is None
 
 
+def test_a_title_apposition_ends_at_a_reporting_verb():
+    article = Article(url="http://example.org/a", paragraphs=["Li Wei, chief analyst confirmed the figures on Monday."])
+    (li,) = [e for e in extract_entities(article) if e.kind == "person"]
+    assert [(t.title, t.organization) for t in li.titles] == [("chief analyst", None)]  # not "chief analyst confirmed the figures"
+
+
 def test_seed_transliteration_variants_are_one_credited_person(seed):
     laisong = [e for e in seed if e.kind == "person" and "Laisong" in e.name]
     assert len(laisong) == 1
