@@ -9,6 +9,7 @@ that way and nothing else is caught. Only `ingest`, `serve` and `demo` create a 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -21,11 +22,17 @@ from schemas.settings import DEFAULTS, Settings, env_name
 
 
 class _Main(click.Group):
-    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1)."""
+    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
+    a closed stdout (a pipe to `head`) ends it quietly with exit 0."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # inside the try: a reader that has gone away is found here, not at exit
+            return result
+        except BrokenPipeError:  # `newsflow sql ... | head`: the reader has what it wanted; end quietly, like Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+            ctx.exit(0)
         except NewsflowError as e:
             error = click.ClickException(str(e))
             error.exit_code = 2 if isinstance(e, ConfigError) else 1
@@ -360,6 +367,8 @@ def snapshot(db, target):
     from warehouse.snapshot import publish
 
     s = settings(db=db)
+    if target is not None and not target.parent.is_dir():
+        raise ConfigError(f"--to {target}: the folder {target.parent} does not exist; create it or give --to a path in an existing folder")
     path = publish(s.db, target)
     click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
 

@@ -109,3 +109,33 @@ def test_query_on_a_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(WarehouseError, match="newsflow ingest"):
         query(tmp_path / "none.duckdb", "select 1")
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_warehouse_whose_folder_refuses_writes_fails_in_one_line(db_path):
+    """The file opens, then committing cannot create its `.wal` beside it (an immutable folder: root ignores chmod)."""
+    import subprocess
+
+    with connect(db_path):
+        pass
+    if subprocess.run(["chattr", "+i", str(db_path.parent)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available: test_errors_writing_the_log_are_storage_errors covers the mapping")
+    try:
+        with pytest.raises(WarehouseError, match=r"Operation not permitted \(is the disk full, or the folder read-only\?\)"):
+            with connect(db_path) as con:
+                con.execute("INSERT INTO rejects VALUES ('fetch', 'http://a.test/x', 'gone', NULL, NULL, 'r', now(), now(), 1)")
+        assert query(db_path, "select count(*) from rejects")[1] == [(0,)]  # reading still works
+    finally:
+        subprocess.run(["chattr", "-i", str(db_path.parent)], check=True)
+
+
+def test_errors_writing_the_log_are_storage_errors(db_path):
+    """DuckDB reports a `.wal` it cannot write as a TransactionException, not an IOException: still the disk's fault."""
+    import duckdb
+
+    wal = f'Failed to commit: Cannot open file "{db_path}.wal": Operation not permitted'
+    with pytest.raises(WarehouseError, match="Operation not permitted .is the disk full, or the folder read-only"):
+        with connect(db_path):
+            raise duckdb.TransactionException(wal)
+    with pytest.raises(duckdb.TransactionException):  # a transaction error that is not the disk's stays what it is
+        with connect(db_path):
+            raise duckdb.TransactionException("cannot start a transaction within a transaction")
