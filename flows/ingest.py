@@ -38,7 +38,7 @@ from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, pars
 from flows.summary import RunSummary, artifact_key
 from schemas import FetchResult
 from schemas.settings import Settings
-from warehouse import facts, frontier, load, read, search, snapshot
+from warehouse import facts, frontier, load, maintenance, read, search
 from warehouse.db import connect, transaction
 from warehouse.frontier import Backoff
 
@@ -140,7 +140,7 @@ def _chunks(items: Sequence, size: int) -> Iterator[list]:
 
 @asynccontextmanager
 async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
-    """Record the run in `runs`, time it, log and publish its summary and a read-only snapshot of the warehouse."""
+    """Record the run in `runs`, time it, log and publish its summary, and start the upkeep (snapshot, compaction) of the warehouse."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], flow=flow_name)
     t0 = time.monotonic()
     with connect(db) as con:
@@ -152,8 +152,8 @@ async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     with connect(db) as con:
         summary.newest = read.newest_titles(con)
         load.finish_run(con, summary.run_id, _now(), summary.as_dict())
-    if not summary.interrupted:  # a stopped run leaves at once; the next run publishes
-        snapshot.publish(db)
+    if not summary.interrupted:  # a stopped run starts nothing more; the next run's upkeep catches up
+        maintenance.after_run(db)  # the snapshot, and compaction when due, in a process the run does not wait for
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)

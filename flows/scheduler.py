@@ -26,7 +26,7 @@ RUNS_AT_ONCE = 1  # per deployment; later runs that collide are cancelled (Prefe
 def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> list:
     """One deployment per distinct schedule, each running ingest on its feeds, one run at a time."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-    from prefect.types.entrypoint import EntrypointType
+    from prefect.deployments.runner import EntrypointType
 
     from flows.ingest import ingest
 
@@ -39,9 +39,8 @@ def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> li
             name=f"ingest-{'-'.join(names)}"[:60],
             cron=cron,
             concurrency_limit=limit,
-            # by module: Prefect loads a file path entrypoint as a script and puts its folder (flows/) first on the run's
-            # sys.path (prefect.utilities.importtools.load_script_as_module), where flows/http.py can hide the standard
-            # library's http: a serve run's parse workers failed to start that way
+            # by module, not by file: a file entrypoint puts the flows/ folder on sys.path, where
+            # flows/http.py hides the standard library's http in the parse workers
             entrypoint_type=EntrypointType.MODULE_PATH,
             parameters={
                 "db": str(Path(db).resolve()),
