@@ -58,6 +58,44 @@ def politeness(f):
     return f
 
 
+def on_cluster(f):
+    """The cluster settings of the commands that parse and analyse in batches."""
+    options = [
+        click.option("--cluster", "dask_address", default=None, metavar="SPEC",
+                     help=f"Parse and analyse the batches on a Dask cluster: tcp://HOST:PORT (a running scheduler), local or "
+                          f"local:N (N worker processes here, for this run). [env {env_name('dask_address')}]"),
+        click.option("--staging", default=None, metavar="LOCATION",
+                     help=f"Where cluster batches are staged: a directory every worker sees at the same path, or an fsspec URL "
+                          f"(s3://...). [default: NAME.staging beside NAME.duckdb; env {env_name('staging')}]"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _cluster_ready(s: Settings) -> None:
+    """Check the cluster spec and the staging location before any flow starts (one line each when bad)."""
+    from flows.staging import Staging, beside
+
+    Staging(s.staging or beside(s.db))
+    if s.dask_address.strip():
+        from flows.cluster import parse_cluster
+
+        parse_cluster(s.dask_address)
+
+
+def _run_flow(flow, s: Settings, **parameters):
+    """Run an async flow to its end, on the Dask cluster the settings name (if any), with their staging location."""
+    from flows.staging import beside
+
+    parameters["staging"] = s.staging or beside(s.db)
+    if not s.dask_address.strip():
+        return asyncio.run(flow(**parameters))
+    from flows.cluster import run_flow  # Dask takes seconds to import: only for a cluster
+
+    return run_flow(flow, s.dask_address, **parameters)
+
+
 def settings(**options) -> Settings:
     """The settings of this command: the environment's, with the flags given on the command line."""
     return click.get_current_context().find_root().obj.with_options(**options)
@@ -117,14 +155,20 @@ def _ready_to_write(db: str) -> None:
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
 @politeness
-def ingest(db, feeds, only, refresh, **polite):
-    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing)."""
-    s = settings(db=db, feeds=feeds, **polite)
+@on_cluster
+def ingest(db, feeds, only, refresh, **options):
+    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing).
+
+    With --cluster, this machine fetches (politeness holds for the whole run) and loads, and the
+    cluster's workers parse and analyse (docs/operations.md, "Running on a cluster").
+    """
+    s = settings(db=db, feeds=feeds, **options)
     _feeds_to_fetch(s, only)
+    _cluster_ready(s)
     _ready_to_write(s.db)
     from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
 
-    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
+    summary = _run_flow(ingest_flow, s, db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s))
     _print_summary(summary)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
@@ -210,16 +254,18 @@ def serve(db, feeds, **polite):
 
 @main.command()
 @db_option
-def reprocess(db):
-    """Re-run the extractors on stored raw pages, without fetching anything."""
+@on_cluster
+def reprocess(db, **options):
+    """Re-run the extractors on stored raw pages, without fetching anything (with --cluster: on its workers)."""
     from warehouse.db import require
 
-    s = settings(db=db)
+    s = settings(db=db, **options)
     require(s.db)
+    _cluster_ready(s)
     _ready_to_write(s.db)
     from flows.ingest import reprocess as reprocess_flow
 
-    _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+    _print_summary(_run_flow(reprocess_flow, s, db=s.db))
 
 
 def _readable(db: str | None, snapshot: bool) -> str:
