@@ -231,7 +231,7 @@ def cluster_runner(spec: str | None = None, *, analysis: bool = False) -> Iterat
         try:
             yield runner
         finally:
-            _send_pending_prefect_records()
+            send_pending_prefect_records()
 
 
 def run_flow(flow, cluster: str | None, *, analysis: bool = True, **parameters):
@@ -241,7 +241,7 @@ def run_flow(flow, cluster: str | None, *, analysis: bool = True, **parameters):
         return asyncio.run((flow.with_options(task_runner=runner) if runner else flow)(**parameters))
 
 
-def _send_pending_prefect_records() -> None:
+def send_pending_prefect_records() -> None:
     """Send the logs and events Prefect still holds while its server answers (blocking; call outside an event loop)."""
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker

@@ -97,6 +97,7 @@ class ClusterWork:
     """What the coordinator did in a cluster run, for the run summary. CPU in ms per page sent."""
 
     workers: int = 0
+    seconds: float = 0.0  # from the workers being there to the last batch loaded
     batches: int = 0
     failed: int = 0  # batches that came back with no result (KilledWorker) or a result of another extractor version
     pages: int = 0
@@ -181,7 +182,7 @@ async def _run(
     work = ClusterWork(workers=_workers())
     size = batch_size(len(todo), work.workers, largest)
     cpu = dict.fromkeys(("fetch_ms", "stage_ms", "load_ms"), 0.0)
-    process0 = time.process_time()
+    process0, wall0 = time.process_time(), time.monotonic()
     in_flight: deque = deque()
 
     async def load_first() -> None:
@@ -217,6 +218,7 @@ async def _run(
     while in_flight:
         await load_first()
     work.per_page({**cpu, "cpu_ms": time.process_time() - process0})
+    work.seconds = round(time.monotonic() - wall0, 2)
     summary.cluster = asdict(work)
 
 

@@ -65,8 +65,11 @@ def test_a_worker_that_cannot_be_prepared_stops_the_run_in_one_line(cluster):
     with pytest.raises(ConfigError, match="a Dask worker could not be prepared: AttributeError: .*no_such_function") as e:
         two_places.with_options(task_runner=runner)()
     assert "\n" not in str(e.value)
-    with Client(cluster.address) as client, pytest.raises(ConnectionError, match="cannot reach the Prefect API at http://127.0.0.1:9/api"):
-        client.register_plugin(WorkerSetup("http://127.0.0.1:9/api"))
+    with Client(cluster.address) as client:
+        with pytest.raises(ConnectionError, match="cannot reach the Prefect API at http://127.0.0.1:9/api"):
+            client.register_plugin(WorkerSetup("http://127.0.0.1:9/api"))
+        with pytest.raises(RuntimeError, match=r"extractors.EXTRACTOR_VERSION is \w+ on this worker but 0ld on the coordinator; install the same"):
+            client.register_plugin(WorkerSetup(None, expect={"extractors.EXTRACTOR_VERSION": "0ld"}))
 
 
 def test_a_batch_whose_worker_dies_is_run_again_on_the_other_worker_and_delivered_once(cluster, tmp_path):
