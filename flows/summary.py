@@ -54,7 +54,8 @@ class RunSummary:
             + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
         ]
         if self.staged_loaded:
-            out.append(f"staged:   {self.staged_loaded} batches an earlier run left were loaded first")
+            many = self.staged_loaded != 1
+            out.append(f"staged:   {self.staged_loaded} batch{'es' if many else ''} an earlier run left {'were' if many else 'was'} loaded first")
         if c := self.cluster:
             out.append(
                 f"cluster:  {c['batches']} batches on {c['workers']} workers"

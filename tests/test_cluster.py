@@ -235,7 +235,7 @@ def test_batches_staged_by_a_run_killed_while_loading_are_loaded_by_the_next_run
 
     farm.reset()
     out = newsflow("ingest", "--feeds", farm_feeds, "--db", db, *POLITE, "--staging", staging)  # a plain local run
-    assert f"staged:   {len(left)} batches an earlier run left were loaded first" in out, out
+    assert f"staged:   {len(left)} batch{'es' if len(left) > 1 else ''} an earlier run left" in out, out
     local_articles = query(local_run, "select count(*) from articles")[1][0][0]
     assert farm.stats()["by_kind"].get("article", 0) == local_articles - articles_left  # the staged pages are not fetched again
     assert facts(db) == facts(local_run)
