@@ -170,13 +170,14 @@ def _workers() -> int:
     return len(client.scheduler_info(n_workers=-1)["workers"])
 
 
-async def _run(
+async def _run_batches(
     db: str, summary: RunSummary, kind: str, todo: Sequence, pages_of: Callable[[list], Awaitable[tuple[list, list]]],
     location: str, largest: int, backoff: Backoff,
 ) -> None:
     """Send `todo` to the cluster in batches (`pages_of` turns a chunk into candidates and fetch results on the
     coordinator) and load each result in order, keeping IN_FLIGHT_PER_WORKER batches per worker submitted."""
     from distributed import KilledWorker
+
     root = Staging(location).url  # absolute: workers have other working directories
     pages, parsed = parts(root)
     work = ClusterWork(workers=_workers())
@@ -229,7 +230,7 @@ async def fetch_and_parse(db: str, summary: RunSummary, fetcher: Fetcher, todo: 
     async def fetched(chunk: list[Candidate]) -> tuple[list[Candidate], list[FetchResult]]:
         return chunk, await fetch_pages(fetcher, chunk)
 
-    await _run(db, summary, INGEST, todo, fetched, location, largest, backoff)
+    await _run_batches(db, summary, INGEST, todo, fetched, location, largest, backoff)
 
 
 async def parse_again(db: str, summary: RunSummary, urls: Sequence[str], location: str, largest: int) -> None:
@@ -239,4 +240,4 @@ async def parse_again(db: str, summary: RunSummary, urls: Sequence[str], locatio
     async def stored(chunk: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
         return ingest.stored_fetches(db, chunk)
 
-    await _run(db, summary, REPROCESS, urls, stored, location, largest, Backoff())
+    await _run_batches(db, summary, REPROCESS, urls, stored, location, largest, Backoff())
