@@ -68,7 +68,7 @@ def test_a_worker_that_cannot_be_prepared_stops_the_run_in_one_line(cluster):
     with Client(cluster.address) as client:
         with pytest.raises(ConnectionError, match="cannot reach the Prefect API at http://127.0.0.1:9/api"):
             client.register_plugin(WorkerSetup("http://127.0.0.1:9/api"))
-        with pytest.raises(RuntimeError, match=r"extractors.EXTRACTOR_VERSION is \w+ on this worker but 0ld on the coordinator; install the same"):
+        with pytest.raises(RuntimeError, match=r"extractors.EXTRACTOR_VERSION is \S+ on this worker but 0ld on the coordinator; install the same"):
             client.register_plugin(WorkerSetup(None, expect={"extractors.EXTRACTOR_VERSION": "0ld"}))
 
 
