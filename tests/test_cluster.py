@@ -5,6 +5,7 @@ The generic flows and tasks are in tests/cluster_tasks.py. A test that kills a w
 cluster one short; the next test's `cluster` starts a new one.
 """
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -18,16 +19,23 @@ import pytest
 from click.testing import CliRunner
 from cluster_tasks import one_batch, set_environment, two_places
 from distributed import Client
+from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.settings import PREFECT_API_URL
 from prefect.testing.utilities import prefect_test_harness
 
+from extractors import EXTRACTOR_VERSION
+from flows.batch_tables import parsed_tables
 from flows.cli import main
 from flows.cluster import WorkerSetup, parse_cluster, task_runner
-from flows.cluster_batches import parts
+from flows.cluster_batches import load_leftovers, parts
 from flows.config import ConfigError
+from flows.pipeline import ParsedBatch
+from flows.summary import RunSummary
+from schemas import FetchResult, Reject
 from warehouse.db import connect, query
+from warehouse.frontier import Backoff
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -239,4 +247,25 @@ def test_batches_staged_by_a_run_killed_while_loading_are_loaded_by_the_next_run
     local_articles = query(local_run, "select count(*) from articles")[1][0][0]
     assert farm.stats()["by_kind"].get("article", 0) == local_articles - articles_left  # the staged pages are not fetched again
     assert facts(db) == facts(local_run)
+    assert staged(staging) == {"pages": [], "parsed": []}
+
+
+@flow
+def load_what_is_staged(db: str, location: str) -> RunSummary:
+    summary = RunSummary(run_id="r1", flow="ingest")
+    load_leftovers(db, summary, location, Backoff())
+    return summary
+
+
+def test_a_staged_batch_of_another_extractor_version_is_not_loaded(prefect_api, tmp_path):
+    db, staging = tmp_path / "w.duckdb", tmp_path / "staging"
+    _, parsed = parts(str(staging))
+    for version, url in (("0ld", "http://a.test/old"), (EXTRACTOR_VERSION, "http://a.test/new")):
+        fetch = FetchResult(url=url, status=200, headers={"content-type": "text/html"}, body=b"<html></html>", fetched_at=dt.datetime.now(dt.UTC))
+        batch = ParsedBatch(rejects=[Reject(stage="parse", reason="not an article", url=url, raw_sha256=fetch.sha256)])
+        parsed.write(f"b-{url[-3:]}", parsed_tables(batch, [fetch]), {"kind": "ingest", "extractor_version": version})
+    with connect(db):
+        pass
+    summary = load_what_is_staged(str(db), str(staging))
+    assert summary.staged_loaded == 1 and query(db, "select url from rejects")[1] == [("http://a.test/new",)]
     assert staged(staging) == {"pages": [], "parsed": []}
