@@ -70,7 +70,10 @@ def cpu_seconds(exclude: set[int]) -> tuple[float, float]:
 
 @contextlib.contextmanager
 def dask_processes(workers: int, tmp: Path) -> Iterator[tuple[str, set[int]]]:
-    """A `dask scheduler` and `workers` single-threaded `dask worker` processes on 127.0.0.1: the address and the scheduler's PIDs."""
+    """A `dask scheduler` and `workers` single-threaded `dask worker` processes on 127.0.0.1, started as docs/operations.md
+    says (with `flows.cluster.WORKER_CONFIG` in their environment): the address and the scheduler's PIDs."""
+    from flows.cluster import WORKER_CONFIG
+
     dask = Path(sys.executable).with_name("dask")
     file, log = tmp / "scheduler.json", (tmp / "dask.log").open("ab")
     procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
@@ -80,8 +83,9 @@ def dask_processes(workers: int, tmp: Path) -> Iterator[tuple[str, set[int]]]:
             time.sleep(0.1)
         time.sleep(0.2)
         address = json.loads(file.read_text())["address"]
+        env = {**os.environ, **{"DASK_" + k.upper().replace(".", "__").replace("-", "_"): str(v) for k, v in WORKER_CONFIG.items()}}
         procs += [subprocess.Popen([str(dask), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
-                                   stdout=log, stderr=log) for _ in range(workers)]
+                                   stdout=log, stderr=log, env=env) for _ in range(workers)]
         yield address, {procs[0].pid}
     finally:
         for p in reversed(procs):

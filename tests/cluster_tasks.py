@@ -60,3 +60,16 @@ def set_environment(values: dict[str, str | None]) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@task
+def dask_settings(names: list[str]) -> dict:
+    """The Dask settings the worker this runs on was started with."""
+    import dask
+
+    return {name: dask.config.get(name) for name in names}
+
+
+@flow
+def settings_on_a_worker(names: list[str]) -> dict:
+    return dask_settings.submit(names).result()

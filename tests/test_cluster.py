@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cluster_tasks import one_batch, set_environment, two_places
+from cluster_tasks import one_batch, set_environment, settings_on_a_worker, two_places
 from distributed import Client
 from prefect import flow
 from prefect.client.orchestration import get_client
@@ -28,7 +28,7 @@ from prefect.testing.utilities import prefect_test_harness
 from extractors import EXTRACTOR_VERSION
 from flows.batch_tables import parsed_tables
 from flows.cli import main
-from flows.cluster import WorkerSetup, parse_cluster, task_runner
+from flows.cluster import WORKER_CONFIG, WorkerSetup, parse_cluster, task_runner
 from flows.cluster_batches import load_leftovers, parts
 from flows.config import ConfigError
 from flows.pipeline import ParsedBatch
@@ -66,6 +66,11 @@ def test_tasks_run_on_both_workers_each_prepared_once(cluster):
     for r in results:
         assert r["warmed"] == [r["pid"]]  # the warm-up ran once in that worker process
         assert r["do_not_track"] == "1"  # quiet Prefect defaults, though the worker was started without them
+
+
+def test_a_local_cluster_runs_its_workers_with_little_dask_overhead(prefect_api):
+    runner = task_runner(parse_cluster("local:1"))
+    assert settings_on_a_worker.with_options(task_runner=runner)(list(WORKER_CONFIG)) == WORKER_CONFIG
 
 
 def test_a_worker_that_cannot_be_prepared_stops_the_run_in_one_line(cluster):
