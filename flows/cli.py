@@ -9,6 +9,7 @@ that way and nothing else is caught. Only `ingest`, `serve` and `demo` create a 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -21,11 +22,17 @@ from schemas.settings import DEFAULTS, Settings, env_name
 
 
 class _Main(click.Group):
-    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1)."""
+    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
+    a closed stdout (a pipe to `head`) ends it quietly with exit 0."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # inside the try: a reader that has gone away is found here, not at exit
+            return result
+        except BrokenPipeError:  # `newsflow sql ... | head`: the reader has what it wanted; end quietly, like Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+            ctx.exit(0)
         except NewsflowError as e:
             error = click.ClickException(str(e))
             error.exit_code = 2 if isinstance(e, ConfigError) else 1
@@ -170,6 +177,7 @@ def ingest(db, feeds, only, refresh, **options):
 
     summary = _run_flow(ingest_flow, s, db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s))
     _print_summary(summary)
+    _upkeep_note(s.db)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
             f"no feed could be read ({summary.feeds_failed} failed); the reasons: "
@@ -204,6 +212,9 @@ def demo(db, serve_only, port):
                              hosts={"sample.newsflow.test": server.address})
         summary = asyncio.run(ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
+    from warehouse import maintenance
+
+    maintenance.wait()  # the demo ends with its snapshot published: a tiny warehouse, a fraction of a second
     click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
 
 
@@ -266,6 +277,15 @@ def reprocess(db, **options):
     from flows.ingest import reprocess as reprocess_flow
 
     _print_summary(_run_flow(reprocess_flow, s, db=s.db))
+    _upkeep_note(s.db)
+
+
+def _upkeep_note(db: str) -> None:
+    from warehouse.db import snapshot_path
+    from warehouse.maintenance import log_path
+
+    click.echo(f"the snapshot {snapshot_path(db)} is being published in the background (what it did: {log_path(db)}); "
+               "`newsflow snapshot` publishes one and waits")
 
 
 def _readable(db: str | None, snapshot: bool) -> str:
@@ -393,8 +413,39 @@ def snapshot(db, target):
     from warehouse.snapshot import publish
 
     s = settings(db=db)
+    if target is not None and not target.parent.is_dir():
+        raise ConfigError(f"--to {target}: the folder {target.parent} does not exist; create it or give --to a path in an existing folder")
     path = publish(s.db, target)
     click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
+
+
+@main.command()
+@db_option
+@click.option("--if-free", type=click.FloatRange(0, 1), default=None,
+              help="Only when at least this share of the file is free blocks, e.g. 0.5.")
+def compact(db, if_free):
+    """Rewrite the warehouse without the free blocks DuckDB leaves in it.
+
+    DuckDB's checkpoints keep a third to a half of the file free as they go and take back what
+    a compaction gave within the next run, so compact before copying or archiving the file; the
+    upkeep after each run does it by itself only when 60 % or more of a file of 64 MiB or more
+    is free. Readers and flows wait only while the file is copied and while the new one is
+    renamed over it; if a flow writes in between, nothing is replaced and this says so.
+    """
+    from warehouse.compact import compact as rewrite
+    from warehouse.compact import space
+
+    s = settings(db=db)
+    use = space(s.db)
+    if if_free is not None and use.free_share < if_free:
+        click.echo(f"{s.db}: {use.free_share:.0%} of {use.file_bytes / 2**20:.1f} MiB free, under {if_free:.0%}: left as it is")
+        return
+    done = rewrite(s.db)
+    if not done.replaced:
+        raise WarehouseError(f"{s.db} changed while it was being compacted (a flow wrote to it); nothing was replaced: "
+                             "run `newsflow compact` again")
+    click.echo(f"compacted {s.db}: {done.before / 2**20:.1f} MiB -> {done.after / 2**20:.1f} MiB "
+               f"({use.free_share:.0%} was free) in {done.seconds:.1f} s; readers and writers waited {done.seconds_held:.2f} s")
 
 
 @main.command()

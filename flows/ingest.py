@@ -37,7 +37,7 @@ from flows.parallel import parse_pool
 from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, parse_results, poll_feeds
 from flows.summary import RunSummary, artifact_key
 from schemas import FetchResult
-from warehouse import facts, frontier, load, read, search, snapshot
+from warehouse import facts, frontier, load, maintenance, read, search
 from warehouse.db import connect, transaction
 from warehouse.frontier import Backoff
 
@@ -150,7 +150,7 @@ def _current_fetcher() -> Fetcher:
 
 @asynccontextmanager
 async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
-    """Record the run in `runs`, time it, log and publish its summary and a read-only snapshot of the warehouse."""
+    """Record the run in `runs`, time it, log and publish its summary, and start the upkeep (snapshot, compaction) of the warehouse."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], flow=flow_name)
     t0 = time.monotonic()
     with connect(db) as con:
@@ -160,7 +160,7 @@ async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     with connect(db) as con:
         summary.newest = read.newest_titles(con)
         load.finish_run(con, summary.run_id, _now(), summary.as_dict())
-    snapshot.publish(db)
+    maintenance.after_run(db)  # the snapshot, and compaction when due, in a process the run does not wait for
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)

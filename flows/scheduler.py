@@ -68,6 +68,7 @@ def local_prefect_server(timeout_s: float = 120) -> Iterator[str]:
 def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> list:
     """One deployment per distinct schedule, each running ingest on its feeds, one run at a time."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.deployments.runner import EntrypointType
 
     from flows.ingest import ingest
 
@@ -80,6 +81,9 @@ def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> li
             name=f"ingest-{'-'.join(names)}"[:60],
             cron=cron,
             concurrency_limit=limit,
+            # by module, not by file: a file entrypoint puts the flows/ folder on sys.path, where
+            # flows/http.py hides the standard library's http in the parse workers
+            entrypoint_type=EntrypointType.MODULE_PATH,
             parameters={
                 "db": str(Path(db).resolve()),
                 "feeds_file": str(Path(feeds_file).resolve()),

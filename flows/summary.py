@@ -50,7 +50,7 @@ class RunSummary:
             + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
             f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
             + (f" ({self.to_retry} to retry later)" if self.to_retry else "")
-            + (f"; {self.same_page} entries were the page of another" if self.same_page else "")
+            + (f"; {self.same_page} {'entry was' if self.same_page == 1 else 'entries were'} the page of another" if self.same_page else "")
             + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
         ]
         if self.staged_loaded:

@@ -22,9 +22,9 @@ ENV_PREFIX = "NEWSFLOW_"
 
 
 class Settings(BaseModel):
-    """What a run may be told. Durations in seconds."""
+    """What a run may be told. Durations in seconds, finite: `inf` and `nan` are refused for every number."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     db: str = Field("newsflow.duckdb", min_length=1, description="the warehouse file")
     feeds: str = Field("feeds.toml", min_length=1, description="the feeds file")
