@@ -12,7 +12,8 @@ article (this process: fetching, staging, loading, Prefect's and Dask's threads,
 cluster's scheduler), its parts that grow with pages (fetch + staging + load, ms per page) and the
 rest, which grows with time (ms of CPU per second of the batch phase); the CPU of the processes
 doing the parsing and analysis (the parse pool, or the Dask workers and their nannies) per
-article; and the warehouse's counts, which must be equal in every run.
+article, and how many cores they kept busy (on a shared machine: what they got); and the
+warehouse's counts, which must be equal in every run.
 
     .venv/bin/python bench/cluster.py --articles 600
 """
@@ -127,6 +128,8 @@ def run(mode: str, feeds: Path, tmp: Path, exclude: set[int]) -> dict:
         "coordinator_background_ms_per_s": round((cluster["cpu_ms"] - cluster["fetch_ms"] - cluster["stage_ms"] - cluster["load_ms"])
                                                  * cluster["pages"] / cluster["seconds"], 1) if cluster else None,
         "parse_processes_cpu_ms_per_article": round(1000 * (others1 - others0) / n, 1),
+        # cores the parsing processes kept busy: on a shared machine, what they got
+        "parse_cores_busy": round((others1 - others0) / (cluster["seconds"] if cluster else summary.seconds), 2),
     }
 
 
@@ -164,13 +167,13 @@ def main() -> None:
             farm.wait(10)
     base = rows[0]
     print(f"\n{'':9}{'articles':>9}{'flow s':>8}{'art/s':>7}{'vs ' + base['mode']:>10}{'batches art/s':>14}{'coord ms/art':>13}"
-          f"{'fetch+stage+load':>18}{'background ms/s':>16}{'parse ms/art':>13}")
+          f"{'fetch+stage+load':>18}{'background ms/s':>16}{'parse ms/art':>13}{'parse cores':>12}")
     for r in rows:
         parts = r["coordinator_parts_ms_per_page"]
         split = f"{parts['fetch_ms']}+{parts['stage_ms']}+{parts['load_ms']}" if parts else ""
         print(f"{r['mode']:9}{r['articles']:>9}{r['flow_s']:>8}{r['articles_per_s']:>7}{r['articles_per_s'] / base['articles_per_s']:>10.2f}"
               f"{r['batch_phase_articles_per_s'] or '':>14}{r['coordinator_cpu_ms_per_article']:>13}{split:>18}"
-              f"{r['coordinator_background_ms_per_s'] or '':>16}{r['parse_processes_cpu_ms_per_article']:>13}")
+              f"{r['coordinator_background_ms_per_s'] or '':>16}{r['parse_processes_cpu_ms_per_article']:>13}{r['parse_cores_busy']:>12}")
     same = {(r["articles"], r["entities"], r["mentions"], r["agreements"], r["bodies_md5"]) for r in rows}
     print(f"warehouses alike (articles, entities, mentions, agreements, body hashes): {'yes' if len(same) == 1 else 'NO: ' + str(same)}")
 
