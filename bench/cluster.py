@@ -9,8 +9,9 @@ scheduler is not in the coordinator's process (a LocalCluster's is). It prints, 
 articles/s over the whole run (the cluster's start and the workers' model loading included) and
 over the batch phase of a cluster run (workers up to last batch loaded); the coordinator's CPU per
 article (this process: fetching, staging, loading, Prefect's and Dask's threads, and a local
-cluster's scheduler), its parts that grow with pages (fetch + staging + load, ms per page) and the
-rest, which grows with time (ms of CPU per second of the batch phase); the CPU of the processes
+cluster's scheduler), the parts its main thread spends per page (fetch + staging + load, and the
+load's wall time: how long the one writer held the warehouse) and the rest, its other threads
+(Prefect's, Dask's, DuckDB's; ms of CPU per second of the batch phase); the CPU of the processes
 doing the parsing and analysis (the parse pool, or the Dask workers and their nannies) per
 article, and how many cores they kept busy (on a shared machine: what they got); and the
 warehouse's counts, which must be equal in every run.
@@ -123,9 +124,10 @@ def run(mode: str, feeds: Path, tmp: Path, exclude: set[int]) -> dict:
         "batch_phase_s": cluster.get("seconds"), "batch_phase_articles_per_s": round(counts[0] / cluster["seconds"], 2) if cluster else None,
         "batches": cluster.get("batches"),
         "coordinator_cpu_ms_per_article": round(1000 * (own1 - own0) / n, 1),
-        "coordinator_parts_ms_per_page": {k: cluster[k] for k in ("fetch_ms", "stage_ms", "load_ms", "cpu_ms")} if cluster else None,
-        # the rest of the coordinator's CPU in the batch phase goes on with time, not with pages: Dask's and Prefect's threads
-        "coordinator_background_ms_per_s": round((cluster["cpu_ms"] - cluster["fetch_ms"] - cluster["stage_ms"] - cluster["load_ms"])
+        "coordinator_parts_ms_per_page": {k: cluster[k] for k in ("fetch_ms", "stage_ms", "load_ms", "load_wall_ms", "cpu_ms")}
+        if cluster else None,
+        # the rest of the coordinator's CPU in the batch phase: its other threads (Prefect's, Dask's, DuckDB's), per second
+        "coordinator_other_threads_ms_per_s": round((cluster["cpu_ms"] - cluster["fetch_ms"] - cluster["stage_ms"] - cluster["load_ms"])
                                                  * cluster["pages"] / cluster["seconds"], 1) if cluster else None,
         "parse_processes_cpu_ms_per_article": round(1000 * (others1 - others0) / n, 1),
         # cores the parsing processes kept busy: on a shared machine, what they got
@@ -167,13 +169,14 @@ def main() -> None:
             farm.wait(10)
     base = rows[0]
     print(f"\n{'':9}{'articles':>9}{'flow s':>8}{'art/s':>7}{'vs ' + base['mode']:>10}{'batches art/s':>14}{'coord ms/art':>13}"
-          f"{'fetch+stage+load':>18}{'background ms/s':>16}{'parse ms/art':>13}{'parse cores':>12}")
+          f"{'fetch+stage+load':>18}{'load wall':>10}{'others ms/s':>12}{'parse ms/art':>13}{'parse cores':>12}")
     for r in rows:
         parts = r["coordinator_parts_ms_per_page"]
         split = f"{parts['fetch_ms']}+{parts['stage_ms']}+{parts['load_ms']}" if parts else ""
+        load_wall = parts["load_wall_ms"] if parts else ""
         print(f"{r['mode']:9}{r['articles']:>9}{r['flow_s']:>8}{r['articles_per_s']:>7}{r['articles_per_s'] / base['articles_per_s']:>10.2f}"
-              f"{r['batch_phase_articles_per_s'] or '':>14}{r['coordinator_cpu_ms_per_article']:>13}{split:>18}"
-              f"{r['coordinator_background_ms_per_s'] or '':>16}{r['parse_processes_cpu_ms_per_article']:>13}{r['parse_cores_busy']:>12}")
+              f"{r['batch_phase_articles_per_s'] or '':>14}{r['coordinator_cpu_ms_per_article']:>13}{split:>18}{load_wall:>10}"
+              f"{r['coordinator_other_threads_ms_per_s'] or '':>12}{r['parse_processes_cpu_ms_per_article']:>13}{r['parse_cores_busy']:>12}")
     same = {(r["articles"], r["entities"], r["mentions"], r["agreements"], r["bodies_md5"]) for r in rows}
     print(f"warehouses alike (articles, entities, mentions, agreements, body hashes): {'yes' if len(same) == 1 else 'NO: ' + str(same)}")
 

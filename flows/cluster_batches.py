@@ -104,10 +104,12 @@ class ClusterWork:
     fetch_ms: float = 0.0  # the coordinator's thread: fetching (ingest) or reading raw pages (reprocess)
     stage_ms: float = 0.0  # writing pages batches, submitting
     load_ms: float = 0.0  # reading parsed batches and loading them
-    cpu_ms: float = 0.0  # the whole coordinator process: the above, Prefect's and Dask's threads (and a local cluster's scheduler)
+    load_wall_ms: float = 0.0  # the same in wall time: how long the loader held the warehouse, about
+    cpu_ms: float = 0.0  # the whole coordinator process: the above, and its other threads (Prefect's, Dask's, DuckDB's,
+    #                      a local cluster's scheduler)
 
-    def per_page(self, cpu_s: dict[str, float]) -> None:
-        for name, seconds in cpu_s.items():
+    def per_page(self, seconds_by_name: dict[str, float]) -> None:
+        for name, seconds in seconds_by_name.items():
             setattr(self, name, round(1000 * seconds / max(self.pages, 1), 2))
 
 
@@ -182,14 +184,14 @@ async def _run_batches(
     pages, parsed = parts(root)
     work = ClusterWork(workers=_workers())
     size = batch_size(len(todo), work.workers, largest)
-    cpu = dict.fromkeys(("fetch_ms", "stage_ms", "load_ms"), 0.0)
+    cpu = dict.fromkeys(("fetch_ms", "stage_ms", "load_ms", "load_wall_ms"), 0.0)
     process0, wall0 = time.process_time(), time.monotonic()
     in_flight: deque = deque()
 
     async def load_first() -> None:
         batch_id, future = in_flight.popleft()
         await asyncio.to_thread(future.wait)
-        t = time.thread_time()
+        t, wall = time.thread_time(), time.monotonic()
         try:
             future.result()
         except KilledWorker as e:
@@ -202,6 +204,7 @@ async def _run_batches(
             counts.add_to(summary)
         pages.remove(batch_id)
         cpu["load_ms"] += time.thread_time() - t
+        cpu["load_wall_ms"] += time.monotonic() - wall
 
     for seq, start in enumerate(range(0, len(todo), size)):
         t = time.thread_time()

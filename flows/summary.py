@@ -60,7 +60,8 @@ class RunSummary:
             out.append(
                 f"cluster:  {c['batches']} batches on {c['workers']} workers"
                 + (f", {c['failed']} failed (their URLs come back next run)" if c["failed"] else "")
-                + f"; coordinator CPU {c['cpu_ms']} ms/page (fetch {c['fetch_ms']}, staging {c['stage_ms']}, load {c['load_ms']})"
+                + f"; coordinator CPU {c['cpu_ms']} ms/page (fetch {c['fetch_ms']}, staging {c['stage_ms']}, load {c['load_ms']});"
+                + f" warehouse held {c['load_wall_ms']} ms/page"
             )
         if self.newest:
             out.append("newest:")
