@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 
 import click
@@ -65,6 +65,62 @@ def politeness(f):
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def on_cluster(f):
+    """The cluster settings of the commands that parse and analyse in batches."""
+    options = [
+        click.option("--cluster", "dask_address", default=None, metavar="SPEC",
+                     help=f"Parse and analyse the batches on a Dask cluster: tcp://HOST:PORT (a running scheduler), local or "
+                          f"local:N (N worker processes here, for this run). [env {env_name('dask_address')}]"),
+        click.option("--staging", default=None, metavar="LOCATION",
+                     help=f"Where cluster batches are staged: a directory every worker sees at the same path, or an fsspec URL "
+                          f"(s3://...). [default: NAME.staging beside NAME.duckdb; env {env_name('staging')}]"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _cluster_ready(s: Settings) -> None:
+    """Check the cluster spec and the staging location before any flow starts (one line each when bad)."""
+    from flows.staging import Staging
+
+    Staging(_staging(s))
+    if s.dask_address.strip():
+        from flows.cluster import check_reachable, parse_cluster
+
+        spec = parse_cluster(s.dask_address)
+        if spec is not None:
+            check_reachable(spec)
+
+
+def _staging(s: Settings) -> str:
+    """Where this warehouse's cluster batches are staged: the setting, else NAME.staging beside it."""
+    from flows.staging import beside
+
+    return s.staging or beside(s.db)
+
+
+def _flow(name: str, runner=None):
+    """The flow `name` of flows.ingest, on `runner` (a Dask task runner) when given. Imported only once
+    the run can start: Prefect takes seconds to import."""
+    import flows.ingest
+
+    flow = getattr(flows.ingest, name)
+    return flow.with_options(task_runner=runner) if runner is not None else flow
+
+
+@contextlib.contextmanager
+def _cluster_runner(cluster: str) -> Iterator[object]:
+    """The Dask task runner of `cluster` (a spec) for the block, or None for no cluster."""
+    if not cluster.strip():
+        yield None
+        return
+    from flows.cluster import cluster_runner  # Dask takes seconds to import: only for a cluster
+
+    with cluster_runner(cluster, analysis=True) as runner:
+        yield runner
 
 
 def settings(**options) -> Settings:
@@ -122,8 +178,10 @@ def prefect_api(ui: bool = False) -> Iterator[str | None]:
         yield url
 
 
-def run_flow(start: Callable[[], object]):
-    """Run the flow `start()` returns (a coroutine) to its end and return its summary, or stop it cleanly on Ctrl-C or SIGTERM.
+def run_flow(start: Callable[[object], Coroutine], cluster: str = ""):
+    """Run the flow `start(runner)` returns (a coroutine) to its end and return its summary, or stop it cleanly on Ctrl-C or SIGTERM.
+
+    `runner` is the Dask task runner of `cluster` (a spec, e.g. tcp://HOST:PORT or local:2), or None.
 
     The flow runs in a thread of its own (`flows.interrupt`): the first signal makes it abandon the batch it is
     fetching or parsing and finish its run record; then its parse workers and the Prefect server are stopped, one
@@ -132,8 +190,8 @@ def run_flow(start: Callable[[], object]):
     from flows.parallel import stop_pool
 
     def work():
-        with prefect_api():
-            return asyncio.run(start())
+        with prefect_api(), _cluster_runner(cluster) as runner:
+            return asyncio.run(start(runner))
 
     interrupt.reset()
     try:
@@ -171,18 +229,22 @@ def _ready_to_write(db: str) -> None:
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
 @politeness
-def ingest(db, feeds, only, refresh, **polite):
-    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing)."""
-    s = settings(db=db, feeds=feeds, **polite)
+@on_cluster
+def ingest(db, feeds, only, refresh, **options):
+    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing).
+
+    With --cluster, this machine fetches (politeness holds for the whole run) and loads, and the
+    cluster's workers parse and analyse (docs/operations.md, "Running on a cluster").
+    """
+    s = settings(db=db, feeds=feeds, **options)
     _feeds_to_fetch(s, only)
+    _cluster_ready(s)
     _ready_to_write(s.db)
 
-    def start():
-        from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
-
-        return ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s))
-
-    summary = run_flow(start)
+    staging = _staging(s)
+    summary = run_flow(lambda runner: _flow("ingest", runner)(db=s.db, feeds_file=s.feeds, only=list(only) or None,
+                                                             refresh=refresh, policy=make_policy(s), staging=staging),
+                       s.dask_address)
     _print_summary(summary)
     _upkeep_note(s.db)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
@@ -217,12 +279,7 @@ def demo(db, serve_only, port):
         policy = make_policy(s.with_options(concurrency=8, per_host=4, delay=0.0, allow_local=True),
                              hosts={"sample.newsflow.test": server.address})
 
-        def start():
-            from flows.ingest import ingest as ingest_flow
-
-            return ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy)
-
-        summary = run_flow(start)
+        summary = run_flow(lambda _: _flow("ingest")(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
     from warehouse import maintenance
 
@@ -283,20 +340,18 @@ def serve(db, feeds, **polite):
 
 @main.command()
 @db_option
-def reprocess(db):
-    """Re-run the extractors on stored raw pages, without fetching anything."""
+@on_cluster
+def reprocess(db, **options):
+    """Re-run the extractors on stored raw pages, without fetching anything (with --cluster: on its workers)."""
     from warehouse.db import require
 
-    s = settings(db=db)
+    s = settings(db=db, **options)
     require(s.db)
+    _cluster_ready(s)
     _ready_to_write(s.db)
 
-    def start():
-        from flows.ingest import reprocess as reprocess_flow
-
-        return reprocess_flow(db=s.db)
-
-    _print_summary(run_flow(start))
+    staging = _staging(s)
+    _print_summary(run_flow(lambda runner: _flow("reprocess", runner)(db=s.db, staging=staging), s.dask_address))
     _upkeep_note(s.db)
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
@@ -29,7 +29,7 @@ from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
-from flows import interrupt, progress
+from flows import cluster_batches, interrupt, progress
 from flows.config import FeedConfig, load_feeds
 from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
@@ -77,7 +77,7 @@ async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> 
     with connect(db) as con:
         known = read.feed_states(con)
     try:
-        polled = await interrupt.unless_stopped(poll_feeds(_fetcher.get(), feeds, known, _now()))
+        polled = await interrupt.unless_stopped(poll_feeds(_current_fetcher(), feeds, known, _now()))
     except interrupt.Interrupted:
         return None
     with connect(db) as con, transaction(con):
@@ -101,7 +101,7 @@ async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Ba
     """Fetch, parse and load one batch of frontier URLs; None when a stop request abandoned it before its load
     (its URLs stay pending)."""
     try:
-        results = await interrupt.unless_stopped(fetch_pages(_fetcher.get(), items))
+        results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
         batch = parse_results(items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
         return None
@@ -138,6 +138,25 @@ def _chunks(items: Sequence, size: int) -> Iterator[list]:
         yield list(items[i : i + size])
 
 
+@contextmanager
+def _serving(fetcher: Fetcher) -> Iterator[None]:
+    """Make `fetcher` the one the run's tasks use (`_current_fetcher`).
+
+    Flows and tasks never name the context variable themselves: a flow run on a Dask cluster
+    sends the flow's function and its tasks' functions, by value with the globals they name, to
+    the workers, and a context variable cannot be pickled (module functions go by reference).
+    """
+    token = _fetcher.set(fetcher)
+    try:
+        yield
+    finally:
+        _fetcher.reset(token)
+
+
+def _current_fetcher() -> Fetcher:
+    return _fetcher.get()
+
+
 @asynccontextmanager
 async def _run(db: str, flow_name: str) -> AsyncIterator[RunSummary]:
     """Record the run in `runs`, time it, log and publish its summary, and start the upkeep (snapshot, compaction) of the warehouse."""
@@ -169,6 +188,7 @@ async def ingest(
     policy: FetchPolicy | None = None,
     backoff: Backoff | None = None,
     batch_size: int = BATCH,
+    staging: str | None = None,
 ) -> RunSummary:
     """Poll the feeds, then fetch, parse and load every frontier URL that is due: new entries,
     entries an interrupted run left pending, and failures whose retry time has come.
@@ -176,12 +196,15 @@ async def ingest(
     `only` restricts the run to the named feeds (and their URLs in the frontier); `refresh`
     re-fetches their stored articles too (conditionally) so that changed pages update their rows.
     `backoff` says when failures that may pass are tried again (default `Backoff()`).
+    `staging`: where batches for a Dask cluster are staged (`flows.cluster_batches`); batches an
+    earlier run left there are loaded first. On a Dask task runner the batches are parsed there.
     """
     policy, backoff = policy or FetchPolicy(), backoff or Backoff()
     feeds = [f for f in load_feeds(feeds_file).feeds if not only or f.name in only]
     async with _run(db, "ingest") as summary, Fetcher(policy) as fetcher:
-        token = _fetcher.set(fetcher)
-        try:
+        with _serving(fetcher):
+            if staging:
+                cluster_batches.load_leftovers(db, summary, staging, backoff)
             polled = await poll(db, summary.run_id, feeds, refresh)
             if polled is None:
                 return summary
@@ -191,34 +214,33 @@ async def ingest(
             with connect(db) as con:
                 todo = candidates(frontier.due(con, _now(), [f.name for f in feeds], EXTRACTOR_VERSION), feeds)
             await progress.begin(len(todo))
-            for items in _chunks(todo, batch_size):
-                if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
-                    break
-                counts.add_to(summary)
-                await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
-        finally:
-            _fetcher.reset(token)
+            if cluster_batches.on_cluster():
+                await cluster_batches.fetch_and_parse(db, summary, fetcher, todo, staging, backoff, batch_size)
+            else:
+                for items in _chunks(todo, batch_size):
+                    if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
+                        break
+                    counts.add_to(summary)
+                    await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
     return summary
 
 
-@task(name="reprocess-batch", cache_policy=NO_CACHE)
-def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
-    """Parse one batch of stored raw pages again and load what they give, as ingest would; None when a stop
-    request abandoned it before its load."""
+def stored_fetches(db: str, urls: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
+    """The stored raw pages of these URLs as the candidates and fetch results `parse_results` takes."""
     with connect(db) as con:
         pages = list(read.stored_pages(con, urls))
-        text_before, facts_before = read.text_hashes(con, urls), facts.digests(con, urls)
     items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in pages]
     results = [
         FetchResult(url=p.url, final_url=p.final_url, status=200, headers=p.headers, body=p.body, fetched_at=p.fetched_at)
         for p in pages
     ]
-    del pages
-    try:
-        batch = parse_results(items, results, parse_pool(len(items)))
-    except interrupt.Interrupted:
-        return None
-    del results
+    return items, results
+
+
+def store_reparsed(db: str, run_id: str, urls: list[str], batch: ParsedBatch, backoff: Backoff) -> BatchCounts:
+    """Load a batch of stored pages parsed again (`urls`: the batch's URLs), counting what changed."""
+    with connect(db) as con:
+        text_before, facts_before = read.text_hashes(con, urls), facts.digests(con, urls)
     counts = store_batch(db, run_id, batch, [], backoff)
     with connect(db) as con:
         text_after, facts_after = read.text_hashes(con, urls), facts.digests(con, urls)
@@ -229,20 +251,38 @@ def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> 
     return counts
 
 
+@task(name="reprocess-batch", cache_policy=NO_CACHE)
+def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
+    """Parse one batch of stored raw pages again and load what they give, as ingest would; None when a stop
+    request abandoned it before its load."""
+    items, results = stored_fetches(db, urls)
+    try:
+        batch = parse_results(items, results, parse_pool(len(items)))
+    except interrupt.Interrupted:
+        return None
+    del results
+    return store_reparsed(db, run_id, urls, batch, backoff)
+
+
 @flow(name="reprocess", log_prints=True)
-async def reprocess(db: str, batch_size: int = BATCH) -> RunSummary:
+async def reprocess(db: str, batch_size: int = BATCH, staging: str | None = None) -> RunSummary:
     """Re-run the extractors on every stored page, articles and parse rejects, without fetching.
 
     `updated` counts articles whose text changed, `facts_changed` those whose entities or
-    agreements changed, `new` parse rejects that are articles now.
+    agreements changed, `new` parse rejects that are articles now. `staging` as for `ingest`.
     """
     async with _run(db, "reprocess") as summary:
+        if staging:
+            cluster_batches.load_leftovers(db, summary, staging, Backoff())
         with connect(db) as con:
             urls = read.reprocessable(con)
         await progress.begin(len(urls))
-        for chunk in _chunks(urls, batch_size):  # one batch of raw pages in memory at a time
-            if interrupt.requested() or (counts := reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
-                break
-            counts.add_to(summary)
-            await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
+        if cluster_batches.on_cluster():
+            await cluster_batches.parse_again(db, summary, urls, staging, batch_size)
+        else:
+            for chunk in _chunks(urls, batch_size):  # one batch of raw pages in memory at a time
+                if interrupt.requested() or (counts := reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
+                    break
+                counts.add_to(summary)
+                await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
     return summary

@@ -35,6 +35,8 @@ class RunSummary:
     to_retry: int = 0  # of those, fetch failures that may pass: a later run tries them again
     same_page: int = 0  # entries whose page is another entry's article (a redirect, the same canonical page)
     facts_changed: int = 0  # reprocess: articles whose entities, mentions, roles or agreements changed
+    staged_loaded: int = 0  # staged batches an earlier run left unloaded, loaded by this one first
+    cluster: dict = field(default_factory=dict)  # a run on a Dask cluster: flows.cluster_batches.ClusterWork
     seconds: float = 0.0
     newest: list[tuple[str, str | None]] = field(default_factory=list)  # (title, date)
     interrupted: bool = False  # stopped by a signal (Ctrl-C, SIGTERM) before its pages were done
@@ -63,6 +65,16 @@ class RunSummary:
             + (f"; {self.same_page} {'entry was' if self.same_page == 1 else 'entries were'} the page of another" if self.same_page else "")
             + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
         ]
+        if self.staged_loaded:
+            many = self.staged_loaded != 1
+            out.append(f"staged:   {self.staged_loaded} batch{'es' if many else ''} an earlier run left {'were' if many else 'was'} loaded first")
+        if c := self.cluster:
+            out.append(
+                f"cluster:  {c['batches']} batches on {c['workers']} workers"
+                + (f", {c['failed']} failed (their URLs come back next run)" if c["failed"] else "")
+                + f"; coordinator CPU {c['cpu_ms']} ms/page (fetch {c['fetch_ms']}, staging {c['stage_ms']}, load {c['load_ms']});"
+                + f" warehouse held {c['load_wall_ms']} ms/page"
+            )
         if self.newest:
             out.append("newest:")
             out += [f"  {date or '----------'}  {title or '(untitled)'}" for title, date in self.newest]

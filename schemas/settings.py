@@ -39,6 +39,8 @@ class Settings(BaseModel):
     dask_address: str = Field("", description="the Dask cluster batch tasks run on: tcp://HOST:PORT, local or local:N; "
                                               "empty: none (flows/cluster.py)")
     progress_every: float = Field(10.0, gt=0, description="seconds between progress lines when stderr is not a terminal")
+    staging: str = Field("", description="where batches for a Dask cluster are staged: a directory or an fsspec URL; "
+                                         "empty: NAME.staging beside the warehouse NAME.duckdb (flows/staging.py)")
 
     # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
     max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
@@ -60,7 +62,7 @@ class Settings(BaseModel):
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
 ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home",
-               "dask_address", "progress_every")
+               "dask_address", "progress_every", "staging")
 
 
 def env_name(field: str) -> str:
