@@ -21,6 +21,8 @@ later batches are parsed and fetched. A worker that dies in a batch: Dask runs i
 worker, and the batch is staged once (a committed batch is never written again). A batch that
 kills too many workers (`KilledWorker`) is counted as failed; its URLs stay due in the frontier.
 A staged batch whose load failed stays, and the next run loads it first (`load_leftovers`).
+A stop request (Ctrl-C, SIGTERM: `flows.interrupt`) ends the loop at once: the batch being fetched
+is abandoned, and what the workers are parsing is staged for the next run to load.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from extractors import EXTRACTOR_VERSION
+from flows import interrupt, progress
 from flows.batch_tables import pages_from, pages_tables, parsed_from, parsed_tables
 from flows.config import ConfigError
 from flows.http import Fetcher
@@ -189,8 +192,12 @@ async def _run_batches(
     in_flight: deque = deque()
 
     async def load_first() -> None:
-        batch_id, future = in_flight.popleft()
-        await asyncio.to_thread(future.wait)
+        batch_id, future, sent = in_flight[0]
+        while not future.wrapped_future.done():  # no thread waits on it: a stop request must not wait for the cluster
+            interrupt.check()
+            await asyncio.sleep(interrupt.POLL_S)
+        in_flight.popleft()
+        progress.add(parsed=sent)
         t, wall = time.thread_time(), time.monotonic()
         try:
             future.result()
@@ -205,22 +212,28 @@ async def _run_batches(
         pages.remove(batch_id)
         cpu["load_ms"] += time.thread_time() - t
         cpu["load_wall_ms"] += time.monotonic() - wall
+        await progress.settled(sent, counts.new + counts.updated if counts else 0, counts.rejected if counts else 0)
 
-    for seq, start in enumerate(range(0, len(todo), size)):
-        t = time.thread_time()
-        items, fetches = await pages_of(list(todo[start : start + size]))
-        t1 = time.thread_time()
-        batch_id = f"{summary.run_id}-{seq:05d}"
-        pages.write(batch_id, pages_tables(items, fetches), {"kind": kind, "run_id": summary.run_id})
-        in_flight.append((batch_id, parse_staged.submit(root, batch_id)))
-        cpu["fetch_ms"] += t1 - t
-        cpu["stage_ms"] += time.thread_time() - t1
-        work.batches += 1
-        work.pages += len(items)
-        while in_flight and (len(in_flight) >= IN_FLIGHT_PER_WORKER * work.workers or in_flight[0][1].wrapped_future.done()):
+    try:
+        for seq, start in enumerate(range(0, len(todo), size)):
+            chunk = list(todo[start : start + size])
+            t = time.thread_time()
+            items, fetches = await interrupt.unless_stopped(pages_of(chunk))
+            t1 = time.thread_time()
+            batch_id = f"{summary.run_id}-{seq:05d}"
+            pages.write(batch_id, pages_tables(items, fetches), {"kind": kind, "run_id": summary.run_id})
+            in_flight.append((batch_id, parse_staged.submit(root, batch_id), len(chunk)))
+            cpu["fetch_ms"] += t1 - t
+            cpu["stage_ms"] += time.thread_time() - t1
+            work.batches += 1
+            work.pages += len(items)
+            while in_flight and (len(in_flight) >= IN_FLIGHT_PER_WORKER * work.workers or in_flight[0][1].wrapped_future.done()):
+                await load_first()
+        while in_flight:
             await load_first()
-    while in_flight:
-        await load_first()
+    except interrupt.Interrupted:
+        get_run_logger().warning(f"stopped with {len(in_flight)} batches sent to the cluster and not loaded: the next run loads "
+                                 "those the workers finish and takes up the others again")
     work.per_page({**cpu, "cpu_ms": time.process_time() - process0})
     work.seconds = round(time.monotonic() - wall0, 2)
     summary.cluster = asdict(work)

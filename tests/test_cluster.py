@@ -255,6 +255,31 @@ def test_batches_staged_by_a_run_killed_while_loading_are_loaded_by_the_next_run
     assert staged(staging) == {"pages": [], "parsed": []}
 
 
+def test_ctrl_c_stops_a_cluster_run_at_once_keeping_what_it_loaded(cluster, farm_feeds, tmp_path):
+    staging = tmp_path / "staging"
+    coordinator = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "ingest", "--feeds", str(farm_feeds), "--db", str(tmp_path / "w.duckdb"), *POLITE,
+         "--cluster", cluster.address, "--staging", str(staging)],
+        cwd=ROOT, env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not staged(staging)["pages"]:  # a batch is on the cluster
+            assert coordinator.poll() is None and time.monotonic() < deadline, coordinator.stdout.read()[-3000:]
+            time.sleep(0.05)
+        coordinator.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, _ = coordinator.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if coordinator.poll() is None:
+            os.killpg(coordinator.pid, signal.SIGKILL)
+            coordinator.wait(10)
+    assert coordinator.returncode == -signal.SIGINT and took < 15, (took, out[-3000:])  # it leaves by the signal: the shell says 130
+    assert "interrupted: 0 articles loaded," in out and "pages left for the next run" in out, out[-3000:]
+
+
 @flow
 def load_what_is_staged(db: str, location: str) -> RunSummary:
     summary = RunSummary(run_id="r1", flow="ingest")
