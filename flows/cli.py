@@ -116,15 +116,23 @@ def _ready_to_write(db: str) -> None:
 @feeds_option
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
+@click.option("--analysis", type=click.Choice(["now", "later"]), default="now", show_default=True,
+              help="Analyse (entities, agreements) in this run, or leave it for `newsflow analyze`.")
 @politeness
-def ingest(db, feeds, only, refresh, **polite):
-    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing)."""
+def ingest(db, feeds, only, refresh, analysis, **polite):
+    """Poll the feeds, fetch new articles and load them into the warehouse (created if missing).
+
+    Then analyse every article not yet analysed by this version of newsflow's extractors: its
+    entities, roles, credits and agreements. With --analysis later the articles are stored without
+    them, for `newsflow analyze` to do on its own schedule.
+    """
     s = settings(db=db, feeds=feeds, **polite)
     _feeds_to_fetch(s, only)
     _ready_to_write(s.db)
     from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
 
-    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s)))
+    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s),
+                                      analysis=analysis))
     _print_summary(summary)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
@@ -220,6 +228,26 @@ def reprocess(db):
     from flows.ingest import reprocess as reprocess_flow
 
     _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+
+
+@main.command()
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Analyse at most this many articles, oldest first [default: all].")
+def analyze(db, limit):
+    """Analyse the stored articles that await it: entities, roles, credits and agreements.
+
+    An article awaits analysis when `ingest --analysis later` stored it, or when the articles
+    were analysed by another version of newsflow's extractors. No network; run it as often as
+    you like (nothing to do is done in seconds).
+    """
+    from warehouse.db import require
+
+    s = settings(db=db)
+    require(s.db)
+    _ready_to_write(s.db)
+    from flows.analyze import analyze as analyze_flow
+
+    _print_summary(asyncio.run(analyze_flow(db=s.db, limit=limit)))
 
 
 def _readable(db: str | None, snapshot: bool) -> str:

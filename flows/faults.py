@@ -2,11 +2,12 @@
 
 Inert unless the environment sets NEWSFLOW_PAUSE_AT; nothing in newsflow sets it. The points:
 
-| name     | where                                                                  |
-|----------|------------------------------------------------------------------------|
-| `polled` | feed entries, frontier and validators committed; no page fetched yet   |
-| `fetch`  | one page of a batch fetched, the others of its batch still in flight   |
-| `load`   | inside a batch's load transaction, articles written, not yet committed |
+| name       | where                                                                    |
+|------------|--------------------------------------------------------------------------|
+| `polled`   | feed entries, frontier and validators committed; no page fetched yet     |
+| `fetch`    | one page of a batch fetched, the others of its batch still in flight     |
+| `load`     | inside a batch's load transaction, articles written, not yet committed   |
+| `analysis` | inside an analysis batch's transaction, facts written, not yet committed |
 
 NEWSFLOW_PAUSE_AT=`name` freezes the process the first time it passes `name`, `name:N` the
 N-th time. It then writes `name:N` to the file NEWSFLOW_PAUSED_FILE names (when set) and

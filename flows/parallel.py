@@ -22,16 +22,22 @@ _pool: ProcessPoolExecutor | None = None
 
 
 def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
-    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
-    from extractors.analysis import read_page
-    from extractors.page import UnusableDocument
+    """Worker entry point of stage 1: the Article, or the reject reason as a string."""
+    from extractors.page import UnusableDocument, parse_page
 
     try:
-        return read_page(body, content_type, url, reference)
+        return parse_page(body, content_type, url, reference)
     except UnusableDocument as e:
         return str(e)
     except Exception as e:  # a parser bug must cost one page, not the run
         return f"parser error: {type(e).__name__}: {e}"
+
+
+def analyze_some(texts: list):
+    """Worker entry point of stage 2: `extractors.analysis.analyze_texts` (ArticleText records in, ArticleFacts out)."""
+    from extractors.analysis import analyze_texts
+
+    return analyze_texts(texts)
 
 
 ORPHAN_CHECK_S = 1.0  # how often a worker looks for the flow's process where pidfd is missing
@@ -65,11 +71,9 @@ def _alive(pid: int) -> bool:
 
 
 def _warm(flow_pid: int) -> None:
-    """Start the orphan watch and load the spaCy model when a worker starts, not inside the first batch."""
-    from extractors.entities.nlp import load_nlp
-
+    """Start the orphan watch when a worker starts. The spaCy model loads with the first analysis a worker
+    runs: a run that only parses (`--analysis later`) never pays for it."""
     threading.Thread(target=_exit_with, args=(flow_pid,), name="orphan-watch", daemon=True).start()
-    load_nlp()
 
 
 def parse_pool(pages: int) -> Executor | None:

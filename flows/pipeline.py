@@ -14,6 +14,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from extractors.feeds import FeedError, parse_feed
+from extractors.records import stored_article
 from extractors.urls import canonicalize_url
 from flows.config import FeedConfig
 from flows.faults import pause_point
@@ -144,7 +145,8 @@ def page_url(result: FetchResult) -> str | None:
 def parse_results(
     items: Sequence[Candidate], results: Sequence[FetchResult], pool: Executor | None = None
 ) -> ParsedBatch:
-    """Turn fetch results into articles to load, unchanged URLs and rejects (those that may pass also in `retry`).
+    """Turn fetch results into articles to load (parsed, not analysed), unchanged URLs and rejects (those
+    that may pass also in `retry`).
 
     A body whose hash is the one already stored (and parsed by this extractor
     version) is not parsed again.
@@ -166,11 +168,5 @@ def parse_results(
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))
         else:
-            article, entities, agreements = out
-            batch.articles.append(
-                StoredArticle(
-                    url=c.url, raw_sha256=r.sha256, article=article, entities=entities, agreements=agreements,
-                    feed_url=c.feed_url, final_url=page_url(r), feed_published_at=c.published_at,
-                )
-            )
+            batch.articles.append(stored_article(c.url, r.sha256, out, c.feed_url, page_url(r), c.published_at))
     return batch

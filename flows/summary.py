@@ -1,4 +1,4 @@
-"""The run summary: what an ingest or reprocess run did, for the log, the artifact and the terminal."""
+"""The run summary: what an ingest, analyze or reprocess run did, for the log, the artifact and the terminal."""
 
 from __future__ import annotations
 
@@ -35,22 +35,37 @@ class RunSummary:
     to_retry: int = 0  # of those, fetch failures that may pass: a later run tries them again
     same_page: int = 0  # entries whose page is another entry's article (a redirect, the same canonical page)
     facts_changed: int = 0  # reprocess: articles whose entities, mentions, roles or agreements changed
+    analysed: int = 0  # articles whose facts this run's analysis made
+    analysis_failed: int = 0  # of those, articles whose analysis failed (a reject says why)
+    analysis_left: int = 0  # articles not analysed by this extractor version when the run ended (`newsflow analyze`)
+    to_reparse: int = 0  # of the articles not analysed, those stored before their whole text was kept (`newsflow reprocess`)
     seconds: float = 0.0
     newest: list[tuple[str, str | None]] = field(default_factory=list)  # (title, date)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def analysis_line(self) -> str:
+        """What the analysis stage did and what it left: "analysis: 6 articles analysed, 0 failed; 120 left (`newsflow analyze`)"."""
+        line = f"analysis: {self.analysed} articles analysed, {self.analysis_failed} failed"
+        if self.analysis_left:
+            line += f"; {self.analysis_left} left for `newsflow analyze`"
+        if self.to_reparse:
+            line += f"; {self.to_reparse} stored by an older newsflow need `newsflow reprocess`"
+        return line
+
     def lines(self) -> list[str]:
-        out = [
-            f"{self.flow} run {self.run_id} in {self.seconds:.1f} s",
-            f"feeds:    {self.feeds_read} read, {self.feeds_not_modified} not modified, {self.feeds_failed} failed"
-            + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
-            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
-            + (f" ({self.to_retry} to retry later)" if self.to_retry else "")
-            + (f"; {self.same_page} entries were the page of another" if self.same_page else "")
-            + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
-        ]
+        out = [f"{self.flow} run {self.run_id} in {self.seconds:.1f} s"]
+        if self.flow != "analyze":
+            out += [
+                f"feeds:    {self.feeds_read} read, {self.feeds_not_modified} not modified, {self.feeds_failed} failed"
+                + (f"; {self.entries} entries" if self.flow == "ingest" else ""),
+                f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
+                + (f" ({self.to_retry} to retry later)" if self.to_retry else "")
+                + (f"; {self.same_page} entries were the page of another" if self.same_page else "")
+                + (f"; facts changed in {self.facts_changed}" if self.flow == "reprocess" else ""),
+            ]
+        out.append(self.analysis_line())
         if self.newest:
             out.append("newest:")
             out += [f"  {date or '----------'}  {title or '(untitled)'}" for title, date in self.newest]
@@ -60,9 +75,10 @@ class RunSummary:
         rows = "\n".join(f"| {date or ''} | {title or ''} |" for title, date in self.newest)
         return (
             f"### newsflow {self.flow} `{self.run_id}`\n\n"
-            "| feeds read | not modified | failed | new | updated | unchanged | rejected | seconds |\n"
-            "|---|---|---|---|---|---|---|---|\n"
+            "| feeds read | not modified | failed | new | updated | unchanged | rejected | analysed | analysis failed "
+            "| left to analyse | seconds |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n"
             f"| {self.feeds_read} | {self.feeds_not_modified} | {self.feeds_failed} | {self.new} | {self.updated} "
-            f"| {self.unchanged} | {self.rejected} | {self.seconds:.1f} |\n\n"
+            f"| {self.unchanged} | {self.rejected} | {self.analysed} | {self.analysis_failed} | {self.analysis_left} | {self.seconds:.1f} |\n\n"
             + (f"**Newest**\n\n| date | title |\n|---|---|\n{rows}\n" if rows else "")
         )
