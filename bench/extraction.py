@@ -1,6 +1,9 @@
 """Main-text extraction on the shared dev pages: newsflow vs trafilatura, side by side.
 
-Run: `python bench/extraction.py [--pages N] [--worst K]`. Prints figures; never a test.
+Run: `python bench/extraction.py [--pages N] [--worst K] [--parsers]`. Prints figures; never a test.
+`--parsers` times building the page tree alone, per page: lxml as `extractors.article` parses it,
+and BeautifulSoup over the lxml and the html.parser builders (docs/extraction.md says why the
+article tree is lxml's).
 """
 
 from __future__ import annotations
@@ -61,15 +64,38 @@ def run(extract, pages) -> tuple[list, list[float]]:
     return scores, times
 
 
+def parse_times(pages) -> None:
+    """Median and mean ms per page to build the tree: lxml (as `extractors.article._parse`), BeautifulSoup."""
+    from bs4 import BeautifulSoup
+
+    from extractors.article import _parse
+
+    parsers = {"lxml": _parse, "bs4+lxml": lambda h: BeautifulSoup(h, "lxml"),
+               "bs4+html.parser": lambda h: BeautifulSoup(h, "html.parser")}
+    print(f"{'tree':<16} {'median ms':>9} {'mean ms':>8}")
+    for name, parse in parsers.items():
+        times = []
+        for _, html, _, _ in pages:
+            t0 = time.perf_counter()
+            parse(html)
+            times.append((time.perf_counter() - t0) * 1000)
+        print(f"{name:<16} {median(times):9.1f} {sum(times) / len(times):8.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages")
     ap.add_argument("--worst", type=int, default=0, help="list the K worst newsflow pages")
     ap.add_argument("--only", action="store_true", help="run newsflow alone")
+    ap.add_argument("--parsers", action="store_true", help="time building the page tree with lxml and BeautifulSoup, then stop")
     args = ap.parse_args()
     pages = load_pages()
     if args.pages:
         pages = pages[: args.pages]
+    if args.parsers:
+        print(f"{len(pages)} pages\n")
+        parse_times(pages)
+        return
     contenders = {"newsflow": newsflow, "trafilatura": trafilatura_default, "traf-nocomm": trafilatura_no_comments}
     if args.only:
         contenders = {"newsflow": newsflow}

@@ -7,7 +7,6 @@ everywhere: in a dateline it is the source, in a byline it is never an author.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from schemas import reference
@@ -39,4 +38,4 @@ def agency_name(text: str) -> str | None:
 @cache
 def agency_pattern() -> str:
     """A regex alternation of every agency name and alias, longest first (for datelines)."""
-    return "|".join(sorted({re.escape(name) for name in _names()}, key=len, reverse=True))
+    return reference.alternation(set(_names()))

@@ -1,7 +1,7 @@
 """`parse_article`: one HTML page in, one `Article` out (metadata, story text, captions, lead).
 
-The page is parsed once with lxml (several times faster than BeautifulSoup on the same
-page); metadata is read before the main-text pass prunes the tree.
+The page is parsed once with lxml (ten times faster than a BeautifulSoup tree of the same
+page: docs/extraction.md); metadata is read before the main-text pass prunes the tree.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
 from extractors.lead import LEAD_ZONE, Sections, split_sections
 from extractors.main_text import embedded_story, extract_main_text
-from extractors.markup import word_key
+from extractors.sentences import paragraph_starts
 from schemas.article import Article, Dateline
+from schemas.names import name_key
+from schemas.reference import limit
 
-_MIN_EMBEDDED = 400  # characters: below this the page showed no story, and the embedded copy is read
+_MIN_EMBEDDED = limit("embedded_story_below")  # characters: below this the page showed no story
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Tags whose nesting adds nothing to the text; stripped only when a page is nested past libxml2's limit.
 _NESTING_TAGS = re.compile(r"</?(?:div|span|section|font|b|i|em|strong|center|article)\b[^>]*>", re.I)
@@ -54,7 +56,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         text.paragraphs = [c.text for c in captions if c.text] or ([meta.description] if meta.description else [])
     sections = split_sections(
         text.paragraphs, [c.text for c in captions if c.text], reference_date=reference,
-        credits=[c.credit for c in captions if c.credit],
+        credits=[c.credit for c in captions if c.credit], url=url,
     )
     _keep_dateline(sections, text.paragraphs)
     meta.authors = meta.authors or signed_by(sections.end_markers)  # "(Reporting by Jane Doe; Editing by John Roe)"
@@ -88,7 +90,7 @@ def _merge_captions(found: list[Caption], structured: list[Caption]) -> list[Cap
     out: list[Caption] = []
     seen: set[str] = set()
     for c in [*found, *structured]:
-        key = word_key(c.text)
+        key = name_key(c.text)
         if key and (key in seen or any(key in k or k in key for k in seen if len(k) > 20 and len(key) > 20)):
             continue
         if key:
@@ -111,16 +113,15 @@ def _keep_dateline(sections: Sections, published: list[str]) -> None:
     flat = (" ".join(p.split()) for p in published[:LEAD_ZONE])
     lead = next((p for p in flat if p.startswith(d.raw)), "")
     rest = lead[len(d.raw) :].lstrip()
-    offset = 0
+    starts = paragraph_starts(sections.paragraphs)
     for k, p in enumerate(sections.paragraphs[:LEAD_ZONE]):
         if rest and rest.startswith(p[:80]):
             prefix = lead[: len(lead) - len(rest)]
             sections.paragraphs[k] = prefix + p
             for e in sections.edits:
-                if e.start >= offset:
+                if e.start >= starts[k]:
                     e.start, e.end = e.start + len(prefix), e.end + len(prefix)
             return
-        offset += len(p) + 2
 
 
 def _parse(html: str) -> etree._Element | None:

@@ -25,25 +25,22 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.dates import date_label
-from extractors.markup import HOOKS, attrs, clean, role_names, squash, word_key
-from schemas.reference import known_place, rows
+from extractors.markup import HOOKS, attrs, clean, role_names, squash
+from schemas.names import name_key
+from schemas.reference import alternation, known_place, limit, pattern, word_lists
 
-_MAX_NAME = 60
-_MAX_EDITOR_LINE = 200
-_MAX_CLOSING_NAME = 40  # characters: a name signing off a story
+_MAX_NAME = limit("author_name_max_chars")
+_MAX_EDITOR_LINE = limit("editor_line_max_chars")
+_MAX_CLOSING_NAME = limit("closing_name_max_chars")
 # "Reporting by", "Writing by" in a wire sign-off; "Additional reporting by" credits helpers, not the writer.
 _WRITER_CREDIT = re.compile(
     r"(?<!additional )(?<!with )(?:reporting|reported|writing|written)\s+by\s+"
-    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)  # characters: an editor's credit is a short line
-_MAX_WORDS = 5
-_BYLINE_CLASS = re.compile(r"byline|author|autor|writer|creator|reporter|journalist|verfasser|firma|signature", re.I)
-_NOT_BYLINE_CLASS = re.compile(
-    r"comment|avatar|bio\b|about|more-?from|related|teaser|footer|share|follow|bild|foto|photo|image|img|credit|caption|"
-    r"copyright|media|picture", re.I)
-_AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?|people|staff|profiles?|journalists?|"
-                          r"reporters?|writers?|av|yazar|redakteure?)/(?:[^/?#]+/){0,2}[^/?#]+/?$", re.I)
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "el", "y",
-              "e", "ten", "zu", "dos", "das", "do"}
+    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)
+_MAX_WORDS = limit("author_name_max_words")
+_BYLINE_CLASS = pattern("byline")
+_NOT_BYLINE_CLASS = pattern("not_byline")
+_AUTHOR_PATH = pattern("author_path")
+_PARTICLES = frozenset(word_lists("bylines.tsv")["particle"])  # "von der", "da": lower-case words inside a name
 # Degrees and suffixes after a comma: "Ilana Muhlstein, MS, RDN" is one person.
 _CREDENTIAL = re.compile(r"[A-Z]{2,4}|Ph\.?\s?D|M\.?D|Jr|Sr|I{2,3}|IV")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:com|org|net|de|at|ch|fr|es|it|uk|no|se|dk)\b", re.I)
@@ -53,8 +50,7 @@ _SCRIPT_AUTHOR = re.compile(
     r"""["']?(?:author_?name|authors?|byline|writer)["']?\s*[:=]\s*(?:\[\s*)?["'](?P<name>[^"'\\<>{}\n]{3,80})["']"""
     r'|"credits"\s*:\s*\{\s*"by"\s*:\s*\[\s*\{[^{}]*?"name"\s*:\s*"(?P<arc>[^"\\]{3,80})"', re.I)
 # Parts of a byline that hold something else than a name.
-_NOT_NAME_PART = re.compile(r"publication|affiliation|organi[sz]ation|outlet|source|job|position|role|date|time|bio\b|"
-                            r"social|twitter|email|contact|follow", re.I)
+_NOT_NAME_PART = pattern("not_name_part")
 
 
 @dataclass(frozen=True)
@@ -70,19 +66,19 @@ class _Words:
 
 @cache
 def _words() -> _Words:
-    table = {kind: [w for w in words.split("|") if w] for kind, words in rows("bylines.tsv", 2)}
+    table = word_lists("bylines.tsv")
 
-    def alternation(kind: str) -> str:
-        return "|".join(sorted((re.escape(w) for w in table[kind]), key=len, reverse=True))
+    def words(kind: str) -> str:
+        return alternation(table[kind])
 
     return _Words(
-        label=re.compile(rf"^(?:{alternation('label')})\s*[:：]?(?:\s+|$)", re.I),
-        split=re.compile(rf"\s*(?:[;|/&·•，、]|\s(?:{alternation('separator')})\s)\s*", re.I),
-        role=re.compile(rf"(?:^|\s)(?:{alternation('role')})(?=\s|$)", re.I),
-        junk=re.compile(rf"(?:^|\b)(?:{alternation('junk')})(?:\b|$)", re.I),
-        tail=re.compile(rf"(?<=\w)\s+(?:{alternation('tail')})\s+\S.*$|(?<=\w)\s+(?:{alternation('tail')})$"),
+        label=re.compile(rf"^(?:{words('label')})\s*[:：]?(?:\s+|$)", re.I),
+        split=re.compile(rf"\s*(?:[;|/&·•，、]|\s(?:{words('separator')})\s)\s*", re.I),
+        role=re.compile(rf"(?:^|\s)(?:{words('role')})(?=\s|$)", re.I),
+        junk=re.compile(rf"(?:^|\b)(?:{words('junk')})(?:\b|$)", re.I),
+        tail=re.compile(rf"(?<=\w)\s+(?:{words('tail')})\s+\S.*$|(?<=\w)\s+(?:{words('tail')})$"),
         job_words=frozenset(table["job"]),
-        editor=re.compile(rf"(?:^|[;(]\s*)(?:{alternation('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
+        editor=re.compile(rf"(?:^|[;(]\s*)(?:{words('editor')})\s*[:：]?\s+(?P<names>[^;()]+)", re.I),
     )
 
 
@@ -113,7 +109,7 @@ def find_authors(
         for structured, values in source():
             names = clean_authors(values, bad, found.agencies, structured)
             if names and (editors := _edited(doc, names)):
-                names = [n for n in names if word_key(n) not in editors]
+                names = [n for n in names if name_key(n) not in editors]
             if names:
                 found.names = names
                 return found
@@ -140,7 +136,7 @@ def clean_authors(
                 continue
             if not _is_name(name, bad, structured) or k and known_place(name):
                 continue  # "Jane Doe | New Delhi": a place after the name is the desk's
-            key = word_key(name)
+            key = name_key(name)
             if key not in seen:
                 seen.add(key)
                 out.append(_uncapped(name))
@@ -233,7 +229,7 @@ def _is_name(name: str, bad: AbstractSet[str], structured: bool) -> bool:
         return False
     if _words().junk.search(name) or _CREDENTIAL.fullmatch(name) or date_label(name) or words[0].lower() == "the":
         return False  # a desk, a credential, a date label, a publication ("The Daily Ledger")
-    key = word_key(name)
+    key = name_key(name)
     if any(key == b or (len(b) > 2 and f" {b} " in f" {key} ") for b in bad if "." not in b):
         return False
     if structured:
@@ -250,7 +246,7 @@ def _uncapped(name: str) -> str:
 
 def _publisher_keys(publishers: set[str | None], url: str | None) -> set[str]:
     """Word keys of the publisher's names and of its host's words ("mdr", "kicker")."""
-    keys = {word_key(p).removeprefix("the ") for p in publishers if p}
+    keys = {name_key(p).removeprefix("the ") for p in publishers if p}
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
     keys |= {w for w in re.split(r"[.\-]", host) if len(w) > 3} - {"news", "online"}
     if "." in host:
@@ -378,7 +374,7 @@ def _edited(doc: etree._Element, names: list[str]) -> set[str]:
     XPath finds the texts holding any of the names."""
     variables = {f"n{k}": name for k, name in enumerate(names)}
     query = ("//text()[not(parent::script or parent::style)][" + " or ".join(f"contains(., ${v})" for v in variables) + "]")
-    keys = {word_key(n) for n in names}
+    keys = {name_key(n) for n in names}
     out: set[str] = set()
     seen: set[etree._Element] = set()
     for t in doc.xpath(query, **variables):
@@ -389,7 +385,7 @@ def _edited(doc: etree._Element, names: list[str]) -> set[str]:
             seen.add(box)
             line = squash(box.text_content())
             if len(line) <= _MAX_EDITOR_LINE:
-                out |= keys & {word_key(n) for m in _words().editor.finditer(line)
+                out |= keys & {name_key(n) for m in _words().editor.finditer(line)
                                for n in clean_authors([m["names"]], structured=True)}
     return out
 

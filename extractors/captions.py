@@ -20,34 +20,29 @@ from lxml import etree
 
 from extractors.agencies import agency_name
 from extractors.authors import reads_as_byline
-from extractors.markup import INLINE_TAGS, attrs, plain, remove, role_names, squash, word_key
-from schemas.reference import rows
+from extractors.markup import INLINE_TAGS, attrs, plain, remove, role_names, squash
+from schemas.names import name_key
+from schemas.reference import alternation, limit, pattern, thresholds, word_lists
 
-_CAPTION_CLASS = re.compile(
-    r"caption|legend|bildunterschrift|bildtext|(?:img|image|photo|foto|bild|picture|media)[\w-]{0,3}desc|photo-?text|foto-?text|"
-    r"media-?subtitle|img-?info|image-?info|photo-?info|bild-?info|pic-?text|image-?text|wp-caption-text|"
-    r"(?:slide|carousel|gallery)[\w-]{0,20}desc", re.I)
-_CREDIT_CLASS = re.compile(
-    r"credit|copyright|rights|source|quelle|autor|author|photographer|fotograf|byline|pictsrc|bildnachweis|"
-    r"attribution|courtesy|agency|provider", re.I)
+_CAPTION_CLASS = pattern("caption")
+_CREDIT_CLASS = pattern("credit")
 _CREDIT_ITEMPROPS = {"copyrightholder", "credittext", "author", "creator", "copyrightnotice"}
 _CAPTION_TAGS = {"p", "div", "span", "small", "em", "cite", "figcaption", "h2", "h3", "h4"}
-_NOT_PERSON = re.compile(
-    r"\.\w|online|daily|news|press|agency|images|photos?|network|net\b|tv\b|\bcctv|visual|china|getty|archiv|"
-    r"privat|handout|picture alliance|imago|keystone|shutterstock|stock", re.I)
-_MAX_CREDIT_WORDS = 8
+_NOT_PERSON = pattern("not_person")
+_MAX_CREDIT_WORDS = limit("credit_max_words")
 _STAMP = re.compile(r"[\d\s.,:/|-]+(?:\s*[^\W\d]{1,4}\.?)?")
 # Boxes that play a video or a sound: their titles and blurbs are not a picture's caption.
-_PLAYER_CLASS = re.compile(r"video|player|podcast|audio|livestream", re.I)
+_PLAYER_CLASS = pattern("player")
 _PLAYER_TAGS = {"iframe", "video", "audio", "object", "embed"}
-_MAX_PLAYER_BOX = 1500  # characters: a player's box is small; a bigger ancestor is the page or the story
+_MAX_PLAYER_BOX = limit("player_box_max_chars")  # a bigger ancestor is the page or the story
 # Labels only screen readers hear ("Image caption", "Image copyright"): not part of the caption.
-_HIDDEN_LABEL = re.compile(r"off-?screen|sr-only|visually-?hidden|screen-?reader|\ba11y|assistive|hidden-?text|\bu-vh\b", re.I)
-_MAX_LABEL_WORDS = 4
-_TEASER_LINKS = 0.5  # share of a caption's text inside links to other pages: a teaser of another story
+_HIDDEN_LABEL = pattern("hidden_label")
+_MAX_LABEL_WORDS = limit("hidden_label_max_words")
+_TEASER_LINKS = thresholds()["teaser_link_share"]  # a teaser of another story
 _WORD = re.compile(r"[^\W\d_]+")
 _PICTURE_TAGS = {"img", "picture", "amp-img", "noscript"}
-_PICTURE_LEVELS = 2  # a caption and its picture share one of the caption's nearest ancestors
+_PICTURE_LEVELS = limit("picture_levels")  # a caption and its picture share one of its nearest ancestors
+_ALT_WORD = re.compile(r"\w+")  # the words an alt text and the text repeating it are aligned by
 _PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])")
 
 
@@ -72,13 +67,13 @@ class _Labels:
 
 @cache
 def _labels() -> _Labels:
-    table = {kind: [w for w in words.split("|") if w] for kind, words in rows("captions.tsv", 2)}
+    table = word_lists("captions.tsv")
 
-    def alternation(kind: str) -> str:
-        return "|".join(sorted((re.escape(w) for w in table[kind]), key=len, reverse=True))
+    def words(kind: str) -> str:
+        return alternation(table[kind])
 
-    credit = rf"(?:{alternation('credit')})\s*(?:by|von|de|di|par|por|af|av)?\s*(?:[:：/]|\.\.\.|…)"
-    by = rf"(?:{alternation('credit')})\s+(?:by|courtesy(?:\s+of)?)\b"
+    credit = rf"(?:{words('credit')})\s*(?:by|von|de|di|par|por|af|av)?\s*(?:[:：/]|\.\.\.|…)"
+    by = rf"(?:{words('credit')})\s+(?:by|courtesy(?:\s+of)?)\b"
     return _Labels(
         credit_lead=re.compile(rf"^\s*(?:{credit}|{by}|©|\(c\)|copyright\b)\s*", re.I),
         credit_tail=re.compile(
@@ -86,9 +81,9 @@ def _labels() -> _Labels:
             rf"|(?:[—–|-]\s*)?(?:{credit}|(?-i:Photo(?:graph)?s?\s+by|Foto\s+von)|©|\(c\))\s*(?P<bare>[^\n]{{2,80}}?))\s*$",
             re.I,
         ),
-        caption_lead=re.compile(rf"^\s*(?:{alternation('caption')})\s*[:：]\s*", re.I),
-        bare_label=re.compile(rf"\s*(?:{alternation('credit')})\s*[:：]\s*$", re.I),
-        label_lead=re.compile(rf"^\s*(?:{alternation('credit')})\s*[:：]\s*", re.I),
+        caption_lead=re.compile(rf"^\s*(?:{words('caption')})\s*[:：]\s*", re.I),
+        bare_label=re.compile(rf"\s*(?:{words('credit')})\s*[:：]\s*$", re.I),
+        label_lead=re.compile(rf"^\s*(?:{words('credit')})\s*[:：]\s*", re.I),
         controls=frozenset(table["control"]),
     )
 
@@ -397,8 +392,8 @@ def _alt_caption(el: etree._Element) -> tuple[str, str | None]:
     alt = (img.get("alt") or "").strip()
     if alt.endswith(("…", "...")):  # a shortened alt text: the caption is the whole text
         return split_caption_credit(text)
-    words = len(word_key(alt).split())
-    tokens = list(re.finditer(r"\w+", text))
+    words = len(_ALT_WORD.findall(alt))
+    tokens = list(_ALT_WORD.finditer(text))
     cut = tokens[words - 1].end() if 0 < words <= len(tokens) else len(text)
     cut += len(text[cut:]) - len(text[cut:].lstrip(".!?;:,)\"”’ "))
     return text[:cut].strip(), (text[cut:].strip() or None)
@@ -432,5 +427,5 @@ def _repeats_alt(el: etree._Element) -> bool:
         return False
     if el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
         return False
-    alt = word_key(img.get("alt") or "")
-    return len(alt) > 10 and word_key(el.text_content()).startswith(alt)
+    alt = name_key(img.get("alt") or "")
+    return len(alt) > 10 and name_key(el.text_content()).startswith(alt)

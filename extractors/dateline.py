@@ -12,12 +12,12 @@ import re
 
 from extractors.agencies import agency_name, agency_pattern
 from extractors.dates import MONTH, month_number, nearest_date
-from extractors.publishers import cns
+from extractors.publishers import forms
 from schemas.article import Dateline
+from schemas.reference import alternation, word_lists
 
-_NOT_PLACES = {w.lower() for w in (
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tomorrow Meanwhile However "
-    "Since Until On In By Updated Published Posted".split())}
+_WORDS = word_lists("text_words.tsv")
+_NOT_PLACES = frozenset(_WORDS["not_place"])
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{MONTH}))"
@@ -28,9 +28,10 @@ _WORD = r"[A-Z][\w.'’\-]*"
 _CAPS = r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"  # "NEW YORK", "U.N."
 _REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?\.?)"            # ", Conn.", ", N.Y.", ", Alberta"
 
-# "China News Service, Lhasa, September 20 (Ran Wenjuan, Gonggar Laisong)": the form of `publishers.cns`
-_AGENCY_FIRST = re.compile(cns.DATELINE.format(
-    agency=agency_pattern(), word=_WORD, agency_suffix=cns.AGENCY_SUFFIX, date=_DATE, paren=_PAREN, sep=_SEP))
+# Agency-first datelines, the forms of the registered wires ("China News Service, Lhasa, September 20 (Ran
+# Wenjuan, Gonggar Laisong)"). A dateline is what names a wire's copy, so every publisher's forms are tried.
+_AGENCY_FIRST = tuple(re.compile(form.format(agency=agency_pattern(), word=_WORD, date=_DATE, paren=_PAREN, sep=_SEP))
+                      for form in forms("dateline"))
 # "BEIJING, Nov. 19 (Xinhua) --", "LONDON, March 2 -", "WASHINGTON, March 3 (AP) —"
 _PLACE_DATE = re.compile(
     rf"^(?P<place>{_CAPS}{_REGION}?|{_WORD}(?:\s+{_WORD}){{0,2}}{_REGION}?)\s*,\s*{_DATE}{_PAREN}{_SEP}"
@@ -42,14 +43,12 @@ _PLACE_AGENCY = re.compile(
 )
 # Where a glued dateline may start: a shouted place, a date and an opening parenthesis.
 _SEAM = re.compile(rf"(?<=[\s.])(?={_CAPS}{_REGION}?\s*,\s*{MONTH}\s+{_DAY}\s*[(（])")
-_BYLINE_LINE = re.compile(
-    r"^(?:By|Written by|Reporters?|Authors?|Correspondents?)\s*[:：]?\s+(?P<names>.+?)\s*$", re.I
-)
-# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..." (`publishers.cns`)
-_REPORTER_LEAD = re.compile(cns.REPORTER_LEAD)
+_BYLINE_LINE = re.compile(rf"^(?:{alternation(_WORDS['byline_label'])})\s*[:：]?\s+(?P<names>.+?)\s*$", re.I)
+# Chinese MT leads: "Economic Observer Network reporter Rao Xianjun, on July 26, ..." (the registered wires' forms)
+_REPORTER_LEAD = tuple(re.compile(form) for form in forms("reporter_lead"))
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|/|\band\b|&)\s*")
 _NAME_ROLE = re.compile(
-    r"^(?:(?:staff|special|our)\s+)?(?:reporters?|correspondents?|interns?|journalists?|writers?)\s*[:：]?\s*", re.I
+    rf"^(?:(?:{alternation(_WORDS['reporter_qualifier'])})\s+)?(?:{alternation(_WORDS['reporter_role'])})\s*[:：]?\s*", re.I
 )
 
 
@@ -85,10 +84,11 @@ def split_names(text: str) -> list[str]:
 
 def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Dateline, list[str], int] | None:
     """The dateline at the start of `text`: (dateline, byline, length of the prefix to remove)."""
-    for pattern in (_AGENCY_FIRST, _PLACE_DATE, _PLACE_AGENCY):
+    for pattern in (*_AGENCY_FIRST, _PLACE_DATE, _PLACE_AGENCY):
         m = pattern.match(text)
         if not m:
             continue
+        agency_first = pattern in _AGENCY_FIRST
         groups = m.groupdict()
         paren = (groups.get("paren") or "").strip()
         agency = (agency_name(groups["agency"]) or groups["agency"]) if groups.get("agency") else None
@@ -101,9 +101,9 @@ def parse_dateline(text: str, reference: dt.date | None = None) -> tuple[Datelin
                 agency = agency or agency_name(paren) or paren
             else:
                 byline = split_names(paren)
-        if pattern is not _AGENCY_FIRST and not (agency or groups.get("sep")):
+        if not agency_first and not (agency or groups.get("sep")):
             continue  # "Yesterday, March 2 the ..." is a sentence, not a dateline
-        if pattern is not _AGENCY_FIRST and not agency and not shouted:
+        if not agency_first and not agency and not shouted:
             continue  # an unmarked dateline needs a shouted place: "LONDON, March 2 -"
         month, day = groups.get("m1") or groups.get("m2"), groups.get("d1") or groups.get("d2")
         date = resolve_date(month, day, groups.get("year"), reference) if month and day else None
@@ -139,5 +139,5 @@ def parse_byline_line(text: str) -> tuple[list[str], str | None] | None:
 
 def parse_reporter_lead(text: str) -> tuple[str, list[str], int] | None:
     """"Outlet reporter Name, ..." opening a story: (outlet, names, length of the prefix to remove)."""
-    m = _REPORTER_LEAD.match(text)
+    m = next((m for pattern in _REPORTER_LEAD if (m := pattern.match(text))), None)
     return (m["agency"].strip(), [m["names"]], m.end()) if m else None

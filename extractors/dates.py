@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import dateparser
 
-from schemas.reference import rows
+from schemas.reference import alternation, limit, rows, word_lists
 
 # 1970-01-01 is the epoch placeholder of broken CMSs, not a date; archives of real news
 # (Reuters 1987) are older than the web, so the window opens just after it.
@@ -42,7 +42,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 
-_MAX_TEXT = 80  # longer strings are sentences, not dates
+_MAX_TEXT = limit("date_max_chars")  # longer strings are sentences, not dates
 _EPOCH = re.compile(r"^\d{9,10}(?:\.\d+)?$|^\d{12,13}$")
 _OFFSET_ZONE = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b")
 # A zone name right after a time of day: "08:57:00 MEST", "10:07 AM (IST)".
@@ -107,11 +107,8 @@ def country_of(url: str | None = None, language_tag: str | None = None) -> str |
 def date_labels() -> list[tuple[str, re.Pattern[str]]]:
     """(kind, pattern) of the words a page writes before a date ("Updated:", "Veröffentlicht am"),
     kind "updated" or "published", from `schemas/reference/date_labels.tsv`."""
-    out = []
-    for kind, words in rows("date_labels.tsv", 2):
-        alternation = "|".join(sorted((re.escape(w) for w in words.split("|") if w), key=len, reverse=True))
-        out.append((kind, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)\s*[:：]?", re.I)))
-    return out
+    return [(kind, re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)\s*[:：]?", re.I))
+            for kind, words in word_lists("date_labels.tsv").items()]
 
 
 def date_label(text: str) -> str:

@@ -20,20 +20,19 @@ from lxml import etree
 from extractors.authors import find_authors
 from extractors.captions import Caption, ld_captions
 from extractors.dates import country_of, date_label, date_labels, read_date
-from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash, word_key
-from schemas.reference import rows
+from extractors.markup import INLINE_TAGS, attrs, clean, plain, squash
+from schemas.names import name_key
+from schemas.reference import limit, pattern, word_lists
 
-ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
-    "scholarlyarticle", "techarticle", "report",
-}
+# What pages name their metadata by (schema.org types, <meta> keys): meta_keys.tsv.
+_KEYS = word_lists("meta_keys.tsv")
+ARTICLE_TYPES = frozenset(_KEYS["article_type"])
 # " | ", " - ", "_", and the bars and dashes CJK titles write without spaces ("标题-新华网", "제목ㅣ신문").
 _TITLE_SEPARATORS = re.compile(
     r"\s+(?:\||-|–|—|::|»|·|•|/)\s+|\s*[|_｜ㅣ丨]\s*|(?<=[\u3000-\u9fff\uac00-\ud7af])\s*[-–—]\s*(?=[\u3000-\u9fff\uac00-\ud7af])"
 )
-_MAX_SITE_WORDS, _MAX_SITE_CHARS = 4, 30  # a publication's name in a title suffix is short
-_SECTION_WORDS = 3  # a site's section named in a title suffix ("UK News", "Life and Style")
+_MAX_SITE_WORDS, _MAX_SITE_CHARS = limit("site_name_max_words"), limit("site_name_max_chars")  # a short title part
+_SECTION_WORDS = limit("section_name_max_words")  # a site's section named in a title suffix ("UK News")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-]?(0[1-9]|1[0-2]|[1-9])[/-]?(0[1-9]|[12]\d|3[01]|[1-9])(?:/|[^\d]|$)")
 
 
@@ -78,12 +77,12 @@ def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     h1s = _h1_texts(doc)
     h1 = h1s[0] if h1s else None
     headline, og_title = _str(ld.get("headline")), tags.get("og:title")
-    agreed = bool(headline and og_title and word_key(headline) == word_key(og_title))
+    agreed = bool(headline and og_title and name_key(headline) == name_key(og_title))
     m.title = _title(_whole_headline(headline, og_title, tags.get("twitter:title"), _doc_title(doc), h1),
                      h1s, m.site_name, url or m.canonical_url, agreed)
     for t in (m.title, h1, _str(ld.get("headline")), tags.get("og:title")):
         if t:
-            m.headline_texts.add(word_key(t))
+            m.headline_texts.add(name_key(t))
     authors = find_authors(doc, ld, _meta_authors(doc), {publisher, m.site_name}, url or m.canonical_url)
     m.authors, m.agencies = authors.names, authors.agencies
     _dates(m, doc, ld, tags, url or m.canonical_url)
@@ -95,15 +94,8 @@ def extract_meta(doc: etree._Element, url: str | None = None) -> Meta:
     return m
 
 
-_PUBLISHED_KEYS = (
-    "itemprop:datepublished", "og:published_time", "article.published", "published-date", "publish-date",
-    "publishdate", "pubdate", "date", "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created",
-    "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "article:published", "datepublished",
-)
-_MODIFIED_KEYS = (
-    "article:modified_time", "og:updated_time", "itemprop:datemodified", "dcterms.modified", "last-modified",
-    "lastmod", "article.updated", "datemodified",
-)
+_PUBLISHED_KEYS = tuple(_KEYS["published"])  # in order: the first found wins
+_MODIFIED_KEYS = tuple(_KEYS["modified"])
 
 
 def _meta_tags(doc: etree._Element) -> dict[str, str]:
@@ -122,7 +114,7 @@ def _meta_tags(doc: etree._Element) -> dict[str, str]:
     return out
 
 
-_AUTHOR_META = {"author", "article:author", "dc.creator", "creator", "sailthru.author", "parsely-author", "byl"}
+_AUTHOR_META = frozenset(_KEYS["author"])
 
 
 def _meta_authors(doc: etree._Element) -> list[str]:
@@ -272,10 +264,10 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
     title = clean(raw)
     if not title:
         return None
-    norm, site_norm = word_key(title), word_key(site or "")
-    if any(word_key(h) == norm for h in h1s):
+    norm, site_norm = name_key(title), name_key(site or "")
+    if any(name_key(h) == norm for h in h1s):
         return title
-    inside = [h for h in h1s if len(h) > 15 and word_key(h) in norm and word_key(h) != site_norm]
+    inside = [h for h in h1s if len(h) > 15 and name_key(h) in norm and name_key(h) != site_norm]
     if inside and not agreed:
         return max(inside, key=len)
     parts = _TITLE_SEPARATORS.split(title)
@@ -283,17 +275,17 @@ def _title(raw: str | None, h1s: list[str], site: str | None, url: str | None, a
         return title
     runs = [parts[:n] for n in range(1, len(parts))] + [parts[n:] for n in range(1, len(parts))]
     for h in [] if agreed else h1s:  # a short <h1> that is the title's leading or trailing parts: "Budget vote - Courier"
-        key = word_key(h)
-        if key and key != site_norm and any(key == word_key(" ".join(run)) for run in runs):
+        key = name_key(h)
+        if key and key != site_norm and any(key == name_key(" ".join(run)) for run in runs):
             return h
     host = urlsplit(url).hostname or "" if url else ""
     host_words = {w for w in re.split(r"[.\-]", host.lower()) if len(w) > 2} - {"www", "com", "org", "net", "co"}
 
     def is_site(part: str) -> bool:
-        p = word_key(part)
+        p = name_key(part)
         compact = p.removeprefix("the ").replace(" ", "")
         return bool(p) and (
-            (site and (p == word_key(site) or p in word_key(site) or word_key(site) in p))
+            (site and (p == name_key(site) or p in name_key(site) or name_key(site) in p))
             or compact in host_words
             or any(compact.startswith(w) for w in host_words if len(w) > 4)
         )
@@ -324,7 +316,7 @@ def _names_a_publication(part: str) -> bool:
 
 @cache
 def _site_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    words = [w for kind, line in rows("site_words.tsv", 2) if kind == "media" for w in line.split("|") if w]
+    words = word_lists("site_words.tsv")["media"]
     return frozenset(w for w in words if w.isascii()), tuple(w for w in words if not w.isascii())
 
 
@@ -373,9 +365,9 @@ def _dates(m: Meta, doc: etree._Element, ld: dict[str, Any], tags: dict[str, str
         lambda: shown(""), lambda: [_htmldate(doc, url, m.modified_at)], _url_date(url),
     )
 
-_DATE_CLASS = re.compile(r"date|datum|time|fecha|data|tarih|publi|posted|stamp|zeit|meta|info", re.I)
+_DATE_CLASS = pattern("date")
 _DATE_TAGS = ("span", "p", "div", "li", "dd", "small", "em", "strong", "td")
-_MAX_DATE_TEXT = 80
+_MAX_DATE_TEXT = limit("date_text_max_chars")
 _DATE_SEPARATORS = re.compile(r"\s+[|•·/–—-]\s+|\s*\|\s*")
 
 

@@ -23,8 +23,9 @@ import lxml.html
 from lxml import etree
 
 from extractors.captions import Caption, take_captions
-from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, squash, word_key
-from schemas.reference import rows
+from extractors.markup import BLOCK_TAGS, INLINE_TAGS, attrs, remove, squash
+from schemas.names import name_key
+from schemas.reference import limit, pattern, thresholds, word_lists
 
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button",
@@ -33,34 +34,13 @@ DROP_TAGS = {
 }
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"}
 SCORED_TAGS = ("p", "pre", "td", "h2", "h3", "h4", "h5", "h6", "div")
-# Class/id words naming page furniture: matched as word prefixes ("comments", "shareBar") ...
-_BOILERPLATE_PREFIXES = (
-    "comment", "disqus", "share", "sharing", "social", "related", "recommend", "newsletter", "subscri", "signup",
-    "promo", "advert", "sponsor", "sidebar", "widget", "breadcrumb", "navbar", "navigation", "footer", "cookie",
-    "consent", "popup", "modal", "outbrain", "taboola", "trending", "popular", "mostread", "byline", "author",
-    "dateline", "timestamp", "toolbar", "rating", "pagination", "pager", "masthead", "banner", "paywall", "donate",
-    "adsense", "teaser", "login", "follow", "header", "hidden", "subnav", "discuss", "messenger", "metadata",
-)
-# ... or whole words, where a prefix would catch too much ("ad" in "address").
-_BOILERPLATE_WORDS = {"ad", "ads", "nav", "menu", "tag", "tags", "meta", "toc", "gpt", "dfp", "jump", "next", "prev",
-                      "print", "more", "skip", "reply", "replies"}
-_CONTENT_WORDS = {"article", "articlebody", "story", "storybody", "entry", "post", "body", "content", "main", "text",
-                  "prose", "embed", "tweet"}
+# Class/id words naming page furniture (as word prefixes, or as whole words) or story content: page_classes.tsv.
+_CLASS_WORDS = word_lists("page_classes.tsv")
+_FURNITURE_PREFIXES = tuple(_CLASS_WORDS["furniture_prefix"])
+_FURNITURE_WORDS = frozenset(_CLASS_WORDS["furniture_word"])
+_CONTENT_WORDS = frozenset(_CLASS_WORDS["content"])
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_JUNK_LINE = re.compile(
-    r"^(?:advert|advertisements?|anzeige|ad|sponsored|breaking news|continue reading|read more|read next|see also|"
-    r"\d* ?comments?|leave a (?:comment|reply)|tell us what you think.*|this slideshow requires javascript.*|"
-    r"related(?: articles| stories| content)?|share(?: this)?(?: article| story)?|tweet|email|print|"
-    r"more on this(?: story)?|click here.*|sign up.*|subscribe.*|follow us.*|(?:top|back to top)|"
-    r"loading.*|image|photo|video|listen.*|skip.*|watch:?.*|"
-    r"like this:?|sharing is caring!?|you may also like.*|explore further|filed under:.*|(?:topics|tags):?|"
-    r"(?:related|trending|popular|latest) (?:news|posts?|on .{1,30})|text size|"
-    r"(?:image|photo|picture|slide)s? \d+ (?:of|/) \d+|(?:reading time|read time|tempo de leitura|lesezeit):? .{1,20}|"
-    r"\d+ min(?:ute)?s? read|\d{1,3}(?: \d{1,3}){2,})$|"
-    r"all rights reserved|^(?:©|\(c\)|copyright\b)|"
-    r"\b(?:subscribe|sign up|signup)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,80}\b(?:subscribe|sign up|inbox)\b",
-    re.I,
-)
+_JUNK_LINE = pattern("junk_line")
 # A line that is a date and little else: "Updated: Nov. 19, 2019 10:07 AM", "Veröffentlicht am 5. September 2021".
 _DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|"
@@ -75,28 +55,22 @@ _STAMP = re.compile(
 _TIME_ONLY = re.compile(
     r"^(?:\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|uhr|h))?(?:\s+[A-Z]{2,5})?|\d{1,2}\s*(?:min(?:ute)?s?|h(?:ours?)?|hrs?)\s+ago)$", re.I)
 # Sign-off lines: contact addresses, follow-us calls, contribution credits.
-_SIGN_OFF = re.compile(
-    r"[\w.+-]+@[\w-]+\.\w[\w.]*|\bfollow\b.{0,80}(?:\btwitter\b|\bfacebook\b|\binstagram\b|@\w+|https?://)|"
-    r"^more\b.{0,40}:\s*https?://|\bcontributed (?:to )?(?:this )?report(?:ing)?\b",
-    re.I,
-)
-_SIGN_OFF_ZONE = 4
-_MIN_SUMMARY, _MAX_SUMMARY = 60, 600
-_SUMMARY_CLASS = re.compile(r"summary|standfirst|dek\b|lede|lead|intro|teaser|excerpt|abstract|description|sub-?title|subline", re.I)
+_SIGN_OFF = pattern("sign_off")
+_SIGN_OFF_ZONE = limit("sign_off_zone")
+_MIN_SUMMARY, _MAX_SUMMARY = limit("summary_min_chars"), limit("summary_max_chars")
+_SUMMARY_CLASS = pattern("summary")
 # A JSON string holding HTML paragraphs: a story in a page's hydration data.
 # A content block of a script's JSON that holds story text: "text", "paragraph", "ParagraphBlock", "block".
 _TEXT_BLOCK = re.compile(r"^(?:text|p|block)$|paragraph", re.I)
-_MIN_BLOCKS = 3
+_MIN_BLOCKS = limit("script_story_min_blocks")
 _EMBEDDED_HTML = re.compile(r'"((?:[^"\\]|\\.){0,200}?(?:<p[ >]|\\u003cp[ \\u003e])(?:[^"\\]|\\.){300,})"')
-_WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = 6, 1.3, 0.7
+_WIDEN_LEVELS, _WIDEN_GAIN, _WIDEN_PROSE = limit("widen_levels"), thresholds()["widen_gain"], thresholds()["widen_prose"]
 # Boxes whose pictures are not the article's: author cards, newsletter and promotion boxes, lists of other stories.
-_NOT_PICTURE_BOX = re.compile(
-    r"author|byline|avatar|profile|newsletter|subscri|signup|promo|advert|sponsor|related|recommend|more-?from|"
-    r"read-?more|comment|social|share", re.I)
+_NOT_PICTURE_BOX = pattern("not_picture_box")
 # A box of facts beside the story ("Factbox", "Key facts", "Infokasten"): not the story's own text.
-_INFO_BOX = re.compile(r"fact-?box|info-?box|key-?facts|faktaboks|faktabox|infokasten", re.I)
-_MAX_PICTURE_BOX_TEXT = 80  # characters left in a dropped box once its captions are out: a picture's box
-_MAX_SIGNUP_BOX = 1000  # characters: a sign-up box is short; a longer block around a form is more than one
+_INFO_BOX = pattern("info_box")
+_MAX_PICTURE_BOX_TEXT = limit("picture_box_max_chars")  # left in a dropped box once its captions are out
+_MAX_SIGNUP_BOX = limit("signup_box_max_chars")
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -130,7 +104,7 @@ def extract_main_text(doc: etree._Element, headlines: AbstractSet[str] = frozens
     parts = _story_elements(body)
     kept_blocks = [text for part in parts for text, links in _blocks(part) if _keep(text, links, headlines)]
     if parts and summary and order.get(summary[0], 0) < min(order.get(p, 0) for p in parts):
-        if not any(_within(summary[0], p) for p in parts) and word_key(summary[1]) not in {word_key(b) for b in kept_blocks}:
+        if not any(_within(summary[0], p) for p in parts) and name_key(summary[1]) not in {name_key(b) for b in kept_blocks}:
             kept_blocks.insert(0, summary[1])
     paragraphs = _drop_sign_off(kept_blocks)
     start, end = _article_span(order, parts, chain)
@@ -187,7 +161,7 @@ def embedded_story(article_body: str | None, scripts: list[str], headlines: Abst
     hydration data: `"content":"<p>...</p>"`). [] when neither is there."""
     if article_body and len(article_body.strip()) >= 200:
         lines = [squash(line) for line in re.split(r"\n+", html.unescape(article_body))]
-        return [line for line in lines if line and word_key(line) not in headlines]
+        return [line for line in lines if line and name_key(line) not in headlines]
     best = ""
     for script in scripts:
         for m in _EMBEDDED_HTML.finditer(script):
@@ -291,7 +265,7 @@ def _headline_element(body: etree._Element, headlines: AbstractSet[str]) -> etre
     """The <h1> (or <h2>) that carries the article's headline, if the page shows it."""
     for tag in ("h1", "h2"):
         for el in body.iter(tag):
-            if word_key(el.text_content()) in headlines:
+            if name_key(el.text_content()) in headlines:
                 return el
     return None
 
@@ -442,7 +416,7 @@ def _class_role(attrs: str) -> int:
             word = word.lower()
             if word in _CONTENT_WORDS:
                 last = 1
-            elif word in _BOILERPLATE_WORDS or word.startswith(_BOILERPLATE_PREFIXES):
+            elif word in _FURNITURE_WORDS or word.startswith(_FURNITURE_PREFIXES):
                 last = -1
         if last > 0:
             return 1
@@ -661,18 +635,18 @@ def _blocks(container: etree._Element) -> list[tuple[str, int]]:
 
 
 def _keep(text: str, link_chars: int, headlines: AbstractSet[str]) -> bool:
-    """Drop link lists, boilerplate lines and the repeated headline."""
+    """Drop link lists, boilerplate lines, lines without a word character and the repeated headline
+    (by its name key, `headlines`)."""
     if _link_list(text, link_chars) or (len(text) < 200 and (_JUNK_LINE.search(text) or _furniture_line(text))):
         return False
-    norm = word_key(text)
-    return bool(norm) and norm not in headlines and not _is_date_line(text) and not _is_stamp(text)
+    return bool(_WORDS.search(text)) and name_key(text) not in headlines and not _is_date_line(text) and not _is_stamp(text)
 
 
 @cache
 def _page_lines() -> tuple[frozenset[str], tuple[str, ...]]:
     """Read-more labels (whole lines); consent placeholders, paywall notices and the page's notices
     inside a story (line starts), from `page_lines.tsv`."""
-    table = {kind: [w for w in words.split("|") if w] for kind, words in rows("page_lines.tsv", 2)}
+    table = word_lists("page_lines.tsv")
     return frozenset(table["read_more"]), (*table["consent"], *table["paywall"], *table["notice"])
 
 

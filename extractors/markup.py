@@ -1,7 +1,8 @@
 """What the HTML extractors share about markup: tag kinds, text of an element, class words.
 
-One place for the block tags (where a line of text ends), the inline tags, and the key a
-headline is recognised by, so that metadata, main text, captions and bylines agree.
+One place for the block tags (where a line of text ends) and the inline tags, so that
+metadata, main text, captions and bylines agree. A headline, a caption or a byline name is
+recognised again elsewhere by the one name key, `schemas.names.name_key`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ BLOCK_TAGS = frozenset({
 })
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "mark", "small", "sup", "sub", "time"})
 _SPACE = re.compile(r"\s+")
-_WORD_CHARS = re.compile(r"\w+")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
 
@@ -42,11 +42,6 @@ def plain(value: str | None) -> str | None:
 def squash(text: str) -> str:
     """Whitespace collapsed (no entity decoding: for text lxml already decoded)."""
     return _SPACE.sub(" ", text).strip()
-
-
-def word_key(text: str) -> str:
-    """Lower-case words only: how a headline or a caption is recognised again elsewhere."""
-    return " ".join(_WORD_CHARS.findall(text.lower()))
 
 
 def attrs(el: etree._Element) -> str:

@@ -3,7 +3,7 @@
 Entities (the sentence of each mention, the phrases the tagger reads) and agreements (read
 sentence by sentence, evidence pointing back into the text as published) use this one
 splitter. A sentence never runs across paragraphs: `Article.body` is the paragraphs joined
-by `PARAGRAPH_BREAK`, and `paragraph_spans` / `paragraph_around` are the only places that
+by `PARAGRAPH_BREAK`, and `paragraph_starts` / `paragraph_around` are the only places that
 know it. Wire copy arrives with its lines already rejoined by `parse_text`, so splitting
 only has to respect abbreviations ("U.S.", "Corp.", "Nov. 17") and machine-translation
 debris such as "Committee. , 35 member companies".
@@ -17,16 +17,12 @@ from typing import Literal
 
 from extractors.lookback import search_before
 from schemas.article import PARAGRAPH_BREAK, Article
+from schemas.reference import word_lists
 
 Block = Literal["title", "body", "caption"]
 
-# Words that end in a period without ending the sentence. "etc." joins a list to the
-# clause it belongs to in machine translation ("A, B, etc. The member companies signed").
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt",
-    "inc", "corp", "co", "ltd", "plc", "bhd", "llc", "no", "nos", "vs", "etc", "approx", "dept", "est", "fig",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "messrs", "mt", "ft",
-}
+# Words that end in a period without ending the sentence ("Gov.", "Corp.", "etc."): text_words.tsv.
+_ABBREVIATIONS = frozenset(word_lists("text_words.tsv")["abbreviation"])
 # A candidate end: terminal punctuation, closing quotes, then space before a capital, digit or quote.
 _END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _STRAY_COMMA = re.compile(r"\.\s+,\s*")  # "Committee. , 35 member companies ..."

@@ -11,21 +11,15 @@ from __future__ import annotations
 import re
 
 from schemas.article import TextEdit
+from schemas.reference import limit, word_lists
 
 Token = tuple[int, int, str]  # start, end, lower-case word
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
-# Doubled on purpose in ordinary English, or reduplicated names; never collapsed alone.
-_KEEP = set("""
-a an the and or but nor so yet for of to in on at by with from as into onto upon than that this these those
-there here it its he she they we you i me him her them us my our your his their who whom whose which what
-when where why how is are was were be been being am has have had do does did will would shall should can
-could may might must not no yes very really many much more most long far little too well now then again
-ever never over up down out off away around bye knock night fifty twenty walla wagga baden sirhan duran
-""".split())
-# A lone doubled word shorter than this is left alone: "Li Li" is a name, "ha ha" a laugh.
-_MIN_SINGLE = 5
-_MAX_N = 4
+# Doubled on purpose in ordinary English, or reduplicated names; never collapsed alone (text_words.tsv).
+_KEEP = frozenset(word_lists("text_words.tsv")["doubled"])
+_MIN_SINGLE = limit("stutter_single_min_chars")  # "Li Li" is a name, "ha ha" a laugh
+_MAX_N = limit("stutter_max_words")
 
 
 def _is_content(word: str) -> bool:

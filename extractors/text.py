@@ -10,25 +10,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 from extractors.dateline import parse_byline_line, parse_dateline
 from extractors.dates import read_date
 from extractors.lead import split_sections
-from extractors.publishers import peoples_daily, reuters
+from extractors.publishers import forms, scope
 from schemas.article import Article
+from schemas.reference import limit
 
-# Reuters-21578 stamp: "2-MAR-1987 06:58:00.68" (`publishers.reuters`)
-_STAMP = re.compile(reuters.STAMP)
 # A line that is only a date, or starts with a date and time ("2020-07-26 19:43:50 Source: ...")
 _DATE_LINE = re.compile(
     r"^(?P<date>\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4})(?:\s+(?P<rest>.+))?$"
 )
-# People's Daily Online dump: "Headline ( Xinhua ) 09:56, November 18, 2020 Story ..." (`publishers.peoples_daily`)
-_PD_HEADER = re.compile(peoples_daily.HEADER)
 _FINAL_STOP = re.compile(r"[.。!！:;,]['\"”’)]*$")
 _TERMINAL = re.compile(r"[.!?:;\"”’)]$")
-_MAX_TITLE = 200
+_MAX_TITLE = limit("text_title_max_chars")
+
+
+@cache
+def _source_forms(hook: str, scope: str) -> tuple[re.Pattern[str], ...]:
+    """The registered publishers' `stamp` lines ("2-MAR-1987 06:58:00.68") or `page_header` lines ("Headline
+    ( Xinhua ) 09:56, November 18, 2020 Story ...") that apply in `scope` (`extractors.publishers`), compiled."""
+    return tuple(re.compile(form) for form in forms(hook, scope))
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
+    return next((m for p in patterns if (m := p.match(line))), None)
 
 
 def _date(text: str) -> dt.datetime | None:
@@ -88,9 +97,10 @@ def parse_text(text: str, url: str | None = None, reference_date: dt.date | None
     while lines and not lines[0].strip():
         lines.pop(0)
     title, published = None, None
-    if lines and _STAMP.match(lines[0].strip()):
+    source = scope(url)
+    if lines and _first_match(_source_forms("stamp", source), lines[0].strip()):
         published = _date(lines.pop(0).strip())
-    if lines and (m := _PD_HEADER.match(lines[0].strip())):
+    if lines and (m := _first_match(_source_forms("page_header", source), lines[0].strip())):
         title, published = m["title"].strip(), published or _date(f"{m['date']} {m['time']}")
         lines[0] = m["rest"]
     elif lines and _is_title(lines[0], lines[1:], _is_wrapped(lines)):
@@ -102,7 +112,7 @@ def parse_text(text: str, url: str | None = None, reference_date: dt.date | None
             lines[k] = m["rest"] or ""
             break
     reference = reference_date or (published.date() if published else None)
-    s = split_sections(_paragraphs(lines), reference_date=reference)
+    s = split_sections(_paragraphs(lines), reference_date=reference, url=url)
     return Article(
         url=url, title=title, published_at=published, authors=list(s.byline), paragraphs=s.paragraphs,
         captions=s.captions, credits=s.credits, byline=s.byline, dateline=s.dateline,

@@ -7,17 +7,16 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
+from schemas.reference import word_lists
+
 # Generous: the farm serves a 10,000-char article URL that must stay valid; 16 KiB still bounds
 # what a hostile feed can make us store and send (most servers stop at 8 KiB anyway).
 MAX_URL_LENGTH = 16_384
 
-# Query parameters that only track the click; the page is the same without them.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "ref_src", "ref_url", "_ga", "_gl", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "vero_id",
-})
-TRACKING_PREFIXES = ("utm_", "__twitter_")
+# Query parameters that only track the click; the page is the same without them (tracking_params.tsv).
+_TRACKING = word_lists("tracking_params.tsv")
+TRACKING_PARAMS = frozenset(_TRACKING["param"])
+TRACKING_PREFIXES = tuple(_TRACKING["prefix"])
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")

@@ -8,7 +8,8 @@ stayed "0.1.0" through eleven extractor changes), so the version is derived inst
 - every Python source file under `extractors/`,
 - every file under `schemas/reference/` (word lists, tunables, gazetteers and their
   readers) and `schemas/names.py` (the name key),
-- the versions of spaCy and of its English model (`MODEL`, which `extractors.entities.nlp` loads),
+- the versions of spaCy, of its English model (`MODEL`, which `extractors.entities.nlp` loads)
+  and of RapidFuzz (name similarity),
 
 each file hashed with its path relative to the package root, so the same code gives the
 same version wherever it is installed. Computed once per process (about 10 ms).
@@ -57,5 +58,5 @@ def _version(distribution: str) -> str:
 @cache
 def extractor_version() -> str:
     """This process's extractor version: "0.1.0+1a2b3c4d5e6f" (see the module docstring)."""
-    libraries = [f"{name}=={_version(name)}" for name in ("spacy", MODEL)]
+    libraries = [f"{name}=={_version(name)}" for name in ("spacy", MODEL, "rapidfuzz")]
     return f"{_version('newsflow')}+{source_hash(ROOT, libraries)[:12]}"

@@ -34,8 +34,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from prefect_dask import DaskTaskRunner
 
 from flows.config import ConfigError, quiet_prefect
+from schemas.settings import Settings
 
-ENV = "NEWSFLOW_DASK_ADDRESS"
 NLP_WARMUP = "extractors.entities.nlp.load_nlp"  # loads the spaCy pipeline once per process
 _USAGE = "expected tcp://HOST:PORT (a running Dask scheduler), local or local:N (N worker processes here)"
 
@@ -184,7 +184,8 @@ def task_runner(spec: ClusterSpec, warm: Sequence[str] = ()) -> NewsflowTaskRunn
 
 @contextlib.contextmanager
 def cluster_runner(spec: str | None = None, *, analysis: bool = False) -> Iterator[NewsflowTaskRunner | None]:
-    """The task runner for `spec` (None: `NEWSFLOW_DASK_ADDRESS`), or None when no cluster is asked for.
+    """The task runner for `spec` (None: the `dask_address` setting, `NEWSFLOW_DASK_ADDRESS`), or None when no
+    cluster is asked for.
 
     Use as `flow.with_options(task_runner=runner)` inside the block. `analysis`: workers load
     the spaCy pipeline before their first task. Without `PREFECT_API_URL`, a Prefect server
@@ -195,7 +196,7 @@ def cluster_runner(spec: str | None = None, *, analysis: bool = False) -> Iterat
 
     from flows.scheduler import local_prefect_server
 
-    parsed = parse_cluster(os.environ.get(ENV) if spec is None else spec)
+    parsed = parse_cluster(Settings.from_env().dask_address if spec is None else spec)
     if parsed is None:
         yield None
         return

@@ -77,7 +77,7 @@ def _warm(flow_pid: int) -> None:
 
 
 def parse_pool(pages: int) -> Executor | None:
-    """The process's worker pool (started once, kept for later batches), or None for small batches.
+    """The process's worker pool (started once, kept for later batches), or None for a small first batch.
 
     One worker per core, at most MAX_WORKERS: each holds its own spaCy model (~150 MB).
     forkserver, not fork: the flow's process runs Prefect's threads, and forking a
@@ -86,8 +86,8 @@ def parse_pool(pages: int) -> Executor | None:
     """
     global _pool
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if pages < MIN_PAGES_FOR_POOL or workers < 2:
-        return None
+    if _pool is None and (pages < MIN_PAGES_FOR_POOL or workers < 2):
+        return None  # once started, the pool takes small batches too: the flow's process never loads spaCy
     if _pool is None:
         _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm, initargs=(os.getpid(),))
         atexit.register(_pool.shutdown)

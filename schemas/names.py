@@ -4,7 +4,9 @@
 govt"); `name_words` are its words with the plural rule of `singular`, for comparisons that
 are looser than equality (a short form inside a full name, a collective "15 central SOEs"
 against "central enterprises"). The SQL search tokenizer follows `name_key`
-(`warehouse/search.py`, tests/test_search_tokens.py).
+(`warehouse/search.py`, tests/test_search_tokens.py), and the page extractors recognise a
+headline, a caption or a byline name seen again by it (a headline in the body, a site's name
+in a title, an editor among the authors).
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ class Settings(BaseModel):
     lock_wait: float = Field(30.0, ge=0, description="seconds to wait for a warehouse another process holds")
     prefect_home: str = Field("~/.local/state/newsflow/prefect", min_length=1,
                               description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
+    dask_address: str = Field("", description="the Dask cluster batch tasks run on: tcp://HOST:PORT, local or local:N; "
+                                              "empty: none (flows/cluster.py)")
 
     # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
     max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
@@ -56,7 +58,8 @@ class Settings(BaseModel):
 
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
-ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home")
+ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home",
+               "dask_address")
 
 
 def env_name(field: str) -> str:

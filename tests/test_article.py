@@ -254,6 +254,17 @@ def test_site_suffix_leaves_short_and_cjk_headlines(title, h1, site, url, expect
     assert parse_article(html, url).title == expected
 
 
+def test_the_headline_repeated_in_the_story_is_known_by_the_one_name_key():
+    # "&" and "and", curly and straight apostrophes: schemas.names.name_key, as for every name compared
+    story = "".join(f"<p>Paragraph {n} of the story goes on at length, with commas, to read as prose.</p>" for n in range(4))
+    html = ("<html><head><title>Port’s dredging & harbour deal signed</title></head><body>"
+            f"<h1>Port’s dredging &amp; harbour deal signed</h1><article><p>Port's dredging and harbour deal signed</p>{story}"
+            "</article></body></html>")
+    a = parse_article(html, "https://courier.example/a")
+    assert a.title == "Port’s dredging & harbour deal signed"
+    assert a.paragraphs[0].startswith("Paragraph 0") and len(a.paragraphs) == 4
+
+
 def test_a_page_rendered_by_script_is_read_from_its_embedded_story():
     paragraphs = [f"Paragraph {n} of a story the page only carries in its data, long enough to be prose." for n in range(5)]
     ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(paragraphs)})

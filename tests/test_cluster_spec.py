@@ -4,8 +4,11 @@ import dask
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.cluster import ENV, NLP_WARMUP, ClusterSpec, NewsflowTaskRunner, _resolve, cluster_runner, parse_cluster, task_runner
+from flows.cluster import NLP_WARMUP, ClusterSpec, NewsflowTaskRunner, _resolve, cluster_runner, parse_cluster, task_runner
 from flows.config import ConfigError
+from schemas.settings import env_name
+
+ENV = env_name("dask_address")  # NEWSFLOW_DASK_ADDRESS, read through schemas/settings.py
 
 
 @pytest.mark.parametrize(
@@ -69,6 +72,7 @@ def test_task_runners_connect_or_start_a_loopback_local_cluster():
 
 
 def test_cluster_runner_reads_the_environment_and_needs_a_reachable_prefect_api(monkeypatch):
+    assert ENV == "NEWSFLOW_DASK_ADDRESS"
     monkeypatch.delenv(ENV, raising=False)
     with cluster_runner() as runner:
         assert runner is None  # no cluster: the flow keeps its own runner

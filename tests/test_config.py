@@ -85,6 +85,8 @@ def test_settings_come_from_the_environment_in_one_place_and_are_checked():
     assert (s.concurrency, s.allow_local, s.lock_wait, s.per_host, s.delay) == (8, True, 2.5, 4, 1.0)
     with pytest.raises(ConfigError, match=r"NEWSFLOW_PER_HOST must be at least 1 \(got '-1'\)"):
         Settings.from_env({"NEWSFLOW_PER_HOST": "-1"})
+    assert Settings.from_env({"NEWSFLOW_DASK_ADDRESS": "local:2"}).dask_address == "local:2"
+    assert DEFAULTS.dask_address == ""  # no cluster unless asked for
     with pytest.raises(ConfigError, match="--concurrency must be at least 1 .got 0."):
         DEFAULTS.with_options(concurrency=0)
 

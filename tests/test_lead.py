@@ -126,6 +126,14 @@ def test_photo_story_keeps_credited_paragraphs_as_body():
     assert all("(Photo/" not in p for p in s.paragraphs)
 
 
+def test_a_credited_sentence_with_abbreviations_is_one_sentence_and_a_caption():
+    # sentences are counted by the one splitter (extractors.sentences): "Gov." and "Mr." end no sentence
+    tagged = "Gov. Li Wei greets Mr. Zhang Hua at the port of Xiamen. (Photo/Chen Qi)"
+    s = split_sections([BODY, tagged, BODY, BODY])
+    assert s.captions == ["Gov. Li Wei greets Mr. Zhang Hua at the port of Xiamen."] and s.credits == ["Chen Qi"]
+    assert s.paragraphs == [BODY, BODY, BODY]
+
+
 def test_inline_credit_splits_a_glued_paragraph():
     s = split_sections([f"A boat docks at the port. (Photo/cctv.com) {BODY}", BODY, BODY])
     assert s.captions == ["A boat docks at the port."] and s.credits == ["cctv.com"]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from extractors.agreements.dates import find_period
 from extractors.agreements.numbers import number_value
 from extractors.agreements.parties import collective_words
-from schemas.reference import rows, thresholds
+from schemas.reference import alternation, limit, pattern, rows, thresholds, word_lists
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_number_words_count_collectives_and_terms_alike():
@@ -18,8 +24,44 @@ def test_number_words_count_collectives_and_terms_alike():
 
 
 def test_thresholds_are_read_from_their_table():
-    assert thresholds() == {"variant_name_similarity": 0.95, "variant_word_similarity": 0.9, "collective_overlap": 0.5,
-                            "amount_tolerance": 0.01}
+    values = thresholds()
+    assert {k: values[k] for k in ("variant_name_similarity", "variant_word_similarity", "collective_overlap",
+                                   "amount_tolerance")} == {"variant_name_similarity": 0.95, "variant_word_similarity": 0.9,
+                                                            "collective_overlap": 0.5, "amount_tolerance": 0.01}
+    assert limit("lead_zone") == 4 and limit("sign_off_zone") == 4
+    with pytest.raises(ValueError, match="widen_gain is 1.3, not a whole number"):
+        limit("widen_gain")
+
+
+def _source() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for folder in ("extractors", "schemas", "warehouse", "flows")
+                     for p in (ROOT / folder).rglob("*.py"))
+
+
+def test_every_tunable_named_pattern_and_data_file_is_read_by_the_code():
+    # a row nobody reads is dead data: each tunable and pattern is named in the code, each file read by name
+    code = _source()
+    unread = [n for n in thresholds() if f'"{n}"' not in code]
+    unread += [n for n, _ in rows("page_patterns.tsv", 2) if f'pattern("{n}")' not in code]
+    unread += [p.name for p in (ROOT / "schemas" / "reference").iterdir()
+               if p.suffix in (".tsv", ".txt") and f'"{p.name}"' not in code]
+    assert unread == []
+
+
+def test_page_patterns_are_alternatives_of_one_case_insensitive_pattern():
+    # rows of one name join as alternatives: any row's form matches, in any case
+    assert pattern("caption").search("article__IMAGE-caption") and pattern("caption").search("gallery-slide-desc")
+    assert pattern("junk_line").search("Read more") and pattern("junk_line").search("© 2024 Example Media")
+    assert not pattern("junk_line").search("Read more about the harbour deal in our earlier report")
+    with pytest.raises(KeyError):
+        pattern("no_such_pattern")
+
+
+def test_word_lists_keep_file_order_and_drop_empty_words():
+    keys = word_lists("meta_keys.tsv")["published"]
+    assert keys[:2] == ["itemprop:datepublished", "og:published_time"]  # the first found wins: order is the rule
+    assert "" not in keys
+    assert alternation(["editor", "editor in charge", "a.b"]) == r"editor\ in\ charge|editor|a\.b"
 
 
 def test_agreement_word_lists_name_their_list():

@@ -9,6 +9,8 @@ know that "SASAC" or "Xinhuanet" name an organization it has seen in full.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +45,27 @@ def rows(filename: str, width: int = 4) -> list[list[str]]:
         for line in (HERE / filename).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+
+
+def word_lists(filename: str) -> dict[str, list[str]]:
+    """The word lists of a `kind<TAB>words` file (words separated by "|"): kind -> its words in file order."""
+    return {kind: [w for w in words.split("|") if w] for kind, words in rows(filename, 2)}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of `words`, each escaped, longest first (so that "editor in
+    charge" is tried before "editor")."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+@cache
+def pattern(name: str) -> re.Pattern[str]:
+    """The named case-insensitive regular expression of `page_patterns.tsv`: the patterns of its rows of
+    that name, joined as alternatives ("|") in file order. KeyError for a name the file lacks."""
+    parts = [p for n, p in rows("page_patterns.tsv", 2) if n == name]
+    if not parts:
+        raise KeyError(name)
+    return re.compile("|".join(parts), re.I)
 
 
 def _split(field: str) -> tuple[str, ...]:
@@ -121,8 +144,17 @@ def title_verbs() -> dict[str, str]:
 
 @cache
 def thresholds() -> dict[str, float]:
-    """The tunables of `thresholds.tsv` by name: similarities and shares, each explained there."""
+    """The tunables of `thresholds.tsv` by name: similarities, shares and limits, each explained there."""
     return {name: float(value) for name, value, *_ in rows("thresholds.tsv", 3)}
+
+
+def limit(name: str) -> int:
+    """A whole-number tunable of `thresholds.tsv` (characters, words, paragraphs, levels); KeyError for an
+    unknown name, ValueError for a value that is not whole."""
+    value = thresholds()[name]
+    if not value.is_integer():
+        raise ValueError(f"thresholds.tsv: {name} is {value}, not a whole number")
+    return int(value)
 
 
 @cache
