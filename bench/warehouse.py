@@ -51,7 +51,7 @@ from warehouse import facts, load, search, snapshot  # noqa: E402
 from warehouse.db import connect, snapshot_path, transaction  # noqa: E402
 
 HOST = "bench.newsflow.test"
-BATCH = 200  # as flows.ingest
+BATCH = 200  # as flows.runs.BATCH
 START = dt.datetime(2019, 1, 1, 8, tzinfo=dt.UTC)
 QUERIES = ["tibet", "memorandum of cooperation", "oil reserves", "central enterprises infrastructure", "wallcoverings"]
 

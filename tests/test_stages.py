@@ -76,6 +76,9 @@ def test_analysis_later_then_analyze_gives_the_facts_of_a_plain_ingest(prefect_s
     plain = _facts(demo_warehouse)  # what `newsflow demo`, a plain ingest of the same site, made
     assert plain["mentions"] and plain["agreements"], "the plain ingest found too little to compare"
     assert _facts(db_path) == plain
+    runs = CliRunner().invoke(main, ["runs", "--db", str(db_path)]).output.splitlines()
+    assert [r.split()[2] for r in runs] == ["analyze", "analyze", "ingest"]
+    assert runs[0].endswith("analysed 4, failed 0, left 0") and runs[1].endswith("analysed 2, failed 0, left 4")
 
     analysed_at = query(db_path, "select url, analyzed_at from articles order by url")[1]
     assert "analysis: 0 articles analysed" in _analyze(db_path)  # nothing to do
