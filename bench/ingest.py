@@ -108,6 +108,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now") -> dict:
     from flows.analyze import analyze
     from flows.http import FetchPolicy
     from flows.ingest import ingest
+    from warehouse import maintenance
     from warehouse.db import query
 
     farm, port = start_farm(articles, tmp)
@@ -122,6 +123,9 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now") -> dict:
         c0, t0 = cpu_seconds(me), time.perf_counter()
         summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy, analysis=analysis))
         wall, cpu = time.perf_counter() - t0, cpu_seconds(me) - c0
+        if analysis == "now":
+            rss.stop()
+        maintenance.wait()  # the run's upkeep (snapshot, compaction) is not the run's: it ends before what follows starts
         rows = query(db, "select count(*), count(*) filter (where length(body) = 0) from articles")[1][0]
         later = {}
         if analysis == "later":
@@ -130,7 +134,8 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now") -> dict:
             later = {"analysed": analysed.analysed, "analysis_wall_s": round(time.perf_counter() - t1, 2),
                      "analysis_flow_s": round(analysed.seconds, 2), "analysed_per_s": round(analysed.analysed / analysed.seconds, 1),
                      "analysis_cpu_ms_per_article": round(1000 * (cpu_seconds(me) - c1) / max(analysed.analysed, 1), 1)}
-        rss.stop()
+            rss.stop()
+            maintenance.wait()
         facts = query(db, "select (select count(*) from mentions), (select count(*) from agreements)")[1][0]
     finally:
         farm.terminate()

@@ -26,16 +26,16 @@ from lxml import etree
 from extractors.agencies import agency_name
 from extractors.dates import date_label
 from extractors.markup import HOOKS, attrs, clean, role_names, squash
+from extractors.publishers import alternatives
 from schemas.names import name_key
 from schemas.reference import alternation, known_place, limit, pattern, word_lists
 
 _MAX_NAME = limit("author_name_max_chars")
 _MAX_EDITOR_LINE = limit("editor_line_max_chars")
 _MAX_CLOSING_NAME = limit("closing_name_max_chars")
-# "Reporting by", "Writing by" in a wire sign-off; "Additional reporting by" credits helpers, not the writer.
-_WRITER_CREDIT = re.compile(
-    r"(?<!additional )(?<!with )(?:reporting|reported|writing|written)\s+by\s+"
-    r"(?P<names>(?:(?!\b(?:with|editing|edited|additional|reporting|writing)\b)[^;()])+)", re.I)
+# "Reporting by", "Writing by" in a wire sign-off, the names in group "names" (the `writer_credit` hook of
+# `extractors.publishers`); "Additional reporting by" credits helpers, not the writer.
+_WRITER_CREDIT = re.compile(alternatives("writer_credit"), re.I)
 _MAX_WORDS = limit("author_name_max_words")
 _BYLINE_CLASS = pattern("byline")
 _NOT_BYLINE_CLASS = pattern("not_byline")

@@ -11,13 +11,13 @@ import datetime as dt
 import re
 
 from extractors.agencies import agency_name, agency_pattern
-from extractors.dates import MONTH, month_number, nearest_date
+from extractors.dates import MONTH, WEEKDAYS, month_number, nearest_date
 from extractors.publishers import forms
 from schemas.article import Dateline
 from schemas.reference import alternation, word_lists
 
 _WORDS = word_lists("text_words.tsv")
-_NOT_PLACES = frozenset(_WORDS["not_place"])
+_NOT_PLACES = frozenset(_WORDS["not_place"]) | {d.lower() for d in WEEKDAYS}  # "Monday, March 2 the ..."
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{MONTH}))"

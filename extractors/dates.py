@@ -36,11 +36,17 @@ from schemas.reference import alternation, limit, rows, word_lists
 EARLIEST = dt.datetime(1971, 1, 1, tzinfo=dt.UTC)
 FUTURE_SLACK = dt.timedelta(days=2)  # time zones and embargoed stories
 
+# The one month table: English month names, and how wire copy abbreviates them ("Jan.", "Sept."):
+# the first three letters (May never), and AP style's "Sept". The sentence splitter reads the
+# abbreviations as words a full stop does not end a sentence after (extractors/sentences.py).
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
-# An English month name or its abbreviation, as wire copy writes it ("Sept.", "Nov", "March").
-MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+MONTH_ABBREVIATIONS = (*(m[:3] for m in MONTH_NAMES if len(m) > 3), "Sept")
+# The days of the week, Monday first, so a day's index is its `date.weekday()`.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# An English month name or its abbreviation, as wire copy writes it ("Sept.", "Nov", "March"); longer
+# alternatives first, so "March" is never read as "Mar".
+MONTH = "(?:" + "|".join(sorted({*MONTH_NAMES, *MONTH_ABBREVIATIONS}, key=lambda m: (-len(m), m))) + r")\.?"
 
 _MAX_TEXT = limit("date_max_chars")  # longer strings are sentences, not dates
 _EPOCH = re.compile(r"^\d{9,10}(?:\.\d+)?$|^\d{12,13}$")

@@ -28,6 +28,16 @@ _SUPERSETS = {
 }
 # ASCII-incompatible or script-injecting encodings a page may not switch to by label.
 _REFUSED = {"utf-7", "utf-32", "utf-32-le", "utf-32-be"}
+# The encodings of the WHATWG Encoding Standard (https://encoding.spec.whatwg.org/#names-and-labels),
+# as `codec_for` names them: the only ones a browser decodes a page with, so the only ones a
+# guess may pick. A detector's pick outside them (cp775, mac-latin2, cp850, cp1006, ...) is
+# an artefact of too few non-ASCII bytes, not a page anyone wrote.
+_WEB_CODECS = {
+    "utf-8", "utf-16-le", "utf-16-be", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874",
+    *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    *(f"cp{n}" for n in range(1250, 1259)),
+    "gb18030", "big5hkscs", "euc_jp", "iso2022_jp", "cp932", "cp949",
+}
 
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.I)
 _META_WINDOW = 4096
@@ -75,7 +85,8 @@ def decode_document(body: bytes, content_type: str | None = None) -> Decoded:
     single-byte one in the HTTP header (servers default to iso-8859-1). A declared codec that
     reads most of the bytes keeps them, with U+FFFD for the few stray ones, rather than
     letting detection pick another codec for the whole page. Every decode that needed
-    replacement characters, or that overrode every label, says so in `warnings`. Never raises.
+    replacement characters, that overrode every label, or that guessed a legacy charset
+    nothing declared, says so in `warnings`. Never raises.
     """
     for bom, codec in _BOMS:
         if body.startswith(bom):
@@ -95,7 +106,10 @@ def decode_document(body: bytes, content_type: str | None = None) -> Decoded:
         if good > bad:  # the label is right; a few bytes are broken
             return Decoded(text, codec, [f"{bad} undecodable byte sequence(s) in {codec} replaced with U+FFFD"])
     detected = _detect(body)
-    notes = [f"bytes do not match the declared charset ({', '.join(declared)}); decoded as {detected}"] if declared else []
+    if declared:
+        notes = [f"bytes do not match the declared charset ({', '.join(declared)}); decoded as {detected}"]
+    else:
+        notes = [f"no charset declared and the bytes are not UTF-8; guessed {detected}"]
     return _lenient(body, detected, notes)
 
 
@@ -183,13 +197,16 @@ def _declared(body: bytes, content_type: str | None) -> list[str]:
 
 
 def _detect(body: bytes) -> str:
-    """Guess the codec of undeclared legacy bytes; ties go to windows-1252, the web's default."""
-    results = charset_normalizer.from_bytes(body)
-    best = results.best()
-    if best is None:
-        return "utf-8"
-    for match in results:
+    """Guess the codec of legacy bytes: charset-normalizer's best guess among the encodings a
+    browser knows (`_WEB_CODECS`); ties go to windows-1252, the web's default, which is also
+    the answer when no such guess fits and it reads the bytes (else UTF-8, with replacements)."""
+    results = [(codec_for(m.encoding), m) for m in charset_normalizer.from_bytes(body)]  # best first
+    web = [(codec, m) for codec, m in results if codec in _WEB_CODECS]
+    if not web:
+        return "cp1252" if _strict(body, "cp1252") is not None else "utf-8"
+    best_codec, best = web[0]
+    for _, match in web:
         tied = match.chaos == best.chaos and match.coherence == best.coherence
         if tied and "cp1252" in match.could_be_from_charset:
             return "cp1252"
-    return codec_for(best.encoding) or "utf-8"
+    return best_codec or "utf-8"

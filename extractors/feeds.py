@@ -86,8 +86,9 @@ def parse_feed(
 class _Entries:
     """Canonicalizes links, files un-fetchable ones as bad entries, keeps the first of repeats."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, body: bytes = b""):
         self.base = base
+        self.body = body
         self.entries: list[FeedEntry] = []
         self.bad: list[BadEntry] = []
         self._seen: set[str] = set()
@@ -100,7 +101,7 @@ class _Entries:
         try:
             url = canonicalize_url(link, base=self.base)
         except ValueError as exc:
-            self.bad.append(BadEntry(link=link, reason=str(exc)))
+            self.bad.append(BadEntry(link=_as_written(link, self.body), reason=str(exc)))
             return
         if url not in self._seen:
             self._seen.add(url)
@@ -119,7 +120,7 @@ def _parse_syndication(body: bytes, url: str, kind: FeedKind, max_entries: int,
                        now: dt.datetime) -> ParsedFeed:
     body, truncated = _cut_items(body, max_entries)
     doc = feedparser.parse(io.BytesIO(body))
-    found = _Entries(url)
+    found = _Entries(url, body)
     dates = _Dates(url, now, doc.feed.get("language"))
     for entry in doc.entries:
         found.add(entry.get("link"), _detail_text(entry, "title"),
@@ -130,6 +131,17 @@ def _parse_syndication(body: bytes, url: str, kind: FeedKind, max_entries: int,
     return ParsedFeed(kind=kind, title=_detail_text(doc.feed, "title"), entries=found.entries,
                       bad_entries=found.bad, next_url=found.canonical(next_link),
                       warning=dates.warning(warning), truncated=truncated)
+
+
+def _as_written(link: str, body: bytes) -> str:
+    """`link` as the feed wrote it: feedparser collapses the slashes after "scheme://" (its
+    `urls._urifixer`), so `file:///etc/passwd` reaches us as `file://etc/passwd`; the document
+    is searched for the written form, and `link` is kept when it is not there."""
+    scheme, sep, rest = link.partition("://")
+    if not sep or not rest:
+        return link
+    written = re.search(re.escape(f"{scheme}://".encode()) + rb"/+" + re.escape(rest.encode()), body)
+    return written[0].decode("utf-8", "replace") if written else link
 
 
 def _cut_items(body: bytes, max_entries: int) -> tuple[bytes, bool]:

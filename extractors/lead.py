@@ -76,7 +76,7 @@ def _source_forms(scope: str) -> _SourceForms:
         end_tail=re.compile(
             rf"\s*(?:[(\[（【]\s*(?:over|end|完)\s*[)\]）】]|{alternatives('end_tail', scope)}"
             r"|[(\[（【]\s*(?:(?:web|responsible|chief)\s+)?editors?\s*[:：][^)\]）】]*[)\]）】]"
-            r"|[(\[（【]\s*(?:source|reporting\s+by|editing\s+by)\b[^)\]）】]*[)\]）】])\s*$",
+            rf"|[(\[（【]\s*(?:source|(?:{alternatives('sign_off', scope)})\s+by)\b[^)\]）】]*[)\]）】])\s*$",
             re.I,
         ),
     )

@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extractors.dates import MONTH_ABBREVIATIONS
 from extractors.lookback import search_before
 from schemas.article import PARAGRAPH_BREAK, Article
 from schemas.reference import word_lists
 
 Block = Literal["title", "body", "caption"]
 
-# Words that end in a period without ending the sentence ("Gov.", "Corp.", "etc."): text_words.tsv.
-_ABBREVIATIONS = frozenset(word_lists("text_words.tsv")["abbreviation"])
+# Words that end in a period without ending the sentence ("Gov.", "Corp.", "etc."): text_words.tsv,
+# and the month abbreviations of the one month table ("Nov. 17").
+_ABBREVIATIONS = frozenset(word_lists("text_words.tsv")["abbreviation"]) | {m.lower() for m in MONTH_ABBREVIATIONS}
 # A candidate end: terminal punctuation, closing quotes, then space before a capital, digit or quote.
 _END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _STRAY_COMMA = re.compile(r"\.\s+,\s*")  # "Committee. , 35 member companies ..."

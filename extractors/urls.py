@@ -38,7 +38,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise ValueError(f"unsupported scheme {scheme + ':' if scheme else '(none)'}, only http(s) is fetched")
+        raise ValueError(f"unsupported scheme {scheme or '(none)'}, only http(s) is fetched")
     if not parts.hostname:
         raise ValueError("URL has no host")
     try:

@@ -38,6 +38,7 @@ _NAT64 = (
     (ipaddress.IPv6Network("64:ff9b::/96"), (96,)),
     (ipaddress.IPv6Network("64:ff9b:1::/48"), (48, 56, 64, 96)),
 )
+_THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")  # RFC 791/1122: never a destination
 _LEGACY_IPV4_LAST_LABEL = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
 
 
@@ -65,9 +66,11 @@ def check_address(address: IPAddress, allow_loopback: bool) -> str | None:
     if not _public(address):
         return f"address not allowed: {address}"
     if address.version == 6:
-        for carried in embedded_ipv4(address):
-            if not _public(carried):
-                return f"address not allowed: {address} (carries {carried})"
+        refused = [carried for carried in embedded_ipv4(address) if not _public(carried)]
+        if refused:
+            # A layout that reads the wrong bits yields 0.x.x.x ("this network"); name a real one when there is one.
+            named = next((a for a in refused if a not in _THIS_NETWORK), refused[0])
+            return f"address not allowed: {address} (carries {named})"
     return None
 
 

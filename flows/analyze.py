@@ -6,29 +6,29 @@ analyses every such article after storing its own (unless `--analysis later`), `
 does it on its own schedule, and `newsflow reprocess` analyses each batch it parses again.
 
 A batch is a list of article URLs. Its task reads their text from the warehouse, analyses it with
-the plain function `extractors.analysis.analyze_texts` (ArticleText records in, ArticleFacts out,
-in the worker pool), and loads the facts in one transaction. Texts and facts never pass through
-Prefect: a task gets URLs and gives back counts.
+the plain function `extractors.analysis.analyze_texts` (ArticleText records in, ArticleFacts out)
+in the worker pool, or on a Dask cluster's workers through the staging location
+(`flows.cluster_batches`), and loads the facts in one transaction (`store_facts`). Texts and facts
+never pass through Prefect: a task gets URLs and gives back counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
+from flows import cluster_batches, interrupt, progress
 from flows.faults import pause_point
-from flows.parallel import analyze_some, parse_pool
+from flows.parallel import analyze_all, parse_pool
+from flows.pipeline import or_stop
 from flows.runs import BATCH, chunks, now, recorded_run
 from flows.summary import RunSummary
-from schemas import ArticleFacts, ArticleText, Reject
+from schemas import ArticleFacts, Reject
 from warehouse import facts, load, read
 from warehouse.db import connect, transaction
-
-POOL_CHUNK = 8  # articles per hand-over to a worker process
 
 
 @dataclass
@@ -38,24 +38,19 @@ class AnalysisCounts:
     analysed: int = 0
     failed: int = 0  # analyses that raised: the article keeps no facts, a reject says why
     changed_meanwhile: int = 0  # articles whose text another run changed (or removed) while this one analysed it: left for later
+    facts_changed: int = 0  # with `count_changes`: articles whose facts differ from those they had before
 
     def add_to(self, summary: RunSummary) -> None:
         summary.analysed += self.analysed
         summary.analysis_failed += self.failed
         summary.rejected += self.failed
+        summary.facts_changed += self.facts_changed
 
 
-def analyze_all(texts: Sequence[ArticleText]) -> list[ArticleFacts]:
-    """The facts of these articles, in order: in the worker pool for a large batch, else in this process."""
-    pool = parse_pool(len(texts))
-    if pool is None:
-        return analyze_some(list(texts))
-    return [f for part in pool.map(analyze_some, chunks(texts, POOL_CHUNK)) for f in part]
-
-
-def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[str, str]) -> AnalysisCounts:
+def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[str, str], count_changes: bool = False) -> AnalysisCounts:
     """Load the facts of one batch in one transaction, each only if its article's text is still the one
-    analysed (`hashes`: URL -> `read.text_hashes` when it was read); a failed analysis becomes a reject."""
+    analysed (`hashes`: URL -> `read.text_hashes` when it was read); a failed analysis becomes a reject.
+    `count_changes`: also count the articles whose facts this changed (`facts.digests`, a scan of the fact tables)."""
     counts = AnalysisCounts()
     with connect(db) as con, transaction(con):
         when = now()
@@ -63,8 +58,13 @@ def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[st
         valid = [f for f in found if f.url in current and current[f.url] == hashes.get(f.url)]
         counts.changed_meanwhile = len(found) - len(valid)
         failed = [f for f in valid if f.error]
+        urls = [f.url for f in valid]
+        before = facts.digests(con, urls) if count_changes else {}
         facts.save_facts(con, run_id, valid, when)
         pause_point("analysis")
+        if count_changes:
+            after = facts.digests(con, urls)
+            counts.facts_changed = sum(1 for u in urls if after.get(u) != before.get(u))
         load.clear_rejects(con, [f.url for f in valid if not f.error], stage="analysis")
         load.save_rejects(con, run_id, [Reject(stage="analysis", reason=f.error or "", url=f.url) for f in failed], when)
     counts.analysed, counts.failed = len(valid), len(failed)
@@ -72,23 +72,43 @@ def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[st
 
 
 @task(name="analyze-batch", cache_policy=NO_CACHE)
-async def analyze_batch(db: str, run_id: str, urls: list[str]) -> AnalysisCounts:
-    """Analyse the stored articles among these URLs (whatever their analysis version) and load their facts."""
+async def analyze_batch(db: str, run_id: str, urls: list[str], count_changes: bool = False) -> AnalysisCounts | None:
+    """Analyse the stored articles among these URLs (whatever their analysis version) and load their facts;
+    None when a stop request abandoned the batch before its load (its articles still await analysis)."""
     with connect(db) as con:
         texts = read.article_texts(con, urls)
         hashes = read.text_hashes(con, [t.url for t in texts])
     if not texts:
         return AnalysisCounts()
-    return store_facts(db, run_id, analyze_all(texts), hashes)
+    try:
+        found = []
+        for f in or_stop(analyze_all(texts, parse_pool(len(texts)))):
+            found.append(f)
+            progress.add(analysed=1)
+    except interrupt.Interrupted:
+        return None
+    return store_facts(db, run_id, found, hashes, count_changes)
 
 
-async def analyze_stale(db: str, summary: RunSummary, limit: int | None = None, batch_size: int = BATCH) -> None:
+async def analyze_stale(db: str, summary: RunSummary, limit: int | None = None, batch_size: int = BATCH,
+                        staging: str | None = None) -> None:
     """Stage 2: analyse every article not analysed by this extractor version (at most `limit`, oldest
-    first), batch by batch, and count what was done and what is left into `summary`."""
+    first), batch by batch (on the flow's Dask cluster when it has one, through `staging`), and count what
+    was done and what is left into `summary`."""
     with connect(db) as con:
         todo = read.unanalysed(con, EXTRACTOR_VERSION, limit)
-    for urls in chunks(todo, batch_size):
-        (await analyze_batch(db, summary.run_id, urls)).add_to(summary)
+    alone = summary.flow == "analyze"  # the run's progress counts articles to analyse, not pages
+    if alone:
+        await progress.begin(len(todo))
+    if cluster_batches.on_cluster():
+        await cluster_batches.analyze_on_cluster(db, summary, todo, staging, batch_size)
+    else:
+        for urls in chunks(todo, batch_size):
+            if interrupt.requested() or (counts := await analyze_batch(db, summary.run_id, urls)) is None:
+                break
+            counts.add_to(summary)
+            if alone:
+                await progress.settled(len(urls), 0, counts.failed)
     count_left(db, summary)
 
 
@@ -99,9 +119,12 @@ def count_left(db: str, summary: RunSummary) -> None:
 
 
 @flow(name="analyze", log_prints=True)
-async def analyze(db: str, limit: int | None = None, batch_size: int = BATCH) -> RunSummary:
+async def analyze(db: str, limit: int | None = None, batch_size: int = BATCH, staging: str | None = None) -> RunSummary:
     """Analyse the stored articles whose facts are missing or were made by another extractor version,
-    at most `limit` of them (oldest first); returns the run's summary."""
+    at most `limit` of them (oldest first); returns the run's summary. `staging`: where batches for a
+    Dask cluster are staged (`flows.cluster_batches`); batches an earlier run left there are loaded first."""
     async with recorded_run(db, "analyze", newest=False) as summary:
-        await analyze_stale(db, summary, limit, batch_size)
+        if staging:
+            cluster_batches.load_leftovers(db, summary, staging)
+        await analyze_stale(db, summary, limit, batch_size, staging)
     return summary

@@ -9,23 +9,32 @@ that way and nothing else is caught. Only `ingest`, `serve` and `demo` create a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 
 import click
 
-from flows import output
+from flows import interrupt, output, progress
 from flows.config import SAMPLE_DIR, quiet_prefect
 from schemas.errors import ConfigError, FetchError, NewsflowError, WarehouseError
 from schemas.settings import DEFAULTS, Settings, env_name
 
 
 class _Main(click.Group):
-    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1)."""
+    """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
+    a closed stdout (a pipe to `head`) ends it quietly with exit 0."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # inside the try: a reader that has gone away is found here, not at exit
+            return result
+        except BrokenPipeError:  # `newsflow sql ... | head`: the reader has what it wanted; end quietly, like Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+            ctx.exit(0)
         except NewsflowError as e:
             error = click.ClickException(str(e))
             error.exit_code = 2 if isinstance(e, ConfigError) else 1
@@ -56,6 +65,63 @@ def politeness(f):
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def on_cluster(f):
+    """The cluster settings of the commands that parse and analyse in batches."""
+    options = [
+        click.option("--cluster", "dask_address", default=None, metavar="SPEC",
+                     help=f"Parse and analyse the batches on a Dask cluster: tcp://HOST:PORT (a running scheduler), local or "
+                          f"local:N (N worker processes here, for this run). [env {env_name('dask_address')}]"),
+        click.option("--staging", default=None, metavar="LOCATION",
+                     help=f"Where cluster batches are staged: a directory every worker sees at the same path, or an fsspec URL "
+                          f"(s3://...). [default: NAME.staging beside NAME.duckdb; env {env_name('staging')}]"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _cluster_ready(s: Settings) -> None:
+    """Check the cluster spec and the staging location before any flow starts (one line each when bad)."""
+    from flows.staging import Staging
+
+    Staging(_staging(s))
+    if s.dask_address.strip():
+        from flows.cluster import check_reachable, parse_cluster
+
+        spec = parse_cluster(s.dask_address)
+        if spec is not None:
+            check_reachable(spec)
+
+
+def _staging(s: Settings) -> str:
+    """Where this warehouse's cluster batches are staged: the setting, else NAME.staging beside it."""
+    from flows.staging import beside
+
+    return s.staging or beside(s.db)
+
+
+def _flow(name: str, runner=None):
+    """The flow `name` (ingest, reprocess: flows.ingest; analyze: flows.analyze), on `runner` (a Dask task
+    runner) when given. Imported only once the run can start: Prefect takes seconds to import."""
+    import flows.analyze
+    import flows.ingest
+
+    flow = getattr(flows.analyze if name == "analyze" else flows.ingest, name)
+    return flow.with_options(task_runner=runner) if runner is not None else flow
+
+
+@contextlib.contextmanager
+def _cluster_runner(cluster: str) -> Iterator[object]:
+    """The Dask task runner of `cluster` (a spec) for the block, or None for no cluster."""
+    if not cluster.strip():
+        yield None
+        return
+    from flows.cluster import cluster_runner  # Dask takes seconds to import: only for a cluster
+
+    with cluster_runner(cluster, analysis=True) as runner:
+        yield runner
 
 
 def settings(**options) -> Settings:
@@ -94,6 +160,53 @@ def _print_summary(summary) -> None:
         click.echo(line)
 
 
+@contextlib.contextmanager
+def prefect_api(ui: bool = False) -> Iterator[str | None]:
+    """The Prefect API of this command's runs: the one Prefect is configured with (PREFECT_API_URL, in the
+    environment or a profile), or else a server on 127.0.0.1 for the command's life (`flows.prefect_server`),
+    whose URL is yielded. Call in the thread that runs the flows."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield None
+        return
+    from flows.prefect_server import local_server
+
+    with contextlib.ExitStack() as stack:
+        with progress.showing("starting a Prefect server on 127.0.0.1"):
+            url = stack.enter_context(local_server(ui=ui, should_stop=interrupt.requested))
+        stack.enter_context(temporary_settings({PREFECT_API_URL: url}))
+        yield url
+
+
+def run_flow(start: Callable[[object], Coroutine], cluster: str = ""):
+    """Run the flow `start(runner)` returns (a coroutine) to its end and return its summary, or stop it cleanly on Ctrl-C or SIGTERM.
+
+    `runner` is the Dask task runner of `cluster` (a spec, e.g. tcp://HOST:PORT or local:2), or None.
+
+    The flow runs in a thread of its own (`flows.interrupt`): the first signal makes it abandon the batch it is
+    fetching or parsing and finish its run record; then its parse workers and the Prefect server are stopped, one
+    line says what was kept, and the process leaves by the signal (exit status 130 or 143). A second signal leaves at once.
+    """
+    from flows.parallel import stop_pool
+
+    def work():
+        with prefect_api(), _cluster_runner(cluster) as runner:
+            return asyncio.run(start(runner))
+
+    interrupt.reset()
+    try:
+        summary = interrupt.run(work, on_stop=stop_pool)
+    except interrupt.Interrupted:  # before the run began (the Prefect server was starting)
+        summary = None
+    finally:
+        stop_pool()
+    if not interrupt.requested():
+        return summary
+    click.echo(summary.interrupted_line() if summary is not None else "interrupted before the run began: nothing loaded")
+    interrupt.leave()
+
+
 def _feeds_to_fetch(s: Settings, only: tuple[str, ...]):
     """The configured feeds to poll, after checking the file, the names asked for and every feed's address."""
     from flows.config import check_addresses, load_feeds
@@ -119,21 +232,28 @@ def _ready_to_write(db: str) -> None:
 @click.option("--analysis", type=click.Choice(["now", "later"]), default="now", show_default=True,
               help="Analyse (entities, agreements) in this run, or leave it for `newsflow analyze`.")
 @politeness
-def ingest(db, feeds, only, refresh, analysis, **polite):
+@on_cluster
+def ingest(db, feeds, only, refresh, analysis, **options):
     """Poll the feeds, fetch new articles and load them into the warehouse (created if missing).
 
     Then analyse every article not yet analysed by this version of newsflow's extractors: its
     entities, roles, credits and agreements. With --analysis later the articles are stored without
-    them, for `newsflow analyze` to do on its own schedule.
+    them, for `newsflow analyze` to do on its own schedule. With --cluster, this machine fetches
+    (politeness holds for the whole run) and loads, and the cluster's workers parse and analyse
+    (docs/operations.md, "Running on a cluster").
     """
-    s = settings(db=db, feeds=feeds, **polite)
+    s = settings(db=db, feeds=feeds, **options)
     _feeds_to_fetch(s, only)
+    _cluster_ready(s)
     _ready_to_write(s.db)
-    from flows.ingest import ingest as ingest_flow  # Prefect takes seconds to import: only once the run can start
 
-    summary = asyncio.run(ingest_flow(db=s.db, feeds_file=s.feeds, only=list(only) or None, refresh=refresh, policy=make_policy(s),
-                                      analysis=analysis))
+    staging = _staging(s)
+    summary = run_flow(lambda runner: _flow("ingest", runner)(db=s.db, feeds_file=s.feeds, only=list(only) or None,
+                                                             refresh=refresh, policy=make_policy(s), staging=staging,
+                                                             analysis=analysis),
+                       s.dask_address)
     _print_summary(summary)
+    _upkeep_note(s.db)
     if summary.feeds_failed and not (summary.feeds_read or summary.feeds_not_modified):
         raise FetchError(
             f"no feed could be read ({summary.feeds_failed} failed); the reasons: "
@@ -159,21 +279,23 @@ def demo(db, serve_only, port):
         return
     s = settings(db=db)
     _ready_to_write(s.db)
-    from flows.ingest import ingest as ingest_flow
     from flows.static_server import StaticServer
 
     with StaticServer(SAMPLE_DIR / "site") as server:
         click.echo(f"serving the sample site on http://{server.address}/ as http://sample.newsflow.test/")
         policy = make_policy(s.with_options(concurrency=8, per_host=4, delay=0.0, allow_local=True),
                              hosts={"sample.newsflow.test": server.address})
-        summary = asyncio.run(ingest_flow(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
+
+        summary = run_flow(lambda _: _flow("ingest")(db=s.db, feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=policy))
     _print_summary(summary)
+    from warehouse import maintenance
+
+    maintenance.wait()  # the demo ends with its snapshot published: a tiny warehouse, a fraction of a second
     click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
 
 
 def _serve_sample(port: int) -> None:
     import tempfile
-    import threading
 
     from flows.config import load_feeds
     from flows.static_server import SAMPLE_HOST, StaticServer
@@ -192,10 +314,10 @@ def _serve_sample(port: int) -> None:
         click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
         click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
         sys.stdout.flush()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            click.echo("stopped")
+        interrupt.reset()
+        interrupt.run(interrupt.wait)
+        click.echo("stopped")
+    interrupt.leave()
 
 
 @main.command()
@@ -213,41 +335,62 @@ def serve(db, feeds, **polite):
     s = settings(db=db, feeds=feeds, **polite)
     configured = _feeds_to_fetch(s, ())
     _ready_to_write(s.db)
-    serve_feeds(s.db, s.feeds, configured, make_policy(s))
+    interrupt.reset()
+    try:
+        serve_feeds(s.db, s.feeds, configured, make_policy(s), lambda: prefect_api(ui=True))
+    except interrupt.Interrupted:  # while the Prefect server was starting
+        pass
+    if interrupt.requested():
+        click.echo("stopped: runs in progress were cancelled, their pages left for the next run; schedules paused")
+        interrupt.leave()
 
 
 @main.command()
 @db_option
-def reprocess(db):
-    """Re-run the extractors on stored raw pages, without fetching anything."""
+@on_cluster
+def reprocess(db, **options):
+    """Re-run the extractors on stored raw pages, without fetching anything (with --cluster: on its workers)."""
     from warehouse.db import require
 
-    s = settings(db=db)
+    s = settings(db=db, **options)
     require(s.db)
+    _cluster_ready(s)
     _ready_to_write(s.db)
-    from flows.ingest import reprocess as reprocess_flow
 
-    _print_summary(asyncio.run(reprocess_flow(db=s.db)))
+    staging = _staging(s)
+    _print_summary(run_flow(lambda runner: _flow("reprocess", runner)(db=s.db, staging=staging), s.dask_address))
+    _upkeep_note(s.db)
+
+
+def _upkeep_note(db: str) -> None:
+    from warehouse.db import snapshot_path
+    from warehouse.maintenance import log_path
+
+    click.echo(f"the snapshot {snapshot_path(db)} is being published in the background (what it did: {log_path(db)}); "
+               "`newsflow snapshot` publishes one and waits")
 
 
 @main.command()
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Analyse at most this many articles, oldest first [default: all].")
-def analyze(db, limit):
+@on_cluster
+def analyze(db, limit, **options):
     """Analyse the stored articles that await it: entities, roles, credits and agreements.
 
     An article awaits analysis when `ingest --analysis later` stored it, or when the articles
     were analysed by another version of newsflow's extractors. No network; run it as often as
-    you like (nothing to do is done in seconds).
+    you like (nothing to do is done in seconds). With --cluster: on its workers.
     """
     from warehouse.db import require
 
-    s = settings(db=db)
+    s = settings(db=db, **options)
     require(s.db)
+    _cluster_ready(s)
     _ready_to_write(s.db)
-    from flows.analyze import analyze as analyze_flow
 
-    _print_summary(asyncio.run(analyze_flow(db=s.db, limit=limit)))
+    staging = _staging(s)
+    _print_summary(run_flow(lambda runner: _flow("analyze", runner)(db=s.db, limit=limit, staging=staging), s.dask_address))
+    _upkeep_note(s.db)
 
 
 def _readable(db: str | None, snapshot: bool) -> str:
@@ -375,8 +518,39 @@ def snapshot(db, target):
     from warehouse.snapshot import publish
 
     s = settings(db=db)
+    if target is not None and not target.parent.is_dir():
+        raise ConfigError(f"--to {target}: the folder {target.parent} does not exist; create it or give --to a path in an existing folder")
     path = publish(s.db, target)
     click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
+
+
+@main.command()
+@db_option
+@click.option("--if-free", type=click.FloatRange(0, 1), default=None,
+              help="Only when at least this share of the file is free blocks, e.g. 0.5.")
+def compact(db, if_free):
+    """Rewrite the warehouse without the free blocks DuckDB leaves in it.
+
+    DuckDB's checkpoints keep a third to a half of the file free as they go and take back what
+    a compaction gave within the next run, so compact before copying or archiving the file; the
+    upkeep after each run does it by itself only when 60 % or more of a file of 64 MiB or more
+    is free. Readers and flows wait only while the file is copied and while the new one is
+    renamed over it; if a flow writes in between, nothing is replaced and this says so.
+    """
+    from warehouse.compact import compact as rewrite
+    from warehouse.compact import space
+
+    s = settings(db=db)
+    use = space(s.db)
+    if if_free is not None and use.free_share < if_free:
+        click.echo(f"{s.db}: {use.free_share:.0%} of {use.file_bytes / 2**20:.1f} MiB free, under {if_free:.0%}: left as it is")
+        return
+    done = rewrite(s.db)
+    if not done.replaced:
+        raise WarehouseError(f"{s.db} changed while it was being compacted (a flow wrote to it); nothing was replaced: "
+                             "run `newsflow compact` again")
+    click.echo(f"compacted {s.db}: {done.before / 2**20:.1f} MiB -> {done.after / 2**20:.1f} MiB "
+               f"({use.free_share:.0%} was free) in {done.seconds:.1f} s; readers and writers waited {done.seconds_held:.2f} s")
 
 
 @main.command()

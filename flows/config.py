@@ -14,16 +14,18 @@ from urllib.parse import urlsplit
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from pydantic.dataclasses import dataclass
 
-from schemas.errors import ConfigError, FetchError, problem
+from schemas.errors import ConfigError, problem
 from schemas.settings import DEFAULTS, Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
-# Quiet by default: no telemetry, and room for a slow ephemeral Prefect server to start.
+# Quiet by default: no telemetry, room for a slow ephemeral Prefect server to start, and only Prefect's warnings and
+# errors on the terminal (newsflow prints its progress and summary; every log line still reaches the Prefect UI).
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
 }
 # Any of these means the user has configured Prefect: newsflow then leaves its home alone.
 PREFECT_CONFIGURED = ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_PROFILES_PATH")
@@ -141,7 +143,7 @@ def _read_toml(path: Path) -> dict:
 
 
 def check_addresses(feeds: list[FeedConfig], allow_local: bool) -> None:
-    """Refuse, before any run, feeds the fetcher's address guard would refuse; `FetchError` names each and the fix.
+    """Refuse, before any run, feeds the fetcher's address guard would refuse; `ConfigError` names each and the fix.
 
     A feed on this machine (127.0.0.1, ::1, localhost) needs `--allow-local`; private,
     link-local and reserved addresses are never fetched. Names are not resolved here:
@@ -161,4 +163,4 @@ def check_addresses(feeds: list[FeedConfig], allow_local: bool) -> None:
         elif refused is not None and not local:
             problems.append(f"feed {f.name!r} ({f.url}): {refused}; newsflow never fetches from private, link-local or reserved addresses")
     if problems:
-        raise FetchError("\n".join(problems))
+        raise ConfigError("\n".join(problems))

@@ -10,13 +10,22 @@ from pathlib import Path
 from extractors import agreements, entities
 from extractors.analysis import read_page
 from extractors.page import UnusableDocument
+from flows.http import FetchPolicy
 
 CONTENT_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 
 
 def extract_file(path: Path, url: str | None = None) -> dict:
-    """{"source", "article", "persons", "organizations", "places", "agreements"} for one file."""
+    """{"source", "article", "persons", "organizations", "places", "agreements"} for one file.
+
+    A file larger than the page cap ingest applies (`FetchPolicy.max_bytes`) is not read: its
+    record carries an "error" instead, as for a file that is not an article.
+    """
     record: dict = {"source": str(path), "article": None, "persons": [], "organizations": [], "places": [], "agreements": []}
+    size, cap = path.stat().st_size, FetchPolicy.max_bytes
+    if size > cap:
+        record["error"] = f"{size:,} bytes is larger than the {cap:,}-byte page limit ingest applies; not read"
+        return record
     try:
         a, found, deals = read_page(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower()), url=url)
     except UnusableDocument as e:

@@ -3,7 +3,8 @@
 A run has two stages. Stage 1, here: fetch, parse and load articles (their text, blocks, raw
 pages, rejects). Stage 2, `flows.analyze`: the facts (entities, mentions, roles, credits,
 agreements) of every article not yet analysed by this extractor version. `ingest` runs stage 2
-after stage 1 unless told `analysis="later"`, which leaves it to `newsflow analyze`.
+after stage 1 unless told `analysis="later"`, which leaves it to `newsflow analyze`; `reprocess`
+analyses each batch again after parsing it again.
 
 Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article, and no batch of
 pages passes through Prefect: a task gets URLs and gives back counts, and the pages live only
@@ -23,7 +24,8 @@ travel as task parameters.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,6 +33,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
+from flows import cluster_batches, interrupt, progress
 from flows.analyze import analyze_batch, analyze_stale, count_left
 from flows.config import FeedConfig, load_feeds
 from flows.faults import pause_point
@@ -60,20 +63,23 @@ class BatchCounts:
     to_retry: int = 0  # rejects that the frontier will take up again
     same_page: int = 0  # entries that are the page of another entry's article
     text_changed: int = 0  # stored articles whose text changed: their facts went, they await analysis again
-    facts_changed: int = 0  # stored articles whose entities or agreements changed (reprocess)
 
     def add_to(self, summary: RunSummary) -> None:
-        for name in ("new", "updated", "unchanged", "rejected", "to_retry", "same_page", "facts_changed"):
+        for name in ("new", "updated", "unchanged", "rejected", "to_retry", "same_page"):
             setattr(summary, name, getattr(summary, name) + getattr(self, name))
 
 
 @task(name="poll-feeds", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> dict[str, int]:
+async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> dict[str, int] | None:
     """Poll the feeds and commit, in one transaction, their documents, validators and entries, and
-    the entries' URLs to the frontier (with `refresh`, the stored articles they list too)."""
+    the entries' URLs to the frontier (with `refresh`, the stored articles they list too).
+    None when a stop request came first: nothing is committed."""
     with connect(db) as con:
         known = read.feed_states(con)
-    polled = await poll_feeds(_fetcher.get(), feeds, known, now())
+    try:
+        polled = await interrupt.unless_stopped(poll_feeds(_current_fetcher(), feeds, known, now()))
+    except interrupt.Interrupted:
+        return None
     with connect(db) as con, transaction(con):
         when = now()
         load.store_raw(con, polled.fetches)
@@ -91,10 +97,14 @@ async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> 
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
-async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts:
-    """Stage 1 for one batch of frontier URLs: fetch, parse and load."""
-    results = await fetch_pages(_fetcher.get(), items)
-    batch = parse_results(items, results, parse_pool(len(items)))
+async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts | None:
+    """Stage 1 for one batch of frontier URLs: fetch, parse and load; None when a stop request abandoned it
+    before its load (its URLs stay pending)."""
+    try:
+        results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
+        batch = parse_results(items, results, parse_pool(len(items)))
+    except interrupt.Interrupted:
+        return None
     return store_batch(db, run_id, batch, results, backoff)
 
 
@@ -126,6 +136,25 @@ def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[Fetc
     return counts
 
 
+@contextmanager
+def _serving(fetcher: Fetcher) -> Iterator[None]:
+    """Make `fetcher` the one the run's tasks use (`_current_fetcher`).
+
+    Flows and tasks never name the context variable themselves: a flow run on a Dask cluster
+    sends the flow's function and its tasks' functions, by value with the globals they name, to
+    the workers, and a context variable cannot be pickled (module functions go by reference).
+    """
+    token = _fetcher.set(fetcher)
+    try:
+        yield
+    finally:
+        _fetcher.reset(token)
+
+
+def _current_fetcher() -> Fetcher:
+    return _fetcher.get()
+
+
 @flow(name="ingest", log_prints=True)
 async def ingest(
     db: str,
@@ -135,6 +164,7 @@ async def ingest(
     policy: FetchPolicy | None = None,
     backoff: Backoff | None = None,
     batch_size: int = BATCH,
+    staging: str | None = None,
     analysis: Analysis = "now",
 ) -> RunSummary:
     """Poll the feeds, then fetch, parse and load every frontier URL that is due: new entries,
@@ -144,32 +174,42 @@ async def ingest(
     `only` restricts the run to the named feeds (and their URLs in the frontier); `refresh`
     re-fetches their stored articles too (conditionally) so that changed pages update their rows.
     `backoff` says when failures that may pass are tried again (default `Backoff()`).
+    `staging`: where batches for a Dask cluster are staged (`flows.cluster_batches`); batches an
+    earlier run left there are loaded first. On a Dask task runner the batches are parsed there.
     """
     policy, backoff = policy or FetchPolicy(), backoff or Backoff()
     feeds = [f for f in load_feeds(feeds_file).feeds if not only or f.name in only]
     async with recorded_run(db, "ingest") as summary:
         async with Fetcher(policy) as fetcher:
-            token = _fetcher.set(fetcher)
-            try:
+            with _serving(fetcher):
+                if staging:
+                    cluster_batches.load_leftovers(db, summary, staging, backoff)
                 polled = await poll(db, summary.run_id, feeds, refresh)
+                if polled is None:
+                    return summary
                 for name, value in polled.items():
                     setattr(summary, name, getattr(summary, name) + value)
+                progress.add(feeds_read=summary.feeds_read + summary.feeds_not_modified, feeds_failed=summary.feeds_failed)
                 with connect(db) as con:
                     todo = candidates(frontier.due(con, now(), [f.name for f in feeds], EXTRACTOR_VERSION), feeds)
-                for items in chunks(todo, batch_size):
-                    (await ingest_batch(db, summary.run_id, items, backoff)).add_to(summary)
-            finally:
-                _fetcher.reset(token)
-        if analysis == "now":
-            await analyze_stale(db, summary, batch_size=batch_size)
+                await progress.begin(len(todo))
+                if cluster_batches.on_cluster():
+                    await cluster_batches.fetch_and_parse(db, summary, fetcher, todo, staging, backoff, batch_size)
+                else:
+                    for items in chunks(todo, batch_size):
+                        if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
+                            break
+                        counts.add_to(summary)
+                        await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
+        if analysis == "now" and not interrupt.requested():
+            await analyze_stale(db, summary, batch_size=batch_size, staging=staging)
         else:
             count_left(db, summary)
     return summary
 
 
-@task(name="reprocess-batch", cache_policy=NO_CACHE)
-async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts:
-    """Stage 1 again for one batch of stored raw pages: parse them and load what they give, as ingest would."""
+def stored_fetches(db: str, urls: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
+    """The stored raw pages of these URLs as the candidates and fetch results `parse_results` takes."""
     with connect(db) as con:
         pages = list(read.stored_pages(con, urls))
     items = [Candidate(p.url, p.feed_url or "", p.published_at) for p in pages]
@@ -177,32 +217,53 @@ async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backof
         FetchResult(url=p.url, final_url=p.final_url, status=200, headers=p.headers, body=p.body, fetched_at=p.fetched_at)
         for p in pages
     ]
-    del pages
-    batch = parse_results(items, results, parse_pool(len(items)))
+    return items, results
+
+
+def store_reparsed(db: str, run_id: str, batch: ParsedBatch, backoff: Backoff) -> BatchCounts:
+    """Load a batch of stored pages parsed again: `updated` counts the articles whose text changed, `unchanged` the others."""
+    counts = store_batch(db, run_id, batch, [], backoff)
+    counts.updated, counts.unchanged = counts.text_changed, counts.updated - counts.text_changed
+    return counts
+
+
+@task(name="reprocess-batch", cache_policy=NO_CACHE)
+async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
+    """Stage 1 again for one batch of stored raw pages: parse them and load what they give, as ingest would;
+    None when a stop request abandoned it before its load."""
+    items, results = stored_fetches(db, urls)
+    try:
+        batch = parse_results(items, results, parse_pool(len(items)))
+    except interrupt.Interrupted:
+        return None
     del results
-    return store_batch(db, run_id, batch, [], backoff)
+    return store_reparsed(db, run_id, batch, backoff)
 
 
 @flow(name="reprocess", log_prints=True)
-async def reprocess(db: str, batch_size: int = BATCH) -> RunSummary:
+async def reprocess(db: str, batch_size: int = BATCH, staging: str | None = None) -> RunSummary:
     """Re-run the extractors on every stored page, articles and parse rejects, without fetching: each
     batch is parsed and loaded again (stage 1), then its articles are analysed again (stage 2).
 
     `updated` counts articles whose text changed, `facts_changed` those whose entities or
-    agreements changed, `new` parse rejects that are articles now.
+    agreements changed in their analysis, `new` parse rejects that are articles now. `staging` as for `ingest`.
     """
     async with recorded_run(db, "reprocess") as summary:
+        if staging:
+            cluster_batches.load_leftovers(db, summary, staging, Backoff())
         with connect(db) as con:
             urls = read.reprocessable(con)
-        for chunk in chunks(urls, batch_size):  # one batch of raw pages in memory at a time
-            with connect(db) as con:
-                stored, facts_before = read.existing_articles(con, chunk), facts.digests(con, chunk)
-            counts = await reprocess_batch(db, summary.run_id, chunk, Backoff())
-            (await analyze_batch(db, summary.run_id, chunk)).add_to(summary)
-            with connect(db) as con:
-                facts_after = facts.digests(con, chunk)
-            counts.facts_changed = sum(1 for u in stored if facts_after.get(u) != facts_before.get(u))
-            counts.updated, counts.unchanged = counts.text_changed, counts.updated - counts.text_changed
-            counts.add_to(summary)
+        await progress.begin(len(urls))
+        if cluster_batches.on_cluster():
+            await cluster_batches.parse_again(db, summary, urls, staging, batch_size)
+            if not interrupt.requested():
+                await cluster_batches.analyze_on_cluster(db, summary, urls, staging, batch_size, count_changes=True)
+        else:
+            for chunk in chunks(urls, batch_size):  # one batch of raw pages in memory at a time
+                if interrupt.requested() or (counts := await reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
+                    break
+                counts.add_to(summary)
+                (await analyze_batch(db, summary.run_id, chunk, count_changes=True)).add_to(summary)
+                await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
         count_left(db, summary)
     return summary

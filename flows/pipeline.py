@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from extractors.feeds import FeedError, parse_feed
 from extractors.records import stored_article
 from extractors.urls import canonicalize_url
+from flows import interrupt, progress
 from flows.config import FeedConfig
 from flows.faults import pause_point
 from flows.http import Fetcher, retry_after
-from flows.parallel import parse_one
+from flows.parallel import parse_all
 from schemas import FeedEntry, FeedState, FetchResult, Reject, StoredArticle
 from warehouse.frontier import Due
 
@@ -113,6 +115,7 @@ async def fetch_pages(fetcher: Fetcher, items: Sequence[Candidate]) -> list[Fetc
     async def one(c: Candidate) -> FetchResult:
         validators = (c.etag, c.last_modified) if c.known_raw_sha256 else (None, None)
         result = await fetcher.fetch(c.url, *validators, respect_robots=c.respect_robots)
+        progress.add(fetched=1)
         pause_point("fetch")
         return result
 
@@ -149,7 +152,7 @@ def parse_results(
     that may pass also in `retry`).
 
     A body whose hash is the one already stored (and parsed by this extractor
-    version) is not parsed again.
+    version) is not parsed again. Raises `flows.interrupt.Interrupted` between pages once a stop is requested.
     """
     batch = ParsedBatch()
     jobs: list[tuple[Candidate, FetchResult]] = []
@@ -163,10 +166,23 @@ def parse_results(
         else:
             jobs.append((c, r))
     args = [(r.body, r.content_type, r.final_url or c.url, c.published_at.date() if c.published_at else None) for c, r in jobs]
-    outputs = pool.map(parse_one, *zip(*args, strict=True), chunksize=8) if (pool and args) else (parse_one(*a) for a in args)
-    for (c, r), out in zip(jobs, outputs, strict=True):
+    outputs = parse_all(args, pool)
+    for (c, r), out in zip(jobs, or_stop(outputs), strict=True):
+        progress.add(parsed=1)
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))
         else:
             batch.articles.append(stored_article(c.url, r.sha256, out, c.feed_url, page_url(r), c.published_at))
     return batch
+
+
+def or_stop(outputs: Iterable) -> Iterator:
+    """The parse (or analysis) outputs until a stop is requested, then `flows.interrupt.Interrupted`. A pool whose workers were
+    stopped (the first Ctrl-C stops them at once) or died by the same signal is the stop too."""
+    try:
+        for out in outputs:
+            interrupt.check()
+            yield out
+    except BrokenProcessPool:
+        interrupt.check(within_s=1.0)
+        raise

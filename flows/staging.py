@@ -9,7 +9,7 @@ on every worker and on the loader). One batch is one folder named by its batch i
         articles.ATTEMPT.parquet       one Parquet file per table of one write attempt
         mentions.ATTEMPT.parquet
         ...
-        _SUCCESS                       JSON commit marker, written last: the attempt and its files
+        _SUCCESS                       JSON commit marker, written last: the attempt, its files, the writer's notes
 
 A batch is ready when its `_SUCCESS` exists; the marker names the files of the attempt that
 wrote it, so files left by a writer that died half-way (or by a second, racing attempt of
@@ -34,16 +34,23 @@ import os
 import re
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.config import ConfigError
+from flows.faults import pause_point
 
 MARKER = "_SUCCESS"
 _BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def beside(db: str | os.PathLike) -> str:
+    """The default staging location of a warehouse: a directory next to it, `newsflow.staging` for `newsflow.duckdb`."""
+    return str(Path(db).with_suffix(".staging"))
 
 
 def _check(kind: str, value: str, pattern: re.Pattern) -> str:
@@ -70,6 +77,15 @@ class Staging:
     def __repr__(self) -> str:
         return f"Staging({self.location!r})"
 
+    @property
+    def url(self) -> str:
+        """The location as an absolute URL (a relative directory made absolute), for processes with another working directory."""
+        return self._fs.unstrip_protocol(self._root)
+
+    def part(self, name: str) -> Staging:
+        """The staging location `name` inside this one (a sub-directory or key prefix)."""
+        return Staging(f"{self.url}/{_check('part name', name, _TABLE_NAME)}")
+
     def _path(self, *parts: str) -> str:
         return "/".join((self._root, *parts))
 
@@ -80,8 +96,8 @@ class Staging:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def write(self, batch_id: str, tables: Mapping[str, pa.Table]) -> bool:
-        """Stage one batch: every table as Parquet, then the commit marker.
+    def write(self, batch_id: str, tables: Mapping[str, pa.Table], notes: Mapping[str, str] | None = None) -> bool:
+        """Stage one batch: every table as Parquet, then the commit marker, which keeps `notes` (for `notes`).
 
         Returns True when this call committed the batch, False when the batch was already
         ready (a retried task whose first attempt finished): the staged copy stays as it is.
@@ -99,12 +115,14 @@ class Staging:
             files[name] = f"{name}.{attempt}.parquet"
             with self._fs.open(self._path(batch_id, files[name]), "wb") as f:
                 pq.write_table(table, f, compression="zstd")
+            pause_point("stage")
         marker = {
             "batch_id": batch_id,
             "attempt": attempt,
             "tables": files,
             "rows": {name: table.num_rows for name, table in tables.items()},
             "written_at": dt.datetime.now(dt.UTC).isoformat(),
+            "notes": dict(notes or {}),
         }
         temporary = self._path(batch_id, f"{MARKER}.{attempt}.tmp")
         self._fs.pipe_file(temporary, json.dumps(marker).encode())
@@ -119,6 +137,25 @@ class Staging:
             return []
         suffix = "/" + MARKER
         return sorted(p.rstrip("/")[: -len(suffix)].rsplit("/", 1)[-1] for p in found if p.rstrip("/").endswith(suffix))
+
+    def ready(self, batch_id: str) -> bool:
+        """True when the batch is committed and not removed."""
+        return self._marker(_check("batch id", batch_id, _BATCH_ID)) is not None
+
+    def notes(self, batch_id: str) -> dict[str, str]:
+        """The `notes` the writer committed with a ready batch. Raises `FileNotFoundError` if the batch is not ready."""
+        marker = self._marker(_check("batch id", batch_id, _BATCH_ID))
+        if marker is None:
+            raise FileNotFoundError(f"no staged batch {batch_id!r} ready in {self.location}")
+        return marker.get("notes", {})
+
+    def batches(self) -> list[str]:
+        """The ids of every batch here, ready or not (a writer may have died half-way), sorted."""
+        try:
+            found = self._fs.ls(self._root, detail=True)
+        except FileNotFoundError:
+            return []
+        return sorted(e["name"].rstrip("/").rsplit("/", 1)[-1] for e in found if e["type"] == "directory")
 
     def read(self, batch_id: str) -> dict[str, pa.Table]:
         """The tables of a ready batch, by name, as written. Raises `FileNotFoundError` if the batch is not ready."""

@@ -73,6 +73,8 @@ def problem(err: Mapping[str, Any]) -> str:
         return f"must be text in quotes (got {got!r})"
     if kind.startswith("int"):
         return f"must be a whole number (got {got!r})"
+    if kind == "finite_number":
+        return f"must be a finite number (got {got!r})"
     if kind.startswith("float"):
         return f"must be a number (got {got!r})"
     if kind.startswith("bool"):

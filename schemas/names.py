@@ -3,8 +3,9 @@
 `name_key` is what two spellings of one name share ("The People's Gov't" and "peoples
 govt"); `name_words` are its words with the plural rule of `singular`, for comparisons that
 are looser than equality (a short form inside a full name, a collective "15 central SOEs"
-against "central enterprises"). The SQL search tokenizer follows `name_key`
-(`warehouse/search.py`, tests/test_search_tokens.py), and the page extractors recognise a
+against "central enterprises"). The search tokenizer follows `name_key` and
+`singular`, in Python and in SQL (`warehouse/search.py`, migration 015,
+tests/test_search_tokens.py), and the page extractors recognise a
 headline, a caption or a byline name seen again by it (a headline in the body, a site's name
 in a title, an editor among the authors).
 """

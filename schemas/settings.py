@@ -22,9 +22,9 @@ ENV_PREFIX = "NEWSFLOW_"
 
 
 class Settings(BaseModel):
-    """What a run may be told. Durations in seconds."""
+    """What a run may be told. Durations in seconds, finite: `inf` and `nan` are refused for every number."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     db: str = Field("newsflow.duckdb", min_length=1, description="the warehouse file")
     feeds: str = Field("feeds.toml", min_length=1, description="the feeds file")
@@ -38,6 +38,9 @@ class Settings(BaseModel):
                               description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
     dask_address: str = Field("", description="the Dask cluster batch tasks run on: tcp://HOST:PORT, local or local:N; "
                                               "empty: none (flows/cluster.py)")
+    progress_every: float = Field(10.0, gt=0, description="seconds between progress lines when stderr is not a terminal")
+    staging: str = Field("", description="where batches for a Dask cluster are staged: a directory or an fsspec URL; "
+                                         "empty: NAME.staging beside the warehouse NAME.duckdb (flows/staging.py)")
 
     # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
     max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
@@ -59,7 +62,7 @@ class Settings(BaseModel):
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
 ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home",
-               "dask_address")
+               "dask_address", "progress_every", "staging")
 
 
 def env_name(field: str) -> str:

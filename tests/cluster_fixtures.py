@@ -29,14 +29,44 @@ TESTS = Path(__file__).resolve().parent
 class DaskCluster:
     """A running scheduler and its workers; `address` is what `--cluster` takes."""
 
-    def __init__(self, address: str, scheduler: subprocess.Popen, workers: list[subprocess.Popen]):
+    def __init__(self, address: str, scheduler: subprocess.Popen, workers: list[subprocess.Popen], tmp_path: Path, env: dict[str, str]):
         self.address = address
         self.scheduler = scheduler
         self.workers = workers
+        self.tmp_path, self.env = tmp_path, env
+        self.started = 0  # workers started, dead ones included: names them
 
     @property
     def worker_pids(self) -> set[int]:
-        return {w.pid for w in self.workers}
+        """The PIDs of the workers that are running."""
+        return {w.pid for w in self.workers if w.poll() is None}
+
+    def start_worker(self) -> None:
+        """Start one more single-threaded worker, without a nanny (the PID a task reports is the worker's)."""
+        name = f"worker-{self.started}"
+        self.started += 1
+        self.workers.append(
+            _start(["worker", self.address, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+                    "--name", name, "--local-directory", str(self.tmp_path / name)], self.tmp_path / f"{name}.log", self.env)
+        )
+
+    def wait_for_workers(self, timeout_s: float = 60) -> None:
+        """Wait until the scheduler knows exactly the running workers."""
+        with Client(self.address, timeout=timeout_s) as client:
+            deadline = time.monotonic() + timeout_s
+            while len(client.scheduler_info(n_workers=-1)["workers"]) != len(self.worker_pids):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the scheduler never saw {len(self.worker_pids)} workers; see {self.tmp_path}")
+                time.sleep(0.1)
+
+    def revive(self) -> None:
+        """Replace every worker that has died (a test killed it), so the cluster has as many as it started with."""
+        dead = [w for w in self.workers if w.poll() is not None]
+        self.workers = [w for w in self.workers if w not in dead]
+        for _ in dead:
+            self.start_worker()
+        if dead:
+            self.wait_for_workers()
 
     def stop(self, grace_s: float = 10) -> None:
         """Stop the workers, then the scheduler (SIGTERM, SIGKILL after `grace_s`); raise if any process is left."""
@@ -86,7 +116,7 @@ def dask_cluster_running(tmp_path: Path, workers: int = 2, timeout_s: float = 60
         tmp_path / "scheduler.log",
         env,
     )
-    cluster = DaskCluster("", scheduler, [])
+    cluster = DaskCluster("", scheduler, [], tmp_path, env)
     try:
         deadline = time.monotonic() + timeout_s
         while not cluster.address:
@@ -95,17 +125,9 @@ def dask_cluster_running(tmp_path: Path, workers: int = 2, timeout_s: float = 60
             time.sleep(0.05)
             with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):  # written while we look
                 cluster.address = json.loads(scheduler_file.read_text())["address"]
-        for i in range(workers):
-            cluster.workers.append(
-                _start(
-                    ["worker", cluster.address, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                     "--host", "127.0.0.1", "--name", f"worker-{i}", "--local-directory", str(tmp_path / f"worker-{i}")],
-                    tmp_path / f"worker-{i}.log",
-                    env,
-                )
-            )
-        with Client(cluster.address, timeout=timeout_s) as client:
-            client.wait_for_workers(workers, timeout=timeout_s)
+        for _ in range(workers):
+            cluster.start_worker()
+        cluster.wait_for_workers(timeout_s)
         yield cluster
     finally:
         cluster.stop()

@@ -51,3 +51,25 @@ def two_places() -> list[dict]:
 def one_batch(marker: str, seconds: float) -> tuple[list[int], str]:
     futures = [slow_batch.submit(marker, seconds)]
     return [f.result() for f in futures], str(get_run_context().flow_run.id)
+
+
+def set_environment(values: dict[str, str | None]) -> None:
+    """Set (or, for None, remove) environment variables in the worker process this runs on (`Client.run`)."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@task
+def dask_settings(names: list[str]) -> dict:
+    """The Dask settings the worker this runs on was started with."""
+    import dask
+
+    return {name: dask.config.get(name) for name in names}
+
+
+@flow
+def settings_on_a_worker(names: list[str]) -> dict:
+    return dask_settings.submit(names).result()

@@ -102,6 +102,15 @@ def farm(tmp_path_factory) -> Farm:
     f.proc.wait(10)
 
 
+@pytest.fixture(autouse=True)
+def _upkeep_ends_with_its_test():
+    """The upkeep processes a test's runs start (warehouse.maintenance) end before the next test: none outlives the session."""
+    yield
+    from warehouse import maintenance
+
+    maintenance.wait()
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"

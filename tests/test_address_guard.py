@@ -329,3 +329,15 @@ def test_tls_uses_the_name_while_the_socket_uses_the_checked_address(tmp_path):
     assert ok.status == 200 and ok.content == b"ok"
     assert server_names[0] == "news.test" and hosts == [f"news.test:{port}"]
     assert set(network.connects) == {("127.0.0.1", port)}
+
+
+@pytest.mark.parametrize(
+    ("address", "carried"),
+    [
+        ("64:ff9b:1::a00:1", "10.0.0.1"),  # local-use NAT64, /96 layout
+        ("64:ff9b:1:a9fe:a9:fe00::", "169.254.169.254"),  # local-use NAT64, /48 layout
+        ("64:ff9b::a00:1", "10.0.0.1"),
+    ],
+)
+def test_a_refusal_names_the_ipv4_address_the_ipv6_one_carries(address, carried):
+    assert check_address(ipaddress.ip_address(address), allow_loopback=False) == f"address not allowed: {address} (carries {carried})"

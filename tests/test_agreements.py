@@ -264,6 +264,10 @@ def test_dates_only_where_the_text_fixes_them():
     assert [d.value for d in find_dates("In 2015, the two cities signed", None)] == ["2015"]
     assert [d.value for d in find_dates("signed on Nov. 16", ref)] == ["2020-11-16"]
     assert find_dates("the company said on Thursday it agreed", ref) == []
+    assert find_dates("the ministry disclosed on Thursday it agreed", ref) == []  # any reporting verb of agreement_words.tsv
+    # a reporting verb dates the report only as a verb: "States" and "states" before a date are nouns
+    assert [d.value for d in find_dates("the United States on Monday signed a pact", ref)] == ["2020-11-16"]
+    assert [d.value for d in find_dates("EU member states on Monday signed a pact", ref)] == ["2020-11-16"]
     assert find_dates("in the year ending June 1986", ref) == []
     assert find_period('during the "14th Five-Year Plan" period') == "14th Five-Year Plan"
     assert find_period("a three-year participation memorandum") == "3 years"

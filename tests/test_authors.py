@@ -133,11 +133,16 @@ def test_an_editor_named_in_the_structured_data_is_not_the_writer():
     assert a.authors == ["Priya Raman"]
 
 
-def test_a_wire_sign_off_names_the_writer_not_the_editor():
-    html = page(byline="").replace("</article>", "<p>(Reporting by Jane Doe in London; Editing by John Roe)</p></article>")
+@pytest.mark.parametrize(("sign_off", "writer"), [
+    ("(Reporting by Jane Doe in London; Editing by John Roe)", "Jane Doe"),
+    ("(Written by Jane Doe; Editing by John Roe)", "Jane Doe"),  # every writer's credit makes the line a sign-off
+    ("(Additional reporting by Jane Doe; Writing by John Roe)", "John Roe"),
+])
+def test_a_wire_sign_off_names_the_writer_not_the_editor(sign_off, writer):
+    html = page(byline="").replace("</article>", f"<p>{sign_off}</p></article>")
     a = parse_article(html)
-    assert a.authors == ["Jane Doe"]
-    assert "Reporting by" not in a.body
+    assert a.authors == [writer]
+    assert " by " not in a.body
 
 
 @pytest.mark.parametrize(("closing", "expected"), [

@@ -23,6 +23,13 @@ def page(inside: str = "", header: str = "", after: str = "", ld: dict | None = 
             f"<div class='article-body'>{STORY[:250]}{inside}{STORY[250:]}</div></main>{after}</body></html>")
 
 
+@pytest.mark.parametrize("credit", ["Foto: KEYSTONE/Peter Klaunzer", "Photo: Peter Klaunzer/CCTV", "Peter Klaunzer, Keystone-SDA"])
+def test_a_credit_names_the_person_not_the_agency_of_the_agency_list(credit):
+    a = parse_article(page('<figure><img src="a.jpg"><figcaption><span>Cranes unload the first ship.</span>'
+                           f'<span class="credit">{credit}</span></figcaption></figure>'))
+    assert a.credits == ["Peter Klaunzer"]
+
+
 def test_figure_and_figcaption_with_a_credit_element():
     a = parse_article(page('<figure><img src="a.jpg"><figcaption><span>Cranes unload the first ship.</span>'
                            '<span class="credit">Foto: Jane Doe/Reuters</span></figcaption></figure>'))

@@ -73,7 +73,7 @@ def test_sql_errors_are_one_clear_line(small_db, tmp_path):
     one_line_error(run("sql", "create table t (x int)", "--db", small_db), 1, "read-only")
     one_line_error(run("sql", "select 1", "--db", tmp_path / "none.duckdb"), 1, "no warehouse at", "--db", "newsflow demo")
     one_line_error(run("sql", "select 1", "--db", "/proc/x/y.duckdb"), 1, "no warehouse at /proc/x/y.duckdb")
-    one_line_error(run("sql", "select 1", "--db", tmp_path), 1, "a folder at")
+    one_line_error(run("sql", "select 1", "--db", tmp_path), 2, "is a folder, not a warehouse file")
     assert not (tmp_path / "none.duckdb").exists()
 
 
@@ -84,7 +84,8 @@ def test_a_foreign_file_is_refused_without_going_online(tmp_path):
     one_line_error(run("tables", "--db", lite), 1, "is not a DuckDB warehouse file")
 
 
-@pytest.mark.parametrize("command", [["snapshot"], ["reprocess"], ["analyze"], ["sql", "select 1"], ["tables"], ["runs"], ["export", "out"],
+@pytest.mark.parametrize("command", [["snapshot"], ["compact"], ["reprocess"], ["analyze"], ["sql", "select 1"], ["tables"], ["runs"],
+                                     ["export", "out"],
                                      ["entities", "show", "x"], ["entities", "merge", "1", "2", "--reason", "r"], ["search", "x"]])
 def test_a_mistyped_db_never_creates_a_warehouse(tmp_path, command):
     typo = tmp_path / "newsflwo.duckdb"
@@ -108,7 +109,7 @@ def test_a_feed_on_this_machine_needs_allow_local_and_the_message_names_it(tmp_p
     feeds = tmp_path / "feeds.toml"
     feeds.write_text('[[feeds]]\nname = "mine"\nurl = "http://127.0.0.1:9/rss.xml"\n')
     result = run("ingest", "--feeds", feeds, "--db", tmp_path / "w.duckdb")
-    one_line_error(result, 1, "feed 'mine' is on this machine", "--allow-local")
+    one_line_error(result, 2, "feed 'mine' is on this machine", "--allow-local")
     assert not (tmp_path / "w.duckdb").exists()
 
 
@@ -188,3 +189,48 @@ def test_connections_never_install_or_load_extensions_nor_draw_progress_bars(sma
         settings = dict(con.execute("SELECT name, value FROM duckdb_settings() "
                                     "WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'enable_progress_bar')").fetchall())
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false", "enable_progress_bar": "false"}
+
+
+def test_extract_refuses_a_file_over_the_page_cap_ingest_applies(tmp_path):
+    from flows.http import FetchPolicy
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(FetchPolicy.max_bytes + 1)  # sparse: nothing is written, nothing need be read
+    result = run("extract", huge, "--format", "jsonl")
+    record = json.loads(result.stdout)
+    assert record["article"] is None and "page limit ingest applies" in record["error"]
+    one_line_error(result, 1, str(huge), f"{FetchPolicy.max_bytes:,}-byte page limit")
+
+
+def test_snapshot_to_a_missing_folder_names_the_to_path_and_its_folder(small_db, tmp_path):
+    target = tmp_path / "nowhere" / "x.duckdb"
+    result = run("snapshot", "--db", small_db, "--to", target)
+    one_line_error(result, 2, f"--to {target}", f"the folder {target.parent} does not exist")
+    assert ".partial" not in result.output and "--db" not in result.output
+
+
+def test_output_piped_to_a_reader_that_stops_early_ends_quietly_with_exit_0(small_db):
+    import subprocess
+    import sys
+
+    for args in (["sql", "select range from range(200000)", "--format", "csv"], ["tables"]):
+        proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *args, "--db", str(small_db)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout.readline()  # `| head -1`: one line read, then the pipe is closed
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 0, stderr
+        assert "Error" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+
+def test_the_run_summary_counts_in_words_that_agree_with_the_number():
+    from flows.summary import RunSummary
+
+    def articles_line(same_page: int) -> str:
+        return RunSummary(run_id="r", flow="ingest", new=3, same_page=same_page).lines()[2]
+
+    assert articles_line(1).endswith("; 1 entry was the page of another")
+    assert articles_line(2).endswith("; 2 entries were the page of another")
+    assert "page of another" not in articles_line(0)

@@ -1,10 +1,15 @@
-"""Cluster specs: what `--cluster` / NEWSFLOW_DASK_ADDRESS accept, and the task runner each gives. No connections."""
+"""Cluster specs: what `--cluster` / NEWSFLOW_DASK_ADDRESS accept, the task runner each gives, and what a
+flow sends to workers. No connections."""
 
+import cloudpickle
 import dask
 import pytest
+from click.testing import CliRunner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.cluster import NLP_WARMUP, ClusterSpec, NewsflowTaskRunner, _resolve, cluster_runner, parse_cluster, task_runner
+from flows import cluster_batches, ingest
+from flows.cli import main
+from flows.cluster import EXTRACTOR_VERSION, NLP_WARMUP, ClusterSpec, NewsflowTaskRunner, _resolve, cluster_runner, parse_cluster, task_runner
 from flows.config import ConfigError
 from schemas.settings import env_name
 
@@ -91,3 +96,36 @@ def test_no_scheduler_at_the_address_is_one_line():
         with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9: ") as e:
             _ = runner.client  # connects on first use, as a flow's first submit does
     assert "\n" not in str(e.value)
+
+
+def test_the_flows_and_the_worker_task_can_be_sent_to_workers():
+    """A flow run on Dask sends the flow (its function by value, with every global it names) with each task."""
+    for sent in (ingest.ingest, ingest.reprocess, cluster_batches.parse_staged):
+        assert cloudpickle.loads(cloudpickle.dumps(sent)).name == sent.name
+
+
+def test_analysing_workers_must_run_the_coordinators_extractor_version():
+    from extractors import EXTRACTOR_VERSION as version
+
+    with temporary_settings({PREFECT_API_URL: "http://10.0.0.9:4200/api"}), cluster_runner("tcp://10.0.0.5:8786", analysis=True) as runner:
+        assert runner.expect == {EXTRACTOR_VERSION: version} and _resolve(EXTRACTOR_VERSION) == version
+        assert runner.duplicate().expect == runner.expect
+
+
+@pytest.mark.parametrize(("todo", "workers", "size"), [(40, 2, 25), (400, 2, 100), (10_000, 2, 200), (10_000, 100, 50), (3, 8, 25)])
+def test_batches_are_coarse_but_give_every_worker_two(todo, workers, size):
+    assert cluster_batches.batch_size(todo, workers, largest=200) == size
+
+
+def test_a_bad_cluster_or_staging_location_stops_ingest_in_one_line_before_the_warehouse_is_made(tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nname = "here"\nurl = "http://127.0.0.1:9/rss.xml"\n')
+    db = tmp_path / "w.duckdb"
+    for options, words in (
+        (["--cluster", "127.0.0.1:8786"], "did you mean tcp://127.0.0.1:8786?"),
+        (["--cluster", "local:0"], "at least 1"),
+        (["--staging", "nosuch://bucket/x"], "staging location 'nosuch://bucket/x'"),
+    ):
+        result = CliRunner().invoke(main, ["ingest", "--allow-local", "--feeds", str(feeds), "--db", str(db), *options])
+        assert result.exit_code == 2 and words in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert not db.exists()

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from flows.cli import main
 from flows.config import SAMPLE_DIR, check_addresses, load_feeds
-from schemas.errors import ConfigError, FetchError
+from schemas.errors import ConfigError
 from schemas.settings import DEFAULTS, Settings
 
 
@@ -108,9 +108,35 @@ def test_feeds_the_address_guard_refuses_are_named_before_a_run():
     from flows.config import FeedConfig
 
     local = [FeedConfig("mine", "http://127.0.0.1:8765/rss.xml"), FeedConfig("dev", "http://localhost/feed")]
-    with pytest.raises(FetchError) as raised:
+    with pytest.raises(ConfigError) as raised:
         check_addresses(local, allow_local=False)
     assert str(raised.value).count("pass --allow-local") == 2 and "'mine'" in str(raised.value)
     check_addresses(local, allow_local=True)
-    with pytest.raises(FetchError, match="'lan'.*never fetches from private"):
+    with pytest.raises(ConfigError, match="'lan'.*never fetches from private"):
         check_addresses([FeedConfig("lan", "http://10.0.0.7/rss")], allow_local=True)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1/rss", "http://169.254.169.254/latest/", "http://localhost:8080/feed"])
+def test_a_feed_the_address_guard_refuses_is_a_bad_feeds_file_exit_2(tmp_path, url):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2, result.output
+    assert "feed 'x'" in result.output and not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "nan"])
+def test_infinite_or_nan_numbers_are_refused_for_every_float_setting(value):
+    result = CliRunner().invoke(main, ["ingest", "--delay", value])
+    assert result.exit_code == 2 and "--delay must be" in result.output and "Traceback" not in result.output
+    with pytest.raises(ConfigError, match="NEWSFLOW_LOCK_WAIT must be"):
+        Settings.from_env({"NEWSFLOW_LOCK_WAIT": value})
+    with pytest.raises(ConfigError, match="NEWSFLOW_DELAY must be"):
+        Settings.from_env({"NEWSFLOW_DELAY": value})
+
+
+def test_a_folder_given_as_db_is_a_bad_setting_exit_2(tmp_path):
+    for args in (["sql", "select 1"], ["tables"], ["reprocess"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(tmp_path)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "is a folder, not a warehouse file" in result.output

@@ -146,3 +146,39 @@ def test_decode_warnings_reach_newsflow_extract(tmp_path):
     path.write_bytes(_german_page(b"\x81\x8d\xfe"))
     record = extract_file(path)
     assert record["article"]["warnings"] == ["3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"]
+
+
+_ENGLISH = ("<html><head><title>Café chain expands</title></head><body><article><p>The café chain signed a €20 million "
+            "agreement in Zürich on Monday, officials said. The deal covers new cafés across the region.</p></article></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("codec", "content_type", "warning"),
+    [
+        ("cp1252", "text/html", "no charset declared and the bytes are not UTF-8; guessed cp1252"),
+        ("cp1252", None, "no charset declared and the bytes are not UTF-8; guessed cp1252"),
+        ("cp1252", "text/html; charset=utf-8", "bytes do not match the declared charset (utf-8); decoded as cp1252"),
+        ("latin-1", "text/html; charset=utf-8", "bytes do not match the declared charset (utf-8); decoded as cp1252"),
+    ],
+)
+def test_mostly_ascii_western_pages_read_as_windows_1252_and_say_it_was_a_guess(codec, content_type, warning):
+    page = _ENGLISH if codec == "cp1252" else _ENGLISH.replace("€20", "20")
+    decoded = decode_document(page.encode(codec), content_type)
+    assert "café" in decoded.text and "Zürich" in decoded.text and "cafés" in decoded.text
+    assert codec == "latin-1" or "€20 million" in decoded.text
+    assert decoded.codec == "cp1252" and decoded.warnings == [warning]
+
+
+def test_a_guess_is_never_a_codepage_no_browser_knows_yet_other_scripts_keep_theirs():
+    russian = "<p>Соглашение подписано в Москве в понедельник, сообщили официальные лица.</p>"
+    greek = "<p>Η συμφωνία υπογράφηκε στην Αθήνα τη Δευτέρα, ανέφεραν αξιωματούχοι.</p>"
+    assert decode_document(russian.encode("cp1251")).text == russian
+    assert decode_document(greek.encode("cp1253")).text == greek
+
+
+def test_a_windows_1252_page_without_charset_reaches_newsflow_extract_with_a_warning(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(_ENGLISH.encode("cp1252"))
+    article = extract_file(path)["article"]
+    assert "€20 million agreement in Zürich" in article["body"] and article["title"] == "Café chain expands"
+    assert article["warnings"] == ["no charset declared and the bytes are not UTF-8; guessed cp1252"]

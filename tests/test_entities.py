@@ -41,6 +41,12 @@ def test_seed_persons_and_titles(seed):
     assert wu.credit is None and hao.credit is None
 
 
+def test_a_title_apposition_ends_at_a_reporting_verb():
+    article = Article(url="http://example.org/a", paragraphs=["Li Wei, chief analyst confirmed the figures on Monday."])
+    (li,) = [e for e in extract_entities(article) if e.kind == "person"]
+    assert [(t.title, t.organization) for t in li.titles] == [("chief analyst", None)]  # not "chief analyst confirmed the figures"
+
+
 def test_seed_transliteration_variants_are_one_credited_person(seed):
     laisong = [e for e in seed if e.kind == "person" and "Laisong" in e.name]
     assert len(laisong) == 1
@@ -148,3 +154,16 @@ def test_each_mention_carries_its_own_sentence_from_its_own_paragraph(seed):
     for e in seed:
         for m in e.mentions:
             assert "\n\n" not in m.sentence and m.surface in m.sentence, (e.name, m.sentence[:80])
+
+
+def test_the_model_reads_only_sentences_that_may_hold_a_name_and_finds_there_what_it_finds_in_the_whole_text():
+    from extractors.entities.nlp import load_nlp, tag
+
+    named = "Wang Yi met John Kerry in Geneva on Monday. The talks lasted two hours. Both sides praised the Swiss hosts."
+    chinese, russian = "国务院国资委与西藏自治区人民政府签署合作协议。", "Москва и Пекин подписали соглашение."  # the model calls each an ORG
+    names = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}  # what a sentence without a capital after its first word lacks
+    whole = [(e.text, e.label_) for e in load_nlp()(named).ents if e.label_ in names]
+    docs = tag([named, chinese, russian])
+    assert [(e.text, e.label_) for e in docs[0].ents if e.label_ in names] == whole and ("John Kerry", "PERSON") in whole
+    assert list(docs[1].ents) == [] and list(docs[2].ents) == []  # scripts the English model does not read
+    assert [d.text for d in docs] == [named, chinese, russian]

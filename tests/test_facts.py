@@ -102,6 +102,7 @@ def test_a_spelling_variant_in_another_article_is_merged_with_a_reviewable_judge
     assert f"merged into {ids['Gonggar Laisong']}" in shown and "by newsflow: spelling variant" in shown and "score 0.9" in shown
     across = runner.invoke(main, ["entities", "merge", str(ids["Xinhua"]), str(ids["Gonggar Laisong"]), "--reason", "x", "--db", db])
     assert across.exit_code == 1 and "never cross kinds" in across.output
+    assert f"cannot merge {ids['Xinhua']} (organization) into {ids['Gonggar Laisong']} (person)" in across.output
     assert runner.invoke(main, ["entities", "split", str(ids["Gongga Laisong"]), "--reason", "two people", "--db", db]).exit_code == 0
     with connect(db_path) as con:
         assert con.execute("select count(*) from entities where merged_into is not null").fetchone()[0] == 0

@@ -211,7 +211,7 @@ def test_bad_links_keep_the_four_farm_articles(farm):
     assert [e.url.split("?")[0] for e in feed.entries] == [farm.url(f"/site2/article/{i}.html") for i in (3, 4, 5, 6)]
     assert len(feed.entries[3].url) > 10_000
     assert [b.reason.split(",")[0] for b in feed.bad_entries] == [
-        f"unsupported scheme {s}:" for s in ("javascript", "file", "data", "ftp", "mailto")]
+        f"unsupported scheme {s}" for s in ("javascript", "file", "data", "ftp", "mailto")]
     assert "root:x:0:0" not in feed.model_dump_json()
 
 
@@ -248,3 +248,12 @@ def _item_rss(title_xml: str) -> bytes:
 def test_entry_titles_are_text_escaped_cdata_and_html_inside_read_through(title_xml, expected):
     feed = parse_feed(_item_rss(title_xml), "https://news.example.org/rss", now=NOW)
     assert feed.entries[0].title == expected
+
+
+def test_an_entry_with_another_scheme_is_refused_with_its_url_as_written():
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://a.test/</link>'
+            b"<item><title>x</title><link>file:///etc/passwd</link></item>"
+            b"<item><title>y</title><link>http://a.test/y</link></item></channel></rss>")
+    feed = parse_feed(body, "http://a.test/rss")
+    assert [e.url for e in feed.entries] == ["http://a.test/y"]
+    assert [(b.link, b.reason) for b in feed.bad_entries] == [("file:///etc/passwd", "unsupported scheme file, only http(s) is fetched")]

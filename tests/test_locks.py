@@ -91,7 +91,7 @@ def test_every_command_on_a_locked_warehouse_says_who_holds_it_in_one_line(db, t
     env = {"NEWSFLOW_LOCK_WAIT": "0.3"}
     with Holder(db, 30) as holder:
         for args in (["ingest", "--feeds", str(feeds)], ["entities", "show", "x"], ["entities", "merge", "1", "2", "--reason", "r"],
-                     ["tables"], ["snapshot"], ["reprocess"]):
+                     ["tables"], ["snapshot"], ["compact"], ["reprocess"]):
             result = CliRunner().invoke(main, [*args, "--db", str(db)], env=env)
             assert result.exit_code == 1 and "Traceback" not in result.output, (args, result.output)
             assert result.output.count("\n") == 1 and f"locked by process {holder.proc.pid}" in result.output, (args, result.output)

@@ -1,11 +1,13 @@
 """`newsflow serve`: one Prefect deployment per schedule, one run at a time; Prefect's home and artifact keys."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from flows.config import FeedConfig, quiet_prefect
+from flows.config import SAMPLE_DIR, FeedConfig, quiet_prefect
 from flows.http import FetchPolicy
 from flows.scheduler import deployments
 from flows.summary import artifact_key
@@ -71,3 +73,26 @@ def test_a_prefect_profile_counts_as_configured(clean_env):
     profiles.write_text('active = "team"\n')
     quiet_prefect(Settings(prefect_home=str(clean_env / "unused")))
     assert "PREFECT_HOME" not in os.environ
+
+
+SCHEDULED_RUN = """
+import sys
+from prefect.flows import load_flow_from_entrypoint
+load_flow_from_entrypoint(sys.argv[1])  # what Prefect's runner does before a scheduled run
+from flows.parallel import parse_one, parse_pool
+page = open(sys.argv[2], "rb").read()
+pool = parse_pool(10_000)
+print(pool.submit(parse_one, page, "text/html", "http://127.0.0.1/a.html", None).result()[0].title)
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parse pool needs two cores")
+def test_a_scheduled_run_parses_in_the_pool_like_a_run_by_hand(tmp_path):
+    """The runner loads the flow from the deployment's entrypoint; from a file path it would put the
+    `flows` folder on sys.path, where flows/http.py hides the standard library's http in the workers."""
+    (dep,) = deployments(str(tmp_path / "w.duckdb"), str(tmp_path / "f.toml"), [FeedConfig("a", "https://a.test/rss")], FetchPolicy())
+    page = SAMPLE_DIR / "site" / "articles" / "venezuela-china-oil.html"
+    run = subprocess.run([sys.executable, "-c", SCHEDULED_RUN, dep.entrypoint, str(page)], capture_output=True, text=True, timeout=300,
+                         cwd=os.getcwd())  # where the deployment was made, as `serve` runs it
+    assert run.returncode == 0, run.stderr[-1500:]
+    assert run.stdout.strip() == "Venezuela and China sign oil deal"

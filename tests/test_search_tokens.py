@@ -1,4 +1,4 @@
-"""The SQL word rule (`search_tokens`, migration 007) and the Python one (`warehouse.search.tokens`) agree.
+"""The SQL word rule (`search_tokens`, migrations 007 and 015) and the Python one (`warehouse.search.tokens`) agree.
 
 Every assigned Unicode character (Python's unicodedata), each in a word and alone,
 and every text of the fixtures, the sample site and the shared corpus, give the same
@@ -15,11 +15,14 @@ import duckdb
 import pytest
 from conftest import SHARED
 
+from schemas.names import singular
 from warehouse.db import migrations
 from warehouse.search import stopwords, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_MIGRATION = next(sql for _, name, sql in migrations() if name.endswith("_search_v2.sql"))
+# The migrations that define the word macros, in the order they are applied: v2, then the plural rule of the name key.
+WORD_MIGRATIONS = [sql for _, name, sql in migrations() if name.endswith(("_search_v2.sql", "_search_singular.sql"))]
 
 
 def assigned() -> list[str]:
@@ -69,7 +72,8 @@ def compat_sql() -> str:
 @pytest.fixture(scope="module")
 def sql():
     con = duckdb.connect()
-    con.execute(SEARCH_MIGRATION.split("-- == index ==")[0])  # the word macros, without the tables
+    for sql in WORD_MIGRATIONS:
+        con.execute(sql.split("-- == index ==")[0])  # the word macros, without the tables
     return con
 
 
@@ -101,6 +105,7 @@ def test_texts_and_contexts_give_the_same_words(sql):
         "签署了RCEP协定，双方签署合作备忘录。ＲＣＥＰ２０２０年 カタカナ",  # CJK beside Latin, full-width forms
         "U.S.-China deal of 3.5% wait…what ﬁnance ½ ℃ Ⅻ ㈱ İstanbul",  # dots, ellipsis, ligatures, fractions
         "The People’s Government of the Tibet Autonomous Region; AT&T's companies' series",
+        "analysis gas ties business crisis campus has its lies Analyses GASES Ñies x\u0301ies",  # the plural rule's edges
         " ".join(sorted(stopwords())),
         "",
     ]
@@ -113,3 +118,10 @@ def test_words_as_a_user_expects_them():
     assert tokens("Companies signed agreements; People's Government") == ["company", "signed", "agreement", "people", "government"]
     assert tokens("双方签署协议") == ["双方", "方签", "签署", "署协", "协议"]
     assert tokens("ＲＣＥＰ") == tokens("RCEP") == ["rcep"]
+    assert tokens("analysis gas ties business") == ["analysis", "gas", "tie", "business"]  # the name key's plural rule
+
+
+def test_sql_folds_plurals_by_the_name_keys_rule(sql):
+    words = ["analysis", "gas", "ties", "business", "companies", "agreements", "campus"]
+    assert sql_tokens(sql, [" ".join(words)]) == [[singular(w) for w in words]] == [
+        ["analysis", "gas", "tie", "business", "company", "agreement", "campus"]]

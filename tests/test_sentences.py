@@ -29,6 +29,12 @@ def test_sentences_respect_abbreviations_and_paragraphs():
     assert body[slice(*sentence_around(body, at, at + 7))] == PARAGRAPHS[1]
 
 
+def test_month_abbreviations_of_the_month_table_do_not_end_a_sentence():
+    text = "It was signed on Sept. 5 and renewed on Jan. 3. Talks resume in May. Both sides agreed."
+    assert [text[s:e] for s, e in text_spans(text)] == [
+        "It was signed on Sept. 5 and renewed on Jan. 3.", "Talks resume in May.", "Both sides agreed."]
+
+
 def test_agreements_read_the_same_sentences_with_their_place_in_the_body():
     a = Article(url="http://example.org/a", title="Deal signed", paragraphs=PARAGRAPHS, captions=["A signing. In Beijing."])
     got = [(s.block, s.index, s.text, a.body[s.start : s.end] if s.block == "body" else None) for s in article_sentences(a)]

@@ -5,6 +5,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from click.testing import CliRunner
 
 from flows.cli import main
 from schemas.errors import WarehouseError
+from warehouse.copies import clean_stale, temp_path
 from warehouse.db import connect, snapshot_path
-from warehouse.snapshot import PARTIAL, STORAGE_VERSION, clean_stale, publish
+from warehouse.snapshot import PARTIAL, STORAGE_VERSION, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,13 +45,12 @@ def test_the_snapshot_is_in_the_storage_format_of_duckdb_1_4_and_has_everything(
 def test_partial_copies_of_dead_publishers_are_removed_and_live_ones_kept(db):
     target = snapshot_path(db)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
-    stale = target.with_name(PARTIAL.format(name=target.name, pid=dead))
-    live = target.with_name(PARTIAL.format(name=target.name, pid=os.getppid()))
+    stale, live = temp_path(target, PARTIAL, dead), temp_path(target, PARTIAL, os.getppid())
     for f in (stale, live):
         f.write_bytes(b"x" * 1000)
     publish(db)
     assert not stale.exists() and live.exists()
-    assert clean_stale(target) == []
+    assert clean_stale(target, PARTIAL) == []
 
 
 def test_a_snapshot_that_cannot_be_written_says_why_in_one_line(db, tmp_path):
@@ -76,3 +77,34 @@ def test_a_full_disk_leaves_the_old_snapshot_and_no_partial_copy(db):
     assert run.returncode == 1, run.stderr
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("Error: ") and "File too large" in run.stderr, run.stderr
     assert sorted(p.name for p in db.parent.iterdir()) == before
+
+
+PUBLISH = "import sys; from warehouse.snapshot import publish; publish(sys.argv[1])"
+
+
+def fill(db, rows: int = 3000) -> None:
+    """Raw pages enough (about 30 MiB) that copying the warehouse takes a while."""
+    with connect(db) as con:
+        con.execute("INSERT INTO raw_documents SELECT 'sha' || i, 'http://a.test/' || i, NULL, 200, 'text/html', '{}', now(), 10000, "
+                    "encode(repeat(md5(i::VARCHAR), 320)), 'zstd' FROM range(?) t(i)", [rows])
+
+
+def test_a_publisher_killed_at_any_moment_leaves_a_whole_snapshot_and_its_files_go_with_the_next(db):
+    fill(db)
+    publish(db)
+    with connect(db) as con:
+        con.execute("DELETE FROM rejects")
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, "-c", PUBLISH, str(db)], cwd=ROOT, check=True, timeout=120)
+    whole, left = time.monotonic() - t0, set()
+    for share in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9):  # python's start, the copy, the conversion, the rename: wherever the kill lands
+        proc = subprocess.Popen([sys.executable, "-c", PUBLISH, str(db)], cwd=ROOT)
+        time.sleep(whole * share)
+        proc.kill()
+        proc.wait()
+        left |= {p.name.rsplit('.', 1)[-1] for p in db.parent.iterdir() if p.name.startswith('.')}
+        with connect(snapshot_path(db), read_only=True, wait=0) as con:
+            assert con.execute("select count(*) from raw_documents").fetchone()[0] == 3000
+    assert {"copy", "partial"} <= left  # some kills landed mid-way
+    publish(db)
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted([db.name, snapshot_path(db).name])

@@ -6,8 +6,11 @@ import uuid
 import pyarrow as pa
 import pytest
 
-from flows.config import ConfigError
+from flows.batch_tables import pages_from, pages_tables, parsed_from, parsed_tables
+from flows.config import SAMPLE_DIR, ConfigError
+from flows.pipeline import Candidate, parse_results
 from flows.staging import MARKER, Staging
+from schemas import FetchResult
 
 
 def _batch() -> dict[str, pa.Table]:
@@ -105,3 +108,47 @@ def test_unusable_names_and_locations_are_refused_in_one_line(tmp_path):
     with pytest.raises(ConfigError, match="staging location 'nosuch://x'") as e:
         Staging("nosuch://x")
     assert "\n" not in str(e.value)
+
+
+def test_notes_are_committed_with_the_batch_and_every_batch_is_listed_ready_or_not(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    staging = Staging("stage").part("parsed")  # a relative directory: workers get its absolute URL
+    assert staging.url == f"file://{tmp_path}/stage/parsed"
+    staging.write("b1", {"t": pa.table({"n": [1]})}, {"kind": "ingest", "extractor_version": "v1"})
+    (tmp_path / "stage" / "parsed" / "b0").mkdir()  # a writer that died before its marker
+    assert staging.notes("b1") == {"kind": "ingest", "extractor_version": "v1"}
+    assert (staging.ready("b1"), staging.ready("b0")) == (True, False)
+    assert (staging.list_ready(), staging.batches()) == (["b1"], ["b0", "b1"])
+    staging.remove("b0")
+    with pytest.raises(FileNotFoundError):
+        staging.notes("b0")
+    assert Staging(tmp_path / "nowhere").batches() == []
+
+
+def _sample_fetches() -> tuple[list[Candidate], list[FetchResult]]:
+    """The sample site's pages as fetched, with a failed fetch, a 304 and dates with and without a time zone."""
+    when = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+    items, fetches = [], []
+    for i, page in enumerate(sorted((SAMPLE_DIR / "site" / "articles").glob("*.html"))):
+        url = f"http://sample.newsflow.test/articles/{page.name}"
+        items.append(Candidate(url, "http://sample.newsflow.test/rss.xml", when if i % 2 else when.replace(tzinfo=None)))
+        fetches.append(FetchResult(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                                   body=page.read_bytes(), fetched_at=when, elapsed_ms=12.5))
+    items += [Candidate("http://sample.newsflow.test/gone", "f", None, known_raw_sha256="a" * 64, etag='"x"'),
+              Candidate("http://sample.newsflow.test/same", "f", None, known_raw_sha256="b" * 64, etag='"y"')]
+    fetches += [FetchResult(url=items[-2].url, status=503, headers={"retry-after": "120"}, fetched_at=when, error="HTTP 503", transient=True),
+                FetchResult(url=items[-1].url, status=304, fetched_at=when)]
+    return items, fetches
+
+
+def test_a_batch_read_back_from_its_tables_is_the_batch_written():
+    items, fetches = _sample_fetches()
+    items_back, fetches_back = pages_from(pages_tables(items, fetches))
+    assert items_back == items and fetches_back == fetches
+    assert [f.sha256 for f in fetches_back] == [f.sha256 for f in fetches]
+    batch = parse_results(items, fetches)
+    assert len(batch.articles) == 6 and batch.unchanged and batch.retry  # every part of a batch is exercised
+    tables = parsed_tables(batch, fetches)
+    assert tables["articles"].column("title").to_pylist() == [s.article.title for s in batch.articles]  # plain columns to query
+    assert parsed_from(tables) == (batch, fetches)
+    assert parsed_from(parsed_tables(batch)) == (batch, [])  # reprocess: the raw pages are stored already

@@ -1,13 +1,15 @@
 """The warehouse: versioned migrations, idempotent bulk loads, read-only queries."""
 
 import datetime as dt
+import zlib
 
+import duckdb
 import pytest
 
 from extractors.records import stored_article
 from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
 from schemas.errors import QueryError, WarehouseError
-from warehouse import load, read
+from warehouse import load, rawbody, read
 from warehouse.db import connect, migrations, query, schema_version, transaction
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
@@ -73,6 +75,30 @@ def test_stored_pages_give_back_the_exact_bytes(db_path):
         assert p.body == body and p.headers == {"etag": '"x"'}
 
 
+def test_pages_stored_in_zlib_before_version_11_are_read_beside_new_zstd_ones(db_path):
+    old, new = b"<p>stored before: zlib</p>" * 50, b"<p>stored now: zstd</p>" * 50
+    con = duckdb.connect(str(db_path))  # a warehouse as an older newsflow left it
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for version, name, sql in migrations():
+        if version < 11:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con.execute("INSERT INTO raw_documents (sha256, url, fetched_at, size, body_zlib) VALUES ('old', 'http://a.test/old', now(), ?, ?)",
+                [len(old), zlib.compress(old, 6)])
+    con.close()
+    page = FetchResult(url="http://a.test/new", status=200, body=new, fetched_at=NOW)
+    with connect(db_path) as con:  # migrates
+        load.store_raw(con, [page])
+        load.save_articles(con, "run", "v1", [_article("http://a.test/old").model_copy(update={"raw_sha256": "old"}),
+                                              _article("http://a.test/new").model_copy(update={"raw_sha256": page.sha256})], NOW)
+        assert con.execute("select url, codec, octet_length(body) < size / 5 from raw_documents order by url").fetchall() == [
+            ("http://a.test/new", "zstd", True), ("http://a.test/old", "zlib", True)]
+        assert [(p.url, p.body) for p in read.stored_pages(con, ["http://a.test/old", "http://a.test/new"])] == [
+            ("http://a.test/new", new), ("http://a.test/old", old)]
+    with pytest.raises(ValueError, match="unknown codec 'lzma'"):
+        rawbody.decompress(b"", "lzma", 0)
+
+
 def test_sql_connection_is_read_only(db_path):
     with connect(db_path):
         pass
@@ -84,3 +110,33 @@ def test_query_on_a_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(WarehouseError, match="newsflow ingest"):
         query(tmp_path / "none.duckdb", "select 1")
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_warehouse_whose_folder_refuses_writes_fails_in_one_line(db_path):
+    """The file opens, then committing cannot create its `.wal` beside it (an immutable folder: root ignores chmod)."""
+    import subprocess
+
+    with connect(db_path):
+        pass
+    if subprocess.run(["chattr", "+i", str(db_path.parent)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available: test_errors_writing_the_log_are_storage_errors covers the mapping")
+    try:
+        with pytest.raises(WarehouseError, match=r"Operation not permitted \(is the disk full, or the folder read-only\?\)"):
+            with connect(db_path) as con:
+                con.execute("INSERT INTO rejects VALUES ('fetch', 'http://a.test/x', 'gone', NULL, NULL, 'r', now(), now(), 1)")
+        assert query(db_path, "select count(*) from rejects")[1] == [(0,)]  # reading still works
+    finally:
+        subprocess.run(["chattr", "-i", str(db_path.parent)], check=True)
+
+
+def test_errors_writing_the_log_are_storage_errors(db_path):
+    """DuckDB reports a `.wal` it cannot write as a TransactionException, not an IOException: still the disk's fault."""
+    import duckdb
+
+    wal = f'Failed to commit: Cannot open file "{db_path}.wal": Operation not permitted'
+    with pytest.raises(WarehouseError, match="Operation not permitted .is the disk full, or the folder read-only"):
+        with connect(db_path):
+            raise duckdb.TransactionException(wal)
+    with pytest.raises(duckdb.TransactionException):  # a transaction error that is not the disk's stays what it is
+        with connect(db_path):
+            raise duckdb.TransactionException("cannot start a transaction within a transaction")

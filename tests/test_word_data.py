@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_period
 from extractors.agreements.numbers import number_value
 from extractors.agreements.parties import collective_words
@@ -21,6 +22,20 @@ def test_number_words_count_collectives_and_terms_alike():
     assert find_period("an eleven-year contract") == "11 years"
     assert find_period("a 3-year memorandum") == "3 years"
     assert "fifteen" not in collective_words("fifteen central enterprises")
+
+
+def test_the_currency_table_is_data():
+    table = rows("currencies.tsv", 4)
+    for kind, form, value, only in table:
+        text = {"scale": f"5 {form} dollars", "prefix": f"{form}5 bn"}.get(kind)
+        if text is None:
+            continue
+        (money,) = find_money(text)
+        got = (money.amount.value, money.amount.currency)
+        assert got == ((5 * 10 ** int(value), "USD") if kind == "scale" else (5e9, value)), text
+        if only == "scaled":
+            assert find_money(f"{form}5") == []  # "yuan 5" is not how amounts are written
+    assert {kind for kind, *_ in table} == {"scale", "prefix", "suffix"}
 
 
 def test_thresholds_are_read_from_their_table():

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import duckdb
 
-from schemas.errors import QueryError, WarehouseError, WarehouseLocked
+from schemas.errors import ConfigError, QueryError, WarehouseError, WarehouseLocked
 from schemas.settings import Settings
 
 MIGRATIONS = "migrations"
@@ -40,6 +40,12 @@ STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryE
 DISK_TROUBLE = re.compile(r"No space left|Read-only file system|Permission denied|File too large|Disk quota|Operation not permitted", re.I)
 
 T = TypeVar("T")
+
+
+def is_storage_trouble(error: BaseException) -> bool:
+    """A DuckDB error caused by the disk, the file system or the memory: one of `STORAGE_ERRORS`, or any
+    other DuckDB error (a transaction that cannot write its `.wal`, say) that names a `DISK_TROUBLE`."""
+    return isinstance(error, STORAGE_ERRORS) or (isinstance(error, duckdb.Error) and bool(DISK_TROUBLE.search(str(error))))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -150,10 +156,16 @@ def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
 
 def require(path: str | Path) -> Path:
     """`path` if a warehouse file is there; else `WarehouseError` saying how to make one (commands that must not create it)."""
-    path = Path(path)
+    path = _not_a_folder(Path(path))
     if not path.is_file():
-        what = "a folder" if path.is_dir() else "no warehouse"
-        raise WarehouseError(f"{what} at {path}: check --db (or NEWSFLOW_DB), or make one with `newsflow ingest` or `newsflow demo`")
+        raise WarehouseError(f"no warehouse at {path}: check --db (or NEWSFLOW_DB), or make one with `newsflow ingest` or `newsflow demo`")
+    return path
+
+
+def _not_a_folder(path: Path) -> Path:
+    """`path`, unless it names a folder: a bad setting (`ConfigError`, exit 2), found before anything is opened."""
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not a warehouse file: give --db (or NEWSFLOW_DB) a file path such as {path / 'newsflow.duckdb'}")
     return path
 
 
@@ -168,7 +180,7 @@ def connect(
     `NEWSFLOW_LOCK_WAIT`, 30), then `WarehouseLocked` says who holds it. A disk or
     file failure while the connection is open becomes a `WarehouseError`.
     """
-    path = Path(path)
+    path = _not_a_folder(Path(path))
     if read_only or not create:
         require(path)
     wait = Settings.from_env().lock_wait if wait is None else wait
@@ -182,7 +194,9 @@ def connect(
         if not read_only:
             migrate(con)
         yield con
-    except STORAGE_ERRORS as e:
+    except duckdb.Error as e:
+        if not is_storage_trouble(e):
+            raise
         raise storage_error(path, e, opening=False) from e
     finally:
         con.close()
@@ -210,9 +224,9 @@ def statement(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
         raise QueryError("the query is empty: give a SQL statement, e.g. newsflow sql \"select count(*) from articles\"")
     try:
         return con.execute(sql, params or [])
-    except STORAGE_ERRORS:
-        raise
     except duckdb.Error as e:
+        if is_storage_trouble(e):
+            raise
         raise QueryError(first_line(e)) from None
 
 

@@ -26,7 +26,7 @@ def merge(con: duckdb.DuckDBPyConnection, entity_id: int, into: int, reason: str
         raise JudgementError(f"cannot merge entity {entity_id} into itself: give two different entity ids (see `newsflow entities show NAME`)")
     e, target = _entity(con, entity_id), _entity(con, into)
     if e[1] != target[1]:
-        raise JudgementError(f"cannot merge a {e[1]} into a {target[1]}: merges never cross kinds")
+        raise JudgementError(f"cannot merge {entity_id} ({e[1]}) into {into} ({target[1]}): merges never cross kinds")
     root = target[3] or into  # join the row `into` itself joined, so chains stay one step deep
     if root == entity_id:
         raise JudgementError(f"{into} is already merged into {entity_id}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import zlib
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -17,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas import Article, FeedEntry, FeedState, FetchResult, Reject, StoredArticle
+from warehouse import rawbody
 
 
 def insert_rows(
@@ -37,7 +37,7 @@ def _set_all(columns: Iterable[str]) -> str:
 
 
 def store_raw(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) -> int:
-    """Keep every body that came back, compressed, once per content hash."""
+    """Keep every body that came back, compressed (`warehouse.rawbody`), once per content hash."""
     rows = [
         {
             "sha256": r.sha256,
@@ -48,7 +48,8 @@ def store_raw(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) ->
             "headers": json.dumps(r.headers),
             "fetched_at": r.fetched_at,
             "size": len(r.body),
-            "body_zlib": zlib.compress(r.body, 6),
+            "body": rawbody.compress(r.body),
+            "codec": rawbody.CODEC,
         }
         for r in results
         if r.body is not None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from collections.abc import Iterator
 from typing import NamedTuple
 
 import duckdb
 
 from schemas import Article, ArticleText, Dateline, FeedState, TextEdit
+from warehouse import rawbody
 
 
 def feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
@@ -49,7 +49,7 @@ def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[St
             SELECT r.url, NULL, NULL, r.raw_sha256 FROM rejects r SEMI JOIN wanted USING (url)
             WHERE r.stage = 'parse' AND r.raw_sha256 IS NOT NULL AND r.url NOT IN (SELECT url FROM articles)
         )
-        SELECT p.url, coalesce(p.feed_url, f.feed_url), coalesce(p.final_url, d.final_url), d.headers, d.body_zlib, d.fetched_at,
+        SELECT p.url, coalesce(p.feed_url, f.feed_url), coalesce(p.final_url, d.final_url), d.headers, d.body, d.codec, d.size, d.fetched_at,
                coalesce(f.published_at, e.published_at)
         FROM pages p JOIN raw_documents d ON d.sha256 = p.raw_sha256
         LEFT JOIN frontier f ON f.url = p.url
@@ -59,8 +59,8 @@ def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[St
         [urls],
     )
     while rows := cur.fetchmany(200):
-        for url, feed_url, final_url, headers, body, fetched_at, published in rows:
-            yield StoredPage(url, feed_url, final_url, json.loads(headers or "{}"), zlib.decompress(body), fetched_at, published)
+        for url, feed_url, final_url, headers, body, codec, size, fetched_at, published in rows:
+            yield StoredPage(url, feed_url, final_url, json.loads(headers or "{}"), rawbody.decompress(body, codec, size), fetched_at, published)
 
 
 def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:

@@ -1,18 +1,19 @@
 """Full-text search: an inverted index inside the warehouse, kept current batch by batch.
 
 The index (`search_docs`, `search_postings` with word positions, and the macros
-`search_tokens`, `search_query`, `search_articles` and `search_snippet` of migration
-007) lives in the same file and the same transaction as the articles, so it can never
+`search_tokens`, `search_query`, `search_articles` and `search_snippet` of migrations
+007 and 015) lives in the same file and the same transaction as the articles, so it can never
 disagree with them after a crash, and every DuckDB client, snapshot and export can use it.
 
 Words: the name key of `schemas.names.name_key` (compatibility forms folded, lower
 case, apostrophes and full stops dropped, anything but letters and digits a break),
-then final sigma as sigma, plural endings folded (agreements -> agreement,
-companies -> company), the stop words of `schemas/reference/stopwords.txt` dropped,
+then final sigma as sigma, plural endings folded by the name key's plural rule
+`schemas.names.singular` (agreements -> agreement, companies -> company; analysis, gas
+kept), the stop words of `schemas/reference/stopwords.txt` dropped,
 and runs of Chinese or Japanese characters indexed as overlapping character pairs
 (签署协议 -> 签署, 署协, 协议), so a word matches inside a sentence without spaces.
 `tokens` below does it in Python (the index is built with it: faster than SQL); the
-SQL macro `search_tokens` does it for queries and for analysts.
+SQL macro `search_tokens` (migration 015) does it for queries and for analysts.
 `tests/test_search_tokens.py` proves the two agree on every assigned Unicode
 character and on the corpus.
 """
@@ -30,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.errors import QueryError
-from schemas.names import name_key
+from schemas.names import name_key, singular
 
 # Hiragana, katakana, CJK unified ideographs (extension A, the main block, extensions B-F),
 # compatibility ideographs: scripts written without spaces between words. The same ranges
@@ -54,27 +55,18 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _fold(word: str) -> str:
-    """Plural endings folded: companies -> company, agreements -> agreement; -ss and -us kept."""
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 1 and word[-1] == "s" and word[-2] not in "su":
-        return word[:-1]
-    return word
-
-
 def tokens(text: str | None) -> list[str]:
     """The words search indexes for `text`, in order (positions are list indexes); the SQL `search_tokens` in Python."""
     key = name_key(text or "").replace("ς", "σ")
     stop = stopwords()
     if key.isascii():
-        return [_fold(w) for w in key.split() if w not in stop]
+        return [singular(w) for w in key.split() if w not in stop]
     out: list[str] = []
     for part in _CJK_RUN.split(key):
         if _CJK_RUN.fullmatch(part):
             out += [part[i : i + 2] for i in range(len(part) - 1)] or [part]
         else:
-            out += [_fold(w) for w in part.split() if w not in stop]
+            out += [singular(w) for w in part.split() if w not in stop]
     return out
 
 

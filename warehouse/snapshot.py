@@ -11,87 +11,63 @@ is in DuckDB 2.0's format, which only DuckDB 2.0 and later read. Measured with t
 packages: 1.5.6, 1.4.5, 1.4.3 and 1.4.2 run everything in the snapshot; 1.4.1 and 1.4.0
 open it but fail on `search_articles` (a bug of theirs with table macros); 1.3.2 refuses
 it (it reads storage versions 64-66; the snapshot is 67).
+
+Writing that format is a `COPY FROM DATABASE`, whose time grows with the warehouse (2 s for
+28 MiB), so it reads a private copy of the warehouse (`warehouse.copies`): the warehouse is
+held only while its bytes are copied. Runs do not wait for it at all: they leave the snapshot
+to the upkeep process (`warehouse.maintenance`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 import duckdb
 
 from schemas.errors import WarehouseError
-from schemas.settings import Settings
-from warehouse.db import connect, memory, require, snapshot_path, storage_error, with_lock_wait
+from warehouse.copies import PrivateCopy, clean_stale, private_copy, remove, replace_durably, temp_path
+from warehouse.db import connect, memory, snapshot_path, storage_error
 
 STORAGE_VERSION = "v1.4.0"  # the oldest DuckDB storage format the snapshot is written in
-PARTIAL = ".{name}.{pid}.partial"  # a copy being written; renamed over the snapshot once it opens
+PARTIAL = "partial"  # the kind of temporary file (`warehouse.copies`) of a copy being written; renamed over the snapshot once it opens
 
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _wal(path: Path) -> Path:
-    return path.with_name(path.name + ".wal")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, and someone else's
-        pass
-    return True
-
-
-def clean_stale(target: Path) -> list[Path]:
-    """Remove the partial copies of `target` left by publishers that died (kill -9, power loss); returns them."""
-    removed = []
-    for partial in target.parent.glob(PARTIAL.format(name=target.name, pid="*")):
-        pid = partial.name.removesuffix(".partial").rsplit(".", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            for f in (partial, _wal(partial)):
-                with contextlib.suppress(FileNotFoundError):
-                    f.unlink()
-            removed.append(partial)
-    return removed
-
-
 def publish(db: str | Path, target: str | Path | None = None, wait: float | None = None) -> Path:
     """Copy the warehouse, as of its last commit, to `target` (default: beside it as *.snapshot.duckdb).
 
-    Raises `WarehouseError` (with the real cause: a full disk, a read-only folder) when
-    the copy cannot be made; the previous snapshot then stays as it was.
+    Waits for a writer like every open (`wait`, default `NEWSFLOW_LOCK_WAIT`). Raises `WarehouseError`
+    (with the real cause: a full disk, a read-only folder) when the copy cannot be made; the previous
+    snapshot then stays as it was.
     """
-    db = require(db)
-    target = Path(target) if target else snapshot_path(db)
-    partial = target.with_name(PARTIAL.format(name=target.name, pid=os.getpid()))
-    wait = Settings.from_env().lock_wait if wait is None else wait
+    with private_copy(db, wait) as source:
+        return publish_from(source, Path(target) if target else snapshot_path(db))
+
+
+def publish_from(source: PrivateCopy, target: Path) -> Path:
+    """Publish the snapshot at `target` from a private copy of the warehouse (`warehouse.copies.private_copy`)."""
+    partial = temp_path(target, PARTIAL)
     try:
-        clean_stale(target)
-        for f in (partial, _wal(partial)):  # our own, from a pid reused after a crash
-            f.unlink(missing_ok=True)
-        _copy(db, partial, wait)
+        clean_stale(target, PARTIAL)
+        _copy(source.path, partial)
         with connect(partial, read_only=True, wait=0) as con:  # a copy that does not open is never published
             con.execute("SELECT count(*) FROM schema_migrations").fetchone()
-        os.replace(partial, target)
+        replace_durably(partial, target)
     except OSError as e:
         raise WarehouseError(f"cannot publish the snapshot {target}: {e.strerror or e}") from None
     finally:
-        for f in (partial, _wal(partial)):
-            with contextlib.suppress(OSError):  # the cause above is what the user needs, not a failed cleanup
-                f.unlink(missing_ok=True)
+        try:
+            remove(partial)
+        except OSError:  # the cause above is what the user needs, not a failed cleanup
+            pass
     return target
 
 
-def _copy(db: Path, partial: Path, wait: float) -> None:
-    """Write the warehouse's tables, views, macros and sequences to `partial` in the STORAGE_VERSION format.
-
-    The source is attached read-only: other readers keep reading, writers wait for the copy.
-    """
+def _copy(source: Path, partial: Path) -> None:
+    """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format."""
     con = memory()
     try:
         try:
@@ -99,9 +75,9 @@ def _copy(db: Path, partial: Path, wait: float) -> None:
         except duckdb.Error as e:
             raise storage_error(partial, e) from None
         try:
-            with_lock_wait(db, wait, lambda: con.execute(f"ATTACH {_literal(db)} AS warehouse (READ_ONLY)"))
+            con.execute(f"ATTACH {_literal(source)} AS warehouse (READ_ONLY)")
         except duckdb.Error as e:
-            raise storage_error(db, e) from None
+            raise storage_error(source, e) from None
         try:
             con.execute("COPY FROM DATABASE warehouse TO snapshot")
             con.execute("DETACH snapshot")

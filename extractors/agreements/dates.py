@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass
 
 from extractors.agreements.numbers import NUMBER_WORD, number_value
-from extractors.agreements.words import REPORTING_FORMS, alternation
+from extractors.agreements.words import REPORTED_FORMS, REPORTING_FORMS, alternation
 from extractors.dateline import parse_dateline
-from extractors.dates import MONTH, MONTH_NAMES, month_number, nearest_date
+from extractors.dates import MONTH, MONTH_NAMES, WEEKDAYS, month_number, nearest_date
 
 _MONTH_NAME = f"(?:{'|'.join(MONTH_NAMES)})"  # written out in full: "in May", never the verb "may"
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(
@@ -30,14 +29,16 @@ _DATE = re.compile(
     rf"|\b(?P<m3>{MONTH})\s+(?P<y3>{_YEAR})\b"
     rf"|\b(?:[Ii]n|[Dd]uring|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year>{_YEAR})\b(?![-–/]\d)"
     rf"|\b(?:[Ii]n|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[- ](?:(?:early|late|mid)[- ])?(?P<m4>{_MONTH_NAME})\b(?!\s+\d)"
-    rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b"
+    rf"|\b(?:[Oo]n\s+|[Tt]his\s+|[Ll]ast\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})\b"
     rf"|\b[Oo]n\s+the\s+(?P<nth>{_DAY})\b"
     rf"|\b(?P<rel>today|yesterday)\b",
 )
-# Words that make the date something other than the day of signing.
+# Words that make the date something other than the day of signing: a deadline or a span ("by", "since"),
+# or a reporting verb in the past, in lower case ("said on Thursday": the date of the report; agreement_words.tsv
+# reporting_verb; never "the United States on Monday" or "member states on Monday").
 _NOT_SIGNING_BEFORE = re.compile(
-    r"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|said|says|announced|"
-    r"reported|told|stated)\s*(?:on\s+)?$", re.I)
+    rf"\b(?:since|until|till|by|before|after|from|ending|ended|ends|through|to|than|as\s+of|"
+    rf"(?-i:{alternation(REPORTED_FORMS)}))\s*(?:on\s+)?$", re.I)
 _REPORTING_AFTER = re.compile(rf"^\s*,?\s*(?:{alternation(REPORTING_FORMS)})\b", re.I)
 _DATE_AFTER = re.compile(rf",?\s+(?:{MONTH}\s+{_DAY}\b|{_DAY}\s+{MONTH}\b)")
 _PERIOD_PLAN = re.compile(r"\b(?P<n>\d{1,2}(?:st|nd|rd|th))\s*[\"“”']?\s*Five[- ]Year(?:\s+Plan)?", re.I)
@@ -93,7 +94,7 @@ def _resolve(m: re.Match[str], reference: dt.date | None) -> str | None:
     if reference is None:
         return None
     if m["weekday"]:
-        back = (reference.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
+        back = (reference.weekday() - WEEKDAYS.index(m["weekday"])) % 7
         return (reference - dt.timedelta(days=back)).isoformat()
     if m["nth"]:
         nth = int(re.sub(r"\D", "", m["nth"]))  # "the 26th", "the 3"

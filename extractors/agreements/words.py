@@ -24,6 +24,10 @@ COLLECTIVE_NOUNS = _words("collective_noun")
 PARTY_FOLLOWERS = frozenset(_words("party_follower"))
 REPORTING_LEMMAS = frozenset(_words("reporting_verb"))
 REPORTING_FORMS = [form for kind, _, forms in _ROWS if kind == "reporting_verb" for form in forms.split("|")]
+# Their past forms ("said", "announced", "pointed out"): neither the lemma nor its -s form, which are nouns
+# as often ("member states", "the show").
+REPORTED_FORMS = [form for kind, lemma, forms in _ROWS if kind == "reporting_verb" for form in forms.split("|")
+                  if form not in (lemma, lemma + "s")]
 VALUE_NOUNS = frozenset(_words("value_noun"))
 VALUE_VERBS = frozenset(_words("value_verb"))
 COMMITMENT_VERBS = frozenset(_words("commitment_verb"))

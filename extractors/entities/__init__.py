@@ -19,7 +19,7 @@ from extractors.entities.build import build_entity
 from extractors.entities.contract import to_contract
 from extractors.entities.credits import credit_mentions, title_tag
 from extractors.entities.mentions import Cand, unit_mentions
-from extractors.entities.nlp import load_nlp
+from extractors.entities.nlp import tag
 from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.shortforms import company_short_forms
 from extractors.entities.spans import Spans
@@ -45,14 +45,13 @@ def extract_entities(article: Article) -> list[Entity]:
 
 
 def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
-    nlp = load_nlp()
     prepared = []
     for a in articles:
         units = article_units(a)
         if units and units[0].block == "title" and (m := title_tag(units[0].published)):
             units[0].clean = units[0].published[:m.start()]
         prepared.append(units)
-    docs = iter(nlp.pipe([u.clean for units in prepared for u in units], batch_size=64))
+    docs = iter(tag([u.clean for units in prepared for u in units]))
     return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared, strict=True)]
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.agreements.words import REPORTED_FORMS, alternation
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
 from extractors.entities.spans import Spans
@@ -34,8 +35,9 @@ from schemas import reference
 from schemas.names import name_words, singular
 from schemas.reference import RefEntry
 
-_STOP = re.compile(r"[,.;:()\"“”]| (?:said|says|told|pointed|noted|stressed|emphasized|emphasised|added|was|is|"
-                   r"has|had|who|will|would|and said)\b")
+# Where an apposition ends: punctuation, a reporting verb in the past ("X, secretary of Y pointed out";
+# agreement_words.tsv reporting_verb) or a verb that starts the clause's predicate.
+_STOP = re.compile(rf"[,.;:()\"“”]| (?:{alternation(REPORTED_FORMS)}|was|is|has|had|who|will|would|and said)\b")
 _LEAD = re.compile(r"^(?:the|a|an|then|now|its|his|her|their)\s+", re.I)
 _WORD = re.compile(r"[\w'’-]+")
 _AND_TITLE = re.compile(r"\s+and\s+(?=(?:the\s+)?([\w-]+))", re.I)

@@ -15,6 +15,7 @@ agency names and its hooks. A quirk of a new source goes into a new module, adde
 | `end_marker` | `extractors.lead` | a whole paragraph closing the copy (`reuters`) |
 | `end_tail` | `extractors.lead` | the same glued after the last sentence (`reuters`) |
 | `sign_off` | `extractors.lead` | the words before "by" in a sign-off line, "(Reporting by ...)" (`reuters`) |
+| `writer_credit` | `extractors.authors` | a credit in a sign-off that names the writers; group `names` (`reuters`) |
 | `stamp` | `extractors.text` | an archive's time-stamp line above a text (`reuters`) |
 | `page_header` | `extractors.text` | a page dump's header line; groups `title`, `time`, `date`, `rest` (`peoples_daily`) |
 

@@ -7,6 +7,11 @@ stamp such as "2-MAR-1987 06:58:00.68".
 
 from extractors.publishers.base import Publisher
 
+# The credits of a sign-off, the words before "by": those that name the story's writers, and those that
+# name its helpers and editors ("additional reporting by" is a helper's credit too).
+_WRITER = r"reporting|reported|writing|written"
+_HELPER = r"editing|edited|compiled|translated"
+
 PUBLISHER = Publisher(
     name="Reuters",
     agencies=("Reuters",),
@@ -14,7 +19,9 @@ PUBLISHER = Publisher(
     hooks={
         "end_marker": r"reuters?",
         "end_tail": r"(?<=[.!?\"”])\s*REUTER",
-        "sign_off": r"(?:additional\s+)?reporting|editing|writing|compiled|translated",
+        "sign_off": rf"(?:additional\s+)?(?:{_WRITER})|{_HELPER}",
+        "writer_credit": rf"(?<!additional )(?<!with )(?:{_WRITER})\s+by\s+"
+                         rf"(?P<names>(?:(?!\b(?:with|additional|{_WRITER}|{_HELPER})\b)[^;()])+)",
         "stamp": r"^\d{1,2}-[A-Z]{3}-\d{4}\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$",
     },
 )
