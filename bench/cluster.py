@@ -39,19 +39,9 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
 sys.path.insert(0, str(ROOT))
+from ingest import start_farm  # noqa: E402  (bench/ingest.py: the same farm, started the same way)
+
 MODES = ("local", "local:1", "local:2", "tcp:2")
-
-
-def start_farm(articles: int, tmp: Path) -> tuple[subprocess.Popen, int]:
-    ready = tmp / "ready.json"
-    proc = subprocess.Popen(
-        [sys.executable, str(SHARED / "webfarm" / "farm.py"), "--port", "0", "--articles", str(articles), "--sites", "20",
-         "--ready-file", str(ready)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    while not ready.exists():
-        time.sleep(0.05)
-    return proc, json.loads(ready.read_text())["port"]
 
 
 def cpu_seconds(exclude: set[int]) -> tuple[float, float]:

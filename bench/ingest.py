@@ -5,7 +5,12 @@ the real `ingest` flow (robots.txt honoured, full parsing, entities and agreemen
 a fresh DuckDB file, then runs `shared/webfarm/baseline.py` (feedparser + httpx +
 trafilatura + DuckDB) on a fresh farm of the same size, and prints both with the ratio.
 
+With `--analysis later` the ingest stores the articles' text only (stage 1), its ratio to
+the baseline is the text-only ratio, and the `analyze` flow then analyses them (stage 2),
+timed on its own.
+
     .venv/bin/python bench/ingest.py --articles 2000
+    .venv/bin/python bench/ingest.py --articles 2000 --analysis later
 """
 
 from __future__ import annotations
@@ -96,10 +101,11 @@ def _role(p: psutil.Process, me: psutil.Process) -> str:
     return "other"
 
 
-def run_newsflow(articles: int, tmp: Path) -> dict:
+def run_newsflow(articles: int, tmp: Path, analysis: str = "now") -> dict:
     from flows.config import quiet_prefect
 
     quiet_prefect()
+    from flows.analyze import analyze
     from flows.http import FetchPolicy
     from flows.ingest import ingest
     from warehouse import maintenance
@@ -115,19 +121,30 @@ def run_newsflow(articles: int, tmp: Path) -> dict:
         rss = TreeRss(exclude={farm.pid})
         rss.start()
         c0, t0 = cpu_seconds(me), time.perf_counter()
-        summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy))
+        summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy, analysis=analysis))
         wall, cpu = time.perf_counter() - t0, cpu_seconds(me) - c0
-        rss.stop()
-        maintenance.wait()  # the run's upkeep (snapshot, compaction) is not the run's: it ends before the baseline starts
+        if analysis == "now":
+            rss.stop()
+        maintenance.wait()  # the run's upkeep (snapshot, compaction) is not the run's: it ends before what follows starts
         rows = query(db, "select count(*), count(*) filter (where length(body) = 0) from articles")[1][0]
+        later = {}
+        if analysis == "later":
+            c1, t1 = cpu_seconds(me), time.perf_counter()
+            analysed = asyncio.run(analyze(db=str(db)))
+            later = {"analysed": analysed.analysed, "analysis_wall_s": round(time.perf_counter() - t1, 2),
+                     "analysis_flow_s": round(analysed.seconds, 2), "analysed_per_s": round(analysed.analysed / analysed.seconds, 1),
+                     "analysis_cpu_ms_per_article": round(1000 * (cpu_seconds(me) - c1) / max(analysed.analysed, 1), 1)}
+            rss.stop()
+            maintenance.wait()
         facts = query(db, "select (select count(*) from mentions), (select count(*) from agreements)")[1][0]
     finally:
         farm.terminate()
         farm.wait(10)
     return {
-        "pipeline": "newsflow", "articles": rows[0], "empty_bodies": rows[1], "rejected": summary.rejected,
+        "pipeline": "newsflow", "analysis": analysis, "articles": rows[0], "empty_bodies": rows[1], "rejected": summary.rejected,
         "mentions": facts[0], "agreements": facts[1], "wall_s": round(wall, 2), "flow_s": round(summary.seconds, 2),
         "articles_per_s": round(rows[0] / summary.seconds, 1), "cpu_ms_per_article": round(1000 * cpu / max(rows[0], 1), 1),
+        **later,
         "peak_tree_rss_MiB": round(rss.peak / 2**20), "peak_rss_by_role_MiB": {k: round(v / 2**20) for k, v in sorted(rss.parts.items())},
     }
 
@@ -144,18 +161,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--analysis", choices=["now", "later"], default="now",
+                    help="later: ingest the text only, then time `analyze` on its own (default: now, as `newsflow ingest`)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ours = run_newsflow(args.articles, Path(tmp))
+        ours = run_newsflow(args.articles, Path(tmp), args.analysis)
     print(json.dumps(ours))
     if args.no_baseline:
         return
     base = run_baseline(args.articles)
     print(json.dumps({k: v for k, v in base.items() if k != "farm_stats"}))
+    name = "newsflow" if args.analysis == "now" else "text-only"
     print(f"\n{'':12}{'articles':>9}{'articles/s':>12}{'CPU ms/article':>16}")
-    print(f"{'newsflow':12}{ours['articles']:>9}{ours['articles_per_s']:>12}{ours['cpu_ms_per_article']:>16}")
+    print(f"{name:12}{ours['articles']:>9}{ours['articles_per_s']:>12}{ours['cpu_ms_per_article']:>16}")
+    if args.analysis == "later":
+        print(f"{'analyze':12}{ours['analysed']:>9}{ours['analysed_per_s']:>12}{ours['analysis_cpu_ms_per_article']:>16}")
     print(f"{'baseline':12}{base['articles_loaded']:>9}{base['articles_per_s']:>12}{base['cpu_ms_per_article']:>16}")
-    print(f"ratio newsflow / baseline articles/s: {ours['articles_per_s'] / base['articles_per_s']:.2f}")
+    print(f"ratio {name} / baseline articles/s: {ours['articles_per_s'] / base['articles_per_s']:.2f}")
     base_rss = base["peak_rss_MiB"]["main_plus_workers"]
     print(f"peak tree RSS: {ours['peak_tree_rss_MiB']} MiB ({ours['peak_rss_by_role_MiB']}); baseline {base_rss} MiB; "
           f"ratio {ours['peak_tree_rss_MiB'] / base_rss:.2f}")

@@ -29,13 +29,29 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractors.records import article_facts, stored_article  # noqa: E402
 from flows.config import SAMPLE_DIR  # noqa: E402
-from schemas import Agreement, Alias, Entity, Evidence, FeedEntry, FeedState, Mention, Party, Reject, Span, StoredArticle, Title  # noqa: E402
+from schemas import (  # noqa: E402
+    Agreement,
+    Alias,
+    ArticleFacts,
+    ArticleText,
+    Entity,
+    Evidence,
+    FeedEntry,
+    FeedState,
+    Mention,
+    Party,
+    Reject,
+    Span,
+    StoredArticle,
+    Title,
+)
 from warehouse import facts, load, maintenance, search, snapshot  # noqa: E402
 from warehouse.db import connect, snapshot_path, transaction  # noqa: E402
 
 HOST = "bench.newsflow.test"
-BATCH = 200  # as flows.ingest
+BATCH = 200  # as flows.runs.BATCH
 START = dt.datetime(2019, 1, 1, 8, tzinfo=dt.UTC)
 QUERIES = ["tibet", "memorandum of cooperation", "oil reserves", "central enterprises infrastructure", "wallcoverings"]
 
@@ -207,22 +223,23 @@ def parsed_templates() -> dict[str, object]:
     return {t.name: parse_page(t.read_bytes(), "text/html; charset=utf-8", f"http://{HOST}/articles/{t.name}", None) for t in templates}
 
 
-def make_batch(parsed: dict, names: list[str], first: int) -> list[StoredArticle]:
-    """The stored articles for generated pages `names`, numbered from `first`, as the generated site has them."""
+def make_batch(parsed: dict, names: list[str], first: int) -> list[tuple[StoredArticle, ArticleFacts]]:
+    """The stored articles for generated pages `names`, numbered from `first`, as the generated site has them, with their facts."""
     items = []
     for i, name in enumerate(names, start=first):
         template = name.split("-", 1)[1]
         when = START + dt.timedelta(days=i // len(parsed))
         article = parsed[template].model_copy(update={"published_at": when, "canonical_url": f"http://{HOST}/articles/{name}"})
         entities, agreements = standin_facts(template, article.body, when.date().isoformat())
-        items.append(StoredArticle(url=f"http://{HOST}/articles/{name}", raw_sha256=f"{i:064x}", article=article,
-                                   entities=entities, agreements=agreements, feed_url=f"http://{HOST}/feeds/f{i // 500:03d}.xml"))
+        stored = stored_article(f"http://{HOST}/articles/{name}", f"{i:064x}", article, feed_url=f"http://{HOST}/feeds/f{i // 500:03d}.xml")
+        items.append((stored, article_facts(ArticleText(url=stored.url, article=article), entities, agreements, None, "bench")))
     return items
 
 
-def load_batch(con, items: list[StoredArticle]) -> float:
+def load_batch(con, batch: list[tuple[StoredArticle, ArticleFacts]]) -> float:
     """What the flow's load task writes for a batch, in one transaction; returns the seconds spent indexing."""
     now = dt.datetime.now(dt.UTC)
+    items = [stored for stored, _ in batch]
     feeds = [FeedState(url=u, name=f"bench-{u[-7:-4]}", kind="rss", last_polled_at=now, last_status=200) for u in {s.feed_url for s in items}]
     with transaction(con):
         load.save_feeds(con, feeds)
@@ -233,7 +250,7 @@ def load_batch(con, items: list[StoredArticle]) -> float:
                               entries + [FeedEntry(url=missing_page(int(feed.name[-3:])), link=missing_page(int(feed.name[-3:])))], now)
         load.save_rejects(con, "bench", [Reject(stage="fetch", reason="not found (404)", url=missing_page(int(f.name[-3:]))) for f in feeds], now)
         load.save_articles(con, "bench", "bench", items, now)
-        facts.save_facts(con, "bench", items, now)
+        facts.save_facts(con, "bench", [found for _, found in batch], now)
         t0 = time.perf_counter()
         search.index(con, [s.url for s in items], now)
         return time.perf_counter() - t0

@@ -18,6 +18,8 @@ from extractors.sentences import split_spans
 from schemas.article import PARAGRAPH_BREAK, Article
 from schemas.reference import rows
 
+LIMITED = "analysis limited: "  # how the warning line of a partly analysed article begins
+
 
 @dataclass(frozen=True)
 class AnalysisLimit:
@@ -96,7 +98,7 @@ def within_budget(article: Article, budget: Budget) -> tuple[Article, AnalysisLi
     part = article.model_copy(update={"paragraphs": paragraphs, "captions": captions,
                                       "edits": [e for e in article.edits if e.end <= kept]})
     limit = AnalysisLimit(
-        reason=f"analysis limited: text of {total:,} characters is over the budget of {budget.max_chars:,}: entities and "
+        reason=f"{LIMITED}text of {total:,} characters is over the budget of {budget.max_chars:,}: entities and "
                f"agreements were read from the first {kept:,} characters of the body and {len(captions)} of "
                f"{len(article.captions)} captions", analysed_chars=kept)
     return part, limit

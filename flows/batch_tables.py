@@ -1,14 +1,18 @@
 """A batch's records as Arrow tables and back: what travels through the staging area (`flows.staging`).
 
-Two kinds of staged batch, each a set of tables:
+Four kinds of staged batch, each a set of tables:
 
-    pages    for a worker to parse: what the coordinator fetched (or, for reprocess, read back from
-             the warehouse). One table, `pages`: a row per URL with what the frontier knew of it
-             (`Candidate`) and the fetch result, body included.
+    pages    for a worker to parse (stage 1): what the coordinator fetched (or, for reprocess, read
+             back from the warehouse). One table, `pages`: a row per URL with what the frontier knew
+             of it (`Candidate`) and the fetch result, body included.
     parsed   for the loader: what a worker made of a pages batch, as `flows.pipeline.ParsedBatch`
-             holds it: `articles` (each with its blocks, entities, mentions, roles and agreements),
-             `rejects`, `unchanged` and `retry`; and, when the loader must store them, the
-             `fetches` the pages came from (raw pages and fetch log).
+             holds it: `articles` (each with its blocks, not analysed), `rejects`, `unchanged` and
+             `retry`; and, when the loader must store them, the `fetches` the pages came from (raw
+             pages and fetch log).
+    texts    for a worker to analyse (stage 2): one table, `texts`, a row per stored article
+             (`ArticleText`) with the hash of its text when it was read (`warehouse.read.text_hashes`).
+    facts    for the loader: one table, `facts`, a row per article analysed (`ArticleFacts`), with
+             the hash of the text it was made from, so facts of a text changed since are not loaded.
 
 Each row carries its record as the loader takes it, in pydantic's JSON (`record`, and `fetch`
 and `candidate` for pages), so a record read back is equal to the one written; bodies are
@@ -26,7 +30,7 @@ import pyarrow as pa
 from pydantic import TypeAdapter
 
 from flows.pipeline import Candidate, ParsedBatch
-from schemas import FetchResult, Reject, StoredArticle
+from schemas import ArticleFacts, ArticleText, FetchResult, Reject, StoredArticle
 
 _CANDIDATE = TypeAdapter(Candidate)
 _FETCH_SCHEMA = pa.schema([("url", pa.string()), ("status", pa.int32()), ("error", pa.string()), ("body", pa.binary()),
@@ -111,3 +115,35 @@ def parsed_from(tables: Mapping[str, pa.Table]) -> tuple[ParsedBatch, list[Fetch
         retry={url: (reason, after) for url, reason, after in zip(retry["url"], retry["reason"], retry["retry_after_s"], strict=True)},
     )
     return batch, _fetches_from(tables["fetches"])
+
+
+_TEXTS_SCHEMA = pa.schema([("url", pa.string()), ("text_sha", pa.string()), ("title", pa.string()), ("record", pa.string())])
+_FACTS_SCHEMA = pa.schema([("url", pa.string()), ("text_sha", pa.string()), ("error", pa.string()), ("record", pa.string())])
+
+
+def texts_tables(texts: Sequence[ArticleText], hashes: Mapping[str, str]) -> dict[str, pa.Table]:
+    """A texts batch: stored articles to analyse, each with its text's hash (`hashes`: URL -> hash)."""
+    return {"texts": pa.table({"url": [t.url for t in texts], "text_sha": [hashes.get(t.url) for t in texts],
+                               "title": [t.article.title for t in texts], "record": [t.model_dump_json() for t in texts]},
+                              schema=_TEXTS_SCHEMA)}
+
+
+def texts_from(tables: Mapping[str, pa.Table]) -> tuple[list[ArticleText], dict[str, str]]:
+    """The texts of a texts batch and their hashes, as `texts_tables` took them."""
+    table = tables["texts"]
+    hashes = dict(zip(table.column("url").to_pylist(), table.column("text_sha").to_pylist(), strict=True))
+    return [ArticleText.model_validate_json(r) for r in table.column("record").to_pylist()], hashes
+
+
+def facts_tables(found: Sequence[ArticleFacts], hashes: Mapping[str, str]) -> dict[str, pa.Table]:
+    """A facts batch: what a worker's analysis found, each with the hash of the text it read."""
+    return {"facts": pa.table({"url": [f.url for f in found], "text_sha": [hashes.get(f.url) for f in found],
+                               "error": [f.error for f in found], "record": [f.model_dump_json() for f in found]},
+                              schema=_FACTS_SCHEMA)}
+
+
+def facts_from(tables: Mapping[str, pa.Table]) -> tuple[list[ArticleFacts], dict[str, str]]:
+    """The facts of a facts batch and the hashes of the texts they were made from (for `flows.analyze.store_facts`)."""
+    table = tables["facts"]
+    hashes = dict(zip(table.column("url").to_pylist(), table.column("text_sha").to_pylist(), strict=True))
+    return [ArticleFacts.model_validate_json(r) for r in table.column("record").to_pylist()], hashes

@@ -103,11 +103,12 @@ def _staging(s: Settings) -> str:
 
 
 def _flow(name: str, runner=None):
-    """The flow `name` of flows.ingest, on `runner` (a Dask task runner) when given. Imported only once
-    the run can start: Prefect takes seconds to import."""
+    """The flow `name` (ingest, reprocess: flows.ingest; analyze: flows.analyze), on `runner` (a Dask task
+    runner) when given. Imported only once the run can start: Prefect takes seconds to import."""
+    import flows.analyze
     import flows.ingest
 
-    flow = getattr(flows.ingest, name)
+    flow = getattr(flows.analyze if name == "analyze" else flows.ingest, name)
     return flow.with_options(task_runner=runner) if runner is not None else flow
 
 
@@ -228,13 +229,18 @@ def _ready_to_write(db: str) -> None:
 @feeds_option
 @click.option("--feed", "only", multiple=True, help="Only this feed (by name); repeatable.")
 @click.option("--refresh", is_flag=True, help="Re-fetch known articles too (conditional GET) to pick up changed pages.")
+@click.option("--analysis", type=click.Choice(["now", "later"]), default="now", show_default=True,
+              help="Analyse (entities, agreements) in this run, or leave it for `newsflow analyze`.")
 @politeness
 @on_cluster
-def ingest(db, feeds, only, refresh, **options):
+def ingest(db, feeds, only, refresh, analysis, **options):
     """Poll the feeds, fetch new articles and load them into the warehouse (created if missing).
 
-    With --cluster, this machine fetches (politeness holds for the whole run) and loads, and the
-    cluster's workers parse and analyse (docs/operations.md, "Running on a cluster").
+    Then analyse every article not yet analysed by this version of newsflow's extractors: its
+    entities, roles, credits and agreements. With --analysis later the articles are stored without
+    them, for `newsflow analyze` to do on its own schedule. With --cluster, this machine fetches
+    (politeness holds for the whole run) and loads, and the cluster's workers parse and analyse
+    (docs/operations.md, "Running on a cluster").
     """
     s = settings(db=db, feeds=feeds, **options)
     _feeds_to_fetch(s, only)
@@ -243,7 +249,8 @@ def ingest(db, feeds, only, refresh, **options):
 
     staging = _staging(s)
     summary = run_flow(lambda runner: _flow("ingest", runner)(db=s.db, feeds_file=s.feeds, only=list(only) or None,
-                                                             refresh=refresh, policy=make_policy(s), staging=staging),
+                                                             refresh=refresh, policy=make_policy(s), staging=staging,
+                                                             analysis=analysis),
                        s.dask_address)
     _print_summary(summary)
     _upkeep_note(s.db)
@@ -361,6 +368,29 @@ def _upkeep_note(db: str) -> None:
 
     click.echo(f"the snapshot {snapshot_path(db)} is being published in the background (what it did: {log_path(db)}); "
                "`newsflow snapshot` publishes one and waits")
+
+
+@main.command()
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Analyse at most this many articles, oldest first [default: all].")
+@on_cluster
+def analyze(db, limit, **options):
+    """Analyse the stored articles that await it: entities, roles, credits and agreements.
+
+    An article awaits analysis when `ingest --analysis later` stored it, or when the articles
+    were analysed by another version of newsflow's extractors. No network; run it as often as
+    you like (nothing to do is done in seconds). With --cluster: on its workers.
+    """
+    from warehouse.db import require
+
+    s = settings(db=db, **options)
+    require(s.db)
+    _cluster_ready(s)
+    _ready_to_write(s.db)
+
+    staging = _staging(s)
+    _print_summary(run_flow(lambda runner: _flow("analyze", runner)(db=s.db, limit=limit, staging=staging), s.dask_address))
+    _upkeep_note(s.db)
 
 
 def _readable(db: str | None, snapshot: bool) -> str:

@@ -1,13 +1,16 @@
 """Batches on a Dask cluster: the coordinator fetches, workers parse and analyse, one loader writes.
 
-When `ingest` or `reprocess` runs on a Dask task runner (`flows.cluster.cluster_runner`), each
-batch goes this way through the staging location (`flows.staging`, tables `flows.batch_tables`):
+When `ingest`, `analyze` or `reprocess` runs on a Dask task runner (`flows.cluster.cluster_runner`),
+each batch of each stage goes this way through the staging location (`flows.staging`, tables
+`flows.batch_tables`):
 
     coordinator                         a worker                          coordinator, the loader
-    fetch the batch (one Fetcher:   ->  read pages/BATCH, parse and   ->  read parsed/BATCH, load it in one
-    robots.txt, per-host limits);       analyse every page in its         transaction with the code of a
-    reprocess: read the raw pages       own process; write                local run (`store_batch`); delete
-    write pages/BATCH, submit           parsed/BATCH                      parsed/BATCH and pages/BATCH
+    stage 1: fetch the batch (one   ->  read pages/BATCH, parse every ->  read parsed/BATCH, load it in one
+    Fetcher: robots.txt, per-host       page in its own process;          transaction with the code of a
+    limits); reprocess: read the raw    write parsed/BATCH                local run (`store_batch`,
+    pages; write pages/BATCH, submit                                      `flows.analyze.store_facts`);
+    stage 2: read the stored texts; ->  analyse them; write their     ->  delete parsed/BATCH and pages/BATCH
+    write pages/BATCH, submit           facts to parsed/BATCH
 
 Prefect carries the staging URL and the batch id, never pages. Fetching stays on the coordinator
 because politeness is the state of one `Fetcher` (robots.txt read once per host, requests in
@@ -41,16 +44,18 @@ from prefect.context import FlowRunContext
 
 from extractors import EXTRACTOR_VERSION
 from flows import interrupt, progress
-from flows.batch_tables import pages_from, pages_tables, parsed_from, parsed_tables
+from flows.batch_tables import facts_from, facts_tables, pages_from, pages_tables, parsed_from, parsed_tables, texts_from, texts_tables
 from flows.config import ConfigError
 from flows.http import Fetcher
 from flows.pipeline import Candidate, fetch_pages, parse_results
 from flows.staging import Staging
 from flows.summary import RunSummary
-from schemas import FetchResult
+from warehouse import read
+from warehouse.db import connect
 from warehouse.frontier import Backoff
 
-INGEST, REPROCESS = "ingest", "reprocess"  # what a batch is: its loader stores the fetches too, or counts what changed
+# what a batch is: pages whose loader stores the fetches too, pages whose loader counts what changed, or texts to analyse
+INGEST, REPROCESS, ANALYSIS = "ingest", "reprocess", "analysis"
 IN_FLIGHT_PER_WORKER = 2  # batches submitted and not yet loaded, per worker: one parsing, one waiting
 MIN_BATCH = 25  # pages: a Dask task costs ~130 ms of worker CPU in Prefect's bookkeeping
 WORKERS_WAIT_S = 60  # for a cluster with no worker yet
@@ -82,17 +87,36 @@ def parse_staged(location: str, batch_id: str) -> None:
     pages, parsed = parts(location)
     if parsed.ready(batch_id):
         return
+    notes, tables = _staged(pages, batch_id)
+    items, fetches = pages_from(tables)
+    batch = parse_results(items, fetches)  # in this process: a worker is one process per core
+    parsed.write(batch_id, parsed_tables(batch, fetches if notes["kind"] == INGEST else ()),
+                 {**notes, "extractor_version": EXTRACTOR_VERSION})
+
+
+@task(name="analyze-staged-batch", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def analyze_staged(location: str, batch_id: str) -> None:
+    """On a worker: analyse the staged texts batch `batch_id` (`extractors.analysis.analyze_texts`) and
+    stage their facts. A batch already analysed is not analysed again; `ConfigError` as `parse_staged`."""
+    from extractors.analysis import analyze_texts  # the spaCy pipeline: on the workers only
+
+    pages, parsed = parts(location)
+    if parsed.ready(batch_id):
+        return
+    notes, tables = _staged(pages, batch_id)
+    texts, hashes = texts_from(tables)
+    parsed.write(batch_id, facts_tables(analyze_texts(texts), hashes), {**notes, "extractor_version": EXTRACTOR_VERSION})
+
+
+def _staged(pages: Staging, batch_id: str) -> tuple[dict[str, str], dict]:
+    """The notes and tables of a staged input batch; `ConfigError` when this worker cannot see it."""
     try:
-        notes, tables = pages.notes(batch_id), pages.read(batch_id)
+        return pages.notes(batch_id), pages.read(batch_id)
     except FileNotFoundError:
         raise ConfigError(
             f"worker {socket.gethostname()} finds no batch {batch_id} in the staging location {pages.url}: the coordinator "
             "and every worker must reach the same location (--staging: a directory shared at the same path, or an object store URL)"
         ) from None
-    items, fetches = pages_from(tables)
-    batch = parse_results(items, fetches)  # in this process: a worker is one process per core
-    parsed.write(batch_id, parsed_tables(batch, fetches if notes["kind"] == INGEST else ()),
-                 {**notes, "extractor_version": EXTRACTOR_VERSION})
 
 
 @dataclass
@@ -123,11 +147,19 @@ def _loader():
     return ingest
 
 
+def _analysis_loader():
+    """`flows.analyze`, whose `store_facts` loads analysed batches (it imports this module, so not at import time)."""
+    from flows import analyze
+
+    return analyze
+
+
 def load_parsed(db: str, run_id: str, parsed: Staging, batch_id: str, backoff: Backoff):
     """Load one staged parsed batch in one transaction, as a local run loads it, then delete it.
 
-    Returns the batch's `BatchCounts`, or None for a batch made by another extractor version,
-    which is deleted unloaded (its URLs are due again). A failed load raises and leaves the batch.
+    Returns the batch's `BatchCounts` (`AnalysisCounts` for an analysed batch), or None for a batch
+    made by another extractor version, which is deleted unloaded (its URLs are due again, its
+    articles still await analysis). A failed load raises and leaves the batch.
     """
     notes = parsed.notes(batch_id)
     if notes.get("extractor_version") != EXTRACTOR_VERSION:
@@ -135,23 +167,28 @@ def load_parsed(db: str, run_id: str, parsed: Staging, batch_id: str, backoff: B
                                  f"this is {EXTRACTOR_VERSION}: not loaded; its pages are parsed again by a later run")
         parsed.remove(batch_id)
         return None
+    if notes["kind"] == ANALYSIS:
+        found, hashes = facts_from(parsed.read(batch_id))
+        counts = _analysis_loader().store_facts(db, run_id, found, hashes, count_changes=bool(notes.get("count_changes")))
+        parsed.remove(batch_id)
+        return counts
     batch, fetches = parsed_from(parsed.read(batch_id))
     ingest = _loader()
     if notes["kind"] == REPROCESS:
-        urls = [s.url for s in batch.articles] + batch.unchanged + [r.url for r in batch.rejects if r.url]
-        counts = ingest.store_reparsed(db, run_id, urls, batch, backoff)
+        counts = ingest.store_reparsed(db, run_id, batch, backoff)
     else:
         counts = ingest.store_batch(db, run_id, batch, fetches, backoff)
     parsed.remove(batch_id)
     return counts
 
 
-def load_leftovers(db: str, summary: RunSummary, location: str, backoff: Backoff) -> None:
+def load_leftovers(db: str, summary: RunSummary, location: str, backoff: Backoff | None = None) -> None:
     """Before a run's own batches: load the parsed batches an earlier run left staged (its load failed,
-    or it was stopped), oldest first, and delete what else it left (its URLs are still due)."""
+    or it was stopped), oldest first, and delete what else it left (its URLs are still due, its articles
+    still await analysis)."""
     pages, parsed = parts(location)
     for batch_id in parsed.list_ready():
-        counts = load_parsed(db, summary.run_id, parsed, batch_id, backoff)
+        counts = load_parsed(db, summary.run_id, parsed, batch_id, backoff or Backoff())
         if counts is not None:
             counts.add_to(summary)
             summary.staged_loaded += 1
@@ -176,11 +213,12 @@ def _workers() -> int:
 
 
 async def _run_batches(
-    db: str, summary: RunSummary, kind: str, todo: Sequence, pages_of: Callable[[list], Awaitable[tuple[list, list]]],
-    location: str, largest: int, backoff: Backoff,
+    db: str, summary: RunSummary, kind: str, todo: Sequence, pages_of: Callable[[list], Awaitable[tuple[dict, int]]],
+    location: str, largest: int, backoff: Backoff, notes: dict[str, str] | None = None, into: str = "cluster",
 ) -> None:
-    """Send `todo` to the cluster in batches (`pages_of` turns a chunk into candidates and fetch results on the
-    coordinator) and load each result in order, keeping IN_FLIGHT_PER_WORKER batches per worker submitted."""
+    """Send `todo` to the cluster in batches (`pages_of` turns a chunk into the staged tables of a batch and its
+    number of pages or articles, on the coordinator) and load each result in order, keeping IN_FLIGHT_PER_WORKER
+    batches per worker submitted. What the coordinator did goes into `summary.<into>`."""
     from distributed import KilledWorker
 
     root = Staging(location).url  # absolute: workers have other working directories
@@ -190,6 +228,7 @@ async def _run_batches(
     cpu = dict.fromkeys(("fetch_ms", "stage_ms", "load_ms", "load_wall_ms"), 0.0)
     process0, wall0 = time.process_time(), time.monotonic()
     in_flight: deque = deque()
+    worker = analyze_staged if kind == ANALYSIS else parse_staged
 
     async def load_first() -> None:
         batch_id, future, sent = in_flight[0]
@@ -197,7 +236,7 @@ async def _run_batches(
             interrupt.check()
             await asyncio.sleep(interrupt.POLL_S)
         in_flight.popleft()
-        progress.add(parsed=sent)
+        progress.add(**{"analysed" if kind == ANALYSIS else "parsed": sent})
         t, wall = time.thread_time(), time.monotonic()
         try:
             future.result()
@@ -212,21 +251,26 @@ async def _run_batches(
         pages.remove(batch_id)
         cpu["load_ms"] += time.thread_time() - t
         cpu["load_wall_ms"] += time.monotonic() - wall
-        await progress.settled(sent, counts.new + counts.updated if counts else 0, counts.rejected if counts else 0)
+        if counts is None:
+            await progress.settled(sent, 0, 0)
+        elif kind == ANALYSIS:
+            await progress.settled(sent, 0, counts.failed)
+        else:
+            await progress.settled(sent, counts.new + counts.updated, counts.rejected)
 
     try:
         for seq, start in enumerate(range(0, len(todo), size)):
             chunk = list(todo[start : start + size])
             t = time.thread_time()
-            items, fetches = await interrupt.unless_stopped(pages_of(chunk))
+            tables, count = await interrupt.unless_stopped(pages_of(chunk))
             t1 = time.thread_time()
-            batch_id = f"{summary.run_id}-{seq:05d}"
-            pages.write(batch_id, pages_tables(items, fetches), {"kind": kind, "run_id": summary.run_id})
-            in_flight.append((batch_id, parse_staged.submit(root, batch_id), len(chunk)))
+            batch_id = f"{summary.run_id}-{kind[0]}{seq:05d}"
+            pages.write(batch_id, tables, {**(notes or {}), "kind": kind, "run_id": summary.run_id})
+            in_flight.append((batch_id, worker.submit(root, batch_id), len(chunk)))
             cpu["fetch_ms"] += t1 - t
             cpu["stage_ms"] += time.thread_time() - t1
             work.batches += 1
-            work.pages += len(items)
+            work.pages += count
             while in_flight and (len(in_flight) >= IN_FLIGHT_PER_WORKER * work.workers or in_flight[0][1].wrapped_future.done()):
                 await load_first()
         while in_flight:
@@ -236,15 +280,15 @@ async def _run_batches(
                                  "those the workers finish and takes up the others again")
     work.per_page({**cpu, "cpu_ms": time.process_time() - process0})
     work.seconds = round(time.monotonic() - wall0, 2)
-    summary.cluster = asdict(work)
+    setattr(summary, into, asdict(work))
 
 
 async def fetch_and_parse(db: str, summary: RunSummary, fetcher: Fetcher, todo: Sequence[Candidate], location: str,
                           backoff: Backoff, largest: int) -> None:
     """Ingest on the cluster: fetch each batch here, parse and analyse it on a worker, load it here."""
 
-    async def fetched(chunk: list[Candidate]) -> tuple[list[Candidate], list[FetchResult]]:
-        return chunk, await fetch_pages(fetcher, chunk)
+    async def fetched(chunk: list[Candidate]) -> tuple[dict, int]:
+        return pages_tables(chunk, await fetch_pages(fetcher, chunk)), len(chunk)
 
     await _run_batches(db, summary, INGEST, todo, fetched, location, largest, backoff)
 
@@ -253,7 +297,23 @@ async def parse_again(db: str, summary: RunSummary, urls: Sequence[str], locatio
     """Reprocess on the cluster: read each batch's raw pages here, parse and analyse them on a worker, load them here."""
     ingest = _loader()
 
-    async def stored(chunk: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
-        return ingest.stored_fetches(db, chunk)
+    async def stored(chunk: list[str]) -> tuple[dict, int]:
+        items, fetches = ingest.stored_fetches(db, chunk)
+        return pages_tables(items, fetches), len(items)
 
     await _run_batches(db, summary, REPROCESS, urls, stored, location, largest, Backoff())
+
+
+async def analyze_on_cluster(db: str, summary: RunSummary, urls: Sequence[str], location: str, largest: int,
+                             count_changes: bool = False) -> None:
+    """Stage 2 on the cluster: read each batch's stored texts here, analyse them on a worker, load their facts here
+    (`count_changes`: count the articles whose facts changed, as reprocess does)."""
+
+    async def texts(chunk: list[str]) -> tuple[dict, int]:
+        with connect(db) as con:
+            found = read.article_texts(con, chunk)
+            hashes = read.text_hashes(con, [t.url for t in found])
+        return texts_tables(found, hashes), len(found)
+
+    await _run_batches(db, summary, ANALYSIS, urls, texts, location, largest, Backoff(),
+                       notes={"count_changes": "1" if count_changes else ""}, into="cluster_analysis")

@@ -2,12 +2,13 @@
 
 Inert unless the environment sets NEWSFLOW_PAUSE_AT; nothing in newsflow sets it. The points:
 
-| name     | where                                                                  |
-|----------|------------------------------------------------------------------------|
-| `polled` | feed entries, frontier and validators committed; no page fetched yet   |
-| `fetch`  | one page of a batch fetched, the others of its batch still in flight   |
-| `load`   | inside a batch's load transaction, articles written, not yet committed |
-| `stage`  | a staged batch's first table written, its other tables and its marker not yet (`flows.staging`) |
+| name       | where                                                                    |
+|------------|--------------------------------------------------------------------------|
+| `polled`   | feed entries, frontier and validators committed; no page fetched yet     |
+| `fetch`    | one page of a batch fetched, the others of its batch still in flight     |
+| `load`     | inside a batch's load transaction, articles written, not yet committed   |
+| `analysis` | inside an analysis batch's transaction, facts written, not yet committed |
+| `stage`    | a staged batch's first table written, its other tables and its marker not yet (`flows.staging`) |
 
 NEWSFLOW_PAUSE_AT=`name` freezes the process the first time it passes `name`, `name:N` the
 N-th time. It then writes `name:N` to the file NEWSFLOW_PAUSED_FILE names (when set) and

@@ -128,8 +128,11 @@ def run_line(run: dict) -> str:
     head = f"{when}  {run['flow']:<9} {run['run_id']}"
     if run.get("finished_at") is None:
         return f"{head}  did not finish"
+    took = f"{s.get('seconds', 0):.1f} s" + (" (interrupted)" if s.get("interrupted") else "")
+    analysis = f"analysed {s.get('analysed', 0)}, failed {s.get('analysis_failed', 0)}, left {s.get('analysis_left', 0)}"
+    if run["flow"] == "analyze":
+        return f"{head}  {took}  {analysis}"
     feeds = (f"feeds {s.get('feeds_read', 0)} read, {s.get('feeds_not_modified', 0)} not modified, {s.get('feeds_failed', 0)} failed; "
              if run["flow"] == "ingest" else "")
-    took = f"{s.get('seconds', 0):.1f} s" + (" (interrupted)" if s.get("interrupted") else "")
     return (f"{head}  {took}  {feeds}articles {s.get('new', 0)} new, {s.get('updated', 0)} updated, "
-            f"{s.get('unchanged', 0)} unchanged, {s.get('rejected', 0)} rejected")
+            f"{s.get('unchanged', 0)} unchanged, {s.get('rejected', 0)} rejected" + (f"; {analysis}" if "analysed" in s else ""))

@@ -26,56 +26,72 @@ _pool: ProcessPoolExecutor | None = None
 
 
 def parse_one(body: bytes, content_type: str | None, url: str, reference: dt.date | None):
-    """Worker entry point: (Article, entities, agreements), or the reject reason as a string."""
-    from extractors.analysis import read_page
-    from extractors.page import UnusableDocument
+    """Worker entry point of stage 1: the Article, or the reject reason as a string."""
+    from extractors.page import UnusableDocument, parse_page
 
     try:
-        return read_page(body, content_type, url, reference)
+        return parse_page(body, content_type, url, reference)
     except UnusableDocument as e:
         return str(e)
     except Exception as e:  # a parser bug must cost one page, not the run
         return f"parser error: {type(e).__name__}: {e}"
 
 
+def analyze_some(texts: list) -> list:
+    """Worker entry point of stage 2: `extractors.analysis.analyze_texts` (ArticleText records in, ArticleFacts out)."""
+    from extractors.analysis import analyze_texts
+
+    return analyze_texts(texts)
+
+
 def _parse_chunk(jobs: list[tuple]) -> list:
     return [parse_one(*job) for job in jobs]
 
 
-def parse_all(jobs: Sequence[tuple], pool: Executor | None = None) -> Iterator:
-    """`parse_one(*job)` for each job, in order: in the pool's workers, CHUNK pages to a task, or here without a pool.
+def _in_chunks(work, items: Sequence, pool: Executor | None) -> Iterator:
+    """`work(chunk)` over `items` CHUNK at a time, its outputs in order: in the pool's workers, or here without a pool.
 
     When the consumer stops early (a stop request, Prefect cancelling the run), the pool is
-    stopped (`stop_pool`): its workers would go on with the pages left, and the process could not
+    stopped (`stop_pool`): its workers would go on with the items left, and the process could not
     exit before they are done. Unlike `Executor.map`, nothing is cancelled first: Python 3.11's
     pool fails with a traceback of its own when its workers stop while a cancelled task is queued.
     """
+    chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
     if pool is None:
-        yield from (parse_one(*job) for job in jobs)
+        for chunk in chunks:
+            yield from work(chunk)
         return
-    tasks = [pool.submit(_parse_chunk, list(jobs[i : i + CHUNK])) for i in range(0, len(jobs), CHUNK)]
+    tasks = [pool.submit(work, chunk) for chunk in chunks]
     try:
         for task in tasks:
             yield from task.result()
-    except BaseException:  # abandoned, or the pool broke: the pages left are nobody's
+    except BaseException:  # abandoned, or the pool broke: the items left are nobody's
         stop_pool()
         raise
 
 
+def parse_all(jobs: Sequence[tuple], pool: Executor | None = None) -> Iterator:
+    """`parse_one(*job)` for each job, in order (`_in_chunks`)."""
+    return _in_chunks(_parse_chunk, jobs, pool)
+
+
+def analyze_all(texts: Sequence, pool: Executor | None = None) -> Iterator:
+    """The `ArticleFacts` of each `ArticleText`, in order (`_in_chunks`)."""
+    return _in_chunks(analyze_some, texts, pool)
+
+
 def _warm(flow_pid: int) -> None:
-    """Set a worker up when it starts: it ends with the flow's process (`flows.lifeline`), it hears no signal meant for
-    the flow, and it loads the spaCy model now, not inside the first batch.
+    """Set a worker up when it starts: it ends with the flow's process (`flows.lifeline`) and it hears no signal meant
+    for the flow. The spaCy model loads with the first analysis the worker runs: a run that only parses
+    (`ingest --analysis later`) never pays for it.
 
     Ctrl-C at a terminal signals the terminal's foreground process group, and `timeout` signals its process group:
     a worker in that group would die in the middle of a batch and break the pool. In a group of its own, a worker
     stops when the flow stops its pool (`stop_pool`) or ends. It takes SIGTERM again, which its fork server blocks.
     """
-    from extractors.entities.nlp import load_nlp
-
     os.setpgid(0, 0)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     lifeline.follow(flow_pid)
-    load_nlp()
 
 
 def _start_fork_server() -> None:

@@ -15,6 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from extractors.feeds import FeedError, parse_feed
+from extractors.records import stored_article
 from extractors.urls import canonicalize_url
 from flows import interrupt, progress
 from flows.config import FeedConfig
@@ -147,7 +148,8 @@ def page_url(result: FetchResult) -> str | None:
 def parse_results(
     items: Sequence[Candidate], results: Sequence[FetchResult], pool: Executor | None = None
 ) -> ParsedBatch:
-    """Turn fetch results into articles to load, unchanged URLs and rejects (those that may pass also in `retry`).
+    """Turn fetch results into articles to load (parsed, not analysed), unchanged URLs and rejects (those
+    that may pass also in `retry`).
 
     A body whose hash is the one already stored (and parsed by this extractor
     version) is not parsed again. Raises `flows.interrupt.Interrupted` between pages once a stop is requested.
@@ -165,23 +167,17 @@ def parse_results(
             jobs.append((c, r))
     args = [(r.body, r.content_type, r.final_url or c.url, c.published_at.date() if c.published_at else None) for c, r in jobs]
     outputs = parse_all(args, pool)
-    for (c, r), out in zip(jobs, _or_stop(outputs), strict=True):
+    for (c, r), out in zip(jobs, or_stop(outputs), strict=True):
         progress.add(parsed=1)
         if isinstance(out, str):
             batch.rejects.append(Reject(stage="parse", reason=out, url=c.url, raw_sha256=r.sha256))
         else:
-            article, entities, agreements = out
-            batch.articles.append(
-                StoredArticle(
-                    url=c.url, raw_sha256=r.sha256, article=article, entities=entities, agreements=agreements,
-                    feed_url=c.feed_url, final_url=page_url(r), feed_published_at=c.published_at,
-                )
-            )
+            batch.articles.append(stored_article(c.url, r.sha256, out, c.feed_url, page_url(r), c.published_at))
     return batch
 
 
-def _or_stop(outputs: Iterable) -> Iterator:
-    """The parse outputs until a stop is requested, then `flows.interrupt.Interrupted`. A pool whose workers were
+def or_stop(outputs: Iterable) -> Iterator:
+    """The parse (or analysis) outputs until a stop is requested, then `flows.interrupt.Interrupted`. A pool whose workers were
     stopped (the first Ctrl-C stops them at once) or died by the same signal is the stop too."""
     try:
         for out in outputs:

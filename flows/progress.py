@@ -39,6 +39,7 @@ class Progress:
     fetched: int = 0
     parsed: int = 0
     loaded: int = 0  # articles written, new or updated
+    analysed: int = 0  # articles analysed (stage 2; for the analyze flow, `total` and `settled` count articles)
     rejected: int = 0
     settled: int = 0  # pages whose batch is committed: loaded, unchanged, rejected, or the page of another entry
     began: float | None = None  # time.monotonic() when the pages began
@@ -75,13 +76,18 @@ class Progress:
             parts.append(f"{self.feeds_read:,} feed{'' if self.feeds_read == 1 else 's'} read"
                          + (f", {self.feeds_failed:,} failed" if self.feeds_failed else "")
                          if self.total is not None or self.feeds_read or self.feeds_failed else "reading the feeds")
+        unit = "articles" if self.flow == "analyze" else "pages"
         if self.total is not None:
-            steps = ([f"{self.fetched:,} fetched"] if self.flow == "ingest" else []) + [
-                f"{self.parsed:,} parsed", f"{self.loaded:,} loaded", f"{self.rejected:,} rejected"]
-            parts.append(f"{self.total:,} pages: " + ", ".join(steps))
+            if self.flow == "analyze":
+                steps = [f"{self.analysed:,} analysed", f"{self.rejected:,} failed"]
+            else:
+                steps = ([f"{self.fetched:,} fetched"] if self.flow == "ingest" else []) + [
+                    f"{self.parsed:,} parsed", f"{self.loaded:,} loaded", f"{self.rejected:,} rejected"]
+                steps += [f"{self.analysed:,} analysed"] if self.analysed else []
+            parts.append(f"{self.total:,} {unit}: " + ", ".join(steps))
             rate, left = self.rate(now), self.seconds_left(now)
             if rate is not None and left is not None:
-                parts.append(f"{rate:.1f} pages/s, {duration(left)} left")
+                parts.append(f"{rate:.1f} {unit}/s, {duration(left)} left")
         if interrupt.requested():
             parts.append("interrupted" if final else "stopping")
         return f"{self.flow}: " + " · ".join(parts)

@@ -15,6 +15,7 @@ from schemas.errors import (
     WarehouseError,
     WarehouseLocked,
 )
+from schemas.facts import ArticleFacts, ArticleText, Credit, Role
 from schemas.feed import BadEntry, FeedEntry, FeedState, ParsedFeed
 from schemas.fetch import FetchResult
 from schemas.reject import Reject
@@ -40,6 +41,10 @@ __all__ = [
     "Reject",
     "StoredArticle",
     "TextEdit",
+    "ArticleText",
+    "ArticleFacts",
+    "Credit",
+    "Role",
     # settings, and the error family (catch NewsflowError: its message is one line for the user)
     "DEFAULTS",
     "Settings",

@@ -7,9 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.agreements import Agreement
-from schemas.entities import Entity
-
 PARAGRAPH_BREAK = "\n\n"  # `Article.body` is the paragraphs joined by a blank line; extractors.sentences maps offsets
 
 
@@ -74,14 +71,18 @@ class Article(BaseModel):
         return "".join(out) + text[pos:]
 
 
+PublishedSource = Literal["page", "feed", "dateline"]
+
+
 class StoredArticle(BaseModel):
-    """An article ready for the warehouse: the parse, what was found in it, and where it came from."""
+    """An article ready for the warehouse (stage 1: its text, no analysis): the parse, where it came
+    from, and its publication date as decided (`extractors.records.published`): the page's, else the
+    feed entry's, else the dateline's, with which one it is in `published_source`."""
 
     url: str
     raw_sha256: str
     article: Article
-    entities: list[Entity] = Field(default_factory=list)
-    agreements: list[Agreement] = Field(default_factory=list)
     feed_url: str | None = None
     final_url: str | None = None
-    feed_published_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None
+    published_source: PublishedSource | None = None

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Stage = Literal["feed", "entry", "fetch", "decode", "parse", "load"]
+Stage = Literal["feed", "entry", "fetch", "decode", "parse", "load", "analysis"]
 
 
 class Reject(BaseModel):

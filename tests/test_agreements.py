@@ -10,11 +10,13 @@ from conftest import SHARED, need_shared
 from extractors.agreements import extract_agreements, to_contract
 from extractors.agreements.amounts import find_money
 from extractors.agreements.dates import find_dates, find_period
+from extractors.records import article_facts
 from extractors.sentences import split_spans
 from extractors.text import parse_text
 from schemas.agreements import Agreement
-from schemas.article import Article, Dateline, StoredArticle
+from schemas.article import Article, Dateline
 from schemas.entities import Alias, Entity
+from schemas.facts import ArticleText
 from warehouse.db import connect
 from warehouse.facts import save_facts
 
@@ -198,7 +200,7 @@ def test_two_articles_reporting_one_signing_are_one_agreement(tmp_path):
     now = dt.datetime(2021, 3, 5, tzinfo=dt.UTC)
     reports = [("a1", a1, e1, [first]), ("a2", a2, e2, [second]), ("a3", a2, e2, [later]), ("a4", a2, e2, [other])]
     with connect(tmp_path / "w.duckdb") as con:
-        save_facts(con, "run", [StoredArticle(url=u, raw_sha256="x", article=a, entities=e, agreements=g) for u, a, e, g in reports], now)
+        save_facts(con, "run", [article_facts(ArticleText(url=u, article=a), e, g, None, "v1") for u, a, e, g in reports], now)
         rows = con.execute("select type, signed_on, list(distinct url order by url) from agreements join agreement_mentions using (agreement_id) "
                            "group by all order by all").fetchall()
     assert rows == [("cooperation_agreement", "2021-03-03", ["a1", "a2"]), ("cooperation_agreement", "2021-09-03", ["a3"]),

@@ -84,7 +84,8 @@ def test_a_foreign_file_is_refused_without_going_online(tmp_path):
     one_line_error(run("tables", "--db", lite), 1, "is not a DuckDB warehouse file")
 
 
-@pytest.mark.parametrize("command", [["snapshot"], ["compact"], ["reprocess"], ["sql", "select 1"], ["tables"], ["runs"], ["export", "out"],
+@pytest.mark.parametrize("command", [["snapshot"], ["compact"], ["reprocess"], ["analyze"], ["sql", "select 1"], ["tables"], ["runs"],
+                                     ["export", "out"],
                                      ["entities", "show", "x"], ["entities", "merge", "1", "2", "--reason", "r"], ["search", "x"]])
 def test_a_mistyped_db_never_creates_a_warehouse(tmp_path, command):
     typo = tmp_path / "newsflwo.duckdb"

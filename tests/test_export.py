@@ -6,8 +6,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from extractors.records import article_facts, stored_article
 from flows.cli import main
-from schemas import Agreement, Article, Entity, Evidence, Party, Span, StoredArticle
+from schemas import Agreement, Article, ArticleText, Entity, Evidence, Party, Span
 from warehouse import load, search
 from warehouse.catalog import INTERNAL, objects
 from warehouse.db import connect, transaction
@@ -25,14 +26,12 @@ def warehouse(db_path):
     deal = Agreement(type="acquisition", status="agreed", parties=[Party(name="Coloroll"), Party(name="Wallco Inc")],
                      evidence=[Evidence(text="Coloroll agrees to buy Wallco.", span=Span(block="body", start=0, end=30))])
     items = [
-        StoredArticle(url=f"http://a.test/{i}", raw_sha256="ab" * 32,
-                      article=Article(title=f"T{i}", paragraphs=["Coloroll agrees to buy Wallco."], published_at=when),
-                      entities=orgs, agreements=[deal])
+        stored_article(f"http://a.test/{i}", "ab" * 32, Article(title=f"T{i}", paragraphs=["Coloroll agrees to buy Wallco."], published_at=when))
         for i, when in enumerate([dt.datetime(2021, 9, 20, tzinfo=dt.UTC), dt.datetime(2021, 10, 1, tzinfo=dt.UTC), None])
     ]
     with connect(db_path) as con, transaction(con):
         load.save_articles(con, "r", "v", items, NOW)
-        save_facts(con, "r", items, NOW)
+        save_facts(con, "r", [article_facts(ArticleText(url=s.url, article=s.article), orgs, [deal], None, "v") for s in items], NOW)
         search.index(con, [s.url for s in items], NOW)
     return db_path
 

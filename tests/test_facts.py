@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from schemas import Agreement, Alias, Article, Entity, Evidence, Mention, Party, Span, StoredArticle, Title
+from extractors.records import article_facts
+from schemas import Agreement, Alias, Article, ArticleText, Entity, Evidence, Mention, Party, Span, Title
 from warehouse.db import connect
 from warehouse.facts import save_facts
 
@@ -25,7 +26,8 @@ def _mou(date="2021-09-20", commission=SASAC):
 
 
 def _stored(url, entities, agreements=(), published=NOW):
-    return StoredArticle(url=url, raw_sha256="x", article=Article(title=url, published_at=published), entities=entities, agreements=list(agreements))
+    """What the analysis of an article published on `published` that found these entities and agreements gives to load."""
+    return article_facts(ArticleText(url=url, article=Article(title=url, published_at=published)), entities, list(agreements), None, "v1")
 
 
 def test_an_organization_named_two_ways_in_two_articles_is_one_entity_with_both_names(db_path):

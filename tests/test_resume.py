@@ -282,7 +282,8 @@ def test_kill_9_at_any_moment_then_a_plain_rerun_gives_what_an_uninterrupted_run
     asyncio.run(ingest(db=str(whole), feeds_file=feeds, policy=policy))
     expected = _facts(whole)
     assert len(expected["articles"]) == ENTRIES - 1 and expected["mentions"], "the reference run loaded too little to compare"
-    moments = {"polled": 8, "fetch:5": 5, "load:2": 5}  # after polling, inside batch 2's fetch, inside its load: URLs left pending
+    # after polling, inside batch 2's fetch, inside its load, inside the first analysis: URLs left pending
+    moments = {"polled": 8, "fetch:5": 5, "load:2": 5, "analysis": 0}
     dbs = {point: tmp_path / f"killed-{point.replace(':', '-')}.duckdb" for point in moments}
     _kill_at(dbs, feeds, tmp_path)
     for point, pending in moments.items():
@@ -290,4 +291,5 @@ def test_kill_9_at_any_moment_then_a_plain_rerun_gives_what_an_uninterrupted_run
         assert query(db, "select count(*) from frontier where state = 'pending'")[1] == [(pending,)], point
         rerun = asyncio.run(ingest(db=str(db), feeds_file=feeds, policy=policy, batch_size=4))
         assert rerun.feeds_not_modified == 1, point  # the feed answers 304: the work comes from the frontier
+        assert rerun.analysed == ENTRIES - 1, point  # what the killed run stored, it did not analyse
         assert _facts(db) == expected, point

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from extractors.records import stored_article
 from flows.cli import main
 from schemas import Article, StoredArticle
 from schemas.errors import QueryError
@@ -27,7 +28,7 @@ TEXTS = {
 
 
 def _stored(url: str, title: str, body: str) -> StoredArticle:
-    return StoredArticle(url=url, raw_sha256="ab" * 32, article=Article(title=title, paragraphs=body.split("\n\n"), published_at=NOW))
+    return stored_article(url, "ab" * 32, Article(title=title, paragraphs=body.split("\n\n"), published_at=NOW))
 
 
 def _load(con, texts=TEXTS) -> None:

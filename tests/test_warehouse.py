@@ -6,6 +6,7 @@ import zlib
 import duckdb
 import pytest
 
+from extractors.records import stored_article
 from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
 from schemas.errors import QueryError, WarehouseError
 from warehouse import load, rawbody, read
@@ -21,7 +22,7 @@ def _article(url: str, body: str = "First paragraph.\n\nSecond one.") -> StoredA
         captions=["The picture shows a signing."],
         dateline=Dateline(agency="Xinhua", place="Beijing", date=dt.date(2026, 11, 19)),
     )
-    return StoredArticle(url=url, raw_sha256="ab" * 32, article=a, feed_published_at=NOW)
+    return stored_article(url, "ab" * 32, a, feed_published_at=NOW)
 
 
 def test_new_file_gets_every_migration_once(db_path):

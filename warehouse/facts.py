@@ -1,5 +1,9 @@
-"""Loading what extraction found (entities, mentions, roles, credits, agreements) so that the
+"""Loading what analysis found (entities, mentions, roles, credits, agreements) so that the
 warehouse holds the same facts whatever order or batches the articles arrive in.
+
+What the facts say is decided before they get here (`extractors.records`: credits, collectives,
+the entity a party or an organization points at); this module only gives rows their ids, links
+rows across articles and groups reports into agreements, and writes in bulk.
 
 Entity rows. An article's entity is stored as the row of its kind and the key of its fullest name
 (the longest of its name and the aliases that name it: full name, abbreviation, spelling variant),
@@ -36,12 +40,11 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from schemas import Agreement, Entity, StoredArticle
+from schemas import Agreement, ArticleFacts, Entity
 from schemas.names import name_key
 from warehouse.judgements import merge, split
 from warehouse.load import insert_rows
 
-CREDIT_ROLES = {"reporter", "photographer", "editor"}
 SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
 SPELLING_MIN_SCORE = 0.96  # Jaro-Winkler of two person names
 SPELLING_MIN_CHARS = 12  # shorter names ("Zhang Wei" / "Zhang Wen") are too often two people
@@ -79,7 +82,7 @@ class _Rows:
     ids: list[list[int]]  # per article, per entity
 
 
-def _entity_rows(items: list[StoredArticle]) -> _Rows:
+def _entity_rows(items: list[ArticleFacts]) -> _Rows:
     out = _Rows({}, {}, [])
     for s in items:
         ids = []
@@ -117,21 +120,14 @@ def _save_entities(con: duckdb.DuckDBPyConnection, made: _Rows, now: dt.datetime
     return set(made.rows) - existing
 
 
-def _with_collectives(s: StoredArticle) -> StoredArticle:
-    """A collective party ("15 central enterprises") becomes an entity of kind collective with its count."""
-    named = {name_key(e.name) for e in s.entities}
-    groups = {name_key(p.name): Entity(kind="collective", name=p.name, count=p.count)
-              for a in s.agreements for p in a.parties if p.kind == "collective" and name_key(p.name) not in named}
-    return s.model_copy(update={"entities": s.entities + list(groups.values())}) if groups else s
-
-
 def save_facts(
-    con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[StoredArticle], now: dt.datetime, removed: Iterable[str] = ()
+    con: duckdb.DuckDBPyConnection, run_id: str, items: Iterable[ArticleFacts], now: dt.datetime, removed: Iterable[str] = ()
 ) -> None:
-    """Replace the entity and agreement rows of these articles with what this run found, drop those of
-    the `removed` articles, then link and group again everything the change touches. Runs inside the
-    caller's transaction."""
-    items = [_with_collectives(s) for s in items]
+    """Replace the facts of these articles with what this run's analysis found and record on each
+    article the extractor version that made them and its warnings after analysis; drop the facts of
+    the `removed` articles (deleted, or whose text changed: they await analysis again). Then link and
+    group again everything the change touches. Runs inside the caller's transaction."""
+    items = list(items)
     removed = list(removed)
     if not items and not removed:
         return
@@ -150,15 +146,26 @@ def save_facts(
     gone_keys = _drop_orphans(con, before - set(made.rows))
     relinked = _relink(con, set(made.rows), new, {k for _, k in made.aliases} | gone_keys)
     _group_agreements(con, run_id, reports, old_groups, relinked, now)
+    _mark_analysed(con, items, removed, now)
 
 
-def _save_article_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: list[StoredArticle], ids: list[list[int]]) -> list[dict]:
+def _mark_analysed(con: duckdb.DuckDBPyConnection, items: list[ArticleFacts], removed: list[str], now: dt.datetime) -> None:
+    """On each article: the extractor version its facts came from (NULL for `removed`: not analysed) and its warnings."""
+    marks = pa.table({  # noqa: F841 (read by DuckDB by name)
+        "url": [s.url for s in items] + removed,
+        "version": [s.extractor_version for s in items] + [None] * len(removed),
+        "warnings": [s.warnings for s in items] + [None] * len(removed),
+        "analysed": [True] * len(items) + [False] * len(removed),
+    }, schema=pa.schema([("url", pa.string()), ("version", pa.string()), ("warnings", pa.list_(pa.string())), ("analysed", pa.bool_())]))
+    con.execute("UPDATE articles SET analysis_version = m.version, analyzed_at = CASE WHEN m.analysed THEN ? END, "
+                "warnings = CASE WHEN m.analysed THEN m.warnings ELSE articles.warnings END FROM marks m WHERE articles.url = m.url", [now])
+
+
+def _save_article_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: list[ArticleFacts], ids: list[list[int]]) -> list[dict]:
     """Mentions, roles and credits of each article, numbered within the article; returns its agreement reports (not yet grouped)."""
     mentions, roles, credits, reports, evidence = [], [], [], [], []
     for s, article_ids in zip(items, ids, strict=True):
-        local = {e.id: i for e, i in zip(s.entities, article_ids, strict=True) if e.id}
-        by_name = {name_key(e.name): i for e, i in zip(s.entities, article_ids, strict=True)}
-        observed = s.article.published_at.date() if s.article.published_at else None
+        local = {e.id: i for e, i in zip(s.entities, article_ids, strict=True)}
         first_mention = len(mentions)
         for e, entity_id in zip(s.entities, article_ids, strict=True):
             for m in e.mentions:
@@ -167,22 +174,17 @@ def _save_article_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: list
                      "block": m.span.block, "block_index": m.span.index, "start_char": m.span.start, "end_char": m.span.end,
                      "sentence": m.sentence, "role": m.role, "resolved_by": m.resolved_by, "run_id": run_id}
                 )
-            credit_roles = {e.credit} if e.credit else set()
-            for t in e.titles:
-                if e.credit and t.title.lower() in CREDIT_ROLES:
-                    credit_roles.add(t.title.lower())  # a credit of the article, not a post held
-                    continue
-                ev = t.evidence
-                org = local.get(t.organization_id) or (by_name.get(name_key(t.organization)) if t.organization else None)
-                roles.append(
-                    {"url": s.url, "person_id": entity_id, "title": t.title, "organization": t.organization, "organization_id": org,
-                     "observed_on": observed, "block": ev.block if ev else None, "block_index": ev.index if ev else None,
-                     "start_char": ev.start if ev else None, "end_char": ev.end if ev else None}
-                )
-            credits += [{"url": s.url, "entity_id": entity_id, "name": e.name, "role": r} for r in sorted(credit_roles)]
+        for r in s.roles:
+            ev = r.evidence
+            roles.append(
+                {"url": s.url, "person_id": local[r.person_id], "title": r.title, "organization": r.organization,
+                 "organization_id": local.get(r.organization_id), "observed_on": r.observed_on, "block": ev.block if ev else None,
+                 "block_index": ev.index if ev else None, "start_char": ev.start if ev else None, "end_char": ev.end if ev else None}
+            )
+        credits += [{"url": s.url, "entity_id": local[c.entity_id], "name": c.name, "role": c.role} for c in s.credits]
         n = 0
         for seq, a in enumerate(s.agreements):
-            party_ids = [local.get(p.entity_id) or by_name.get(name_key(p.name)) for p in a.parties]
+            party_ids = [local.get(p.entity_id) for p in a.parties]
             reports.append(_report(run_id, s.url, seq, a, party_ids))
             for ev in a.evidence:
                 evidence.append({"agreement_id": 0, "url": s.url, "seq": n, "report": seq, "text": ev.text, "block": ev.span.block,
@@ -407,15 +409,17 @@ def _group_agreements(
                 "WHERE agreement_reports.url = g.url AND agreement_reports.seq = g.seq")
     con.execute("UPDATE agreement_mentions SET agreement_id = g.agreement_id, dedup_key = g.dedup_key FROM grouped g "
                 "WHERE agreement_mentions.url = g.url AND agreement_mentions.report = g.seq")
+    # the agreements of the groups formed again replace every earlier agreement of those groups
+    formed = pa.table({"dedup_key": sorted(groups)})  # noqa: F841 (read by DuckDB by name)
+    kept = pa.table({"agreement_id": [a["agreement_id"] for a in agreements]}, schema=pa.schema([("agreement_id", pa.int64())]))  # noqa: F841
+    con.execute("DELETE FROM agreement_parties WHERE agreement_id IN (SELECT agreement_id FROM agreements WHERE dedup_key IN "
+                "(SELECT dedup_key FROM formed)) OR agreement_id IN (SELECT agreement_id FROM kept)")
+    con.execute("DELETE FROM agreements WHERE dedup_key IN (SELECT dedup_key FROM formed) AND agreement_id NOT IN (SELECT agreement_id FROM kept)")
     if agreements:
         terms = [c for c in agreements[0] if c not in ("agreement_id", "first_seen_at")]
         insert_rows(con, "agreements", agreements, ["agreement_id"],
                     "ON CONFLICT (agreement_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in terms))
-        con.execute("DELETE FROM agreement_parties WHERE agreement_id IN (SELECT unnest(?))", [[a["agreement_id"] for a in agreements]])
         insert_rows(con, "agreement_parties", parties)
-    con.execute("DELETE FROM agreements WHERE agreement_id NOT IN (SELECT agreement_id FROM agreement_reports) "
-                "AND agreement_id NOT IN (SELECT agreement_id FROM agreement_mentions)")
-    con.execute("DELETE FROM agreement_parties WHERE agreement_id NOT IN (SELECT agreement_id FROM agreements)")
 
 
 def digests(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:

@@ -105,16 +105,20 @@ def body_hash(article: Article) -> str:
     return hashlib.sha256(article.body.encode()).hexdigest()
 
 
+def _utc_offset(s: StoredArticle) -> int | None:
+    """Seconds east of UTC of the page's own date, so its day in its own zone can be read back (None: no zone or not the page's)."""
+    offset = s.published_at.utcoffset() if s.published_source == "page" and s.published_at else None
+    return int(offset.total_seconds()) if offset is not None else None
+
+
 def save_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str, items: Iterable[StoredArticle], now: dt.datetime
 ) -> int:
-    """Upsert articles and replace their blocks; the caller passes only new or changed ones."""
+    """Upsert articles (their text and all that analysis reads of it) and replace their blocks; the caller
+    passes only new or changed ones. An article's analysis columns are left as they are (`warehouse.facts`)."""
     rows, blocks = [], []
     for s in items:
         a = s.article
-        published, source = (a.published_at, "page") if a.published_at else (s.feed_published_at, "feed")
-        if published is None and a.dateline and a.dateline.date:
-            published, source = dt.datetime.combine(a.dateline.date, dt.time(), dt.UTC), "dateline"
         body, clean = a.body, a.clean_body
         rows.append(
             {
@@ -124,8 +128,9 @@ def save_articles(
                 "feed_url": s.feed_url,
                 "title": a.title,
                 "authors": a.authors,
-                "published_at": published,
-                "published_source": source if published else None,
+                "published_at": s.published_at,
+                "published_source": s.published_source,
+                "published_utc_offset": _utc_offset(s),
                 "modified_at": a.modified_at,
                 "language": a.language,
                 "site_name": a.site_name,
@@ -137,6 +142,8 @@ def save_articles(
                 "dateline_agency": a.dateline.agency if a.dateline else None,
                 "dateline_place": a.dateline.place if a.dateline else None,
                 "dateline_date": a.dateline.date if a.dateline else None,
+                "dateline_raw": a.dateline.raw if a.dateline else None,
+                "edits": [{"start_char": e.start, "end_char": e.end, "replacement": e.replacement, "kind": e.kind} for e in a.edits],
                 "byline": a.byline,
                 "warnings": a.warnings,
                 "raw_sha256": s.raw_sha256,
@@ -252,10 +259,13 @@ def save_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Iterable[
     )
 
 
-def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> None:
-    """A URL that now loads is no longer a reject."""
+def clear_rejects(con: duckdb.DuckDBPyConnection, urls: Iterable[str], stage: str | None = None) -> None:
+    """A URL that now loads (or, with `stage`, now passes that stage) is no longer a reject (of that stage)."""
     urls = pa.table({"url": list(urls)})
-    con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")
+    if stage is None:
+        con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls)")
+    else:
+        con.execute("DELETE FROM rejects WHERE url IN (SELECT url FROM urls) AND stage = ?", [stage])
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, extractor_version: str, started: dt.datetime) -> None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from schemas import FeedState
+from schemas import Article, ArticleText, Dateline, FeedState, TextEdit
 from warehouse import rawbody
 
 
@@ -69,8 +69,83 @@ def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[st
 
 
 def text_hashes(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:
-    """Stored article URL -> a hash of its title and body as stored."""
-    return dict(con.execute("SELECT url, md5(concat_ws('|', title, body)) FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall())
+    """Stored article URL -> a hash of its text as stored: everything analysis reads (`article_texts`).
+    Facts made from a text whose hash changed no longer point into it."""
+    return dict(con.execute(
+        """
+        WITH wanted AS (SELECT unnest(?) AS url),
+        blocks AS (SELECT url, list((kind, seq, text) ORDER BY kind, seq) AS blocks FROM article_blocks SEMI JOIN wanted USING (url) GROUP BY url)
+        SELECT a.url, md5(CAST({'title': a.title, 'body': a.body, 'blocks': b.blocks, 'byline': a.byline, 'agency': a.dateline_agency,
+                                'place': a.dateline_place, 'date': a.dateline_date, 'raw': a.dateline_raw, 'edits': a.edits,
+                                'published': a.published_at, 'source': a.published_source, 'offset': a.published_utc_offset} AS VARCHAR))
+        FROM articles a SEMI JOIN wanted USING (url) LEFT JOIN blocks b USING (url)
+        """,
+        [urls],
+    ).fetchall())
+
+
+def unanalysed(con: duckdb.DuckDBPyConnection, version: str, limit: int | None = None) -> list[str]:
+    """Articles whose facts are missing or were made by another extractor version than `version`, oldest
+    first, at most `limit`: the work of the analysis stage. Articles stored before their text was kept
+    whole (see `unanalysed_counts`) are not among them."""
+    sql = "SELECT url FROM articles WHERE analysis_version IS DISTINCT FROM ? AND edits IS NOT NULL ORDER BY first_seen_at, url"
+    return [u for (u,) in con.execute(sql + (" LIMIT ?" if limit is not None else ""), [version] + ([limit] if limit is not None else []))
+            .fetchall()]
+
+
+def unanalysed_counts(con: duckdb.DuckDBPyConnection, version: str) -> tuple[int, int]:
+    """(articles awaiting analysis by `version`, articles analysis cannot bring up to it on its own): the
+    latter were stored by a newsflow that did not keep all the text analysis reads (before warehouse
+    version 10), and `newsflow reprocess` parses them again."""
+    return con.execute(
+        "SELECT count(*) FILTER (WHERE edits IS NOT NULL), count(*) FILTER (WHERE edits IS NULL) FROM articles "
+        "WHERE analysis_version IS DISTINCT FROM ?", [version]
+    ).fetchone()
+
+
+def article_texts(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[ArticleText]:
+    """The stored text of these articles, as the parse gave it, for analysis: in URL order, missing ones left out."""
+    cur = con.execute(
+        """
+        WITH wanted AS (SELECT unnest(?) AS url),
+        blocks AS (
+            SELECT url, list(text ORDER BY seq) FILTER (WHERE kind = 'paragraph') AS paragraphs,
+                   list(text ORDER BY seq) FILTER (WHERE kind = 'caption') AS captions,
+                   list(text ORDER BY seq) FILTER (WHERE kind = 'credit') AS credits,
+                   list(text ORDER BY seq) FILTER (WHERE kind = 'end_marker') AS end_markers
+            FROM article_blocks SEMI JOIN wanted USING (url) GROUP BY url
+        )
+        SELECT a.url, coalesce(a.final_url, a.url), a.canonical_url, a.title, a.authors, a.published_at, a.published_source,
+               a.published_utc_offset, a.modified_at, a.language, a.site_name, a.description, a.image, a.byline,
+               a.dateline_agency, a.dateline_place, a.dateline_date, a.dateline_raw, a.edits, a.warnings,
+               b.paragraphs, b.captions, b.credits, b.end_markers
+        FROM articles a SEMI JOIN wanted USING (url) LEFT JOIN blocks b USING (url)
+        ORDER BY a.url
+        """,
+        [urls],
+    )
+    out = []
+    for (url, page, canonical, title, authors, published, source, offset, modified, language, site, description, image, byline,
+         agency, place, date, raw, edits, warnings, paragraphs, captions, credits, end_markers) in cur.fetchall():
+        dateline = Dateline(agency=agency, place=place, date=date, raw=raw or "") if (agency, place, date, raw) != (None,) * 4 else None
+        article = Article(
+            url=page, canonical_url=canonical, title=title, authors=authors or [], published_at=_page_date(published, source, offset),
+            modified_at=modified, language=language, site_name=site, description=description, image=image,
+            paragraphs=paragraphs or [], captions=captions or [], credits=credits or [], byline=byline or [], dateline=dateline,
+            end_markers=end_markers or [], warnings=warnings or [],
+            edits=[TextEdit(start=e["start_char"], end=e["end_char"], replacement=e["replacement"], kind=e["kind"]) for e in edits or []],
+        )
+        out.append(ArticleText(url=url, article=article))
+    return out
+
+
+def _page_date(published: dt.datetime | None, source: str | None, offset: int | None) -> dt.datetime | None:
+    """The page's own date as the parse gave it: in the zone it was written in, naive when it named none."""
+    if published is None or source != "page":
+        return None
+    if offset is None:
+        return published.astimezone(dt.UTC).replace(tzinfo=None)
+    return published.astimezone(dt.timezone(dt.timedelta(seconds=offset)))
 
 
 def newest_titles(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[tuple[str, str | None]]:
