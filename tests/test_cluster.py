@@ -207,6 +207,15 @@ def test_ingest_on_the_cluster_makes_the_warehouse_a_local_run_makes_though_a_wo
     assert staged(tmp_path / "staging") == {"pages": [], "parsed": []}  # the dead attempt's files went with its batch
 
 
+def test_analyze_on_the_cluster_gives_the_facts_of_a_local_run(cluster, local_run, farm_feeds, tmp_path):
+    db = tmp_path / "later.duckdb"
+    newsflow("ingest", "--feeds", farm_feeds, "--db", db, *POLITE, "--analysis", "later")  # stage 1 only, locally
+    assert query(db, "select count(*) from mentions")[1] == [(0,)]
+    out = newsflow("analyze", "--db", db, "--cluster", cluster.address, "--staging", tmp_path / "staging")
+    assert "analysis on the cluster: 2 batches on 2 workers;" in out, out
+    assert facts(db) == facts(local_run)
+
+
 def test_reprocess_on_the_cluster_gives_the_facts_reprocess_gives(cluster, local_run, tmp_path):
     for name in ("here", "there"):  # two copies of one warehouse, damaged alike
         shutil.copy(local_run, tmp_path / f"{name}.duckdb")
