@@ -7,11 +7,12 @@ the farm's `/feeds.opml` into a fresh warehouse three times with the real `inges
 `dask scheduler` and two `dask worker` processes this script starts, as on a real cluster, where the
 scheduler is not in the coordinator's process (a LocalCluster's is). It prints, for each:
 articles/s over the whole run (the cluster's start and the workers' model loading included) and
-over the batch phase of a cluster run (workers up to last batch loaded); the coordinator's CPU per
-article (this process: fetching, staging, loading, Prefect's and Dask's threads, and a local
-cluster's scheduler), the parts its main thread spends per page (fetch + staging + load, and the
-load's wall time: how long the one writer held the warehouse) and the rest, its other threads
-(Prefect's, Dask's, DuckDB's; ms of CPU per second of the batch phase); the CPU of the processes
+over the batch phases of a cluster run (parse batches, then analysis batches: workers up to last
+batch loaded); the coordinator's CPU per article (this process: fetching, staging, loading,
+Prefect's and Dask's threads, and a local cluster's scheduler), the parts its main thread spends
+per article in both stages (fetch + staging + load, and the load's wall time: how long the one
+writer held the warehouse) and the rest, its other threads (Prefect's, Dask's, DuckDB's; ms of
+CPU per second of the batch phases); the CPU of the processes
 doing the parsing and analysis (the parse pool, or the Dask workers and their nannies) per
 article, and how many cores they kept busy (on a shared machine: what they got); and the
 warehouse's counts, which must be equal in every run.
@@ -107,22 +108,36 @@ def run(mode: str, feeds: Path, tmp: Path, exclude: set[int]) -> dict:
     counts = query(db, "select (select count(*) from articles), (select count(*) from entities), (select count(*) from mentions), "
                        "(select count(*) from agreements), (select md5(string_agg(body_sha256, ',' order by url)) from articles)")[1][0]
     n = max(counts[0], 1)
-    cluster = summary.cluster
+    cluster = both_stages(summary)
     return {
         "mode": mode, "articles": counts[0], "entities": counts[1], "mentions": counts[2], "agreements": counts[3], "bodies_md5": counts[4],
         "flow_s": round(summary.seconds, 1), "articles_per_s": round(counts[0] / summary.seconds, 2),
         "batch_phase_s": cluster.get("seconds"), "batch_phase_articles_per_s": round(counts[0] / cluster["seconds"], 2) if cluster else None,
         "batches": cluster.get("batches"),
         "coordinator_cpu_ms_per_article": round(1000 * (own1 - own0) / n, 1),
-        "coordinator_parts_ms_per_page": {k: cluster[k] for k in ("fetch_ms", "stage_ms", "load_ms", "load_wall_ms", "cpu_ms")}
-        if cluster else None,
-        # the rest of the coordinator's CPU in the batch phase: its other threads (Prefect's, Dask's, DuckDB's), per second
-        "coordinator_other_threads_ms_per_s": round((cluster["cpu_ms"] - cluster["fetch_ms"] - cluster["stage_ms"] - cluster["load_ms"])
-                                                 * cluster["pages"] / cluster["seconds"], 1) if cluster else None,
+        "coordinator_parts_ms_per_article": {k: cluster[k] for k in PARTS} if cluster else None,
+        "coordinator_other_threads_ms_per_s": cluster.get("other_threads_ms_per_s"),
         "parse_processes_cpu_ms_per_article": round(1000 * (others1 - others0) / n, 1),
         # cores the parsing processes kept busy: on a shared machine, what they got
         "parse_cores_busy": round((others1 - others0) / (cluster["seconds"] if cluster else summary.seconds), 2),
+        "stages": {"parse": summary.cluster, "analysis": summary.cluster_analysis} if cluster else None,
     }
+
+
+PARTS = ("fetch_ms", "stage_ms", "load_ms", "load_wall_ms", "cpu_ms")
+
+
+def both_stages(summary) -> dict:
+    """The coordinator's figures of a cluster run, its two stages together ({} for a local run): seconds and batches
+    summed, ms per page (stage 1) plus ms per article (stage 2, analysis), and its other threads' CPU per second
+    (Prefect's, Dask's, DuckDB's: the rest of its CPU in the batch phases)."""
+    stages = [c for c in (summary.cluster, summary.cluster_analysis) if c]
+    if not stages:
+        return {}
+    seconds = sum(c["seconds"] for c in stages)
+    other = sum((c["cpu_ms"] - c["fetch_ms"] - c["stage_ms"] - c["load_ms"]) * c["pages"] for c in stages)
+    return {"seconds": round(seconds, 2), "batches": sum(c["batches"] for c in stages),
+            **{k: round(sum(c[k] for c in stages), 2) for k in PARTS}, "other_threads_ms_per_s": round(other / seconds, 1)}
 
 
 def main() -> None:
@@ -159,7 +174,7 @@ def main() -> None:
     print(f"\n{'':9}{'articles':>9}{'flow s':>8}{'art/s':>7}{'vs ' + base['mode']:>10}{'batches art/s':>14}{'coord ms/art':>13}"
           f"{'fetch+stage+load':>18}{'load wall':>10}{'others ms/s':>12}{'parse ms/art':>13}{'parse cores':>12}")
     for r in rows:
-        parts = r["coordinator_parts_ms_per_page"]
+        parts = r["coordinator_parts_ms_per_article"]
         split = f"{parts['fetch_ms']}+{parts['stage_ms']}+{parts['load_ms']}" if parts else ""
         load_wall = parts["load_wall_ms"] if parts else ""
         print(f"{r['mode']:9}{r['articles']:>9}{r['flow_s']:>8}{r['articles_per_s']:>7}{r['articles_per_s'] / base['articles_per_s']:>10.2f}"
