@@ -203,6 +203,8 @@ def test_ingest_on_the_cluster_makes_the_warehouse_a_local_run_makes_though_a_wo
     assert killed == [victim], "the worker never started a batch"
     (cluster_line,) = [line for line in out.splitlines() if line.startswith("cluster:")]
     assert cluster_line.startswith("cluster:  2 batches on 2 workers; coordinator CPU"), out  # none failed
+    (analysis_line,) = [line for line in out.splitlines() if line.startswith("analysis on the cluster:")]  # stage 2 there too
+    assert analysis_line.startswith("analysis on the cluster: 2 batches on ") and "failed" not in analysis_line, out  # 1 or 2 workers
     assert facts(tmp_path / "cluster.duckdb") == facts(local_run)  # nothing lost, nothing doubled
     assert staged(tmp_path / "staging") == {"pages": [], "parsed": []}  # the dead attempt's files went with its batch
 
@@ -226,7 +228,7 @@ def test_reprocess_on_the_cluster_gives_the_facts_reprocess_gives(cluster, local
     there = newsflow("reprocess", "--db", tmp_path / "there.duckdb", "--cluster", cluster.address, "--staging", tmp_path / "staging")
     articles_line = next(line for line in here.splitlines() if line.startswith("articles:"))
     assert articles_line.startswith("articles: 0 new, 1 updated,") and articles_line in there.splitlines()
-    assert "cluster:  2 batches on 2 workers;" in there
+    assert "cluster:  2 batches on 2 workers;" in there and "analysis on the cluster: 2 batches on 2 workers;" in there
     assert facts(tmp_path / "there.duckdb") == facts(tmp_path / "here.duckdb") == facts(local_run)
 
 

@@ -82,7 +82,7 @@ load_flow_from_entrypoint(sys.argv[1])  # what Prefect's runner does before a sc
 from flows.parallel import parse_one, parse_pool
 page = open(sys.argv[2], "rb").read()
 pool = parse_pool(10_000)
-print(pool.submit(parse_one, page, "text/html", "http://127.0.0.1/a.html", None).result()[0].title)
+print(pool.submit(parse_one, page, "text/html", "http://127.0.0.1/a.html", None).result().title)
 """
 
 

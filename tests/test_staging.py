@@ -6,11 +6,11 @@ import uuid
 import pyarrow as pa
 import pytest
 
-from flows.batch_tables import pages_from, pages_tables, parsed_from, parsed_tables
+from flows.batch_tables import facts_from, facts_tables, pages_from, pages_tables, parsed_from, parsed_tables, texts_from, texts_tables
 from flows.config import SAMPLE_DIR, ConfigError
 from flows.pipeline import Candidate, parse_results
 from flows.staging import MARKER, Staging
-from schemas import FetchResult
+from schemas import ArticleText, FetchResult
 
 
 def _batch() -> dict[str, pa.Table]:
@@ -152,3 +152,20 @@ def test_a_batch_read_back_from_its_tables_is_the_batch_written():
     assert tables["articles"].column("title").to_pylist() == [s.article.title for s in batch.articles]  # plain columns to query
     assert parsed_from(tables) == (batch, fetches)
     assert parsed_from(parsed_tables(batch)) == (batch, [])  # reprocess: the raw pages are stored already
+
+
+def test_texts_and_facts_read_back_from_their_tables_are_the_ones_written():
+    """Stage 2 on a cluster: the texts a worker analyses and the facts it sends back, through their tables, unchanged."""
+    from extractors.analysis import analyze_texts
+
+    items, fetches = _sample_fetches()
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    texts = [ArticleText(url=s.url, article=s.article) for s in parse_results(items, fetches).articles]
+    texts[0].article.published_at = dt.datetime(2021, 9, 20, 0, 30, tzinfo=beijing)  # the day in the page's own zone must survive
+    texts[1].article.published_at = dt.datetime(2021, 9, 20, 0, 30)  # as must a date written without a zone
+    hashes = {t.url: f"hash of {t.url}" for t in texts}
+    texts_back, hashes_back = texts_from(texts_tables(texts, hashes))
+    assert texts_back == texts and hashes_back == hashes
+    assert [t.article.published_at.tzinfo for t in texts_back[:2]] == [beijing, None]
+    found = analyze_texts(texts_back[:2])
+    assert found[0].entities and facts_from(facts_tables(found, hashes)) == (found, {t.url: hashes[t.url] for t in texts[:2]})
