@@ -33,8 +33,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
-from flows import cluster_batches, interrupt, progress
-from flows.analyze import analyze_batch, analyze_stale, count_left
+from flows import cluster_batches, interrupt, overlap, progress
+from flows.analyze import AnalysisCounts, analyze_batch, analyze_stale, count_left
 from flows.config import FeedConfig, load_feeds
 from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
@@ -101,11 +101,13 @@ async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Ba
     """Stage 1 for one batch of frontier URLs: fetch, parse and load; None when a stop request abandoned it
     before its load (its URLs stay pending)."""
     try:
-        results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
-        batch = parse_results(items, results, parse_pool(len(items)))
+        async with overlap.step("take"):
+            results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
+        batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
         return None
-    return store_batch(db, run_id, batch, results, backoff)
+    async with overlap.step("load"):
+        return await overlap.blocking(store_batch, db, run_id, batch, results, backoff)
 
 
 def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[FetchResult], backoff: Backoff) -> BatchCounts:
@@ -196,11 +198,11 @@ async def ingest(
                 if cluster_batches.on_cluster():
                     await cluster_batches.fetch_and_parse(db, summary, fetcher, todo, staging, backoff, batch_size)
                 else:
-                    for items in chunks(todo, batch_size):
-                        if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
-                            break
+                    async def settle(items: list[Candidate], counts: BatchCounts) -> None:
                         counts.add_to(summary)
                         await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
+
+                    await overlap.in_flight(chunks(todo, batch_size), lambda items: ingest_batch(db, summary.run_id, items, backoff), settle)
         if analysis == "now" and not interrupt.requested():
             await analyze_stale(db, summary, batch_size=batch_size, staging=staging)
         else:
@@ -231,13 +233,15 @@ def store_reparsed(db: str, run_id: str, batch: ParsedBatch, backoff: Backoff) -
 async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
     """Stage 1 again for one batch of stored raw pages: parse them and load what they give, as ingest would;
     None when a stop request abandoned it before its load."""
-    items, results = stored_fetches(db, urls)
+    async with overlap.step("take"):
+        items, results = await overlap.blocking(stored_fetches, db, urls)
     try:
-        batch = parse_results(items, results, parse_pool(len(items)))
+        batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
         return None
     del results
-    return store_reparsed(db, run_id, batch, backoff)
+    async with overlap.step("load"):
+        return await overlap.blocking(store_reparsed, db, run_id, batch, backoff)
 
 
 @flow(name="reprocess", log_prints=True)
@@ -259,11 +263,19 @@ async def reprocess(db: str, batch_size: int = BATCH, staging: str | None = None
             if not interrupt.requested():
                 await cluster_batches.analyze_on_cluster(db, summary, urls, staging, batch_size, count_changes=True)
         else:
-            for chunk in chunks(urls, batch_size):  # one batch of raw pages in memory at a time
-                if interrupt.requested() or (counts := await reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
-                    break
+            async def again(chunk: list[str]) -> tuple[BatchCounts, AnalysisCounts] | None:
+                """Stage 1 then stage 2 for one batch of stored pages; None when a stop abandoned its parse (a stopped
+                analysis leaves its articles awaiting analysis, counted by `count_left`)."""
+                if (counts := await reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
+                    return None
+                return counts, await analyze_batch(db, summary.run_id, chunk, count_changes=True) or AnalysisCounts()
+
+            async def settle(chunk: list[str], done: tuple[BatchCounts, AnalysisCounts]) -> None:
+                counts, analysed = done
                 counts.add_to(summary)
-                (await analyze_batch(db, summary.run_id, chunk, count_changes=True)).add_to(summary)
+                analysed.add_to(summary)
                 await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
+
+            await overlap.in_flight(chunks(urls, batch_size), again, settle)  # at most DEPTH batches of raw pages in memory
         count_left(db, summary)
     return summary
