@@ -9,6 +9,8 @@ analyses each batch again after parsing it again.
 Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article, and no batch of
 pages passes through Prefect: a task gets URLs and gives back counts, and the pages live only
 inside it. The warehouse is opened only in the flow's own process, one transaction per batch.
+Batches overlap (`flows.overlap`): the pool parses one while the next is fetched and the one
+before is loaded.
 
 The work queue is the warehouse's frontier (`warehouse.frontier`): polling enqueues entries in
 the transaction that records the feeds' validators, every run first takes up what is pending
@@ -99,7 +101,8 @@ async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
 async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts | None:
     """Stage 1 for one batch of frontier URLs: fetch, parse and load; None when a stop request abandoned it
-    before its load (its URLs stay pending)."""
+    before its load (its URLs stay pending). Inside `flows.overlap.in_flight` its fetch and load are steps
+    taken one batch at a time, in order, and its parse waits on the pool in a thread."""
     try:
         async with overlap.step("take"):
             results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
