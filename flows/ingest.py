@@ -2,9 +2,10 @@
 
 A run has two stages. Stage 1, here: fetch, parse and load articles (their text, blocks, raw
 pages, rejects). Stage 2, `flows.analyze`: the facts (entities, mentions, roles, credits,
-agreements) of every article not yet analysed by this extractor version. `ingest` runs stage 2
-after stage 1 unless told `analysis="later"`, which leaves it to `newsflow analyze`; `reprocess`
-analyses each batch again after parsing it again.
+agreements) of every article not yet analysed by this extractor version. `ingest` analyses each
+batch's articles once the batch is loaded, then any other article awaiting analysis, unless told
+`analysis="later"`, which leaves it all to `newsflow analyze`; `reprocess` analyses each batch
+again after parsing it again.
 
 Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article, and no batch of
 pages passes through Prefect: a task gets URLs and gives back counts, and the pages live only
@@ -28,7 +29,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from prefect import flow, task
@@ -65,6 +66,7 @@ class BatchCounts:
     to_retry: int = 0  # rejects that the frontier will take up again
     same_page: int = 0  # entries that are the page of another entry's article
     text_changed: int = 0  # stored articles whose text changed: their facts went, they await analysis again
+    to_analyse: list[str] = field(default_factory=list)  # URLs of the new articles and of those whose text changed
 
     def add_to(self, summary: RunSummary) -> None:
         for name in ("new", "updated", "unchanged", "rejected", "to_retry", "same_page"):
@@ -137,6 +139,7 @@ def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[Fetc
     counts.new = len(pages.keep) - len(before)
     counts.updated = len(before)
     counts.text_changed = len(changed)
+    counts.to_analyse = [s.url for s in pages.keep if s.url not in before] + changed
     counts.same_page = len(pages.same_as) - len(pages.replaced)
     return counts
 
@@ -173,8 +176,9 @@ async def ingest(
     analysis: Analysis = "now",
 ) -> RunSummary:
     """Poll the feeds, then fetch, parse and load every frontier URL that is due: new entries,
-    entries an interrupted run left pending, and failures whose retry time has come. Then, unless
-    `analysis` is "later", analyse every article not yet analysed by this extractor version.
+    entries an interrupted run left pending, and failures whose retry time has come. Unless `analysis`
+    is "later", each batch's new and changed articles are analysed once it is loaded (while the next
+    batches are fetched and parsed), then every other article not yet analysed by this extractor version.
 
     `only` restricts the run to the named feeds (and their URLs in the frontier); `refresh`
     re-fetches their stored articles too (conditionally) so that changed pages update their rows.
@@ -201,16 +205,31 @@ async def ingest(
                 if cluster_batches.on_cluster():
                     await cluster_batches.fetch_and_parse(db, summary, fetcher, todo, staging, backoff, batch_size)
                 else:
-                    async def settle(items: list[Candidate], counts: BatchCounts) -> None:
-                        counts.add_to(summary)
-                        await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
-
-                    await overlap.in_flight(chunks(todo, batch_size), lambda items: ingest_batch(db, summary.run_id, items, backoff), settle)
+                    await overlap.in_flight(chunks(todo, batch_size), lambda items: _both_stages(db, summary.run_id, items, backoff, analysis),
+                                            lambda items, done: _settle(summary, items, *done))
         if analysis == "now" and not interrupt.requested():
             await analyze_stale(db, summary, batch_size=batch_size, staging=staging)
         else:
             count_left(db, summary)
     return summary
+
+
+async def _both_stages(db: str, run_id: str, items: list[Candidate], backoff: Backoff,
+                       analysis: Analysis) -> tuple[BatchCounts, AnalysisCounts] | None:
+    """Stage 1 for one batch, then, unless analysis is left for later, stage 2 for the articles it stored: the workers
+    analyse one batch while the flow fetches and loads the next. None when a stop abandoned stage 1; a stopped analysis
+    leaves its articles awaiting analysis (the next run, or `newsflow analyze`, takes them up)."""
+    if (counts := await ingest_batch(db, run_id, items, backoff)) is None:
+        return None
+    if analysis == "later" or not counts.to_analyse:
+        return counts, AnalysisCounts()
+    return counts, await analyze_batch(db, run_id, counts.to_analyse) or AnalysisCounts()
+
+
+async def _settle(summary: RunSummary, items: list[Candidate], counts: BatchCounts, analysed: AnalysisCounts) -> None:
+    counts.add_to(summary)
+    analysed.add_to(summary)
+    await progress.settled(len(items), counts.new + counts.updated, counts.rejected + analysed.failed)
 
 
 def stored_fetches(db: str, urls: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
