@@ -77,8 +77,7 @@ async def analyze_batch(db: str, run_id: str, urls: list[str], count_changes: bo
     """Analyse the stored articles among these URLs (whatever their analysis version) and load their facts;
     None when a stop request abandoned the batch before its load (its articles still await analysis).
     Its steps overlap those of the batches before and after it inside `flows.overlap.in_flight`."""
-    async with overlap.step("take"):
-        texts, hashes = await overlap.blocking(_texts, db, urls)
+    texts, hashes = await overlap.blocking(_texts, db, urls)
     if not texts:
         return AnalysisCounts()
     try:

@@ -106,7 +106,7 @@ async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Ba
     before its load (its URLs stay pending). Inside `flows.overlap.in_flight` its fetch and load are steps
     taken one batch at a time, in order, and its parse waits on the pool in a thread."""
     try:
-        async with overlap.step("take"):
+        async with overlap.step("fetch"):
             results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
         batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
@@ -255,8 +255,7 @@ def store_reparsed(db: str, run_id: str, batch: ParsedBatch, backoff: Backoff) -
 async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
     """Stage 1 again for one batch of stored raw pages: parse them and load what they give, as ingest would;
     None when a stop request abandoned it before its load."""
-    async with overlap.step("take"):
-        items, results = await overlap.blocking(stored_fetches, db, urls)
+    items, results = await overlap.blocking(stored_fetches, db, urls)
     try:
         batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:

@@ -1,13 +1,16 @@
 """Batches in flight: while the worker pool parses (or analyses) one batch, the next is fetched (or read) and the one
 before is loaded, so the workers wait neither on the network nor on DuckDB.
 
-A batch goes through three steps: take (fetch its pages, or read its texts), work (parse or analyse, in the pool's
-workers) and load (one transaction). `in_flight` starts the batches' tasks in order, at most `DEPTH` started and not
-yet settled, and settles each (counts, progress) in the order they started. Two steps run one batch at a time, in the
-order the batches reach them, behind the locks of `step`:
+A batch goes through three steps: take (fetch its pages, or read its texts or stored pages), work (parse or analyse,
+in the pool's workers) and load (one transaction). `in_flight` starts the batches' tasks in order, at most `DEPTH`
+started and not yet settled, and settles each (counts, progress) in the order they started. Two steps run one batch
+at a time, in the order the batches reach them, behind the locks of `step`:
 
-- "take": batches arrive in order, and the fetcher's connections go to the batch the workers need next;
+- "fetch": batches arrive in order, and the fetcher's connections go to the batch the workers need next;
 - "load": one writer, as DuckDB wants.
+
+Reading a batch from the warehouse takes no lock (DuckDB readers see the last commit): an analysis never waits behind
+the fetch of a page that hangs.
 
 Work has no lock: a batch hands its pages to the pool as soon as it has them, and the pool's queue keeps them in order
 behind the batch before, so a worker done with one batch's last chunk goes on with the next batch's first.
@@ -32,7 +35,7 @@ DEPTH = 3  # batches started and not settled: one loading, one in the pool, one 
 T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
-Step = Literal["take", "load"]
+Step = Literal["fetch", "load"]
 
 _locks: contextvars.ContextVar[dict[Step, asyncio.Lock] | None] = contextvars.ContextVar("newsflow_step_locks", default=None)
 
@@ -65,7 +68,7 @@ async def in_flight(
     """
     started: deque[tuple[T, asyncio.Task]] = deque()
     stopped = False
-    token = _locks.set({"take": asyncio.Lock(), "load": asyncio.Lock()})  # tasks created from here on see them
+    token = _locks.set({"fetch": asyncio.Lock(), "load": asyncio.Lock()})  # tasks created from here on see them
 
     async def settle_oldest() -> bool:
         batch, task = started.popleft()

@@ -21,7 +21,7 @@ def test_the_next_batch_is_taken_while_one_is_worked_on_and_the_one_before_loads
     loaded = {i: asyncio.Event() for i in range(4)}
 
     async def batch(i: int) -> int:
-        async with overlap.step("take"):
+        async with overlap.step("fetch"):
             events.append(f"take {i}")
             taken[i].set()
         if i == 1:
