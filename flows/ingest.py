@@ -221,6 +221,7 @@ async def _both_stages(db: str, run_id: str, items: list[Candidate], backoff: Ba
     leaves its articles awaiting analysis (the next run, or `newsflow analyze`, takes them up)."""
     if (counts := await ingest_batch(db, run_id, items, backoff)) is None:
         return None
+    progress.add(loaded=counts.new + counts.updated, rejected=counts.rejected)
     if analysis == "later" or not counts.to_analyse:
         return counts, AnalysisCounts()
     return counts, await analyze_batch(db, run_id, counts.to_analyse) or AnalysisCounts()
@@ -229,7 +230,7 @@ async def _both_stages(db: str, run_id: str, items: list[Candidate], backoff: Ba
 async def _settle(summary: RunSummary, items: list[Candidate], counts: BatchCounts, analysed: AnalysisCounts) -> None:
     counts.add_to(summary)
     analysed.add_to(summary)
-    await progress.settled(len(items), counts.new + counts.updated, counts.rejected + analysed.failed)
+    await progress.settled(len(items), 0, analysed.failed)  # its loaded articles and rejects were counted when it loaded
 
 
 def stored_fetches(db: str, urls: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
