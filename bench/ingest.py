@@ -267,7 +267,7 @@ def report(ours: dict, base: dict, analysis: str) -> None:
                   f"last {g['k']} mean {g['last_mean_s']} (ratio {g['ratio']})")
     sizes = ours["file_MiB"]
     for line in ours["upkeep_passes"]:
-        print(f"snapshot s: {line} [warehouse {sizes['warehouse']} MiB, snapshot {sizes['snapshot']} MiB]")
+        print(f"snapshot s: {line} [after the run: warehouse {sizes['warehouse']} MiB, snapshot {sizes['snapshot']} MiB]")
 
 
 def main() -> None:
