@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -25,7 +26,8 @@ from schemas.settings import DEFAULTS, Settings, env_name
 
 class _Main(click.Group):
     """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
-    a closed stdout (a pipe to `head`) ends it quietly with exit 0."""
+    a closed stdout (a pipe to `head`) ends it quietly with exit 0; Ctrl-C outside a flow run (waiting for the
+    warehouse, reading it) ends it with one line and by the signal, exit status 130, as a run stopped by it does."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,6 +37,11 @@ class _Main(click.Group):
         except BrokenPipeError:  # `newsflow sql ... | head`: the reader has what it wanted; end quietly, like Unix tools
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
             ctx.exit(0)
+        except KeyboardInterrupt as e:  # a run in progress takes Ctrl-C itself (flows.interrupt): this is any other wait
+            from warehouse.db import StoppedWaiting
+
+            click.echo(str(e) if isinstance(e, StoppedWaiting) else "stopped (Ctrl-C)", err=True)
+            interrupt.leave(signal.SIGINT)
         except NewsflowError as e:
             error = click.ClickException(str(e))
             error.exit_code = 2 if isinstance(e, ConfigError) else 1

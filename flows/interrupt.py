@@ -142,15 +142,16 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
     return outcome["value"]  # type: ignore[return-value]
 
 
-def leave() -> NoReturn:
-    """End the command that a signal stopped: by that signal, once the normal exit work is done.
+def leave(signum: int | None = None) -> NoReturn:
+    """End the command that a signal stopped (`signum`, default the one `run` received): by that signal, once
+    the normal exit work is done.
 
     Raises SystemExit(128 + signal), so `finally` blocks run and Prefect's services drain (at
     thread shutdown, before exit hooks); then an exit hook re-sends the signal with its default
     action, as Python itself does after an unhandled KeyboardInterrupt. Without a signal (a stop
     asked for by `request`), or if the signal cannot end the process, the status is 128 + signal.
     """
-    signum = signal_received()
+    signum = signum or signal_received()
     if signum is not None:
         atexit.register(_die_by, signum)
     raise SystemExit(128 + (signum or signal.SIGINT))

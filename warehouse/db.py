@@ -111,10 +111,8 @@ def snapshot_path(path: str | Path) -> Path:
 
 
 def _locked_message(path: Path, error: Exception, waited: float) -> str:
-    found = re.search(r"held in (.*?) \(PID (\d+)\)", str(error))
-    holder = f"process {found[2]} ({found[1]})" if found else "another process"
     return (
-        f"{path} is locked by {holder}; waited {waited:.0f} s. "
+        f"{path} is locked by {_holder(error)}; waited {waited:.0f} s. "
         "A newsflow flow holds the file only while it loads a batch; a duckdb CLI, notebook or Python session "
         "holds it until it closes its connection. To read while a flow writes, use the published snapshot: "
         f"`newsflow sql --snapshot ...` or `duckdb -readonly {snapshot_path(path)}`. "
@@ -147,8 +145,20 @@ def storage_error(path: Path, error: BaseException, opening: bool = True) -> War
     return WarehouseError(f"{where}{text}" + ("; check --db (or NEWSFLOW_DB)" if opening else ""))
 
 
+class StoppedWaiting(KeyboardInterrupt):
+    """Ctrl-C while waiting for another process's lock on the warehouse; `str()` is the one line to print."""
+
+
+def _holder(error: Exception) -> str:
+    found = re.search(r"held in (.*?) \(PID (\d+)\)", str(error))
+    return f"process {found[2]} ({found[1]})" if found else "another process"
+
+
 def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
-    """Run `attempt` (an open or ATTACH of `path`), retrying with backoff while another process holds its lock."""
+    """Run `attempt` (an open or ATTACH of `path`), retrying with backoff while another process holds its lock.
+
+    Raises `WarehouseLocked` after `wait` seconds, and `StoppedWaiting` on Ctrl-C (KeyboardInterrupt) while waiting.
+    """
     start, pause = time.monotonic(), 0.02
     while True:
         try:
@@ -159,7 +169,11 @@ def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
                 raise
             if waited >= wait:
                 raise WarehouseLocked(_locked_message(path, e, waited)) from None
-            time.sleep(min(pause, wait - waited))
+            try:
+                time.sleep(min(pause, wait - waited))
+            except KeyboardInterrupt:
+                raise StoppedWaiting(f"stopped while waiting for the warehouse {path}, which {_holder(e)} holds; "
+                                     "nothing was done") from None
             pause = min(pause * 2, 0.5)
 
 
