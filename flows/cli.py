@@ -302,6 +302,11 @@ def demo(db, serve_only, port):
 
 
 def _serve_sample(port: int) -> None:
+    """Serve the sample until a signal, with a feeds file for it in a temporary folder.
+
+    The folder is made and removed by the waiting thread of `interrupt.run`, whose handlers are in place
+    first: a signal at any moment (SIGINT, SIGTERM, SIGHUP as a terminal closes) removes it.
+    """
     import tempfile
 
     from flows.config import load_feeds
@@ -311,18 +316,23 @@ def _serve_sample(port: int) -> None:
         server = StaticServer(SAMPLE_DIR / "site", port=port, public_host=SAMPLE_HOST)
     except OSError as e:
         raise ConfigError(f"cannot serve on 127.0.0.1:{port}: {e.strerror}; pass --port N (0 for any free port)") from None
-    with server, tempfile.TemporaryDirectory(prefix="newsflow-sample-") as tmp:
-        feeds = [(f.name, server.local_url(f.url)) for f in load_feeds(SAMPLE_DIR / "feeds.toml").feeds]
-        feeds_file = Path(tmp) / "feeds.toml"
-        feeds_file.write_text("".join(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\n\n' for name, url in feeds), encoding="utf-8")
-        click.echo(f"serving the bundled sample on http://{server.address}/ until stopped (Ctrl-C); its feeds:")
-        for _, url in feeds:
-            click.echo(f"  {url}")
-        click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
-        click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
-        sys.stdout.flush()
+
+    def until_stopped() -> None:
+        with tempfile.TemporaryDirectory(prefix="newsflow-sample-") as tmp:
+            feeds = [(f.name, server.local_url(f.url)) for f in load_feeds(SAMPLE_DIR / "feeds.toml").feeds]
+            feeds_file = Path(tmp) / "feeds.toml"
+            feeds_file.write_text("".join(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\n\n' for name, url in feeds), encoding="utf-8")
+            click.echo(f"serving the bundled sample on http://{server.address}/ until stopped (Ctrl-C); its feeds:")
+            for _, url in feeds:
+                click.echo(f"  {url}")
+            click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
+            click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
+            sys.stdout.flush()
+            interrupt.wait()
+
+    with server:
         interrupt.reset()
-        interrupt.run(interrupt.wait)
+        interrupt.run(until_stopped, signals=(*interrupt.SIGNALS, signal.SIGHUP))
         click.echo("stopped")
     interrupt.leave()
 

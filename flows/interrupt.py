@@ -91,8 +91,10 @@ def signal_received() -> int | None:
     return _received[0][0] if _received else None
 
 
-def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> T:
-    """Call `work()` in a thread of its own while this, the main thread, takes SIGINT and SIGTERM; return its result.
+def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None, signals: tuple[int, ...] = SIGNALS) -> T:
+    """Call `work()` in a thread of its own while this, the main thread, takes `signals` (SIGINT and SIGTERM; a
+    command that must clean up when its terminal closes adds SIGHUP); return its result. An added signal that
+    the process ignores (SIGHUP under `nohup`) stays ignored.
 
     The first signal calls `request()`, then (from this thread, within `POLL_S`) `on_stop()`, for what
     is best stopped from outside the run, such as its parse workers; the second signal ends the
@@ -124,7 +126,7 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
         request()
 
     thread = threading.Thread(target=target, name="newsflow-run", daemon=True)
-    previous = {s: signal.signal(s, handler) for s in SIGNALS}
+    previous = {s: signal.signal(s, handler) for s in signals if s in SIGNALS or signal.getsignal(s) is not signal.SIG_IGN}
     try:
         thread.start()
         stopped = False

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from flows.cli import main
@@ -45,3 +46,18 @@ def test_a_port_in_use_is_one_line_naming_the_fix():
         taken.listen()
         result = CliRunner().invoke(main, ["demo", "--serve", "--port", str(taken.getsockname()[1])])
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "pass --port N (0 for any free port)" in result.output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminal_closing_or_a_service_stop_removes_the_feeds_folder_too(signum):
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "demo", "--serve", "--port", "0"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))  # as from a terminal, even under nohup
+    try:
+        lines = [proc.stdout.readline().rstrip() for _ in range(4)]
+        folder = Path(lines[3].split(": ", 1)[1]).parent
+        assert folder.is_dir()
+    finally:
+        proc.send_signal(signum)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == -signum and out.strip().endswith("stopped") and not folder.exists()
