@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shlex
+import shutil
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator
@@ -162,6 +164,19 @@ def main(ctx: click.Context) -> None:
     quiet_prefect(ctx.obj)
 
 
+def newsflow_command() -> str:
+    """The words that run this newsflow from the user's shell as is, for the next commands a hint prints: "newsflow"
+    when that name on PATH is this program; else the path it was started by (".venv/bin/newsflow" after `make
+    demo`, whose venv is not on PATH); else, started as `python -m flows.cli`, this Python with -m flows.cli."""
+    started = Path(sys.argv[0])
+    on_path = shutil.which("newsflow")
+    if started.name == "newsflow":
+        if on_path and Path(on_path).resolve() == started.resolve():
+            return "newsflow"
+        return shlex.quote(str(started) if started.parent != Path() else f"./{started}")
+    return f"{shlex.quote(sys.executable)} -m flows.cli"
+
+
 def _print_summary(summary) -> None:
     for line in summary.lines():
         click.echo(line)
@@ -298,7 +313,7 @@ def demo(db, serve_only, port):
     from warehouse import maintenance
 
     maintenance.wait()  # the demo ends with its snapshot published: a tiny warehouse, a fraction of a second
-    click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
+    click.echo(f'\nquery it: {newsflow_command()} sql "select title, published_at from articles" --db {shlex.quote(s.db)}')
 
 
 def _serve_sample(port: int) -> None:
@@ -326,7 +341,7 @@ def _serve_sample(port: int) -> None:
             for _, url in feeds:
                 click.echo(f"  {url}")
             click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
-            click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
+            click.echo(f"try: {newsflow_command()} ingest --allow-local --feeds {shlex.quote(str(feeds_file))} --db sample.duckdb")
             sys.stdout.flush()
             interrupt.wait()
 
