@@ -15,6 +15,7 @@ from extractors.authors import closing_name, signed_by
 from extractors.captions import Caption
 from extractors.encoding import decode_document
 from extractors.html_meta import extract_meta
+from extractors.language import detect_language
 from extractors.lead import LEAD_ZONE, Sections, split_sections
 from extractors.main_text import embedded_story, extract_main_text
 from extractors.sentences import paragraph_starts
@@ -70,7 +71,7 @@ def parse_article(html: str | bytes, url: str | None = None) -> Article:
         authors=meta.authors,
         published_at=meta.published_at,
         modified_at=meta.modified_at,
-        language=meta.language,
+        language=meta.language or detect_language(sections.paragraphs),  # as declared, else from the text
         site_name=meta.site_name,
         description=meta.description,
         image=meta.image,

@@ -14,6 +14,7 @@ from functools import cache
 
 from extractors.dateline import parse_byline_line, parse_dateline
 from extractors.dates import read_date
+from extractors.language import detect_language
 from extractors.lead import split_sections
 from extractors.publishers import forms, scope
 from schemas.article import Article
@@ -114,7 +115,8 @@ def parse_text(text: str, url: str | None = None, reference_date: dt.date | None
     reference = reference_date or (published.date() if published else None)
     s = split_sections(_paragraphs(lines), reference_date=reference, url=url)
     return Article(
-        url=url, title=title, published_at=published, authors=list(s.byline), paragraphs=s.paragraphs,
+        url=url, title=title, published_at=published, language=detect_language(s.paragraphs),
+        authors=list(s.byline), paragraphs=s.paragraphs,
         captions=s.captions, credits=s.credits, byline=s.byline, dateline=s.dateline,
         end_markers=s.end_markers, edits=s.edits,
     )

@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shlex
+import shutil
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -25,7 +28,8 @@ from schemas.settings import DEFAULTS, Settings, env_name
 
 class _Main(click.Group):
     """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
-    a closed stdout (a pipe to `head`) ends it quietly with exit 0."""
+    a closed stdout (a pipe to `head`) ends it quietly with exit 0; Ctrl-C outside a flow run (waiting for the
+    warehouse, reading it) ends it with one line and by the signal, exit status 130, as a run stopped by it does."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,6 +39,11 @@ class _Main(click.Group):
         except BrokenPipeError:  # `newsflow sql ... | head`: the reader has what it wanted; end quietly, like Unix tools
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
             ctx.exit(0)
+        except KeyboardInterrupt as e:  # a run in progress takes Ctrl-C itself (flows.interrupt): this is any other wait
+            from warehouse.db import StoppedWaiting
+
+            click.echo(str(e) if isinstance(e, StoppedWaiting) else "stopped (Ctrl-C)", err=True)
+            interrupt.leave(signal.SIGINT)
         except NewsflowError as e:
             error = click.ClickException(str(e))
             error.exit_code = 2 if isinstance(e, ConfigError) else 1
@@ -153,6 +162,19 @@ def main(ctx: click.Context) -> None:
     """
     ctx.obj = Settings.from_env()
     quiet_prefect(ctx.obj)
+
+
+def newsflow_command() -> str:
+    """The words that run this newsflow from the user's shell as is, for the next commands a hint prints: "newsflow"
+    when that name on PATH is this program; else the path it was started by (".venv/bin/newsflow" after `make
+    demo`, whose venv is not on PATH); else, started as `python -m flows.cli`, this Python with -m flows.cli."""
+    started = Path(sys.argv[0])
+    on_path = shutil.which("newsflow")
+    if started.name == "newsflow":
+        if on_path and Path(on_path).resolve() == started.resolve():
+            return "newsflow"
+        return shlex.quote(str(started) if started.parent != Path() else f"./{started}")
+    return f"{shlex.quote(sys.executable)} -m flows.cli"
 
 
 def _print_summary(summary) -> None:
@@ -291,10 +313,15 @@ def demo(db, serve_only, port):
     from warehouse import maintenance
 
     maintenance.wait()  # the demo ends with its snapshot published: a tiny warehouse, a fraction of a second
-    click.echo(f'\nquery it: newsflow sql "select title, published_at from articles" --db {s.db}')
+    click.echo(f'\nquery it: {newsflow_command()} sql "select title, published_at from articles" --db {shlex.quote(s.db)}')
 
 
 def _serve_sample(port: int) -> None:
+    """Serve the sample until a signal, with a feeds file for it in a temporary folder.
+
+    The folder is made and removed by the waiting thread of `interrupt.run`, whose handlers are in place
+    first: a signal at any moment (SIGINT, SIGTERM, SIGHUP as a terminal closes) removes it.
+    """
     import tempfile
 
     from flows.config import load_feeds
@@ -304,18 +331,23 @@ def _serve_sample(port: int) -> None:
         server = StaticServer(SAMPLE_DIR / "site", port=port, public_host=SAMPLE_HOST)
     except OSError as e:
         raise ConfigError(f"cannot serve on 127.0.0.1:{port}: {e.strerror}; pass --port N (0 for any free port)") from None
-    with server, tempfile.TemporaryDirectory(prefix="newsflow-sample-") as tmp:
-        feeds = [(f.name, server.local_url(f.url)) for f in load_feeds(SAMPLE_DIR / "feeds.toml").feeds]
-        feeds_file = Path(tmp) / "feeds.toml"
-        feeds_file.write_text("".join(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\n\n' for name, url in feeds), encoding="utf-8")
-        click.echo(f"serving the bundled sample on http://{server.address}/ until stopped (Ctrl-C); its feeds:")
-        for _, url in feeds:
-            click.echo(f"  {url}")
-        click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
-        click.echo(f"try: newsflow ingest --allow-local --feeds {feeds_file} --db sample.duckdb")
-        sys.stdout.flush()
+
+    def until_stopped() -> None:
+        with tempfile.TemporaryDirectory(prefix="newsflow-sample-") as tmp:
+            feeds = [(f.name, server.local_url(f.url)) for f in load_feeds(SAMPLE_DIR / "feeds.toml").feeds]
+            feeds_file = Path(tmp) / "feeds.toml"
+            feeds_file.write_text("".join(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\n\n' for name, url in feeds), encoding="utf-8")
+            click.echo(f"serving the bundled sample on http://{server.address}/ until stopped (Ctrl-C); its feeds:")
+            for _, url in feeds:
+                click.echo(f"  {url}")
+            click.echo(f"a feeds file for them, removed when this stops: {feeds_file}")
+            click.echo(f"try: {newsflow_command()} ingest --allow-local --feeds {shlex.quote(str(feeds_file))} --db sample.duckdb")
+            sys.stdout.flush()
+            interrupt.wait()
+
+    with server:
         interrupt.reset()
-        interrupt.run(interrupt.wait)
+        interrupt.run(until_stopped, signals=(*interrupt.SIGNALS, signal.SIGHUP))
         click.echo("stopped")
     interrupt.leave()
 

@@ -91,8 +91,10 @@ def signal_received() -> int | None:
     return _received[0][0] if _received else None
 
 
-def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> T:
-    """Call `work()` in a thread of its own while this, the main thread, takes SIGINT and SIGTERM; return its result.
+def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None, signals: tuple[int, ...] = SIGNALS) -> T:
+    """Call `work()` in a thread of its own while this, the main thread, takes `signals` (SIGINT and SIGTERM; a
+    command that must clean up when its terminal closes adds SIGHUP); return its result. An added signal that
+    the process ignores (SIGHUP under `nohup`) stays ignored.
 
     The first signal calls `request()`, then (from this thread, within `POLL_S`) `on_stop()`, for what
     is best stopped from outside the run, such as its parse workers; the second signal ends the
@@ -124,7 +126,7 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
         request()
 
     thread = threading.Thread(target=target, name="newsflow-run", daemon=True)
-    previous = {s: signal.signal(s, handler) for s in SIGNALS}
+    previous = {s: signal.signal(s, handler) for s in signals if s in SIGNALS or signal.getsignal(s) is not signal.SIG_IGN}
     try:
         thread.start()
         stopped = False
@@ -142,15 +144,16 @@ def run(work: Callable[[], T], on_stop: Callable[[], object] = lambda: None) -> 
     return outcome["value"]  # type: ignore[return-value]
 
 
-def leave() -> NoReturn:
-    """End the command that a signal stopped: by that signal, once the normal exit work is done.
+def leave(signum: int | None = None) -> NoReturn:
+    """End the command that a signal stopped (`signum`, default the one `run` received): by that signal, once
+    the normal exit work is done.
 
     Raises SystemExit(128 + signal), so `finally` blocks run and Prefect's services drain (at
     thread shutdown, before exit hooks); then an exit hook re-sends the signal with its default
     action, as Python itself does after an unhandled KeyboardInterrupt. Without a signal (a stop
     asked for by `request`), or if the signal cannot end the process, the status is 128 + signal.
     """
-    signum = signal_received()
+    signum = signum or signal_received()
     if signum is not None:
         atexit.register(_die_by, signum)
     raise SystemExit(128 + (signum or signal.SIGINT))

@@ -16,8 +16,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from prefect import flow
+
 from flows import interrupt
 from flows.config import FeedConfig
+from flows.http import FetchPolicy
 from schemas.settings import DEFAULTS
 
 RUNS_AT_ONCE = 1  # per deployment; later runs that collide are cancelled (Prefect's CANCEL_NEW)
@@ -28,14 +31,12 @@ def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> li
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.deployments.runner import EntrypointType
 
-    from flows.ingest import ingest
-
     by_cron: dict[str, list[str]] = defaultdict(list)
     for f in feeds:
         by_cron[f.schedule or DEFAULTS.schedule].append(f.name)
     limit = ConcurrencyLimitConfig(limit=RUNS_AT_ONCE, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
     return [
-        ingest.to_deployment(
+        scheduled_ingest.to_deployment(
             name=f"ingest-{'-'.join(names)}"[:60],
             cron=cron,
             concurrency_limit=limit,
@@ -53,14 +54,29 @@ def deployments(db: str, feeds_file: str, feeds: list[FeedConfig], policy) -> li
     ]
 
 
+@flow(name="scheduled-ingest", log_prints=True)
+def scheduled_ingest(db: str, feeds_file: str, only: list[str] | None = None, policy: FetchPolicy | None = None) -> None:
+    """The flow each schedule runs: `flows.ingest.ingest` in a thread of its own (`flows.interrupt.run`), so that
+    the SIGTERM with which Prefect's runner cancels a run (on `serve`'s Ctrl-C) stops it at its next safe point
+    as Ctrl-C stops `newsflow ingest`, instead of Prefect's handler raising into it and logging a crash."""
+    from flows.ingest import ingest
+    from flows.parallel import stop_pool
+
+    interrupt.reset()
+    try:
+        interrupt.run(lambda: asyncio.run(ingest(db=db, feeds_file=feeds_file, only=only, policy=policy)), on_stop=stop_pool)
+    finally:
+        stop_pool()
+
+
 def serve_feeds(db: str, feeds_file: str, feeds: list[FeedConfig], policy,
                 api: Callable[[], AbstractContextManager[str | None]]) -> None:
     """Serve the feeds' deployments with Prefect's runner until Ctrl-C or SIGTERM, through the Prefect API that
     `api()` gives (a server of newsflow's own, with its UI, when it yields a URL).
 
     The runner runs in a thread of its own (`flows.interrupt.run`). On the first signal it stops:
-    runs in progress are cancelled (Prefect sends their processes SIGTERM and marks them
-    Cancelled; their parse workers end with them), the schedules are paused, the server stopped.
+    runs in progress are cancelled (Prefect sends their processes SIGTERM, on which each stops at its
+    next safe point and records it: `scheduled_ingest`; their parse workers end with them), the schedules are paused, the server stopped.
     """
     from prefect.runner import Runner
 

@@ -58,7 +58,8 @@ def test_opengraph_only():
 def test_no_metadata_date_from_url():
     a = page("no-metadata.html", "https://news.example/2024/02/19/library-hours")
     assert a.title == "Library extends opening hours"
-    assert a.authors == [] and a.site_name is None and a.language is None
+    assert a.authors == [] and a.site_name is None
+    assert a.language == "en"  # no lang attribute: told from the text
     assert a.published_at == dt.datetime(2024, 2, 19)
     assert len(a.paragraphs) == 3 and "about" not in a.body
 

@@ -191,6 +191,29 @@ def test_connections_never_install_or_load_extensions_nor_draw_progress_bars(sma
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false", "enable_progress_bar": "false"}
 
 
+@pytest.mark.parametrize("query", ["install httpfs", "FORCE INSTALL httpfs FROM 'http://127.0.0.1:9/'", "select 1; install spatial",
+                                   "load httpfs", "set custom_extension_repository = 'http://127.0.0.1:9/'",
+                                   "reset autoinstall_known_extensions"])
+def test_sql_refuses_to_install_an_extension_or_load_one_not_on_disk(small_db, query):
+    result = run("sql", query, "--db", small_db)
+    one_line_error(result, 2, "newsflow", "online")
+
+
+def test_a_built_in_extension_still_loads(small_db):
+    result = run("sql", "load json", "--db", small_db)
+    assert result.exit_code == 0, result.output
+
+
+def test_an_install_that_reaches_duckdb_fails_at_once_from_a_local_folder(small_db):
+    """Below the refusal, the connection's extension repository is a local folder with no extensions in it."""
+    import duckdb
+
+    with connect(small_db, read_only=True) as con:
+        assert not con.execute("SELECT current_setting('custom_extension_repository')").fetchone()[0].startswith("http")
+        with pytest.raises(duckdb.IOException, match="no access to the file"):
+            con.execute("INSTALL httpfs")
+
+
 def test_extract_refuses_a_file_over_the_page_cap_ingest_applies(tmp_path):
     from flows.http import FetchPolicy
 

@@ -124,3 +124,30 @@ def test_the_reject_stages_in_the_docs_are_the_ones_newsflow_records():
     text = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`(\w+)`: ", re.search(r"\| `rejects` \|.*", text)[0]))
     assert documented == emitted and {"feed", "entry", "fetch", "parse"} <= emitted
+
+
+def test_every_table_and_column_of_the_warehouse_is_in_the_table_reference(tmp_path):
+    text = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    with connect(tmp_path / "new.duckdb") as con:
+        columns = con.execute("SELECT table_name, column_name FROM information_schema.columns JOIN information_schema.tables "
+                              "USING (table_schema, table_name) WHERE table_type = 'BASE TABLE'").fetchall()
+    undocumented = []
+    for table, column in columns:
+        row = re.search(rf"^\| `{table}` \|.*$", text, re.M)
+        if row is None or f"`{column}`" not in row[0]:
+            undocumented.append(f"{table}.{column}")
+    assert not undocumented
+
+
+def test_the_retry_schedule_in_the_docs_is_the_one_the_frontier_keeps():
+    from warehouse.frontier import Backoff
+
+    def said(seconds: float) -> str:
+        h, m = divmod(round(seconds / 60), 60)
+        return "1 day" if seconds == 86_400 else " ".join(([f"{h} h"] if h else []) + ([f"{m} min"] if m else []))
+
+    text = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| next try after \|(.*)\|$", text, re.M)[1]
+    backoff = Backoff()
+    expected = [said(backoff.delay(n)) for n in range(1, backoff.max_tries)] + ["never: `failed`"]
+    assert [cell.strip() for cell in row.split("|")] == expected

@@ -95,3 +95,19 @@ def test_every_command_on_a_locked_warehouse_says_who_holds_it_in_one_line(db, t
             result = CliRunner().invoke(main, [*args, "--db", str(db)], env=env)
             assert result.exit_code == 1 and "Traceback" not in result.output, (args, result.output)
             assert result.output.count("\n") == 1 and f"locked by process {holder.proc.pid}" in result.output, (args, result.output)
+
+
+def test_ctrl_c_while_waiting_for_the_warehouse_stops_in_one_line_by_the_signal(db):
+    import os
+    import signal
+
+    with Holder(db, 60) as holder:
+        waiting = subprocess.Popen([sys.executable, "-m", "flows.cli", "sql", "select 1", "--db", str(db)], cwd=ROOT, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NEWSFLOW_LOCK_WAIT": "60"})
+        time.sleep(4)  # started, and waiting for the holder's lock
+        assert waiting.poll() is None
+        waiting.send_signal(signal.SIGINT)
+        out, err = waiting.communicate(timeout=20)
+    assert waiting.returncode == -signal.SIGINT, err  # it leaves by the signal: the shell says 130
+    (line,) = err.splitlines()
+    assert line.startswith(f"stopped while waiting for the warehouse {db}, which process {holder.proc.pid} (") and out == "", err

@@ -96,3 +96,49 @@ def test_a_scheduled_run_parses_in_the_pool_like_a_run_by_hand(tmp_path):
                          cwd=os.getcwd())  # where the deployment was made, as `serve` runs it
     assert run.returncode == 0, run.stderr[-1500:]
     assert run.stdout.strip() == "Venezuela and China sign oil deal"
+
+
+SCHEDULED_INGEST = """
+import asyncio, inspect, sys
+from prefect.flows import load_flow_from_entrypoint
+from flows.http import FetchPolicy
+flow = load_flow_from_entrypoint(sys.argv[1])  # as Prefect's runner starts a scheduled run, in a process of its own
+ran = flow(db=sys.argv[2], feeds_file=sys.argv[3], policy=FetchPolicy(allow_loopback=True, delay_s=0))
+if inspect.iscoroutine(ran):  # an async flow, run in this main thread as Prefect's engine runs it
+    asyncio.run(ran)
+"""
+
+
+def test_a_scheduled_run_cancelled_by_the_runner_stops_quietly_and_records_it(tmp_path):
+    """`serve` stopped with Ctrl-C cancels the runs in progress: Prefect's runner sends each SIGTERM. The run stops
+    at its next safe point as `newsflow ingest` does, and records it; no crash, no traceback, no ERROR line."""
+    import signal
+    import socket
+    import time
+
+    from prefect.testing.utilities import prefect_test_harness
+
+    from warehouse.db import query
+
+    hang = socket.create_server(("127.0.0.1", 0))  # a feed that accepts and never answers
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "slow"\nurl = "http://127.0.0.1:{hang.getsockname()[1]}/rss.xml"\nrespect_robots = false\n')
+    db = tmp_path / "w.duckdb"
+    (dep,) = deployments(str(db), str(feeds), [FeedConfig("slow", "http://127.0.0.1/rss.xml")], FetchPolicy())
+    with hang, prefect_test_harness(server_startup_timeout=120):
+        from prefect.settings import PREFECT_API_URL
+
+        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "NEWSFLOW_PROGRESS_EVERY": "0.5"}
+        run = subprocess.Popen([sys.executable, "-c", SCHEDULED_INGEST, dep.entrypoint, str(db), str(feeds)], cwd=os.getcwd(), env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        seen = ""
+        deadline = time.monotonic() + 120
+        while "reading the feeds" not in seen and time.monotonic() < deadline and run.poll() is None:
+            seen += run.stdout.readline()
+        run.send_signal(signal.SIGTERM)
+        out, _ = run.communicate(timeout=60)
+    said = seen + out
+    assert "reading the feeds" in seen, said[-3000:]
+    assert "ERROR" not in said and "Traceback" not in said and "Crash" not in said, said[-3000:]
+    _, rows = query(db, "select summary->>'interrupted' from runs")
+    assert rows == [("true",)], (rows, said[-3000:])

@@ -145,7 +145,8 @@ def private_copy(db: str | Path, wait: float | None = None) -> Iterator[PrivateC
             held = time.monotonic() - t0
     except OSError as e:
         remove(copy)
-        raise WarehouseError(f"cannot copy {db} to {copy}: {e.strerror or e}") from None
+        raise WarehouseError(f"cannot copy {db} within its folder {db.parent} (a private copy, removed after use): {e.strerror or e} "
+                             "(is the disk full, or the folder read-only?)") from None
     try:
         yield PrivateCopy(copy, state, held)
     finally:

@@ -7,8 +7,10 @@ transaction per batch. Opening a locked file is retried for a bounded time
 
 DuckDB's own errors stop here: what a user can cause (a missing, locked or foreign
 file, a full or read-only disk, a bad query) leaves as a `schemas.errors.WarehouseError`
-with one line that says what to do. Connections never install or load DuckDB
-extensions on their own, so nothing here goes online.
+with one line that says what to do. Nothing here goes online for DuckDB extensions:
+connections never install or load one on their own, their extension repository is a local
+folder that holds none, and a user's statement that would install one, load one that is not
+on disk, or change those settings is refused (`offline_only`).
 """
 
 from __future__ import annotations
@@ -29,9 +31,16 @@ from schemas.errors import ConfigError, QueryError, WarehouseError, WarehouseLoc
 from schemas.settings import Settings
 
 MIGRATIONS = "migrations"
+# Where DuckDB would install extensions from: a local folder that holds none, so that an INSTALL that
+# gets past `offline_only` fails at once ("no access to the file") instead of reaching the network.
+NO_EXTENSIONS = Path(__file__).resolve().parent / "no-extensions"
 # Every connection: no extension is fetched or loaded behind the user's back (a SQLite file
 # given as --db would otherwise make DuckDB download its sqlite extension).
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+          "custom_extension_repository": str(NO_EXTENSIONS)}
+# Settings that decide where extensions come from: a user's statement may not change them.
+EXTENSION_SETTINGS = re.compile(r"\b(?:\w*extension_repository|autoinstall_known_extensions|autoload_known_extensions|"
+                                r"allow_community_extensions|allow_unsigned_extensions|extension_directory)\b", re.I)
 # Opening and closing connections, one thread at a time: the connections of a process share one database
 # instance, which closing the last of them tears down; a connection opened meanwhile in another thread can
 # get an instance without its Python scans ("Table Function with name python_arrow_scan does not exist",
@@ -108,10 +117,8 @@ def snapshot_path(path: str | Path) -> Path:
 
 
 def _locked_message(path: Path, error: Exception, waited: float) -> str:
-    found = re.search(r"held in (.*?) \(PID (\d+)\)", str(error))
-    holder = f"process {found[2]} ({found[1]})" if found else "another process"
     return (
-        f"{path} is locked by {holder}; waited {waited:.0f} s. "
+        f"{path} is locked by {_holder(error)}; waited {waited:.0f} s. "
         "A newsflow flow holds the file only while it loads a batch; a duckdb CLI, notebook or Python session "
         "holds it until it closes its connection. To read while a flow writes, use the published snapshot: "
         f"`newsflow sql --snapshot ...` or `duckdb -readonly {snapshot_path(path)}`. "
@@ -144,8 +151,20 @@ def storage_error(path: Path, error: BaseException, opening: bool = True) -> War
     return WarehouseError(f"{where}{text}" + ("; check --db (or NEWSFLOW_DB)" if opening else ""))
 
 
+class StoppedWaiting(KeyboardInterrupt):
+    """Ctrl-C while waiting for another process's lock on the warehouse; `str()` is the one line to print."""
+
+
+def _holder(error: Exception) -> str:
+    found = re.search(r"held in (.*?) \(PID (\d+)\)", str(error))
+    return f"process {found[2]} ({found[1]})" if found else "another process"
+
+
 def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
-    """Run `attempt` (an open or ATTACH of `path`), retrying with backoff while another process holds its lock."""
+    """Run `attempt` (an open or ATTACH of `path`), retrying with backoff while another process holds its lock.
+
+    Raises `WarehouseLocked` after `wait` seconds, and `StoppedWaiting` on Ctrl-C (KeyboardInterrupt) while waiting.
+    """
     start, pause = time.monotonic(), 0.02
     while True:
         try:
@@ -156,7 +175,11 @@ def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
                 raise
             if waited >= wait:
                 raise WarehouseLocked(_locked_message(path, e, waited)) from None
-            time.sleep(min(pause, wait - waited))
+            try:
+                time.sleep(min(pause, wait - waited))
+            except KeyboardInterrupt:
+                raise StoppedWaiting(f"stopped while waiting for the warehouse {path}, which {_holder(e)} holds; "
+                                     "nothing was done") from None
             pause = min(pause * 2, 0.5)
 
 
@@ -230,10 +253,42 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+def offline_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse (`ConfigError`, one line) the statements of `sql` that could take DuckDB online for an extension:
+    INSTALL (in any form), LOAD of an extension not already on disk, and SET or RESET of the settings that
+    say where extensions come from. SQL that DuckDB cannot split into statements is left to DuckDB's own error."""
+    try:
+        found = duckdb.extract_statements(sql)
+    except duckdb.Error:
+        return
+    for s in found:
+        text = s.query.strip().rstrip(";").strip()
+        if s.type == duckdb.StatementType.LOAD:
+            load = re.fullmatch(r"load\s+(['\"]?)(.+?)\1", text, re.I | re.S)
+            if load is None:
+                raise ConfigError(f"{text!r}: newsflow never installs DuckDB extensions (that would go online); "
+                                  "install one with your own duckdb, then LOAD it here")
+            if not _on_disk(con, load[2]):
+                raise ConfigError(f"{text!r}: the DuckDB extension {load[2]} is not installed, and newsflow never installs "
+                                  "extensions (that would go online); install it with your own duckdb, then LOAD it here")
+        elif s.type in (duckdb.StatementType.SET, duckdb.StatementType.PRAGMA) and EXTENSION_SETTINGS.search(text):
+            raise ConfigError(f"{text!r}: newsflow keeps DuckDB's extension settings so that nothing goes online; run it in your own duckdb")
+
+
+def _on_disk(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the extension `name` (or a path to its file) is built in, loaded, or installed on this machine."""
+    if name.endswith(".duckdb_extension"):
+        return Path(name).expanduser().is_file()
+    return bool(con.execute("SELECT count(*) FROM duckdb_extensions() WHERE lower(extension_name) = lower(?) "
+                            "AND (installed OR loaded)", [name]).fetchone()[0])
+
+
 def statement(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
-    """Run one statement a user wrote; `QueryError` with DuckDB's first line when it fails."""
+    """Run one statement a user wrote; `QueryError` with DuckDB's first line when it fails, `ConfigError` when
+    it would take DuckDB online for an extension (`offline_only`)."""
     if not sql.strip():
         raise QueryError("the query is empty: give a SQL statement, e.g. newsflow sql \"select count(*) from articles\"")
+    offline_only(con, sql)
     try:
         return con.execute(sql, params or [])
     except duckdb.Error as e:

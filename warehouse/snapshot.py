@@ -20,15 +20,17 @@ to the upkeep process (`warehouse.maintenance`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 
 from schemas.errors import WarehouseError
 from warehouse.copies import PrivateCopy, clean_stale, private_copy, remove, replace_durably, temp_path
-from warehouse.db import connect, memory, snapshot_path, storage_error
+from warehouse.db import DISK_TROUBLE, connect, first_line, memory, snapshot_path, storage_error
 
 STORAGE_VERSION = "v1.4.0"  # the oldest DuckDB storage format the snapshot is written in
+READ_ONLY = re.compile(r"Read-only file system|Permission denied|Operation not permitted", re.I)  # the OS's words for a folder we may not write
 PARTIAL = "partial"  # the kind of temporary file (`warehouse.copies`) of a copy being written; renamed over the snapshot once it opens
 
 
@@ -56,8 +58,8 @@ def publish_from(source: PrivateCopy, target: Path) -> Path:
         with connect(partial, read_only=True, wait=0) as con:  # a copy that does not open is never published
             con.execute("SELECT count(*) FROM schema_migrations").fetchone()
         replace_durably(partial, target)
-    except OSError as e:
-        raise WarehouseError(f"cannot publish the snapshot {target}: {e.strerror or e}") from None
+    except (OSError, duckdb.Error, WarehouseError) as e:
+        raise cannot_publish(target, partial, e) from None
     finally:
         try:
             remove(partial)
@@ -66,22 +68,32 @@ def publish_from(source: PrivateCopy, target: Path) -> Path:
     return target
 
 
+def cannot_publish(target: Path, partial: Path, error: Exception) -> WarehouseError:
+    """The failure to write the snapshot `target` (its temporary copy `partial`, or the rename over it) as one line
+    that names `target`, never the temporary file, and says why: a read-only folder, a full disk, or the system's words."""
+    why = first_line(error) if isinstance(error, duckdb.Error) else (getattr(error, "strerror", None) or str(error))
+    why = re.sub(rf'(?:Cannot open file |cannot open )?"?{re.escape(str(partial))}"?:?\s*', "", why, flags=re.I)
+    if READ_ONLY.search(why):
+        return WarehouseError(f"cannot publish the snapshot {target}: the folder {target.parent} is read-only for this user ({why}); "
+                              "publish it to a folder you can write: newsflow snapshot --to PATH")
+    if DISK_TROUBLE.search(why):
+        return WarehouseError(f"cannot publish the snapshot {target}: the disk is full or the file too big for it ({why}); "
+                              "the previous snapshot is kept")
+    return WarehouseError(f"cannot publish the snapshot {target}: {why}")
+
+
 def _copy(source: Path, partial: Path) -> None:
-    """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format."""
+    """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format.
+
+    A failure to read `source` is a `WarehouseError` naming it; a failure to write `partial` is DuckDB's own error."""
     con = memory()
     try:
-        try:
-            con.execute(f"ATTACH {_literal(partial)} AS snapshot (STORAGE_VERSION '{STORAGE_VERSION}')")
-        except duckdb.Error as e:
-            raise storage_error(partial, e) from None
+        con.execute(f"ATTACH {_literal(partial)} AS snapshot (STORAGE_VERSION '{STORAGE_VERSION}')")
         try:
             con.execute(f"ATTACH {_literal(source)} AS warehouse (READ_ONLY)")
         except duckdb.Error as e:
             raise storage_error(source, e) from None
-        try:
-            con.execute("COPY FROM DATABASE warehouse TO snapshot")
-            con.execute("DETACH snapshot")
-        except duckdb.Error as e:
-            raise storage_error(partial, e, opening=False) from None
+        con.execute("COPY FROM DATABASE warehouse TO snapshot")
+        con.execute("DETACH snapshot")
     finally:
         con.close()

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 
 from extractors.agreements.numbers import NUMBER_WORD, number_value
-from extractors.agreements.words import REPORTED_FORMS, REPORTING_FORMS, alternation
+from extractors.agreements.words import REPORTED_FORMS, REPORTING_FORMS
 from extractors.dateline import parse_dateline
 from extractors.dates import MONTH, MONTH_NAMES, WEEKDAYS, month_number, nearest_date
+from schemas.reference import alternation
 
 _MONTH_NAME = f"(?:{'|'.join(MONTH_NAMES)})"  # written out in full: "in May", never the verb "may"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"

@@ -26,11 +26,12 @@ from extractors.agreements.finder import EntityFinder, Named
 from extractors.agreements.numbers import NUMBER_WORD, NUMBER_WORDS, number_value
 from extractors.agreements.structure import side_offsets
 from extractors.agreements.triggers import Trigger
-from extractors.agreements.words import COLLECTIVE_NOUNS, PARTY_FOLLOWERS, REPORTING_FORMS, alternation
+from extractors.agreements.words import COLLECTIVE_NOUNS, PARTY_FOLLOWERS, REPORTING_FORMS
 from extractors.entities.vocab import COMPANY_POINTERS
 from schemas import reference
 from schemas.agreements import Party
 from schemas.names import name_key, name_words
+from schemas.reference import alternation
 
 _NUM = rf"(?:\d[\d,]*|{NUMBER_WORD})"
 _GROUP_NOUNS = f"(?:{alternation(COLLECTIVE_NOUNS)})"

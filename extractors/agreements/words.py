@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from schemas.reference import rows
 
 _ROWS = rows("agreement_words.tsv", 3)
@@ -13,11 +10,6 @@ _ROWS = rows("agreement_words.tsv", 3)
 
 def _words(name: str) -> list[str]:
     return [word for kind, word, _ in _ROWS if kind == name]
-
-
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of `words` in their order, any whitespace where a word has a space."""
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
 
 
 COLLECTIVE_NOUNS = _words("collective_noun")

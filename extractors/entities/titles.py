@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.agreements.words import REPORTED_FORMS, alternation
+from extractors.agreements.words import REPORTED_FORMS
 from extractors.entities.legal_forms import legal_form
 from extractors.entities.mentions import Cand
 from extractors.entities.spans import Spans
@@ -33,7 +33,7 @@ from extractors.lookback import search_before, words_back
 from extractors.sentences import paragraph_around
 from schemas import reference
 from schemas.names import name_words, singular
-from schemas.reference import RefEntry
+from schemas.reference import RefEntry, alternation
 
 # Where an apposition ends: punctuation, a reporting verb in the past ("X, secretary of Y pointed out";
 # agreement_words.tsv reporting_verb) or a verb that starts the clause's predicate.

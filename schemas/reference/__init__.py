@@ -54,8 +54,8 @@ def word_lists(filename: str) -> dict[str, list[str]]:
 
 def alternation(words: Iterable[str]) -> str:
     """A regular-expression alternation of `words`, each escaped, longest first (so that "editor in
-    charge" is tried before "editor")."""
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    charge" is tried before "editor"), any run of whitespace where a word has a space ("pointed  out")."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
 
 
 @cache
