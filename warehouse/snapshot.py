@@ -68,7 +68,7 @@ def publish_from(source: PrivateCopy, target: Path) -> Path:
 
 def _copy(source: Path, partial: Path) -> None:
     """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format."""
-    con = memory()
+    con = memory(copying=source)
     try:
         try:
             con.execute(f"ATTACH {_literal(partial)} AS snapshot (STORAGE_VERSION '{STORAGE_VERSION}')")
