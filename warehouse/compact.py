@@ -108,7 +108,7 @@ def _literal(path: Path) -> str:
 
 def _rewrite(source: Path, fresh: Path) -> None:
     """`COPY FROM DATABASE` of `source` into the new file `fresh`, in the same storage format; the row counts checked."""
-    con = memory()
+    con = memory(copying=source)
     try:
         try:
             con.execute(f"ATTACH {_literal(source)} AS source (READ_ONLY)")

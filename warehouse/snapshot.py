@@ -86,7 +86,7 @@ def _copy(source: Path, partial: Path) -> None:
     """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format.
 
     A failure to read `source` is a `WarehouseError` naming it; a failure to write `partial` is DuckDB's own error."""
-    con = memory()
+    con = memory(copying=source)
     try:
         con.execute(f"ATTACH {_literal(partial)} AS snapshot (STORAGE_VERSION '{STORAGE_VERSION}')")
         try:
