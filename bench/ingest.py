@@ -235,8 +235,8 @@ def _pct(share: float | None) -> str:
     return "n/a" if share is None else f"{100 * share:.1f}"
 
 
-def report(ours: dict, text_only: dict, base: dict, analysis: str) -> None:
-    """The table, then the lines issue 12 reads, in its wording."""
+def report(ours: dict, text_only: dict, base: dict | None, analysis: str) -> None:
+    """The table, then the lines issue 12 reads, in its wording (without a baseline, those that need none)."""
     print(f"\n{'':12}{'articles':>9}{'articles/s':>12}{'CPU ms/article':>16}")
     if analysis == "now":
         print(f"{'newsflow':12}{ours['articles']:>9}{ours['articles_per_s']:>12}{ours['cpu_ms_per_article']:>16}")
@@ -244,12 +244,14 @@ def report(ours: dict, text_only: dict, base: dict, analysis: str) -> None:
         print(f"{'text-only':12}{text_only['articles']:>9}{text_only['articles_per_s']:>12}{text_only['cpu_ms_per_article']:>16}")
     if analysis == "later":
         print(f"{'analyze':12}{ours['analysed']:>9}{ours['analysed_per_s']:>12}{ours['analysis_cpu_ms_per_article']:>16}")
-    print(f"{'baseline':12}{base['articles_loaded']:>9}{base['articles_per_s']:>12}{base['cpu_ms_per_article']:>16}")
-    if text_only["analysis"] == "later":
+    if base:
+        print(f"{'baseline':12}{base['articles_loaded']:>9}{base['articles_per_s']:>12}{base['cpu_ms_per_article']:>16}")
+    if base and text_only["analysis"] == "later":
         how = "a text-only ingest on a fresh farm" if analysis == "now" else "the ingest of this run"
         print(f"ratio text-only / baseline articles/s: {text_only['articles_per_s'] / base['articles_per_s']:.2f} (ingest --analysis later: {how})")
     how = "one run" if analysis == "now" else "ingest, then analyze, the two flows' seconds added"
-    print(f"ratio full pipeline / baseline articles/s: {ours['full_per_s'] / base['articles_per_s']:.2f} ({how})")
+    if base:
+        print(f"ratio full pipeline / baseline articles/s: {ours['full_per_s'] / base['articles_per_s']:.2f} ({how})")
     a, b = ours["full_cpu_ms_per_article"], ours["ner_floor_ms_per_article"]
     print(f"full pipeline CPU ms/article: {a}; NER-only floor on the same pages: {b} (A - B: {a - b:.1f}; "
           f"tree CPU by role, s: {ours['tree_cpu_by_role_s']})")
@@ -260,9 +262,10 @@ def report(ours: dict, text_only: dict, base: dict, analysis: str) -> None:
     stages = "" if analysis == "now" else f" (stage 1 parse {_pct(idle['parse'])} %, stage 2 analysis {_pct(idle['analysis'])} %)"
     alone = f"; text-only ingest: {_pct(text_only['idle_workers_share']['overall'])} %" if text_only is not ours else ""
     print(f"idle parse workers: {_pct(idle['overall'])} % of wall{stages}{alone}")
-    base_rss = base["peak_rss_MiB"]["main_plus_workers"]
+    base_rss = base["peak_rss_MiB"]["main_plus_workers"] if base else None
+    against = f"; baseline {base_rss} MiB; ratio {ours['peak_tree_rss_MiB'] / base_rss:.2f}" if base_rss else ""
     print(f"peak tree RSS: {ours['peak_tree_rss_MiB']} MiB ({ours['peak_rss_by_role_MiB']}; without the upkeep, "
-          f"{ours['peak_tree_rss_without_upkeep_MiB']} MiB); baseline {base_rss} MiB; ratio {ours['peak_tree_rss_MiB'] / base_rss:.2f}")
+          f"{ours['peak_tree_rss_without_upkeep_MiB']} MiB){against}")
     for stage, label in (("parse", "stage 1 articles"), ("analysis", "stage 2 facts")):
         g = ours["batch_load_growth"].get(stage)
         if g:
@@ -290,10 +293,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             text_only = run_newsflow(args.articles, Path(tmp), "later", then_analyze=False)
         print(json.dumps(text_only), flush=True)
-    if args.no_baseline:
-        return
-    base = run_baseline(args.articles)
-    print(json.dumps({k: v for k, v in base.items() if k != "farm_stats"}))
+    base = None if args.no_baseline else run_baseline(args.articles)
+    if base:
+        print(json.dumps({k: v for k, v in base.items() if k != "farm_stats"}))
     report(ours, text_only, base, args.analysis)
 
 
