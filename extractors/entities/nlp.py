@@ -89,7 +89,7 @@ class _Pieces:
         self.doc = doc
         self.words = [t.text for t in doc]
         self.spaces = [bool(t.whitespace_) for t in doc]
-        self.head = Doc._get_array_attrs()
+        self.head: list[int | str] = list(Doc._get_array_attrs())
         self.array = doc.to_array(self.head)
 
     def piece(self, span: Span) -> Doc:
@@ -99,7 +99,7 @@ class _Pieces:
         iob = self.head.index(ENT_IOB)
         if len(array) and array[0][iob] == 1:  # "inside" at the start begins the entity here
             array[0][iob] = 3
-        doc.from_array(self.head, array)
+        doc.from_array(self.head, cast(Ints2d, array))
         whole = {(e.start, e.end) for e in span.ents}
         if ents := doc.ents:
             for cut in (ents[0], ents[-1]):
