@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import start_farm  # noqa: E402  (bench/ingest.py: the same farm, started the same way)
+from probes import record_calls  # noqa: E402  (bench/probes.py)
 
 # Article-keyed tables and the columns that make a copied row a new one.
 KEYS = ("url", "article_url", "canonical_url", "final_url", "sha256", "raw_sha256")
@@ -45,16 +46,6 @@ def ingest_farm(db: Path, articles: int, tmp: Path) -> tuple[float, list[float]]
     import flows.ingest
 
     loads: list[float] = []
-    store = flows.ingest.store_batch
-
-    def timed_store(*args, **kwargs):
-        t0 = time.perf_counter()
-        try:
-            return store(*args, **kwargs)
-        finally:
-            loads.append(time.perf_counter() - t0)
-
-    flows.ingest.store_batch = timed_store
     folder = Path(tempfile.mkdtemp(dir=tmp))
     farm, port = start_farm(articles, folder)
     try:
@@ -63,11 +54,11 @@ def ingest_farm(db: Path, articles: int, tmp: Path) -> tuple[float, list[float]]
         from flows.http import FetchPolicy
 
         policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32, delay_s=0.0)
-        summary = asyncio.run(flows.ingest.ingest(db=str(db), feeds_file=str(feeds), policy=policy))
+        with record_calls(flows.ingest, "store_batch", loads):
+            summary = asyncio.run(flows.ingest.ingest(db=str(db), feeds_file=str(feeds), policy=policy))
     finally:
         farm.terminate()
         farm.wait(10)
-        flows.ingest.store_batch = store
     return summary.seconds, loads
 
 

@@ -14,19 +14,20 @@ never pass through Prefect: a task gets URLs and gives back counts.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
-from flows import cluster_batches, interrupt, progress
+from flows import cluster_batches, interrupt, overlap, progress
 from flows.faults import pause_point
 from flows.parallel import analyze_all, parse_pool
 from flows.pipeline import or_stop
 from flows.runs import BATCH, chunks, now, recorded_run
 from flows.summary import RunSummary
-from schemas import ArticleFacts, Reject
+from schemas import ArticleFacts, ArticleText, Reject
 from warehouse import facts, load, read
 from warehouse.db import connect, transaction
 
@@ -74,20 +75,33 @@ def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[st
 @task(name="analyze-batch", cache_policy=NO_CACHE)
 async def analyze_batch(db: str, run_id: str, urls: list[str], count_changes: bool = False) -> AnalysisCounts | None:
     """Analyse the stored articles among these URLs (whatever their analysis version) and load their facts;
-    None when a stop request abandoned the batch before its load (its articles still await analysis)."""
-    with connect(db) as con:
-        texts = read.article_texts(con, urls)
-        hashes = read.text_hashes(con, [t.url for t in texts])
+    None when a stop request abandoned the batch before its load (its articles still await analysis).
+    Its steps overlap those of the batches before and after it inside `flows.overlap.in_flight`."""
+    texts, hashes = await overlap.blocking(_texts, db, urls)
     if not texts:
         return AnalysisCounts()
     try:
-        found = []
-        for f in or_stop(analyze_all(texts, parse_pool(len(texts)))):
-            found.append(f)
-            progress.add(analysed=1)
+        found = await overlap.blocking(_analysed, texts, parse_pool(len(texts)))
     except interrupt.Interrupted:
         return None
-    return store_facts(db, run_id, found, hashes, count_changes)
+    async with overlap.step("load"):
+        return await overlap.blocking(store_facts, db, run_id, found, hashes, count_changes)
+
+
+def _texts(db: str, urls: list[str]) -> tuple[list[ArticleText], dict[str, str]]:
+    """The stored texts of these URLs, and their text hashes (`store_facts` loads facts only of texts unchanged since)."""
+    with connect(db) as con:
+        texts = read.article_texts(con, urls)
+        return texts, read.text_hashes(con, [t.url for t in texts])
+
+
+def _analysed(texts: list[ArticleText], pool: Executor | None) -> list[ArticleFacts]:
+    """The facts of each text, in the pool's workers; `flows.interrupt.Interrupted` once a stop is requested."""
+    found = []
+    for f in or_stop(analyze_all(texts, pool)):
+        found.append(f)
+        progress.add(analysed=1)
+    return found
 
 
 async def analyze_stale(db: str, summary: RunSummary, limit: int | None = None, batch_size: int = BATCH,
@@ -103,12 +117,12 @@ async def analyze_stale(db: str, summary: RunSummary, limit: int | None = None, 
     if cluster_batches.on_cluster():
         await cluster_batches.analyze_on_cluster(db, summary, todo, staging, batch_size)
     else:
-        for urls in chunks(todo, batch_size):
-            if interrupt.requested() or (counts := await analyze_batch(db, summary.run_id, urls)) is None:
-                break
+        async def settle(urls: list[str], counts: AnalysisCounts) -> None:
             counts.add_to(summary)
             if alone:
                 await progress.settled(len(urls), 0, counts.failed)
+
+        await overlap.in_flight(chunks(todo, batch_size), lambda urls: analyze_batch(db, summary.run_id, urls), settle)
     count_left(db, summary)
 
 

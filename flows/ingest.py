@@ -2,13 +2,16 @@
 
 A run has two stages. Stage 1, here: fetch, parse and load articles (their text, blocks, raw
 pages, rejects). Stage 2, `flows.analyze`: the facts (entities, mentions, roles, credits,
-agreements) of every article not yet analysed by this extractor version. `ingest` runs stage 2
-after stage 1 unless told `analysis="later"`, which leaves it to `newsflow analyze`; `reprocess`
-analyses each batch again after parsing it again.
+agreements) of every article not yet analysed by this extractor version. `ingest` analyses each
+batch's articles once the batch is loaded, then any other article awaiting analysis, unless told
+`analysis="later"`, which leaves it all to `newsflow analyze`; `reprocess` analyses each batch
+again after parsing it again.
 
 Prefect costs ~25 ms of CPU per task run, so no task ever wraps one article, and no batch of
 pages passes through Prefect: a task gets URLs and gives back counts, and the pages live only
 inside it. The warehouse is opened only in the flow's own process, one transaction per batch.
+Batches overlap (`flows.overlap`): the pool parses one while the next is fetched and the one
+before is loaded.
 
 The work queue is the warehouse's frontier (`warehouse.frontier`): polling enqueues entries in
 the transaction that records the feeds' validators, every run first takes up what is pending
@@ -26,15 +29,15 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import EXTRACTOR_VERSION
-from flows import cluster_batches, interrupt, progress
-from flows.analyze import analyze_batch, analyze_stale, count_left
+from flows import cluster_batches, interrupt, overlap, progress
+from flows.analyze import AnalysisCounts, analyze_batch, analyze_stale, count_left
 from flows.config import FeedConfig, load_feeds
 from flows.faults import pause_point
 from flows.http import Fetcher, FetchPolicy
@@ -63,6 +66,7 @@ class BatchCounts:
     to_retry: int = 0  # rejects that the frontier will take up again
     same_page: int = 0  # entries that are the page of another entry's article
     text_changed: int = 0  # stored articles whose text changed: their facts went, they await analysis again
+    to_analyse: list[str] = field(default_factory=list)  # URLs of the new articles and of those whose text changed
 
     def add_to(self, summary: RunSummary) -> None:
         for name in ("new", "updated", "unchanged", "rejected", "to_retry", "same_page"):
@@ -99,13 +103,16 @@ async def poll(db: str, run_id: str, feeds: list[FeedConfig], refresh: bool) -> 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
 async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Backoff) -> BatchCounts | None:
     """Stage 1 for one batch of frontier URLs: fetch, parse and load; None when a stop request abandoned it
-    before its load (its URLs stay pending)."""
+    before its load (its URLs stay pending). Inside `flows.overlap.in_flight` its fetch and load are steps
+    taken one batch at a time, in order, and its parse waits on the pool in a thread."""
     try:
-        results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
-        batch = parse_results(items, results, parse_pool(len(items)))
+        async with overlap.step("fetch"):
+            results = await interrupt.unless_stopped(fetch_pages(_current_fetcher(), items))
+        batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
         return None
-    return store_batch(db, run_id, batch, results, backoff)
+    async with overlap.step("load"):
+        return await overlap.blocking(store_batch, db, run_id, batch, results, backoff)
 
 
 def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[FetchResult], backoff: Backoff) -> BatchCounts:
@@ -132,6 +139,7 @@ def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[Fetc
     counts.new = len(pages.keep) - len(before)
     counts.updated = len(before)
     counts.text_changed = len(changed)
+    counts.to_analyse = [s.url for s in pages.keep if s.url not in before] + changed
     counts.same_page = len(pages.same_as) - len(pages.replaced)
     return counts
 
@@ -168,8 +176,9 @@ async def ingest(
     analysis: Analysis = "now",
 ) -> RunSummary:
     """Poll the feeds, then fetch, parse and load every frontier URL that is due: new entries,
-    entries an interrupted run left pending, and failures whose retry time has come. Then, unless
-    `analysis` is "later", analyse every article not yet analysed by this extractor version.
+    entries an interrupted run left pending, and failures whose retry time has come. Unless `analysis`
+    is "later", each batch's new and changed articles are analysed once it is loaded (while the next
+    batches are fetched and parsed), then every other article not yet analysed by this extractor version.
 
     `only` restricts the run to the named feeds (and their URLs in the frontier); `refresh`
     re-fetches their stored articles too (conditionally) so that changed pages update their rows.
@@ -196,16 +205,32 @@ async def ingest(
                 if cluster_batches.on_cluster():
                     await cluster_batches.fetch_and_parse(db, summary, fetcher, todo, staging, backoff, batch_size)
                 else:
-                    for items in chunks(todo, batch_size):
-                        if interrupt.requested() or (counts := await ingest_batch(db, summary.run_id, items, backoff)) is None:
-                            break
-                        counts.add_to(summary)
-                        await progress.settled(len(items), counts.new + counts.updated, counts.rejected)
+                    await overlap.in_flight(chunks(todo, batch_size), lambda items: _both_stages(db, summary.run_id, items, backoff, analysis),
+                                            lambda items, done: _settle(summary, items, *done))
         if analysis == "now" and not interrupt.requested():
             await analyze_stale(db, summary, batch_size=batch_size, staging=staging)
         else:
             count_left(db, summary)
     return summary
+
+
+async def _both_stages(db: str, run_id: str, items: list[Candidate], backoff: Backoff,
+                       analysis: Analysis) -> tuple[BatchCounts, AnalysisCounts] | None:
+    """Stage 1 for one batch, then, unless analysis is left for later, stage 2 for the articles it stored: the workers
+    analyse one batch while the flow fetches and loads the next. None when a stop abandoned stage 1; a stopped analysis
+    leaves its articles awaiting analysis (the next run, or `newsflow analyze`, takes them up)."""
+    if (counts := await ingest_batch(db, run_id, items, backoff)) is None:
+        return None
+    progress.add(loaded=counts.new + counts.updated, rejected=counts.rejected)
+    if analysis == "later" or not counts.to_analyse:
+        return counts, AnalysisCounts()
+    return counts, await analyze_batch(db, run_id, counts.to_analyse) or AnalysisCounts()
+
+
+async def _settle(summary: RunSummary, items: list[Candidate], counts: BatchCounts, analysed: AnalysisCounts) -> None:
+    counts.add_to(summary)
+    analysed.add_to(summary)
+    await progress.settled(len(items), 0, analysed.failed)  # its loaded articles and rejects were counted when it loaded
 
 
 def stored_fetches(db: str, urls: list[str]) -> tuple[list[Candidate], list[FetchResult]]:
@@ -231,13 +256,14 @@ def store_reparsed(db: str, run_id: str, batch: ParsedBatch, backoff: Backoff) -
 async def reprocess_batch(db: str, run_id: str, urls: list[str], backoff: Backoff) -> BatchCounts | None:
     """Stage 1 again for one batch of stored raw pages: parse them and load what they give, as ingest would;
     None when a stop request abandoned it before its load."""
-    items, results = stored_fetches(db, urls)
+    items, results = await overlap.blocking(stored_fetches, db, urls)
     try:
-        batch = parse_results(items, results, parse_pool(len(items)))
+        batch = await overlap.blocking(parse_results, items, results, parse_pool(len(items)))
     except interrupt.Interrupted:
         return None
     del results
-    return store_reparsed(db, run_id, batch, backoff)
+    async with overlap.step("load"):
+        return await overlap.blocking(store_reparsed, db, run_id, batch, backoff)
 
 
 @flow(name="reprocess", log_prints=True)
@@ -259,11 +285,19 @@ async def reprocess(db: str, batch_size: int = BATCH, staging: str | None = None
             if not interrupt.requested():
                 await cluster_batches.analyze_on_cluster(db, summary, urls, staging, batch_size, count_changes=True)
         else:
-            for chunk in chunks(urls, batch_size):  # one batch of raw pages in memory at a time
-                if interrupt.requested() or (counts := await reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
-                    break
+            async def again(chunk: list[str]) -> tuple[BatchCounts, AnalysisCounts] | None:
+                """Stage 1 then stage 2 for one batch of stored pages; None when a stop abandoned its parse (a stopped
+                analysis leaves its articles awaiting analysis, counted by `count_left`)."""
+                if (counts := await reprocess_batch(db, summary.run_id, chunk, Backoff())) is None:
+                    return None
+                return counts, await analyze_batch(db, summary.run_id, chunk, count_changes=True) or AnalysisCounts()
+
+            async def settle(chunk: list[str], done: tuple[BatchCounts, AnalysisCounts]) -> None:
+                counts, analysed = done
                 counts.add_to(summary)
-                (await analyze_batch(db, summary.run_id, chunk, count_changes=True)).add_to(summary)
+                analysed.add_to(summary)
                 await progress.settled(len(chunk), counts.new + counts.updated, counts.rejected)
+
+            await overlap.in_flight(chunks(urls, batch_size), again, settle)  # at most DEPTH batches of raw pages in memory
         count_left(db, summary)
     return summary

@@ -282,14 +282,17 @@ def test_kill_9_at_any_moment_then_a_plain_rerun_gives_what_an_uninterrupted_run
     asyncio.run(ingest(db=str(whole), feeds_file=feeds, policy=policy))
     expected = _facts(whole)
     assert len(expected["articles"]) == ENTRIES - 1 and expected["mentions"], "the reference run loaded too little to compare"
-    # after polling, inside batch 2's fetch, inside its load, inside the first analysis: URLs left pending
-    moments = {"polled": 8, "fetch:5": 5, "load:2": 5, "analysis": 0}
+    # after polling, inside batch 2's fetch, inside the second load, inside the first analysis: the URLs of the batches
+    # not loaded are left pending, at least so many (batches overlap: batch 1 may have loaded or not when batch 2 is
+    # fetched, and a small batch parsed in the flow's process may load before the one before it)
+    moments = {"polled": 8, "fetch:5": 5, "load:2": 2, "analysis": 0}
     dbs = {point: tmp_path / f"killed-{point.replace(':', '-')}.duckdb" for point in moments}
     _kill_at(dbs, feeds, tmp_path)
     for point, pending in moments.items():
         db = dbs[point]
-        assert query(db, "select count(*) from frontier where state = 'pending'")[1] == [(pending,)], point
+        assert pending <= query(db, "select count(*) from frontier where state = 'pending'")[1][0][0] <= 8, point
+        stored, unanalysed = query(db, "select count(*), count(*) filter (where analysis_version is null) from articles")[1][0]
         rerun = asyncio.run(ingest(db=str(db), feeds_file=feeds, policy=policy, batch_size=4))
         assert rerun.feeds_not_modified == 1, point  # the feed answers 304: the work comes from the frontier
-        assert rerun.analysed == ENTRIES - 1, point  # what the killed run stored, it did not analyse
+        assert rerun.analysed == ENTRIES - 1 - stored + unanalysed, point  # what the killed run stored without analysing, and the rest
         assert _facts(db) == expected, point

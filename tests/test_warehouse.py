@@ -140,3 +140,32 @@ def test_errors_writing_the_log_are_storage_errors(db_path):
     with pytest.raises(duckdb.TransactionException):  # a transaction error that is not the disk's stays what it is
         with connect(db_path):
             raise duckdb.TransactionException("cannot start a transaction within a transaction")
+
+
+def test_connections_opened_and_closed_from_several_threads_at_once_all_work(tmp_path):
+    """The flows load in one thread while another reads: every connection sees the Python objects its query names."""
+    import threading
+
+    import pyarrow as pa
+
+    from warehouse.db import connect
+
+    db, errors = tmp_path / "w.duckdb", []
+    with connect(db):
+        pass
+
+    def work() -> None:
+        for _ in range(150):
+            probe = pa.table({"a": list(range(50))})  # noqa: F841 (read by DuckDB by name)
+            try:
+                with connect(db) as con:
+                    assert con.execute("SELECT count(*) FROM probe").fetchone() == (50,)
+            except Exception as e:  # collected: an assertion in a thread would not fail the test
+                errors.append(f"{type(e).__name__}: {e}")
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

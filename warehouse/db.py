@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -31,6 +32,11 @@ MIGRATIONS = "migrations"
 # Every connection: no extension is fetched or loaded behind the user's back (a SQLite file
 # given as --db would otherwise make DuckDB download its sqlite extension).
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# Opening and closing connections, one thread at a time: the connections of a process share one database
+# instance, which closing the last of them tears down; a connection opened meanwhile in another thread can
+# get an instance without its Python scans ("Table Function with name python_arrow_scan does not exist",
+# DuckDB 2.0.1, seen in 4 of 600 opens from three threads). The flows load in one thread while they read in another.
+_opening = threading.Lock()
 # Every session: times in UTC, and no progress bar drawn into the output of a long query.
 SESSION = "SET TimeZone = 'UTC'; SET enable_progress_bar = false"
 # What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
@@ -186,7 +192,7 @@ def connect(
     wait = Settings.from_env().lock_wait if wait is None else wait
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = with_lock_wait(path, wait, lambda: duckdb.connect(str(path), read_only=read_only, config=CONFIG))
+        con = with_lock_wait(path, wait, lambda: _open(path, read_only))
     except (OSError, duckdb.Error) as e:  # no folder, no permission, a foreign file (SQLite), a full disk
         raise storage_error(path, e) from None
     try:
@@ -199,7 +205,13 @@ def connect(
             raise
         raise storage_error(path, e, opening=False) from e
     finally:
-        con.close()
+        with _opening:
+            con.close()
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    with _opening:
+        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
 
 
 def memory() -> duckdb.DuckDBPyConnection:
