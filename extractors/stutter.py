@@ -36,10 +36,14 @@ def _collapsible(words: list[str]) -> bool:
 def find_stutters(text: str, offset: int = 0) -> list[TextEdit]:
     """Stutter edits in `text`; spans cover the whole repetition, shifted by `offset`."""
     toks = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    words = [w for _, _, w in toks]
     edits: list[TextEdit] = []
     i = 0
     while i < len(toks):
         end = None
+        if words[i] not in words[i + 1 : i + _MAX_N + 2]:
+            i += 1  # the word does not come back where a repeat of any unit starting here would start
+            continue
         for n in range(min(_MAX_N, len(toks) - i), 0, -1):
             if not _may_repeat(toks, i, n):
                 continue

@@ -98,6 +98,8 @@ class EntityFinder:
         folded = [w.lower() for w in words] if shouting else words
         hits = []
         for k, word in enumerate(words):
+            if word not in self._exact and not (shouting and folded[k] in self._folded):
+                continue  # no form starts with this word (most words of a sentence)
             candidates = [(f, words) for f in self._exact.get(word, ()) if not shouting or f.length < _SHOUT_MIN]
             if shouting:
                 candidates += [(f, folded) for f in self._folded.get(folded[k], ())]

@@ -60,7 +60,7 @@ def _entities(article: Article, units: list[Unit], docs: list[Doc]) -> list[Enti
     cands: list[Cand] = []
     per_unit = []
     for i, (unit, doc) in enumerate(zip(units, docs, strict=True)):
-        found = unit_mentions(doc, i, common)
+        found = unit_mentions(doc, unit.clean, i, common)
         per_unit.append(found)
         cands += found + _abbreviations(unit.clean, i, found)
     cands += _initialisms(units[:len(docs)], cands)

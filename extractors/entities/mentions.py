@@ -102,12 +102,12 @@ def _country_after(doc: Doc, end: int, refs: dict[int, Span]) -> Span | None:
     return None
 
 
-def unit_mentions(doc: Doc, unit: int, common_words: set[str]) -> list[Cand]:
-    """All mentions of one unit's doc. `common_words` are the article's lower-case words:
-    a capitalised word also written lower case there is an ordinary word ("State", "Continue")."""
+def unit_mentions(doc: Doc, text: str, unit: int, common_words: set[str]) -> list[Cand]:
+    """All mentions of one unit's doc. `text` is the text the doc was made of (its `Doc.text`, which spaCy
+    rebuilds from every token on each call). `common_words` are the article's lower-case words: a capitalised
+    word also written lower case there is an ordinary word ("State", "Continue")."""
     ents = list(doc.ents)
     refs = {e.start: e for e in ents if e.ent_id_}
-    text = doc.text  # Doc.text rebuilds from every token on each call: read it once
     sents = text_spans(text)  # the sentences the pipeline marked (`extractors.sentences`), as characters
     sent_starts = [s for s, _ in sents]
     phrases = find_phrases(doc, text)
