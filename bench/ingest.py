@@ -146,7 +146,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
     farm, port = start_farm(articles, tmp)
     try:
         feeds = tmp / "feeds.toml"
-        feeds.write_text(f'[[feeds]]\nname = "farm"\nurl = "http://127.0.0.1:{port}/feeds.opml"\nmax_entries = {articles}\n')
+        feeds.write_text(f'[[feeds]]\nname = "farm"\nurl = "http://127.0.0.1:{port}/feeds.opml"\nmax_entries = {articles}\nmax_pages = 1000\n')
         db = tmp / "newsflow.duckdb"
         policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32, delay_s=0.0)
         me = psutil.Process()
