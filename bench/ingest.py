@@ -185,7 +185,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
             threads.stop()
             tree.stop()
         facts = query(db, "select (select count(*) from mentions), (select count(*) from agreements)")[1][0]
-        floor, floor_articles = ner_floor_ms(db)
+        floor, floor_articles = ner_floor_ms(db) if analysis == "now" or then_analyze else (None, 0)  # a text-only run has no A - B
         warehouse_mib = {"warehouse": round(db.stat().st_size / 2**20, 1),
                          "snapshot": round(snapshot_path(db).stat().st_size / 2**20, 1) if snapshot_path(db).exists() else None}
         passes = upkeep_passes(db)
@@ -210,7 +210,8 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
         "full_per_s": round(rows[0] / full_s, 1),
         "tree_cpu_s": round(total, 2), "tree_cpu_by_role_s": {k: round(v, 2) for k, v in sorted(by_role.items())},
         "main_python_threads_cpu_s": {k: round(v, 2) for k, v in sorted(threads.spent.items())},
-        "full_cpu_ms_per_article": round(1000 * total / n, 1), "ner_floor_ms_per_article": round(floor, 1), "ner_floor_articles": floor_articles,
+        "full_cpu_ms_per_article": round(1000 * total / n, 1), "ner_floor_articles": floor_articles,
+        "ner_floor_ms_per_article": None if floor is None else round(floor, 1),
         "prefect_cpu_s": {k: round(v, 2) for k, v in prefect.items()}, "prefect_server_cpu_before_the_run_s": round(server_start, 2),
         "bench_samplers_cpu_s": round(tree.own_cpu + threads.own_cpu, 2),
         "peak_tree_rss_without_upkeep_MiB": round(tree.peak_without_upkeep / 2**20),
