@@ -114,9 +114,9 @@ class _Pieces:
         return doc
 
 
-def tag(texts: Iterable[str], ner: Iterable[bool] | None = None) -> list[Doc]:
+def tag(texts: Iterable[str], ner_on: Iterable[bool] | None = None) -> list[Doc]:
     """`load_nlp()` over `texts` (one Doc each), its NER run only on the sentences that `may_hold_name`, and
-    not at all on a text whose `ner` flag (one per text, default all True) is False: the reference rulers still read it.
+    not at all on a text whose `ner_on` flag (one per text, default all True) is False: the reference rulers still read it.
 
     On the web farm's 120 pages this NER stage took 56.4 ms of CPU per article against 71.7 for the model
     over every text whole, in one run (`python bench/analysis_cost.py --pages`); `bench/ie.py` scores the
@@ -127,7 +127,7 @@ def tag(texts: Iterable[str], ner: Iterable[bool] | None = None) -> list[Doc]:
     with nlp.select_pipes(disable=["ner"]):
         docs = list(nlp.pipe(texts, batch_size=64))
     stretches: list[tuple[Span, _Pieces]] = []
-    for doc, read in zip(docs, ner if ner is not None else [True] * len(docs), strict=True):
+    for doc, read in zip(docs, ner_on if ner_on is not None else [True] * len(docs), strict=True):
         if read and (spans := _stretches(doc)):
             pieces = _Pieces(doc)
             stretches += [(s, pieces) for s in spans]
