@@ -147,7 +147,7 @@ def test_decode_warnings_reach_newsflow_extract(tmp_path):
     record = extract_file(path)
     warnings = record["article"]["warnings"]
     assert warnings[0] == "3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"
-    assert warnings[1:] == [w for w in warnings if w.startswith("analysis limited: the page is in 'de'")]  # German: no English NER
+    assert len(warnings) == 2 and warnings[1].startswith("analysis limited: the page is in 'de'")  # German: no English NER
 
 
 _ENGLISH = ("<html><head><title>Café chain expands</title></head><body><article><p>The café chain signed a €20 million "
