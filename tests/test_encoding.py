@@ -145,7 +145,9 @@ def test_decode_warnings_reach_newsflow_extract(tmp_path):
     path = tmp_path / "page.html"
     path.write_bytes(_german_page(b"\x81\x8d\xfe"))
     record = extract_file(path)
-    assert record["article"]["warnings"] == ["3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"]
+    warnings = record["article"]["warnings"]
+    assert warnings[0] == "3 undecodable byte sequence(s) in utf-8 replaced with U+FFFD"
+    assert len(warnings) == 2 and warnings[1].startswith("analysis limited: the page is in 'de'")  # German: no English NER
 
 
 _ENGLISH = ("<html><head><title>Café chain expands</title></head><body><article><p>The café chain signed a €20 million "

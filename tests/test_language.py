@@ -55,3 +55,35 @@ def test_extract_prints_the_language_of_an_undeclared_page(tmp_path):
     page.write_bytes(_page(STORY["en"]))
     result = CliRunner().invoke(main, ["extract", str(page), "--format", "jsonl"])
     assert result.exit_code == 0 and json.loads(result.output)["article"]["language"] == "en", result.output
+
+
+FRENCH_NAMES = ("Le président Emmanuel Macron a rencontré Olaf Scholz à Berlin lundi. Selon Marie Dupont, porte-parole de "
+                "la société Renault, les deux dirigeants ont parlé de l'industrie automobile en France et en Allemagne.")
+
+
+def test_a_page_in_a_language_the_model_does_not_read_gets_no_ner_and_says_so():
+    from extractors.analysis import read_page
+
+    article, entities, _ = read_page(_page(FRENCH_NAMES, "fr"), "text/html", "https://news.example/a")
+    kinds = {(e.kind, e.name) for e in entities}
+    assert not {k for k, _ in kinds} & {"person"}, kinds  # the English model's guesses at French names are not made
+    assert ("place", "Berlin") in kinds or ("place", "France") in kinds  # the reference names are still found
+    assert any(w.startswith("analysis limited: the page is in 'fr'") for w in article.warnings), article.warnings
+
+
+def test_an_english_page_and_one_of_unknown_language_get_the_ner():
+    from extractors.analysis import read_page
+
+    english = FRENCH_NAMES.replace("Le président", "President").replace(" a rencontré ", " met ").replace(" à ", " in ")
+    for lang in ("en-GB", ""):
+        article, entities, _ = read_page(_page(english, lang), "text/html", "https://news.example/a")
+        assert any(e.kind == "person" for e in entities), (lang, entities)
+        assert not any(w.startswith("analysis limited") for w in article.warnings), article.warnings
+
+
+@pytest.mark.parametrize(("language", "read"), [(None, True), ("en", True), ("en-US", True), ("EN_gb", True),
+                                                 ("fr", False), ("de-CH", False), ("zh", False)])
+def test_the_ner_reads_english_and_pages_of_unknown_language(language, read):
+    from extractors.entities.nlp import ner_reads
+
+    assert ner_reads(language) is read

@@ -19,7 +19,7 @@ from extractors.entities.build import build_entity
 from extractors.entities.contract import to_contract
 from extractors.entities.credits import credit_mentions, title_tag
 from extractors.entities.mentions import Cand, unit_mentions
-from extractors.entities.nlp import tag
+from extractors.entities.nlp import ner_reads, tag
 from extractors.entities.resolve import initials, resolve, vote_kinds
 from extractors.entities.shortforms import company_short_forms
 from extractors.entities.spans import Spans
@@ -51,7 +51,8 @@ def extract_entities_many(articles: Sequence[Article]) -> list[list[Entity]]:
         if units and units[0].block == "title" and (m := title_tag(units[0].published)):
             units[0].clean = units[0].published[:m.start()]
         prepared.append(units)
-    docs = iter(tag([u.clean for units in prepared for u in units]))
+    texts = [u.clean for units in prepared for u in units]
+    docs = iter(tag(texts, [ner_reads(a.language) for a, units in zip(articles, prepared, strict=True) for _ in units]))
     return [_entities(a, units, [next(docs) for _ in units]) for a, units in zip(articles, prepared, strict=True)]
 
 

@@ -24,7 +24,7 @@ from thinc.types import Ints2d
 
 from extractors.entities.ruler import add_reference_rulers
 from extractors.sentences import text_spans
-from extractors.version import MODEL
+from extractors.version import MODEL, MODEL_LANGUAGE
 
 _NOT_START = (1 << 64) - 1  # SENT_START -1 ("not a sentence start") as the unsigned values of `Doc.to_array`
 
@@ -48,6 +48,12 @@ def load_nlp() -> Language:
     nlp.add_pipe("newsflow_sentences", first=True)
     add_reference_rulers(nlp)
     return nlp
+
+
+def ner_reads(language: str | None) -> bool:
+    """Whether the model's NER reads a page in `language` (a BCP 47 tag as declared, or detected: "en-GB", "fr"):
+    it was trained on English (`MODEL_LANGUAGE`). A page whose language is unknown is read: most are English."""
+    return language is None or language.replace("_", "-").split("-")[0].strip().lower() in ("", MODEL_LANGUAGE)
 
 
 def _latin_capital(word: str) -> bool:
@@ -108,8 +114,9 @@ class _Pieces:
         return doc
 
 
-def tag(texts: Iterable[str]) -> list[Doc]:
-    """`load_nlp()` over `texts` (one Doc each), its NER run only on the sentences that `may_hold_name`.
+def tag(texts: Iterable[str], ner_on: Iterable[bool] | None = None) -> list[Doc]:
+    """`load_nlp()` over `texts` (one Doc each), its NER run only on the sentences that `may_hold_name`, and
+    not at all on a text whose `ner_on` flag (one per text, default all True) is False: the reference rulers still read it.
 
     On the web farm's 120 pages this NER stage took 56.4 ms of CPU per article against 71.7 for the model
     over every text whole, in one run (`python bench/analysis_cost.py --pages`); `bench/ie.py` scores the
@@ -120,8 +127,8 @@ def tag(texts: Iterable[str]) -> list[Doc]:
     with nlp.select_pipes(disable=["ner"]):
         docs = list(nlp.pipe(texts, batch_size=64))
     stretches: list[tuple[Span, _Pieces]] = []
-    for doc in docs:
-        if spans := _stretches(doc):
+    for doc, read in zip(docs, ner_on if ner_on is not None else [True] * len(docs), strict=True):
+        if read and (spans := _stretches(doc)):
             pieces = _Pieces(doc)
             stretches += [(s, pieces) for s in spans]
     found: dict[int, list[Span]] = {}
