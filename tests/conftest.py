@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpcore
@@ -114,6 +114,22 @@ def _upkeep_ends_with_its_test():
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+def older_warehouse(path: Path, applied: Callable[[int], bool]):
+    """A warehouse file as an older newsflow left it: only the migrations whose version `applied` accepts, recorded as
+    applied. Returns the open duckdb connection (no newsflow session): the caller adds its rows and closes it."""
+    import duckdb
+
+    from warehouse.db import migrations
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for version, name, sql in migrations():
+        if applied(version):
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    return con
 
 
 class LoopbackOnly(httpcore.AsyncNetworkBackend):

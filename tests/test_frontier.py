@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-import duckdb
+from conftest import older_warehouse
 
 from schemas import FeedEntry, FeedState, FetchResult
 from warehouse import frontier, load
@@ -96,14 +96,7 @@ def test_refresh_queues_the_stored_articles_of_the_polled_feeds_only(db_path):
 def test_an_older_warehouse_gets_its_lost_entries_back_as_pending(tmp_path):
     """Before the frontier, an entry neither loaded nor rejected when a run stopped was never looked at again."""
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
-    from warehouse.db import migrations
-
-    for version, name, sql in migrations():
-        if version < 5:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con = older_warehouse(path, lambda version: version < 5)
     for url in ("http://x.test/loaded", "http://x.test/lost", "http://x.test/503", "http://x.test/404"):
         con.execute("INSERT INTO feed_entries VALUES ('http://a.test/rss', ?, ?, NULL, NULL, NULL, now(), now())", [url, url])
     con.execute("INSERT INTO articles (url, feed_url, raw_sha256, extractor_version, run_id, first_seen_at, updated_at) "

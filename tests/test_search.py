@@ -8,6 +8,7 @@ import datetime as dt
 import duckdb
 import pytest
 from click.testing import CliRunner
+from conftest import older_warehouse
 
 from extractors.records import stored_article
 from flows.cli import main
@@ -97,12 +98,7 @@ def test_reloading_an_article_replaces_its_words(con):
 
 def _old_warehouse(db_path, without: set[int]) -> None:
     """A warehouse file made by every migration but the search ones `without`, with one article."""
-    con = duckdb.connect(str(db_path))
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
-    for version, name, sql in migrations():
-        if version not in without:  # the other migrations are applied, so today's loader can write
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con = older_warehouse(db_path, lambda version: version not in without)  # the others applied, so today's loader can write
     load.save_articles(con, "r", "v", [_stored("http://a.test/old", "An old story", "Signed before the new search existed.")], NOW)
     con.close()
 

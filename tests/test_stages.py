@@ -8,9 +8,9 @@ one throwaway server for the module); the plain functions beneath the tasks dire
 import asyncio
 import datetime as dt
 
-import duckdb
 import pytest
 from click.testing import CliRunner
+from conftest import older_warehouse
 from prefect.testing.utilities import prefect_test_harness
 
 from extractors import EXTRACTOR_VERSION
@@ -23,7 +23,7 @@ from flows.pipeline import Candidate, parse_results
 from flows.static_server import StaticServer
 from schemas import ArticleFacts, FetchResult
 from warehouse import read
-from warehouse.db import connect, migrations, query
+from warehouse.db import connect, query
 from warehouse.frontier import Backoff
 
 ARTICLES = SAMPLE_DIR / "site" / "articles"
@@ -178,12 +178,7 @@ def test_the_stored_text_is_what_the_parse_gave_every_field_analysis_reads(db_pa
 
 def test_articles_stored_before_the_two_stages_await_reprocess_not_analysis(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
-    for version, name, sql in migrations():
-        if version < 10:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con = older_warehouse(path, lambda version: version < 10)
     con.execute("INSERT INTO articles (url, body, raw_sha256, extractor_version, run_id, first_seen_at, updated_at) "
                 "VALUES ('http://x.test/old', 'Text.', 'r', '0.1.0+000000000000', 'r', now(), now())")
     con.close()

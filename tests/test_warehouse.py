@@ -5,6 +5,7 @@ import zlib
 
 import duckdb
 import pytest
+from conftest import older_warehouse
 
 from extractors.records import stored_article
 from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
@@ -77,12 +78,7 @@ def test_stored_pages_give_back_the_exact_bytes(db_path):
 
 def test_pages_stored_in_zlib_before_version_11_are_read_beside_new_zstd_ones(db_path):
     old, new = b"<p>stored before: zlib</p>" * 50, b"<p>stored now: zstd</p>" * 50
-    con = duckdb.connect(str(db_path))  # a warehouse as an older newsflow left it
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
-    for version, name, sql in migrations():
-        if version < 11:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con = older_warehouse(db_path, lambda version: version < 11)
     con.execute("INSERT INTO raw_documents (sha256, url, fetched_at, size, body_zlib) VALUES ('old', 'http://a.test/old', now(), ?, ?)",
                 [len(old), zlib.compress(old, 6)])
     con.close()
@@ -131,7 +127,6 @@ def test_a_warehouse_whose_folder_refuses_writes_fails_in_one_line(db_path):
 
 def test_errors_writing_the_log_are_storage_errors(db_path):
     """DuckDB reports a `.wal` it cannot write as a TransactionException, not an IOException: still the disk's fault."""
-    import duckdb
 
     wal = f'Failed to commit: Cannot open file "{db_path}.wal": Operation not permitted'
     with pytest.raises(WarehouseError, match="Operation not permitted .is the disk full, or the folder read-only"):
