@@ -41,11 +41,14 @@ ARTICLE_TABLES = ("articles", "article_blocks", "raw_documents", "fetch_log", "f
                   "article_credits", "agreement_mentions", "agreement_reports", "search_docs", "search_postings")
 
 
-def ingest_farm(db: Path, articles: int, tmp: Path) -> tuple[float, list[float]]:
-    """One real ingest run of `articles` new farm articles; (flow seconds, seconds of each batch load)."""
+def ingest_farm(db: Path, articles: int, tmp: Path) -> tuple[float, list[float], list[float]]:
+    """One real ingest run of `articles` new farm articles; (flow seconds, seconds of each batch's load of articles,
+    seconds of each batch's load of facts)."""
+    import flows.analyze
     import flows.ingest
 
     loads: list[float] = []
+    facts: list[float] = []
     folder = Path(tempfile.mkdtemp(dir=tmp))
     farm, port = start_farm(articles, folder)
     try:
@@ -54,12 +57,12 @@ def ingest_farm(db: Path, articles: int, tmp: Path) -> tuple[float, list[float]]
         from flows.http import FetchPolicy
 
         policy = FetchPolicy(allow_loopback=True, concurrency=32, per_host=32, delay_s=0.0)
-        with record_calls(flows.ingest, "store_batch", loads):
+        with record_calls(flows.ingest, "store_batch", loads), record_calls(flows.analyze, "store_facts", facts):
             summary = asyncio.run(flows.ingest.ingest(db=str(db), feeds_file=str(feeds), policy=policy))
     finally:
         farm.terminate()
         farm.wait(10)
-    return summary.seconds, loads
+    return summary.seconds, loads, facts
 
 
 def grow(db: Path, target: int, steps: int = 8) -> int:
@@ -120,10 +123,11 @@ def measure(db: Path, tmp: Path, run_articles: int) -> dict:
     maintenance.after_run(db)
     out["run_pays_now_ms"] = round(1000 * (time.perf_counter() - t0), 1)
     maintenance.wait()
-    flow_s, loads = ingest_farm(db, run_articles, tmp)
+    flow_s, loads, facts = ingest_farm(db, run_articles, tmp)
     t0 = time.perf_counter()
     maintenance.wait()
     out |= {"run_flow_s": round(flow_s, 1), "run_batches": len(loads), "batch_load_s": [round(x, 2) for x in loads],
+            "facts_load_s": [round(x, 2) for x in facts],
             "upkeep_after_run_ended_s": round(time.perf_counter() - t0, 1),
             "upkeep_log": maintenance.log_path(db).read_text().splitlines()[-1].split(": ", 1)[1]}
     done = compact(db)
@@ -193,10 +197,11 @@ def main() -> None:
             for f in tmp.glob(f"w{size}*"):
                 f.unlink()
     print(f"\n{'articles':>9}{'file MiB':>10}{'free':>6}{'snapshot in the run, before (s)':>33}{'now: run pays (ms)':>20}"
-          f"{'upkeep holds (s)':>18}{'batch load (s)':>16}{'run (s)':>9}{'compact (s)':>12}{'held (s)':>10}")
+          f"{'upkeep holds (s)':>18}{'batch load (s)':>16}{'facts load (s)':>16}{'run (s)':>9}{'compact (s)':>12}{'held (s)':>10}")
     for r in rows:
         print(f"{r['articles']:>9}{r['file_MiB']:>10}{r['free_share']:>6.0%}{r['snapshot_before_s (run waited, warehouse held)']:>33}"
-              f"{r['run_pays_now_ms']:>20}{r['snapshot_now_held_s']:>18}{max(r['batch_load_s'], default=0):>16}{r['run_flow_s']:>9}"
+              f"{r['run_pays_now_ms']:>20}{r['snapshot_now_held_s']:>18}{max(r['batch_load_s'], default=0):>16}"
+              f"{max(r['facts_load_s'], default=0):>16}{r['run_flow_s']:>9}"
               f"{r['compact_s']:>12}{r['compact_held_s']:>10}")
 
 

@@ -222,7 +222,7 @@ def test_reprocess_on_the_cluster_gives_the_facts_reprocess_gives(cluster, local
     for name in ("here", "there"):  # two copies of one warehouse, damaged alike
         shutil.copy(local_run, tmp_path / f"{name}.duckdb")
         with connect(tmp_path / f"{name}.duckdb") as con:
-            con.execute("UPDATE articles SET body = 'damaged' WHERE url = (SELECT min(url) FROM articles)")
+            con.execute("UPDATE articles SET body = 'damaged', text_hash = md5('damaged') WHERE url = (SELECT min(url) FROM articles)")
             con.execute("DELETE FROM agreement_mentions")
     here = newsflow("reprocess", "--db", tmp_path / "here.duckdb")
     there = newsflow("reprocess", "--db", tmp_path / "there.duckdb", "--cluster", cluster.address, "--staging", tmp_path / "staging")

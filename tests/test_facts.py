@@ -1,11 +1,12 @@
 """Entities and agreements in the warehouse: one row per real-world thing, across articles."""
 
 import datetime as dt
+import random
 
 from extractors.records import article_facts
 from schemas import Agreement, Alias, Article, ArticleText, Entity, Evidence, Mention, Party, Span, Title
 from warehouse.db import connect
-from warehouse.facts import save_facts
+from warehouse.facts import _SPELLING, _spelling_args, save_facts
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 SASAC = "State-owned Assets Supervision and Administration Commission of the State Council"
@@ -206,3 +207,27 @@ def test_a_mention_keeps_its_number_within_its_article_whatever_the_batch(tmp_pa
     alone = _load(tmp_path / "a.duckdb", [[items[2]]])["mentions"]
     with_others = [m for m in _load(tmp_path / "b.duckdb", [items])["mentions"] if m[0] == items[2].url]
     assert [m[1] for m in alone] == [0, 1, 2] and alone == with_others
+
+
+def test_near_spellings_found_by_shared_words_are_those_a_comparison_with_every_person_finds(db_path):
+    """`_SPELLING` compares a new person's name only with names that share a word with it; on many generated
+    names it finds exactly the pairs the full comparison with every stored person (the query it replaced) finds."""
+    full = """
+        SELECT n.entity_id, o.entity_id, jaro_winkler_similarity(n.key, o.key) AS score
+        FROM entities n JOIN entities o ON o.kind = 'person' AND o.entity_id <> n.entity_id AND o.key IS NOT NULL
+        WHERE n.entity_id IN (SELECT unnest($ids)) AND n.kind = 'person' AND n.key IS NOT NULL
+          AND least(length(n.key), length(o.key)) >= $min_chars
+          AND len(string_split(n.key, ' ')) = len(string_split(o.key, ' '))
+          AND list_has_any(string_split(n.key, ' '), string_split(o.key, ' '))
+          AND jaro_winkler_similarity(n.key, o.key) >= $min_score
+    """
+    rng = random.Random(7)
+    first = ["muhammad", "mohammed", "mohamed", "olena", "olena", "jean claude", "li", "alexandr", "alexander"]
+    last = ["al sabah", "zelenska", "zelenskaya", "juncker", "keqiang", "lukashenko", "lukashenka", "smith smith"]
+    names = [f"{rng.choice(first)} {rng.choice(last)}" for _ in range(300)] + ["x" * 14, "olena"]
+    with connect(db_path) as con:
+        con.executemany("INSERT INTO entities (kind, name, key, first_seen_at) VALUES (?, ?, ?, now())",
+                        [(rng.choice(["person", "person", "organization"]), n, n) for n in names])
+        args = _spelling_args(set(rng.sample(range(1, len(names) + 1), 60)))
+        found = sorted(con.execute(_SPELLING, args).fetchall())
+        assert found == sorted(con.execute(full, args).fetchall()) and len(found) > 100

@@ -95,6 +95,34 @@ def test_pages_stored_in_zlib_before_version_11_are_read_beside_new_zstd_ones(db
         rawbody.decompress(b"", "lzma", 0)
 
 
+def test_an_articles_text_hash_changes_with_any_text_analysis_reads_and_only_then(db_path):
+    first = _article("http://a.test/1")
+    with connect(db_path) as con:
+        load.save_articles(con, "run", "v1", [first, _article("http://a.test/2")], NOW)
+        hashes = read.text_hashes(con, ["http://a.test/1", "http://a.test/2", "http://a.test/none"])
+        assert set(hashes) == {"http://a.test/1", "http://a.test/2"} and len(set(hashes.values())) == 2
+        load.save_articles(con, "run2", "v1", [first], NOW)
+        assert read.text_hashes(con, ["http://a.test/1"]) == {"http://a.test/1": hashes["http://a.test/1"]}
+        edited = first.model_copy(update={"article": first.article.model_copy(update={"captions": ["Another caption."]})})
+        load.save_articles(con, "run3", "v1", [edited], NOW)
+        assert read.text_hashes(con, ["http://a.test/1"])["http://a.test/1"] != hashes["http://a.test/1"]
+
+
+def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(tmp_path):
+    current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
+    bare = Article(title="No blocks at all")
+    with connect(current) as con:
+        load.save_articles(con, "run", "v1", [_article("http://a.test/1"), stored_article("http://a.test/2", "cd" * 32, bare)], NOW)
+        loaded = dict(con.execute("select url, text_hash from articles").fetchall())
+    con = older_warehouse(older, lambda version: version < 16)
+    con.execute(f"ATTACH '{current}' AS current (READ_ONLY)")
+    con.execute("INSERT INTO articles SELECT * EXCLUDE (text_hash) FROM current.articles")
+    con.execute("INSERT INTO article_blocks SELECT * FROM current.article_blocks")
+    con.close()
+    with connect(older) as con:  # migrates
+        assert read.text_hashes(con, ["http://a.test/1", "http://a.test/2"]) == loaded
+
+
 def test_sql_connection_is_read_only(db_path):
     with connect(db_path):
         pass

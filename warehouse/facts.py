@@ -131,15 +131,19 @@ def save_facts(
     removed = list(removed)
     if not items and not removed:
         return
-    urls = pa.table({"url": [s.url for s in items] + removed})  # noqa: F841 (read by DuckDB by name)
-    before = {i for (i,) in con.execute(
-        "SELECT entity_id FROM mentions WHERE url IN (SELECT url FROM urls) UNION SELECT person_id FROM roles WHERE url IN (SELECT url FROM urls) "
-        "UNION SELECT organization_id FROM roles WHERE url IN (SELECT url FROM urls) AND organization_id IS NOT NULL "
-        "UNION SELECT entity_id FROM article_credits WHERE url IN (SELECT url FROM urls) "
-        "UNION SELECT unnest(party_ids) FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
-    old_groups = {k for (k,) in con.execute("SELECT DISTINCT dedup_key FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
-    for table in ("mentions", "roles", "article_credits", "agreement_mentions", "agreement_reports"):
-        con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
+    urls = _with_facts(con, [s.url for s in items] + removed)
+    before: set[int] = set()
+    old_groups: set[str] = set()
+    if urls.num_rows:
+        before = {i for (i,) in con.execute(
+            "SELECT entity_id FROM mentions WHERE url IN (SELECT url FROM urls) "
+            "UNION SELECT person_id FROM roles WHERE url IN (SELECT url FROM urls) "
+            "UNION SELECT organization_id FROM roles WHERE url IN (SELECT url FROM urls) AND organization_id IS NOT NULL "
+            "UNION SELECT entity_id FROM article_credits WHERE url IN (SELECT url FROM urls) "
+            "UNION SELECT unnest(party_ids) FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
+        old_groups = {k for (k,) in con.execute("SELECT DISTINCT dedup_key FROM agreement_reports WHERE url IN (SELECT url FROM urls)").fetchall()}
+        for table in ("mentions", "roles", "article_credits", "agreement_mentions", "agreement_reports"):
+            con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM urls)")
     made = _entity_rows(items)
     new = _save_entities(con, made, now)
     reports = _save_article_facts(con, run_id, items, made.ids)
@@ -147,6 +151,15 @@ def save_facts(
     relinked = _relink(con, set(made.rows), new, {k for _, k in made.aliases} | gone_keys)
     _group_agreements(con, run_id, reports, old_groups, relinked, now)
     _mark_analysed(con, items, removed, now)
+
+
+def _with_facts(con: duckdb.DuckDBPyConnection, urls: list[str]) -> pa.Table:
+    """Those of `urls` that may have facts stored: all but the stored articles not analysed (`analysis_version` NULL,
+    which `_mark_analysed` sets when it drops an article's facts). A URL whose article is gone counts as having facts.
+    Reading and deleting the old facts scans the fact tables, which grow with the warehouse: a first analysis skips it."""
+    asked = pa.table({"url": urls})  # noqa: F841 (read by DuckDB by name)
+    kept = con.execute("SELECT url FROM asked ANTI JOIN (SELECT url FROM articles WHERE analysis_version IS NULL) USING (url)").fetchall()
+    return pa.table({"url": pa.array([u for (u,) in kept], pa.string())})
 
 
 def _mark_analysed(con: duckdb.DuckDBPyConnection, items: list[ArticleFacts], removed: list[str], now: dt.datetime) -> None:
@@ -237,15 +250,24 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection, candidates: set[int]) -> set[s
     return keys
 
 
+# Near-spellings among persons: pairs of person rows whose keys have as many words, share one, are both at least
+# $min_chars long and score at least $min_score (Jaro-Winkler); the new rows are $ids. The join on a shared word
+# ("blocking") compares a new name only with the names that share a word with it, not with every person stored.
 _SPELLING = """
-    SELECT n.entity_id, o.entity_id, jaro_winkler_similarity(n.key, o.key) AS score
-    FROM entities n JOIN entities o ON o.kind = 'person' AND o.entity_id <> n.entity_id AND o.key IS NOT NULL
-    WHERE n.entity_id IN (SELECT unnest(?)) AND n.kind = 'person' AND n.key IS NOT NULL
-      AND least(length(n.key), length(o.key)) >= ?
-      AND len(string_split(n.key, ' ')) = len(string_split(o.key, ' '))
-      AND list_has_any(string_split(n.key, ' '), string_split(o.key, ' '))
-      AND jaro_winkler_similarity(n.key, o.key) >= ?
+    WITH persons AS (
+        SELECT entity_id, key, string_split(key, ' ') AS words FROM entities
+        WHERE kind = 'person' AND key IS NOT NULL AND length(key) >= $min_chars
+    ),
+    new AS (SELECT entity_id, key, words, unnest(list_distinct(words)) AS word FROM persons WHERE entity_id IN (SELECT unnest($ids))),
+    old AS (SELECT entity_id, key, words, unnest(list_distinct(words)) AS word FROM persons)
+    SELECT DISTINCT n.entity_id, o.entity_id, jaro_winkler_similarity(n.key, o.key) AS score
+    FROM new n JOIN old o USING (word)
+    WHERE o.entity_id <> n.entity_id AND len(n.words) = len(o.words) AND jaro_winkler_similarity(n.key, o.key) >= $min_score
 """
+
+
+def _spelling_args(ids: set[int]) -> dict:
+    return {"ids": sorted(ids), "min_chars": SPELLING_MIN_CHARS, "min_score": SPELLING_MIN_SCORE}
 
 
 def _relink(con: duckdb.DuckDBPyConnection, rows: set[int], new: set[int], keys: set[str]) -> set[int]:
@@ -255,12 +277,12 @@ def _relink(con: duckdb.DuckDBPyConnection, rows: set[int], new: set[int], keys:
     touched = set(rows)
     if keys:
         touched |= {i for (i,) in con.execute("SELECT entity_id FROM entities WHERE key IN (SELECT unnest(?))", [sorted(keys)]).fetchall()}
-    near = {i for n_id, o_id, _ in con.execute(_SPELLING, [sorted(new), SPELLING_MIN_CHARS, SPELLING_MIN_SCORE]).fetchall()
+    near = {i for n_id, o_id, _ in con.execute(_SPELLING, _spelling_args(new)).fetchall()
             for i in (n_id, o_id)}
     touched |= near
     touched |= _linked_into(con, touched)
     spelling: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for a, b, score in con.execute(_SPELLING, [sorted(near), SPELLING_MIN_CHARS, SPELLING_MIN_SCORE]).fetchall():
+    for a, b, score in con.execute(_SPELLING, _spelling_args(near)).fetchall():
         spelling[a].append((score, b))
     aliased: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for a, b, alias in con.execute(

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas import Article, FeedEntry, FeedState, FetchResult, Reject, StoredArticle
-from warehouse import rawbody
+from warehouse import rawbody, read
 
 
 def insert_rows(
@@ -114,10 +114,11 @@ def _utc_offset(s: StoredArticle) -> int | None:
 def save_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str, items: Iterable[StoredArticle], now: dt.datetime
 ) -> int:
-    """Upsert articles (their text and all that analysis reads of it) and replace their blocks; the caller
-    passes only new or changed ones. An article's analysis columns are left as they are (`warehouse.facts`)."""
+    """Upsert articles (their text and all that analysis reads of it, with its hash `text_hash`) and replace their
+    blocks; the caller passes only new or changed ones (of a URL given twice, the last). An article's analysis
+    columns are left as they are (`warehouse.facts`)."""
     rows, blocks = [], []
-    for s in items:
+    for s in {s.url: s for s in items}.values():  # the last of each URL, as for any upsert
         a = s.article
         body, clean = a.body, a.clean_body
         rows.append(
@@ -158,11 +159,24 @@ def save_articles(
     if not rows:
         return 0
     cols = [c for c in rows[0] if c not in ("url", "first_seen_at")]
+    # Deleting blocks scans them all (they grow with the warehouse), so only articles stored before have theirs deleted.
+    stored = pa.table({"url": pa.array(read.existing_articles(con, [r["url"] for r in rows]), pa.string())})
     n = insert_rows(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
-    urls = pa.table({"url": [r["url"] for r in rows]})  # noqa: F841
-    con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM urls)")
-    insert_rows(con, "article_blocks", blocks, ["url", "kind", "seq"], "")
+    if stored.num_rows:
+        con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM stored)")
+    insert_rows(con, "article_blocks", blocks, (), "")
+    saved = pa.table({"url": [r["url"] for r in rows]})  # noqa: F841 (both read by DuckDB by name)
+    new_blocks = pa.Table.from_pylist(blocks, schema=BLOCKS)  # noqa: F841
+    con.execute(
+        "UPDATE articles SET text_hash = article_text_hash(articles, b.blocks) "
+        "FROM (SELECT s.url, g.blocks FROM saved s LEFT JOIN "
+        "      (SELECT url, list((kind, seq, text)) AS blocks FROM new_blocks GROUP BY url) g USING (url)) b "
+        "WHERE articles.url = b.url"
+    )
     return n
+
+
+BLOCKS = pa.schema([("url", pa.string()), ("kind", pa.string()), ("seq", pa.int32()), ("text", pa.string())])
 
 
 class Pages(NamedTuple):

@@ -63,25 +63,19 @@ def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[St
             yield StoredPage(url, feed_url, final_url, json.loads(headers or "{}"), rawbody.decompress(body, codec, size), fetched_at, published)
 
 
-def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
-    """Which of these URLs are stored articles."""
-    return {u for (u,) in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall()}
+def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[str]:
+    """Which of these URLs are stored articles, in URL order."""
+    if not urls:
+        return []
+    return [u for (u,) in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?)) ORDER BY url", [urls]).fetchall()]
 
 
 def text_hashes(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:
-    """Stored article URL -> a hash of its text as stored: everything analysis reads (`article_texts`).
-    Facts made from a text whose hash changed no longer point into it."""
-    return dict(con.execute(
-        """
-        WITH wanted AS (SELECT unnest(?) AS url),
-        blocks AS (SELECT url, list((kind, seq, text) ORDER BY kind, seq) AS blocks FROM article_blocks SEMI JOIN wanted USING (url) GROUP BY url)
-        SELECT a.url, md5(CAST({'title': a.title, 'body': a.body, 'blocks': b.blocks, 'byline': a.byline, 'agency': a.dateline_agency,
-                                'place': a.dateline_place, 'date': a.dateline_date, 'raw': a.dateline_raw, 'edits': a.edits,
-                                'published': a.published_at, 'source': a.published_source, 'offset': a.published_utc_offset} AS VARCHAR))
-        FROM articles a SEMI JOIN wanted USING (url) LEFT JOIN blocks b USING (url)
-        """,
-        [urls],
-    ).fetchall())
+    """Stored article URL -> the hash of its text as stored (`articles.text_hash`, the SQL macro `article_text_hash` of
+    migration 016 over everything analysis reads). Facts made from a text whose hash changed no longer point into it."""
+    if not urls:
+        return {}
+    return dict(con.execute("SELECT url, text_hash FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall())
 
 
 def unanalysed(con: duckdb.DuckDBPyConnection, version: str, limit: int | None = None) -> list[str]:

@@ -92,8 +92,11 @@ def index(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: dt.datetime)
     urls = pa.table({"url": list(dict.fromkeys(urls))})
     if not urls.num_rows:
         return 0
-    con.execute("DELETE FROM search_postings WHERE url IN (SELECT url FROM urls)")
-    con.execute("DELETE FROM search_docs WHERE url IN (SELECT url FROM urls)")
+    # Deleting from the postings scans them all (they grow with the warehouse), so only articles indexed before are deleted.
+    indexed = pa.table({"url": [u for (u,) in con.execute("SELECT url FROM search_docs SEMI JOIN urls USING (url)").fetchall()]})
+    if indexed.num_rows:
+        con.execute("DELETE FROM search_postings WHERE url IN (SELECT url FROM indexed)")
+        con.execute("DELETE FROM search_docs WHERE url IN (SELECT url FROM indexed)")
     texts = con.execute("SELECT a.url, concat_ws(' ', a.title, a.clean_body) FROM articles a SEMI JOIN urls u ON u.url = a.url").fetchall()
     words = {url: tokens(text) for url, text in texts}
     docs = pa.table({"url": list(words), "length": [len(w) for w in words.values()], "indexed_at": [now] * len(words)})  # noqa: F841
