@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import warehouse.db
 from flows.cli import main
 from schemas.errors import WarehouseError
 from warehouse.copies import clean_stale, temp_path
@@ -40,6 +41,17 @@ def test_the_snapshot_is_in_the_storage_format_of_duckdb_1_4_and_has_everything(
         assert con.execute("select count(*) from article_view").fetchone()[0] == 0  # views
         assert con.execute("select search_tokens('Companies of Lhasa')").fetchone()[0] == ["company", "lhasa"]  # macros
         assert con.execute("select count(*) from search_compat_map").fetchone()[0] > 3000  # the tables macros read
+
+
+def test_a_copy_that_runs_out_of_its_fixed_memory_is_made_again_within_the_files_size(db, monkeypatch):
+    with connect(db) as con:  # an index (search_docs' key) that needs more than 2 MiB to build
+        con.execute("INSERT INTO search_docs SELECT 'http://a.test/' || i, 10, now() FROM range(200000) t(i)")
+    opened = []
+    monkeypatch.setattr(warehouse.db, "COPY_MEMORY", 2 * 2**20)
+    monkeypatch.setattr(warehouse.db, "memory", lambda plain=warehouse.db.memory: opened.append(1) or plain())
+    with connect(publish(db), read_only=True, wait=0) as con:
+        assert con.execute("select count(*) from search_docs").fetchone()[0] == 200000
+    assert len(opened) == 2 and not list(db.parent.glob("*partial*"))
 
 
 def test_partial_copies_of_dead_publishers_are_removed_and_live_ones_kept(db):

@@ -30,7 +30,7 @@ import duckdb
 from schemas.errors import WarehouseError
 from schemas.settings import Settings
 from warehouse.copies import PrivateCopy, clean_stale, private_copy, remove, replace_durably, stamp, temp_path, wal
-from warehouse.db import connect, memory, storage_error, with_lock_wait
+from warehouse.db import connect, copy_database, memory, sql_literal, storage_error, with_lock_wait
 
 COMPACT = "compact"  # the kind of temporary file (`warehouse.copies`) of a compacted warehouse being written
 
@@ -102,27 +102,18 @@ def _compact(db: Path, wait: float, source: PrivateCopy, t0: float) -> Compactio
     return Compaction(source.stamp.size, after if replaced else source.stamp.size, time.monotonic() - t0, replaced, held)
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _rewrite(source: Path, fresh: Path) -> None:
     """`COPY FROM DATABASE` of `source` into the new file `fresh`, in the same storage format; the row counts checked."""
-    con = memory(copying=source)
+
+    def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' ORDER BY 1").fetchall()]
+        return {db: [con.execute(f'SELECT count(*) FROM {db}."{t}"').fetchone()[0] for t in tables] for db in ("source", "target")}
+
     try:
-        try:
-            con.execute(f"ATTACH {_literal(source)} AS source (READ_ONLY)")
-            version = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'source'").fetchone()[0]
-            con.execute(f"ATTACH {_literal(fresh)} AS fresh (STORAGE_VERSION '{version.rstrip('+')}')")
-            con.execute("COPY FROM DATABASE source TO fresh")
-            tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' ORDER BY 1").fetchall()]
-            counts = {db: [con.execute(f'SELECT count(*) FROM {db}."{t}"').fetchone()[0] for t in tables] for db in ("source", "fresh")}
-            con.execute("DETACH fresh")
-        except duckdb.Error as e:
-            raise storage_error(fresh, e, opening=False) from None
-    finally:
-        con.close()
-    if counts["source"] != counts["fresh"]:
+        counts = copy_database(source, fresh, then=row_counts)
+    except duckdb.Error as e:
+        raise storage_error(fresh, e, opening=False) from None
+    if not counts or counts["source"] != counts["target"]:
         raise WarehouseError(f"compaction of {source} lost rows ({counts}); the warehouse was left as it was")
 
 
@@ -132,10 +123,10 @@ def _swap(db: Path, fresh: Path, source: PrivateCopy, wait: float) -> bool:
     con = memory()
     try:
         try:
-            with_lock_wait(db, wait, lambda: con.execute(f"ATTACH {_literal(db)} AS warehouse"))
+            with_lock_wait(db, wait, lambda: con.execute(f"ATTACH {sql_literal(db)} AS warehouse"))
             if stamp(db) != source.stamp or wal(db).exists():
                 return False  # a flow wrote since the copy
-            con.execute(f"ATTACH {_literal(fresh)} AS fresh")
+            con.execute(f"ATTACH {sql_literal(fresh)} AS fresh")
         except duckdb.Error as e:
             raise storage_error(db, e) from None
         replace_durably(fresh, db)

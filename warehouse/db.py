@@ -48,12 +48,16 @@ EXTENSION_SETTINGS = re.compile(r"\b(?:\w*extension_repository|autoinstall_known
 _opening = threading.Lock()
 # Every session: times in UTC, and no progress bar drawn into the output of a long query.
 SESSION = "SET TimeZone = 'UTC'; SET enable_progress_bar = false"
-# A connection that copies a whole database (`COPY FROM DATABASE`: the snapshot, compaction) runs on one thread
-# with a buffer pool of the source file's size plus COPY_WORKSPACE: beyond that DuckDB evicts blocks it has read
-# instead of keeping them all, and the indexes it builds (which must fit in memory) are never larger than the
-# file that holds them. Peak RSS of a copy by the upkeep process, before -> after (`bench/memory.py`): 248 -> 199 MiB
-# at 49 MiB (600 articles), 834 -> 369 MiB at 206 MiB (600,000 mentions). A fixed 64 MB ran out of memory on the latter.
+# A whole-database copy (`COPY FROM DATABASE`: the snapshot, compaction) runs on one thread with a memory limit
+# of COPY_MEMORY: DuckDB evicts the blocks it has read beyond that, but the indexes it builds must fit in memory.
+# A copy that runs out tries once more with the source file's size plus COPY_WORKSPACE, the bound all copies had
+# before. Peak RSS of the upkeep's snapshot copy of a 1,200 MiB warehouse (20,000 articles, 670,000 mentions;
+# /work notes, `bench/memory.py`): 1,446 MiB in 9.4 s with the file-size bound, 358 MiB in 10.0 s with 256 MiB;
+# 128 MiB ran out of memory. A fixed 64 MB ran out on a 206 MiB file with 600,000 mentions.
+COPY_MEMORY = 256 * 2**20
 COPY_WORKSPACE = 64 * 2**20
+# DuckDB's words for a memory limit reached (an `OutOfMemoryException`, or a commit that could not pin a block).
+OUT_OF_MEMORY = re.compile(r"out of memory|failed to pin block|could not allocate", re.I)
 # What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
 STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
 
@@ -243,14 +247,48 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
 
 
-def memory(copying: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the same safe settings, for work that attaches files itself; `copying`: the
-    database file it will copy whole, which bounds its threads and memory (`COPY_WORKSPACE`)."""
-    con = duckdb.connect(":memory:", config=CONFIG)
-    if copying is not None:
-        limit = COPY_WORKSPACE + copying.stat().st_size
-        con.execute(f"SET threads = 1; SET memory_limit = '{limit // 2**20}MiB'")
-    return con
+def memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the same safe settings, for work that attaches files itself."""
+    return duckdb.connect(":memory:", config=CONFIG)
+
+
+def sql_literal(path: Path) -> str:
+    """A file path as a SQL string literal, for ATTACH and COPY."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def copy_database(source: Path, target: Path, storage_version: str | None = None,
+                  then: Callable[[duckdb.DuckDBPyConnection], T] | None = None) -> T | None:
+    """Write the tables, views, macros and sequences of the database file `source` into the new file `target`, in
+    `storage_version` (default: the source's own), on one thread within COPY_MEMORY (then, if DuckDB runs out, the
+    source's size plus COPY_WORKSPACE). `then(con)`, with both files attached as `source` and `target`, runs after
+    the copy; its result is returned.
+
+    A failure to read `source` is a `WarehouseError` naming it; anything else is DuckDB's own error."""
+    limits = (COPY_MEMORY, max(COPY_MEMORY, source.stat().st_size + COPY_WORKSPACE))
+    for attempt, limit in enumerate(limits):
+        con = memory()
+        try:
+            con.execute(f"SET threads = 1; SET memory_limit = '{limit // 2**20}MiB'")
+            try:
+                con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
+            except duckdb.Error as e:
+                raise storage_error(source, e) from None
+            version = storage_version or con.execute(
+                "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'source'").fetchone()[0].rstrip("+")
+            con.execute(f"ATTACH {sql_literal(target)} AS target (STORAGE_VERSION '{version}')")
+            con.execute("COPY FROM DATABASE source TO target")
+            result = then(con) if then else None
+            con.execute("DETACH target")
+            return result
+        except duckdb.Error as e:
+            if attempt == len(limits) - 1 or not OUT_OF_MEMORY.search(str(e)):
+                raise
+        finally:
+            con.close()
+        for leftover in (target, target.with_name(target.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return None
 
 
 @contextlib.contextmanager

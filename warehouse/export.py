@@ -18,14 +18,11 @@ import duckdb
 
 from schemas.errors import ConfigError
 from warehouse.catalog import objects
+from warehouse.db import sql_literal
 
 FORMATS = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true", "jsonl": "FORMAT json"}
 MONTH = "published_month"  # the partition column added to exported articles
 MANIFEST = ".newsflow-export.json"  # the files an export wrote, relative to its folder
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _files(path: Path) -> list[Path]:
@@ -90,7 +87,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, force:
             options = f"{FORMATS[fmt]}, PARTITION_BY ({MONTH})"
         else:
             source, options = f'"{name}"', FORMATS[fmt]
-        written[name] = con.execute(f"COPY {source} TO {_literal(target)} ({options})").fetchone()[0]
+        written[name] = con.execute(f"COPY {source} TO {sql_literal(target)} ({options})").fetchone()[0]
     files = sorted(f.relative_to(out_dir).as_posix() for target in targets.values() for f in _files(target))
     (out_dir / MANIFEST).write_text(json.dumps({"format": fmt, "files": files}, indent=1), encoding="utf-8")
     return written

@@ -27,15 +27,11 @@ import duckdb
 
 from schemas.errors import WarehouseError
 from warehouse.copies import PrivateCopy, clean_stale, private_copy, remove, replace_durably, temp_path
-from warehouse.db import DISK_TROUBLE, connect, first_line, memory, snapshot_path, storage_error
+from warehouse.db import DISK_TROUBLE, connect, copy_database, first_line, snapshot_path
 
 STORAGE_VERSION = "v1.4.0"  # the oldest DuckDB storage format the snapshot is written in
 READ_ONLY = re.compile(r"Read-only file system|Permission denied|Operation not permitted", re.I)  # the OS's words for a folder we may not write
 PARTIAL = "partial"  # the kind of temporary file (`warehouse.copies`) of a copy being written; renamed over the snapshot once it opens
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def publish(db: str | Path, target: str | Path | None = None, wait: float | None = None) -> Path:
@@ -86,14 +82,4 @@ def _copy(source: Path, partial: Path) -> None:
     """Write the tables, views, macros and sequences of the database at `source` to `partial` in the STORAGE_VERSION format.
 
     A failure to read `source` is a `WarehouseError` naming it; a failure to write `partial` is DuckDB's own error."""
-    con = memory(copying=source)
-    try:
-        con.execute(f"ATTACH {_literal(partial)} AS snapshot (STORAGE_VERSION '{STORAGE_VERSION}')")
-        try:
-            con.execute(f"ATTACH {_literal(source)} AS warehouse (READ_ONLY)")
-        except duckdb.Error as e:
-            raise storage_error(source, e) from None
-        con.execute("COPY FROM DATABASE warehouse TO snapshot")
-        con.execute("DETACH snapshot")
-    finally:
-        con.close()
+    copy_database(source, partial, STORAGE_VERSION)
