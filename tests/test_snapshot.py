@@ -54,6 +54,12 @@ def test_a_copy_that_runs_out_of_its_fixed_memory_is_made_again_within_the_files
     assert len(opened) == 2 and not list(db.parent.glob("*partial*"))
 
 
+def test_a_copy_spills_beside_the_file_it_writes_never_into_the_working_folder(db, tmp_path):
+    target = tmp_path / "copy.duckdb"
+    spills = warehouse.db.copy_database(db, target, then=lambda con: con.execute("select current_setting('temp_directory')").fetchone()[0])
+    assert spills == str(warehouse.db.spill_folder(target)) == str(tmp_path / "copy.duckdb.tmp") and not Path(spills).exists()
+
+
 def test_partial_copies_of_dead_publishers_are_removed_and_live_ones_kept(db):
     target = snapshot_path(db)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()

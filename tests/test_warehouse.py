@@ -192,3 +192,17 @@ def test_connections_opened_and_closed_from_several_threads_at_once_all_work(tmp
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_stored_article_that_a_later_batch_shows_to_be_another_entrys_page_is_replaced_by_it(db_path):
+    """An entry stored alone, then loaded again beside the entry of the page it redirects to: one article is left."""
+    from flows.ingest import store_batch
+    from flows.pipeline import ParsedBatch
+    from warehouse.frontier import Backoff
+
+    entry = _article("http://a.test/x").model_copy(update={"final_url": "http://a.test/page"})
+    store_batch(str(db_path), "r1", ParsedBatch(articles=[entry]), [], Backoff())
+    counts = store_batch(str(db_path), "r2", ParsedBatch(articles=[entry, _article("http://a.test/page")]), [], Backoff())
+    assert query(db_path, "select url from articles")[1] == [("http://a.test/page",)]
+    assert query(db_path, "select distinct url from article_blocks")[1] == [("http://a.test/page",)]
+    assert counts.same_page == 0  # the stored entry was replaced, not counted as a second entry of the page

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.errors import WarehouseError
-from warehouse.db import connect, require
+from warehouse.db import connect, require, spill_folder
 
 
 def temp_path(target: Path, kind: str, pid: int | str | None = None) -> Path:
@@ -37,10 +37,11 @@ def wal(path: Path) -> Path:
 
 
 def remove(path: Path) -> None:
-    """Remove a database file and its write-ahead log, whichever exist."""
+    """Remove a database file, its write-ahead log and its spill folder (`warehouse.db.spill_folder`), whichever exist."""
     for f in (path, wal(path)):
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
+    shutil.rmtree(spill_folder(path), ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -261,15 +262,16 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
                   then: Callable[[duckdb.DuckDBPyConnection], T] | None = None) -> T | None:
     """Write the tables, views, macros and sequences of the database file `source` into the new file `target`, in
     `storage_version` (default: the source's own), on one thread within COPY_MEMORY (then, if DuckDB runs out, the
-    source's size plus COPY_WORKSPACE). `then(con)`, with both files attached as `source` and `target`, runs after
-    the copy; its result is returned.
+    source's size plus COPY_WORKSPACE), spilling into `spill_folder(target)`. `then(con)`, with both files attached
+    as `source` and `target`, runs after the copy; its result is returned.
 
     A failure to read `source` is a `WarehouseError` naming it; anything else is DuckDB's own error."""
-    limits = (COPY_MEMORY, max(COPY_MEMORY, source.stat().st_size + COPY_WORKSPACE))
+    bigger = source.stat().st_size + COPY_WORKSPACE
+    limits = (COPY_MEMORY, bigger) if bigger > COPY_MEMORY else (COPY_MEMORY,)
     for attempt, limit in enumerate(limits):
         con = memory()
         try:
-            con.execute(f"SET threads = 1; SET memory_limit = '{limit // 2**20}MiB'")
+            con.execute(f"SET threads = 1; SET memory_limit = '{limit // 2**20}MiB'; SET temp_directory = {sql_literal(spill_folder(target))}")
             try:
                 con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
             except duckdb.Error as e:
@@ -286,9 +288,16 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
                 raise
         finally:
             con.close()
+            shutil.rmtree(spill_folder(target), ignore_errors=True)
         for leftover in (target, target.with_name(target.name + ".wal")):
             leftover.unlink(missing_ok=True)
     return None
+
+
+def spill_folder(path: Path) -> Path:
+    """Where DuckDB spills what does not fit in memory while it writes the database file `path` (a whole-database copy):
+    beside it, on the disk that holds it, never in the working folder."""
+    return path.with_name(path.name + ".tmp")
 
 
 @contextlib.contextmanager

@@ -210,6 +210,7 @@ def same_pages(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]) -> Pa
         "OR canonical_url IN (SELECT canonical FROM canon))"
     ).fetchall()}
     pages = {**stored, **batch}
+    stored_too = set(stored) | set(read.existing_articles(con, list(batch)))  # a URL of the batch may be a stored article
     parent = {u: u for u in pages}
 
     def find(u: str) -> str:
@@ -232,7 +233,7 @@ def same_pages(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]) -> Pa
         for u in urls:
             if u != article:
                 same_as[u] = article
-                if u in stored:
+                if u in stored_too:
                     replaced.append(u)
     return Pages([s for s in items if s.url not in same_as], same_as, sorted(replaced))
 
