@@ -23,25 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.errors import WarehouseError
-from warehouse.db import connect, require, spill_folder
+from warehouse.db import connect, remove, require, wal
 
 
 def temp_path(target: Path, kind: str, pid: int | str | None = None) -> Path:
     """The temporary file of `kind` that process `pid` (default: this one) writes for `target`."""
     return target.with_name(f".{target.name}.{os.getpid() if pid is None else pid}.{kind}")
-
-
-def wal(path: Path) -> Path:
-    """DuckDB's write-ahead log of a database file."""
-    return path.with_name(path.name + ".wal")
-
-
-def remove(path: Path) -> None:
-    """Remove a database file, its write-ahead log and its spill folder (`warehouse.db.spill_folder`), whichever exist."""
-    for f in (path, wal(path)):
-        with contextlib.suppress(FileNotFoundError):
-            f.unlink()
-    shutil.rmtree(spill_folder(path), ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -289,15 +289,27 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
         finally:
             con.close()
             shutil.rmtree(spill_folder(target), ignore_errors=True)
-        for leftover in (target, target.with_name(target.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove(target)  # a copy that ran out of memory starts again from nothing
     return None
+
+
+def wal(path: Path) -> Path:
+    """DuckDB's write-ahead log of a database file."""
+    return path.with_name(path.name + ".wal")
 
 
 def spill_folder(path: Path) -> Path:
     """Where DuckDB spills what does not fit in memory while it writes the database file `path` (a whole-database copy):
     beside it, on the disk that holds it, never in the working folder."""
     return path.with_name(path.name + ".tmp")
+
+
+def remove(path: Path) -> None:
+    """Remove a database file, its write-ahead log and its spill folder, whichever exist."""
+    for f in (path, wal(path)):
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    shutil.rmtree(spill_folder(path), ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -204,13 +204,12 @@ def same_pages(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]) -> Pa
     probe = pa.table({"page": list({p for p, _, _ in batch.values()})})  # noqa: F841 (read by DuckDB by name)
     canon = pa.table({"canonical": list({c for _, c, _ in batch.values() if c})}, schema=pa.schema([("canonical", pa.string())]))  # noqa: F841
     mine = pa.table({"url": list(batch)})  # noqa: F841
-    stored = {url: (page, canonical, body) for url, page, canonical, body in con.execute(
+    stored = {url: (page, canonical, body) for url, page, canonical, body in con.execute(  # the batch's own URLs among them
         "SELECT url, coalesce(final_url, url), canonical_url, body_sha256 FROM articles "
-        "WHERE url NOT IN (SELECT url FROM mine) AND (coalesce(final_url, url) IN (SELECT page FROM probe) "
-        "OR canonical_url IN (SELECT canonical FROM canon))"
+        "WHERE url IN (SELECT url FROM mine) OR coalesce(final_url, url) IN (SELECT page FROM probe) "
+        "OR canonical_url IN (SELECT canonical FROM canon)"
     ).fetchall()}
-    pages = {**stored, **batch}
-    stored_too = set(stored) | set(read.existing_articles(con, list(batch)))  # a URL of the batch may be a stored article
+    pages = {**stored, **batch}  # a URL of the batch is as the batch has it now
     parent = {u: u for u in pages}
 
     def find(u: str) -> str:
@@ -233,7 +232,7 @@ def same_pages(con: duckdb.DuckDBPyConnection, items: list[StoredArticle]) -> Pa
         for u in urls:
             if u != article:
                 same_as[u] = article
-                if u in stored_too:
+                if u in stored:
                     replaced.append(u)
     return Pages([s for s in items if s.url not in same_as], same_as, sorted(replaced))
 
