@@ -11,14 +11,17 @@ from `DEFAULTS`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas.errors import ConfigError, problem
 
 ENV_PREFIX = "NEWSFLOW_"
+# A size as DuckDB's memory_limit takes it: a number and a unit, 1000s (KB, MB, GB, TB) or 1024s (KiB, MiB, GiB, TiB).
+MEMORY_SIZE = re.compile(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", re.I)
 
 
 class Settings(BaseModel):
@@ -34,6 +37,9 @@ class Settings(BaseModel):
     user_agent: str = Field("newsflow/0.1 (+https://github.com/newsflow/newsflow)", min_length=1, description="identify yourself")
     allow_local: bool = Field(False, description="also fetch from 127.0.0.1 / localhost; private networks stay refused")
     lock_wait: float = Field(30.0, ge=0, description="seconds to wait for a warehouse another process holds")
+    memory_limit: str = Field("512MiB",
+                              description="DuckDB's memory_limit for the connections that write the warehouse (loads, analysis, "
+                                          "migrations); read-only queries keep DuckDB's default, 80 % of RAM")
     prefect_home: str = Field("~/.local/state/newsflow/prefect", min_length=1,
                               description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
     dask_address: str = Field("", description="the Dask cluster batch tasks run on: tcp://HOST:PORT, local or local:N; "
@@ -46,6 +52,13 @@ class Settings(BaseModel):
     max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
     max_pages: int = Field(1, ge=1, description="rel=next feed pages followed")
     schedule: str = Field("0 * * * *", description="cron of `newsflow serve` for feeds without one: hourly")
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _a_size(cls, value: str) -> str:
+        if not MEMORY_SIZE.fullmatch(value):
+            raise ValueError(f"must be a size such as 512MiB or 2GB (got {value!r})")
+        return value.strip()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,7 +74,7 @@ class Settings(BaseModel):
 
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
-ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "prefect_home",
+ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "memory_limit", "prefect_home",
                "dask_address", "progress_every", "staging")
 
 

@@ -9,7 +9,7 @@ from conftest import older_warehouse
 
 from extractors.records import stored_article
 from schemas import Article, Dateline, FetchResult, Reject, StoredArticle
-from schemas.errors import QueryError, WarehouseError
+from schemas.errors import ConfigError, QueryError, WarehouseError
 from warehouse import load, rawbody, read
 from warehouse.db import connect, migrations, query, schema_version, transaction
 
@@ -121,6 +121,23 @@ def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(t
     con.close()
     with connect(older) as con:  # migrates
         assert read.text_hashes(con, ["http://a.test/1", "http://a.test/2"]) == loaded
+
+
+def test_writes_work_within_the_memory_limit_setting_and_running_out_names_it(db_path, monkeypatch):
+    """A flow's cache no longer grows with the warehouse: its connections take NEWSFLOW_MEMORY_LIMIT; a user's reads keep DuckDB's."""
+    limit = "select current_setting('memory_limit')"
+    with connect(db_path) as con:
+        assert con.execute(limit).fetchone()[0] == "512.0 MiB"
+    with connect(db_path, read_only=True) as con:
+        assert con.execute(limit).fetchone()[0] != "512.0 MiB"  # DuckDB's default: 80 % of RAM
+    monkeypatch.setenv("NEWSFLOW_MEMORY_LIMIT", "8MiB")
+    with pytest.raises(WarehouseError, match=r"ran out of memory .*NEWSFLOW_MEMORY_LIMIT=8MiB: raise it"):
+        with connect(db_path) as con:
+            con.execute("SELECT list(range) FROM range(3000000) GROUP BY range % 1000").fetchall()
+    monkeypatch.setenv("NEWSFLOW_MEMORY_LIMIT", "a lot")
+    with pytest.raises(ConfigError, match="NEWSFLOW_MEMORY_LIMIT must be a size such as 512MiB"):
+        with connect(db_path):
+            pass
 
 
 def test_sql_connection_is_read_only(db_path):

@@ -215,6 +215,10 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; a writable open brings the schema up to date first.
 
+    A writable connection works within `NEWSFLOW_MEMORY_LIMIT` (DuckDB's `memory_limit`, default 512 MiB; DuckDB's own
+    default, 80 % of RAM, let a flow's cache grow with the warehouse: 1,720 MiB in a 20,000-article run, `bench/ingest.py`).
+    DuckDB evicts what it read and loads index nodes as it needs them: loads into a 60,000-article warehouse ran within
+    128 MiB, and ran out at 64 (docs/operations.md, "Memory"). A read-only connection keeps DuckDB's default, for a user's queries.
     A read-only open, or one with `create=False`, needs the file to exist. A file
     locked by another process is retried for `wait` seconds (default
     `NEWSFLOW_LOCK_WAIT`, 30), then `WarehouseLocked` says who holds it. A disk or
@@ -223,7 +227,8 @@ def connect(
     path = _not_a_folder(Path(path))
     if read_only or not create:
         require(path)
-    wait = Settings.from_env().lock_wait if wait is None else wait
+    settings = Settings.from_env()
+    wait = settings.lock_wait if wait is None else wait
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = with_lock_wait(path, wait, lambda: _open(path, read_only))
@@ -232,12 +237,16 @@ def connect(
     try:
         con.execute(SESSION)
         if not read_only:
+            con.execute(f"SET memory_limit = '{settings.memory_limit}'")
             migrate(con)
         yield con
     except duckdb.Error as e:
         if not is_storage_trouble(e):
             raise
-        raise storage_error(path, e, opening=False) from e
+        error = storage_error(path, e, opening=False)
+        if isinstance(e, duckdb.OutOfMemoryException) and not read_only:
+            error = WarehouseError(f"{error}; newsflow writes within NEWSFLOW_MEMORY_LIMIT={settings.memory_limit}: raise it")
+        raise error from e
     finally:
         with _opening:
             con.close()

@@ -412,10 +412,10 @@ def _group_agreements(
         return
     members = defaultdict(list)
     for row in con.execute(
-        f"SELECT {', '.join('g.' + c for c in _REPORT_COLUMNS)}, a.published_at FROM agreement_reports g LEFT JOIN articles a USING (url) "
-        "WHERE g.dedup_key IN (SELECT unnest(?))", [sorted(groups)]
+        f"SELECT {', '.join('g.' + c for c in _REPORT_COLUMNS)}, a.published_at, g.agreement_id FROM agreement_reports g "
+        "LEFT JOIN articles a USING (url) WHERE g.dedup_key IN (SELECT unnest(?))", [sorted(groups)]
     ).fetchall():
-        r = dict(zip([*_REPORT_COLUMNS, "published_at"], row, strict=True))
+        r = dict(zip([*_REPORT_COLUMNS, "published_at", "stored_id"], row, strict=True))
         members[r["dedup_key"]].append(r)
     agreements, parties, ids = [], [], []
     for key, group in members.items():
@@ -428,7 +428,9 @@ def _group_agreements(
             parties += [{"agreement_id": agreement_id, "seq": n, "entity_id": p["entity_id"], "name": p["name"], "kind": p["kind"],
                          "count": p["count"], "with_affiliates": p["with_affiliates"], "role": p["role"]}
                         for n, p in enumerate(json.loads(first["parties"]))]
-            ids += [(r["url"], r["seq"], agreement_id, key) for r in cluster]
+            # only the reports that move: a group's members keep their agreement as it grows, and rewriting them all
+            # made a batch's cost grow with its largest groups (a new or re-keyed report is stored with agreement 0)
+            ids += [(r["url"], r["seq"], agreement_id, key) for r in cluster if r["stored_id"] != agreement_id]
     grouped = pa.table({"url": [i[0] for i in ids], "seq": [i[1] for i in ids], "agreement_id": [i[2] for i in ids],  # noqa: F841
                         "dedup_key": [i[3] for i in ids]})
     con.execute("UPDATE agreement_reports SET agreement_id = g.agreement_id FROM grouped g "
