@@ -95,7 +95,7 @@ class TreeSampler(threading.Thread):
             try:
                 with p.oneshot():
                     key, cpu, rss = (p.pid, p.create_time()), _process_cpu(p.cpu_times()), p.memory_info().rss
-                    r = self._roles[key] if key in self._roles else self._roles.setdefault(key, role(p, self.me))
+                    r = self._role(p, key)
             except psutil.Error:
                 continue
             if start:
@@ -107,13 +107,20 @@ class TreeSampler(threading.Thread):
             self.peak, self.parts = total, parts
         self.peak_without_upkeep = max(self.peak_without_upkeep, total - parts.get("upkeep", 0))
 
+    def _role(self, p: psutil.Process, key: tuple[int, float]) -> str:
+        """`role(p)`, kept once known. "other" is read again: a child seen between its fork and its exec still shows its
+        parent's command line (a 20,000-article run counted Prefect's server as "other" that way)."""
+        if self._roles.get(key, "other") == "other":
+            self._roles[key] = role(p, self.me)
+        return self._roles[key]
+
     def cpu_now(self, of_role: str) -> float:
         """CPU seconds the processes of one role have used so far (since the start for those already there)."""
         total = 0.0
         for p in self.me.children(recursive=True):
             try:
                 key = (p.pid, p.create_time())
-                if self._roles.get(key) == of_role or (key not in self._roles and role(p, self.me) == of_role):
+                if self._role(p, key) == of_role:
                     total += _process_cpu(p.cpu_times()) - self.first.get(key, 0.0)
             except psutil.Error:
                 continue

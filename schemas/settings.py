@@ -20,8 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from schemas.errors import ConfigError, problem
 
 ENV_PREFIX = "NEWSFLOW_"
-# A size as DuckDB's memory_limit takes it: a number and a unit, 1000s (KB, MB, GB, TB) or 1024s (KiB, MiB, GiB, TiB).
-MEMORY_SIZE = re.compile(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", re.I)
+# A size as DuckDB's memory_limit takes it: a number and a unit of 1000s (K, KB, M, MB, G, GB, T, TB) or 1024s (KiB, MiB,
+# GiB, TiB), or a share of the machine's memory (80%).
+MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(i?)B?|(%))\s*", re.I)
+# Bounds of NEWSFLOW_MEMORY_LIMIT: below the least, a load fails even on a small warehouse; above the most, DuckDB refuses it.
+LEAST_MEMORY, MOST_MEMORY = 64 * 2**20, 2**50
 
 
 class Settings(BaseModel):
@@ -38,7 +41,7 @@ class Settings(BaseModel):
     allow_local: bool = Field(False, description="also fetch from 127.0.0.1 / localhost; private networks stay refused")
     lock_wait: float = Field(30.0, ge=0, description="seconds to wait for a warehouse another process holds")
     memory_limit: str = Field("512MiB",
-                              description="DuckDB's memory_limit for the connections that write the warehouse (loads, analysis, "
+                              description="DuckDB's memory_limit in a process that writes the warehouse (loads, analysis, "
                                           "migrations); read-only queries keep DuckDB's default, 80 % of RAM")
     prefect_home: str = Field("~/.local/state/newsflow/prefect", min_length=1,
                               description="Prefect's home (its database of runs) when Prefect is not configured otherwise")
@@ -56,9 +59,17 @@ class Settings(BaseModel):
     @field_validator("memory_limit")
     @classmethod
     def _a_size(cls, value: str) -> str:
-        if not MEMORY_SIZE.fullmatch(value):
-            raise ValueError(f"must be a size such as 512MiB or 2GB (got {value!r})")
+        size = memory_bytes(value)
+        if size is None:
+            raise ValueError(f"must be a size such as 512MiB, 2GB or 25% (got {value!r})")
+        if not LEAST_MEMORY <= size <= MOST_MEMORY:
+            raise ValueError(f"must be between 64MiB and 1024TiB (got {value!r})")
         return value.strip()
+
+    @property
+    def memory_limit_bytes(self) -> int:
+        """`memory_limit` in bytes."""
+        return memory_bytes(self.memory_limit) or 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +87,17 @@ class Settings(BaseModel):
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
 ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "memory_limit", "prefect_home",
                "dask_address", "progress_every", "staging")
+
+
+def memory_bytes(text: str) -> int | None:
+    """A size in DuckDB's words ("512MiB", "2 GB", "1G", "25%" of this machine's memory) in bytes; None if it is not one."""
+    found = MEMORY_SIZE.fullmatch(text)
+    if not found:
+        return None
+    number, unit, binary, percent = found.groups()
+    if percent:
+        return int(float(number) / 100 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    return int(float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1))
 
 
 def env_name(field: str) -> str:

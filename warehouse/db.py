@@ -68,10 +68,17 @@ DISK_TROUBLE = re.compile(r"No space left|Read-only file system|Permission denie
 T = TypeVar("T")
 
 
+def ran_out_of_memory(error: BaseException) -> bool:
+    """A DuckDB error saying its memory limit was reached: an `OutOfMemoryException`, or another error in `OUT_OF_MEMORY`'s words."""
+    return isinstance(error, duckdb.OutOfMemoryException) or (isinstance(error, duckdb.Error) and bool(OUT_OF_MEMORY.search(str(error))))
+
+
 def is_storage_trouble(error: BaseException) -> bool:
     """A DuckDB error caused by the disk, the file system or the memory: one of `STORAGE_ERRORS`, or any
     other DuckDB error (a transaction that cannot write its `.wal`, say) that names a `DISK_TROUBLE`."""
-    return isinstance(error, STORAGE_ERRORS) or (isinstance(error, duckdb.Error) and bool(DISK_TROUBLE.search(str(error))))
+    if isinstance(error, STORAGE_ERRORS) or ran_out_of_memory(error):
+        return True
+    return isinstance(error, duckdb.Error) and bool(DISK_TROUBLE.search(str(error)))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -152,7 +159,7 @@ def storage_error(path: Path, error: BaseException, opening: bool = True) -> War
         return WarehouseError(f"{path} is not a DuckDB warehouse file: give --db the warehouse newsflow made")
     if opening and "version number" in text:
         return WarehouseError(f"{path} was written by another DuckDB than this newsflow's ({duckdb.__version__}): {text}")
-    if isinstance(error, duckdb.OutOfMemoryException):
+    if ran_out_of_memory(error):
         return WarehouseError(f"DuckDB ran out of memory working on {path}: {text}")
     if isinstance(error, duckdb.FatalException):
         return WarehouseError(f"{path}: DuckDB stopped on a fatal error ({text}); the file recovers from its log when next opened")
@@ -215,7 +222,8 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; a writable open brings the schema up to date first.
 
-    A writable connection works within `NEWSFLOW_MEMORY_LIMIT` (DuckDB's `memory_limit`, default 512 MiB; DuckDB's own
+    A writable connection works within `NEWSFLOW_MEMORY_LIMIT` from its open on, replaying a log included (DuckDB's
+    `memory_limit`, for the process: its connections to one file share one database; default 512 MiB; DuckDB's own
     default, 80 % of RAM, let a flow's cache grow with the warehouse: 1,720 MiB in a 20,000-article run, `bench/ingest.py`).
     DuckDB evicts what it read and loads index nodes as it needs them: loads into a 60,000-article warehouse ran within
     128 MiB, and ran out at 64 (docs/operations.md, "Memory"). A read-only connection keeps DuckDB's default, for a user's queries.
@@ -229,22 +237,22 @@ def connect(
         require(path)
     settings = Settings.from_env()
     wait = settings.lock_wait if wait is None else wait
+    config = CONFIG if read_only else {**CONFIG, "memory_limit": f"{settings.memory_limit_bytes // 2**20}MiB"}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = with_lock_wait(path, wait, lambda: _open(path, read_only))
+        con = with_lock_wait(path, wait, lambda: _open(path, read_only, config))
     except (OSError, duckdb.Error) as e:  # no folder, no permission, a foreign file (SQLite), a full disk
         raise storage_error(path, e) from None
     try:
         con.execute(SESSION)
         if not read_only:
-            con.execute(f"SET memory_limit = '{settings.memory_limit}'")
             migrate(con)
         yield con
     except duckdb.Error as e:
         if not is_storage_trouble(e):
             raise
         error = storage_error(path, e, opening=False)
-        if isinstance(e, duckdb.OutOfMemoryException) and not read_only:
+        if ran_out_of_memory(e) and not read_only:
             error = WarehouseError(f"{error}; newsflow writes within NEWSFLOW_MEMORY_LIMIT={settings.memory_limit}: raise it")
         raise error from e
     finally:
@@ -252,9 +260,9 @@ def connect(
             con.close()
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, config: dict[str, object]) -> duckdb.DuckDBPyConnection:
     with _opening:
-        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
 def memory() -> duckdb.DuckDBPyConnection:
@@ -293,7 +301,7 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
             con.execute("DETACH target")
             return result
         except duckdb.Error as e:
-            if attempt == len(limits) - 1 or not OUT_OF_MEMORY.search(str(e)):
+            if attempt == len(limits) - 1 or not ran_out_of_memory(e):
                 raise
         finally:
             con.close()

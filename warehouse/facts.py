@@ -429,7 +429,8 @@ def _group_agreements(
                          "count": p["count"], "with_affiliates": p["with_affiliates"], "role": p["role"]}
                         for n, p in enumerate(json.loads(first["parties"]))]
             # only the reports that move: a group's members keep their agreement as it grows, and rewriting them all
-            # made a batch's cost grow with its largest groups (a new or re-keyed report is stored with agreement 0)
+            # made a batch's cost grow with its largest groups. A new report is stored with agreement 0; a re-keyed one
+            # keeps its old agreement, which differs because `stable_id` hashes the key in.
             ids += [(r["url"], r["seq"], agreement_id, key) for r in cluster if r["stored_id"] != agreement_id]
     grouped = pa.table({"url": [i[0] for i in ids], "seq": [i[1] for i in ids], "agreement_id": [i[2] for i in ids],  # noqa: F841
                         "dedup_key": [i[3] for i in ids]})
