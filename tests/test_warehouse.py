@@ -130,11 +130,12 @@ def test_writes_work_within_the_memory_limit_setting_and_running_out_names_it(db
         assert con.execute(limit).fetchone()[0] == "512.0 MiB"
     with connect(db_path, read_only=True) as con:
         assert con.execute(limit).fetchone()[0] != "512.0 MiB"  # DuckDB's default: 80 % of RAM
-    monkeypatch.setenv("NEWSFLOW_MEMORY_LIMIT", "64MiB")
-    with pytest.raises(WarehouseError, match=r"ran out of memory .*NEWSFLOW_MEMORY_LIMIT=64MiB: raise it"):
+    monkeypatch.setenv("NEWSFLOW_MEMORY_LIMIT", "128MiB")
+    with pytest.raises(WarehouseError, match=r"ran out of memory .*NEWSFLOW_MEMORY_LIMIT=128MiB: raise it"):
         with connect(db_path) as con:
-            con.execute("SELECT list(range) FROM range(30000000) GROUP BY range % 1000").fetchall()
-    for value, why in (("a lot", "a size such as 512MiB"), ("1KB", "between 64MiB and")):
+            con.execute("SELECT list(range) FROM range(60000000) GROUP BY range % 1000").fetchall()
+    too_large = "between 128MiB and 1024TiB, or a share of memory up to 100%"
+    for value, why in (("a lot", "a size such as 512MiB"), ("1Gi", "a size such as"), ("64MiB", "between 128MiB and"), ("150%", too_large)):
         monkeypatch.setenv("NEWSFLOW_MEMORY_LIMIT", value)
         with pytest.raises(ConfigError, match=f"NEWSFLOW_MEMORY_LIMIT must be {why}"):
             with connect(db_path):
