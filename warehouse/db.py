@@ -59,8 +59,8 @@ COPY_MEMORY = 256 * 2**20
 COPY_WORKSPACE = 64 * 2**20
 # DuckDB's words for a memory limit reached (an `OutOfMemoryException`, or a commit that could not pin a block).
 OUT_OF_MEMORY = re.compile(r"out of memory|failed to pin block|could not allocate", re.I)
-# What DuckDB raises when the disk, the file system or the memory is the problem, not our SQL.
-STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
+# What DuckDB raises when the disk or the file system is the problem, not our SQL (the memory: `ran_out_of_memory`).
+STORAGE_ERRORS = (duckdb.IOException, duckdb.FatalException)
 
 # Words of the OS and DuckDB for a disk that is full, read-only or not ours to write.
 DISK_TROUBLE = re.compile(r"No space left|Read-only file system|Permission denied|File too large|Disk quota|Operation not permitted", re.I)
@@ -74,8 +74,8 @@ def ran_out_of_memory(error: BaseException) -> bool:
 
 
 def is_storage_trouble(error: BaseException) -> bool:
-    """A DuckDB error caused by the disk, the file system or the memory: one of `STORAGE_ERRORS`, or any
-    other DuckDB error (a transaction that cannot write its `.wal`, say) that names a `DISK_TROUBLE`."""
+    """A DuckDB error caused by the disk, the file system or the memory: one of `STORAGE_ERRORS`, one that `ran_out_of_memory`,
+    or any other DuckDB error (a transaction that cannot write its `.wal`, say) that names a `DISK_TROUBLE`."""
     if isinstance(error, STORAGE_ERRORS) or ran_out_of_memory(error):
         return True
     return isinstance(error, duckdb.Error) and bool(DISK_TROUBLE.search(str(error)))

@@ -432,12 +432,13 @@ def _group_agreements(
             # made a batch's cost grow with its largest groups. A new report is stored with agreement 0; a re-keyed one
             # keeps its old agreement, which differs because `stable_id` hashes the key in.
             ids += [(r["url"], r["seq"], agreement_id, key) for r in cluster if r["stored_id"] != agreement_id]
-    grouped = pa.table({"url": [i[0] for i in ids], "seq": [i[1] for i in ids], "agreement_id": [i[2] for i in ids],  # noqa: F841
-                        "dedup_key": [i[3] for i in ids]})
-    con.execute("UPDATE agreement_reports SET agreement_id = g.agreement_id FROM grouped g "
-                "WHERE agreement_reports.url = g.url AND agreement_reports.seq = g.seq")
-    con.execute("UPDATE agreement_mentions SET agreement_id = g.agreement_id, dedup_key = g.dedup_key FROM grouped g "
-                "WHERE agreement_mentions.url = g.url AND agreement_mentions.report = g.seq")
+    if ids:
+        grouped = pa.table({"url": [i[0] for i in ids], "seq": [i[1] for i in ids], "agreement_id": [i[2] for i in ids],  # noqa: F841
+                            "dedup_key": [i[3] for i in ids]})
+        con.execute("UPDATE agreement_reports SET agreement_id = g.agreement_id FROM grouped g "
+                    "WHERE agreement_reports.url = g.url AND agreement_reports.seq = g.seq")
+        con.execute("UPDATE agreement_mentions SET agreement_id = g.agreement_id, dedup_key = g.dedup_key FROM grouped g "
+                    "WHERE agreement_mentions.url = g.url AND agreement_mentions.report = g.seq")
     # the agreements of the groups formed again replace every earlier agreement of those groups
     formed = pa.table({"dedup_key": sorted(groups)})  # noqa: F841 (read by DuckDB by name)
     kept = pa.table({"agreement_id": [a["agreement_id"] for a in agreements]}, schema=pa.schema([("agreement_id", pa.int64())]))  # noqa: F841

@@ -64,10 +64,10 @@ def stored_pages(con: duckdb.DuckDBPyConnection, urls: list[str]) -> Iterator[St
 
 
 def existing_articles(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[str]:
-    """Which of these URLs are stored articles, in URL order."""
+    """Which of these URLs are stored articles."""
     if not urls:
         return []
-    return [u for (u,) in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?)) ORDER BY url", [urls]).fetchall()]
+    return [u for (u,) in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall()]
 
 
 def text_hashes(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:
