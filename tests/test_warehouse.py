@@ -108,6 +108,20 @@ def test_an_articles_text_hash_changes_with_any_text_analysis_reads_and_only_the
         assert read.text_hashes(con, ["http://a.test/1"])["http://a.test/1"] != hashes["http://a.test/1"]
 
 
+def test_an_update_limited_to_a_batchs_rows_changes_those_rows_and_no_other(db_path):
+    urls = [f"http://a.test/{i}" for i in range(3000)]  # more than one vector of 2,048 rows
+    with connect(db_path) as con, transaction(con):
+        load.save_articles(con, "run", "v1", [_article(u) for u in urls], NOW)
+        con.execute("DELETE FROM articles WHERE url IN ('http://a.test/5', 'http://a.test/2500')")
+        # an upsert that rewrites rows (a list column) in the same transaction, then the limited update
+        load.save_articles(con, "run2", "v1", [_article(u, "Changed.") for u in ("http://a.test/7", "http://a.test/2999")], NOW)
+        wanted = ["http://a.test/7", "http://a.test/2048", "http://a.test/2999", "http://a.test/5", "http://nowhere.test/"]
+        con.execute(f"UPDATE articles SET warnings = ['picked'] WHERE {load.rows_where(con, 'articles', 'url', wanted)}")
+        picked = {u for (u,) in con.execute("SELECT url FROM articles WHERE warnings = ['picked']").fetchall()}
+        assert picked == {"http://a.test/7", "http://a.test/2048", "http://a.test/2999"}
+        assert load.rows_where(con, "articles", "url", ["http://a.test/5"]) == "FALSE"
+
+
 def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(tmp_path):
     current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
     bare = Article(title="No blocks at all")
