@@ -116,10 +116,10 @@ def test_an_update_limited_to_a_batchs_rows_changes_those_rows_and_no_other(db_p
         # an upsert that rewrites rows (a list column) in the same transaction, then the limited update
         load.save_articles(con, "run2", "v1", [_article(u, "Changed.") for u in ("http://a.test/7", "http://a.test/2999")], NOW)
         wanted = ["http://a.test/7", "http://a.test/2048", "http://a.test/2999", "http://a.test/5", "http://nowhere.test/"]
-        con.execute(f"UPDATE articles SET warnings = ['picked'] WHERE {load.rows_where(con, 'articles', 'url', wanted)}")
+        con.execute(f"UPDATE articles SET warnings = ['picked'] WHERE {read.rows_where(con, 'articles', 'url', wanted)}")
         picked = {u for (u,) in con.execute("SELECT url FROM articles WHERE warnings = ['picked']").fetchall()}
         assert picked == {"http://a.test/7", "http://a.test/2048", "http://a.test/2999"}
-        assert load.rows_where(con, "articles", "url", ["http://a.test/5"]) == "FALSE"
+        assert read.rows_where(con, "articles", "url", ["http://a.test/5"]) == "FALSE"
 
 
 def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(tmp_path):

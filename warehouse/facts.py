@@ -43,7 +43,8 @@ import pyarrow as pa
 from schemas import Agreement, ArticleFacts, Entity
 from schemas.names import name_key
 from warehouse.judgements import merge, split
-from warehouse.load import insert_rows, rows_where
+from warehouse.load import insert_rows
+from warehouse.read import rows_where
 
 SAME_AGREEMENT_DAYS = 31  # two reports of one signing rarely date it further apart
 SPELLING_MIN_SCORE = 0.96  # Jaro-Winkler of two person names

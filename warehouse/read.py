@@ -97,6 +97,24 @@ def unanalysed_counts(con: duckdb.DuckDBPyConnection, version: str) -> tuple[int
     ).fetchone()
 
 
+def rows_where(con: duckdb.DuckDBPyConnection, table: str, column: str, values: list) -> str:
+    """A condition that limits a statement on `table` to the rows whose `column` is in `values`:
+    `table.rowid IN (3, 17, ...)`, or `FALSE` when none is stored. Use it in the same transaction
+    (a checkpoint can renumber rows).
+
+    DuckDB runs `UPDATE t SET ... FROM k WHERE t.key = k.key`, or a semi join, by scanning every row
+    of `t` and reading each column the statement reads (every column when an update sets a list: it
+    rewrites the row). So the statements on one batch's articles grew with the warehouse. Measured
+    on 200 new articles of a 20,000-article warehouse: updating their `warnings` took 0.084 s, and
+    0.015 s limited this way; reading their text to index it, 0.027 s against 0.007 s. A list of
+    constant row ids is pushed into the scan, which then reads only the vectors that hold them. The
+    lookup here reads `column` alone. It does not pay for a table with many rows per value
+    (`article_blocks`: a list of thousands of ids cost more than the scan it saved).
+    """
+    ids = [i for (i,) in con.execute(f"SELECT rowid FROM {table} WHERE {column} IN (SELECT unnest(?))", [values]).fetchall()]
+    return f"{table}.rowid IN ({', '.join(map(str, ids))})" if ids else "FALSE"
+
+
 def article_texts(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[ArticleText]:
     """The stored text of these articles, as the parse gave it, for analysis: in URL order, missing ones left out."""
     cur = con.execute(

@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from schemas.errors import QueryError
 from schemas.names import name_key, singular
+from warehouse.read import rows_where
 
 # Hiragana, katakana, CJK unified ideographs (extension A, the main block, extensions B-F),
 # compatibility ideographs: scripts written without spaces between words. The same ranges
@@ -97,7 +98,8 @@ def index(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: dt.datetime)
     if indexed.num_rows:
         con.execute("DELETE FROM search_postings WHERE url IN (SELECT url FROM indexed)")
         con.execute("DELETE FROM search_docs WHERE url IN (SELECT url FROM indexed)")
-    texts = con.execute("SELECT a.url, concat_ws(' ', a.title, a.clean_body) FROM articles a SEMI JOIN urls u ON u.url = a.url").fetchall()
+    batch = rows_where(con, "articles", "url", urls["url"].to_pylist())
+    texts = con.execute(f"SELECT url, concat_ws(' ', title, clean_body) FROM articles WHERE {batch}").fetchall()
     words = {url: tokens(text) for url, text in texts}
     docs = pa.table({"url": list(words), "length": [len(w) for w in words.values()], "indexed_at": [now] * len(words)})  # noqa: F841
     postings = _postings(words)  # noqa: F841 (both read by DuckDB by name)
