@@ -34,7 +34,7 @@ from schemas.errors import NewsflowError
 # Prefect's temporary server (prefect.server.api.server.SubprocessASGIServer): no UI, and only the services a
 # run needs. Less than Prefect's own: no automations (nobody can make one on a server that lives as long as a
 # command, so its triggers and actions services only read every event), and no block types registered on each
-# start (newsflow uses no blocks). Measured with a probe, two starts each: 3.4-3.5 s of CPU to start against 3.6-3.7.
+# start (newsflow uses no blocks). Measured with a probe, two starts each: 3.3-3.5 s of CPU to start against 3.6-3.7.
 TEMPORARY = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
              "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false", "PREFECT_SERVER_SERVICES_ACTIONS_ENABLED": "false"}
 STARTUP_S = 120.0  # the server migrates its database on start; a loaded machine has taken a minute

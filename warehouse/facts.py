@@ -165,13 +165,14 @@ def _with_facts(con: duckdb.DuckDBPyConnection, urls: list[str]) -> pa.Table:
 
 def _mark_analysed(con: duckdb.DuckDBPyConnection, items: list[ArticleFacts], removed: list[str], now: dt.datetime) -> None:
     """On each article: the extractor version its facts came from (NULL for `removed`: not analysed) and its warnings."""
-    marks = pa.table({  # also read by DuckDB by name
-        "url": [s.url for s in items] + removed,
+    urls = [s.url for s in items] + removed
+    marks = pa.table({  # noqa: F841 (read by DuckDB by name)
+        "url": urls,
         "version": [s.extractor_version for s in items] + [None] * len(removed),
         "warnings": [s.warnings for s in items] + [None] * len(removed),
         "analysed": [True] * len(items) + [False] * len(removed),
     }, schema=pa.schema([("url", pa.string()), ("version", pa.string()), ("warnings", pa.list_(pa.string())), ("analysed", pa.bool_())]))
-    rows = rows_where(con, "articles", "url", marks.column("url").to_pylist())
+    rows = rows_where(con, "articles", "url", urls)
     con.execute("UPDATE articles SET analysis_version = m.version, analyzed_at = CASE WHEN m.analysed THEN ? END "
                 f"FROM marks m WHERE articles.url = m.url AND {rows}", [now])
     # Only the warnings that analysis changed: DuckDB updates a list column by rewriting the row, which

@@ -159,19 +159,20 @@ def save_articles(
     if not rows:
         return 0
     cols = [c for c in rows[0] if c not in ("url", "first_seen_at")]
+    urls = [r["url"] for r in rows]
     # Deleting blocks scans them all (they grow with the warehouse), so only articles stored before have theirs deleted.
-    stored = pa.table({"url": pa.array(read.existing_articles(con, [r["url"] for r in rows]), pa.string())})
+    stored = pa.table({"url": pa.array(read.existing_articles(con, urls), pa.string())})
     n = insert_rows(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
     if stored.num_rows:
         con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM stored)")
     insert_rows(con, "article_blocks", blocks, (), "")
-    saved = pa.table({"url": [r["url"] for r in rows]})  # noqa: F841 (both read by DuckDB by name)
+    saved = pa.table({"url": urls})  # noqa: F841 (both read by DuckDB by name)
     new_blocks = pa.Table.from_pylist(blocks, schema=BLOCKS)  # noqa: F841
     con.execute(
         "UPDATE articles SET text_hash = article_text_hash(articles, b.blocks) "
         "FROM (SELECT s.url, g.blocks FROM saved s LEFT JOIN "
         "      (SELECT url, list((kind, seq, text)) AS blocks FROM new_blocks GROUP BY url) g USING (url)) b "
-        f"WHERE articles.url = b.url AND {read.rows_where(con, 'articles', 'url', [r['url'] for r in rows])}"
+        f"WHERE articles.url = b.url AND {read.rows_where(con, 'articles', 'url', urls)}"
     )
     return n
 

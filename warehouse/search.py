@@ -90,15 +90,16 @@ def _postings(words: dict[str, list[str]]) -> pa.Table:
 
 def index(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: dt.datetime) -> int:
     """(Re)index these articles from their stored title and clean body; an article gone is dropped. Returns how many were asked."""
-    urls = pa.table({"url": list(dict.fromkeys(urls))})
-    if not urls.num_rows:
+    wanted = list(dict.fromkeys(urls))
+    if not wanted:
         return 0
+    urls = pa.table({"url": wanted})  # also read by DuckDB by name
     # Deleting from the postings scans them all (they grow with the warehouse), so only articles indexed before are deleted.
     indexed = pa.table({"url": [u for (u,) in con.execute("SELECT url FROM search_docs SEMI JOIN urls USING (url)").fetchall()]})
     if indexed.num_rows:
         con.execute("DELETE FROM search_postings WHERE url IN (SELECT url FROM indexed)")
         con.execute("DELETE FROM search_docs WHERE url IN (SELECT url FROM indexed)")
-    batch = rows_where(con, "articles", "url", urls["url"].to_pylist())
+    batch = rows_where(con, "articles", "url", wanted)
     texts = con.execute(f"SELECT url, concat_ws(' ', title, clean_body) FROM articles WHERE {batch}").fetchall()
     words = {url: tokens(text) for url, text in texts}
     docs = pa.table({"url": list(words), "length": [len(w) for w in words.values()], "indexed_at": [now] * len(words)})  # noqa: F841
