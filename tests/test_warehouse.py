@@ -137,6 +137,30 @@ def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(t
         assert read.text_hashes(con, ["http://a.test/1", "http://a.test/2"]) == loaded
 
 
+def test_tables_rebuilt_without_a_primary_key_in_version_17_keep_every_row_and_every_column(tmp_path):
+    current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
+    tables = ("article_blocks", "mentions", "roles", "article_credits", "agreement_mentions", "agreement_reports", "agreement_parties")
+    con = older_warehouse(older, lambda version: version < 17)
+    con.execute("INSERT INTO article_blocks VALUES ('http://a.test/1', 'paragraph', 0, 'One.'), ('http://a.test/1', 'paragraph', 1, 'Two.')")
+    con.execute("INSERT INTO mentions VALUES ('http://a.test/1', 0, 7, 'Acme', 'body', 0, 0, 4, 'Acme signs.', 'actor', 'exact', 'r')")
+    con.execute("INSERT INTO roles VALUES ('http://a.test/1', 8, 'chief', 'Acme', 7, '2026-11-25', 'body', 0, 0, 4)")
+    con.execute("INSERT INTO article_credits VALUES ('http://a.test/1', 9, 'Ann Lee', 'reporter')")
+    con.execute("INSERT INTO agreement_mentions VALUES (3, 'http://a.test/1', 0, 'Acme signs.', 'body', 0, 0, 11, 'k', 'r', 0)")
+    con.execute("INSERT INTO agreement_reports VALUES ('http://a.test/1', 0, 3, 'contract', 'signed', NULL, NULL, NULL, NULL, NULL, "
+                "NULL, '[]', [7], 'k', 'r')")
+    con.execute("INSERT INTO agreement_parties VALUES (3, 0, 7, 'Acme', 'organization', NULL, false, NULL)")
+    before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    columns = {t: con.execute(f"SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '{t}' ORDER BY column_index").fetchall()
+               for t in tables}
+    con.close()
+    with connect(older) as con, connect(current) as fresh:  # migrates
+        for t in tables:
+            assert con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() == before[t], t
+            shape = f"SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = '{t}' ORDER BY column_index"
+            assert con.execute(shape).fetchall() == fresh.execute(shape).fetchall(), t
+            assert [(c, d) for c, d, _ in con.execute(shape).fetchall()] == columns[t], t
+
+
 def test_writes_work_within_the_memory_limit_setting_and_running_out_names_it(db_path, monkeypatch):
     """A flow's cache no longer grows with the warehouse: its connections take NEWSFLOW_MEMORY_LIMIT; a user's reads keep DuckDB's."""
     limit = "select current_setting('memory_limit')"

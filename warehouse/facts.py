@@ -211,10 +211,10 @@ def _save_article_facts(con: duckdb.DuckDBPyConnection, run_id: str, items: list
                                  "block_index": ev.span.index, "start_char": ev.span.start, "end_char": ev.span.end, "dedup_key": "",
                                  "run_id": run_id})
                 n += 1
-    insert_rows(con, "mentions", mentions)
+    insert_rows(con, "mentions", mentions, ["url", "seq"])
     insert_rows(con, "roles", roles, ["url", "person_id", "title"])
     insert_rows(con, "article_credits", credits, ["url", "entity_id", "role"])
-    insert_rows(con, "agreement_mentions", evidence)
+    insert_rows(con, "agreement_mentions", evidence, ["url", "agreement_id", "seq"])
     return reports
 
 
@@ -410,7 +410,7 @@ def _group_agreements(
                             "dedup_key": [r["dedup_key"] for r in stale]})
         con.execute("UPDATE agreement_reports SET dedup_key = k.dedup_key FROM rekeyed k WHERE agreement_reports.url = k.url "
                     "AND agreement_reports.seq = k.seq")
-    insert_rows(con, "agreement_reports", reports)
+    insert_rows(con, "agreement_reports", reports, ["url", "seq"])
     if not groups:
         return
     members = defaultdict(list)
@@ -452,7 +452,7 @@ def _group_agreements(
         terms = [c for c in agreements[0] if c not in ("agreement_id", "first_seen_at")]
         insert_rows(con, "agreements", agreements, ["agreement_id"],
                     "ON CONFLICT (agreement_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in terms))
-        insert_rows(con, "agreement_parties", parties)
+        insert_rows(con, "agreement_parties", parties, ["agreement_id", "seq"])
 
 
 def digests(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, str]:

@@ -20,9 +20,13 @@ from warehouse import rawbody, read
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str] = (), on_conflict: str = "ON CONFLICT DO NOTHING"
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str] = (), on_conflict: str = ""
 ) -> int:
-    """One INSERT of `rows` through Arrow, the last row of each `key` kept (none dropped without a key)."""
+    """One INSERT of `rows` through Arrow, the last row of each `key` kept (none dropped without a key).
+
+    `on_conflict` is the clause for a stored row with the same key, on a table that declares its key as a
+    PRIMARY KEY; the tables of many rows per article declare none (migration 017), so their loads delete an
+    article's rows before writing them again."""
     key = tuple(key)
     unique = list({tuple(r[k] for k in key): r for r in rows}.values()) if key else rows
     if not unique:
@@ -74,7 +78,7 @@ def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results:
         }
         for r in results
     ]
-    return insert_rows(con, "fetch_log", rows, [], "")
+    return insert_rows(con, "fetch_log", rows)
 
 
 def save_feeds(con: duckdb.DuckDBPyConnection, states: Iterable[FeedState]) -> int:
@@ -165,7 +169,7 @@ def save_articles(
     n = insert_rows(con, "articles", rows, ["url"], f"ON CONFLICT (url) DO UPDATE SET {_set_all(cols)}")
     if stored.num_rows:
         con.execute("DELETE FROM article_blocks WHERE url IN (SELECT url FROM stored)")
-    insert_rows(con, "article_blocks", blocks, (), "")
+    insert_rows(con, "article_blocks", blocks, ["url", "kind", "seq"])
     saved = pa.table({"url": urls})  # noqa: F841 (both read by DuckDB by name)
     new_blocks = pa.Table.from_pylist(blocks, schema=BLOCKS)  # noqa: F841
     con.execute(
