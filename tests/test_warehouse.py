@@ -150,15 +150,15 @@ def test_tables_rebuilt_without_a_primary_key_in_version_17_keep_every_row_and_e
                 "NULL, '[]', [7], 'k', 'r')")
     con.execute("INSERT INTO agreement_parties VALUES (3, 0, 7, 'Acme', 'organization', NULL, false, NULL)")
     before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
-    columns = {t: con.execute(f"SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '{t}' ORDER BY column_index").fetchall()
-               for t in tables}
+    shape = "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index"
+    columns = {t: con.execute(shape, [t]).fetchall() for t in tables}
     con.close()
+    keys = f"SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND table_name IN {tables}"
     with connect(older) as con, connect(current) as fresh:  # migrates
         for t in tables:
             assert con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() == before[t], t
-            shape = f"SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = '{t}' ORDER BY column_index"
-            assert con.execute(shape).fetchall() == fresh.execute(shape).fetchall(), t
-            assert [(c, d) for c, d, _ in con.execute(shape).fetchall()] == columns[t], t
+            assert con.execute(shape, [t]).fetchall() == fresh.execute(shape, [t]).fetchall() == columns[t], t
+        assert con.execute(keys).fetchone() == fresh.execute(keys).fetchone() == (0,)
 
 
 def test_writes_work_within_the_memory_limit_setting_and_running_out_names_it(db_path, monkeypatch):

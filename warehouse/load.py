@@ -25,8 +25,8 @@ def insert_rows(
     """One INSERT of `rows` through Arrow, the last row of each `key` kept (none dropped without a key).
 
     `on_conflict` is the clause for a stored row with the same key, on a table that declares its key as a
-    PRIMARY KEY; the tables of many rows per article declare none (migration 017), so their loads delete an
-    article's rows before writing them again."""
+    PRIMARY KEY. The tables of many rows per article, and `agreement_parties`, declare none (migration 017):
+    their loads delete an article's (an agreement's) rows before writing them again."""
     key = tuple(key)
     unique = list({tuple(r[k] for k in key): r for r in rows}.values()) if key else rows
     if not unique:

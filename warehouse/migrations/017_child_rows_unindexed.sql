@@ -1,12 +1,12 @@
--- newsflow warehouse, version 17: the tables with many rows per article declare no PRIMARY KEY.
--- DuckDB keeps a primary key as an ART index, and a checkpoint (one per batch load, when the load's
--- connection closes) writes out every part of the index that the load's keys touched. Article URLs
--- fall all over the index, so a load of 200 articles touched ever more of it: 2.1 MiB written per
--- load with 4,000 articles' blocks and mentions indexed, 5.3 MiB with 20,000, for the same rows
--- (/work notes, probe `artgrow.py`; without the keys: 0.8 MiB at both).
--- The keys stay unique by construction: a load deletes an article's rows and writes them again in
--- one transaction, and `warehouse.load.insert_rows` drops repeated keys from a batch first.
--- Tables keyed one row per article or entity keep their PRIMARY KEY: their upserts need it.
+-- newsflow warehouse, version 17: the tables with many rows per article, and agreement_parties,
+-- declare no PRIMARY KEY. DuckDB keeps a primary key as an ART index, and the checkpoint at the
+-- close of each load's connection writes out every part of the index that the load's keys touched.
+-- Article URLs fall all over the index, so a load of 200 articles touched ever more of it. In a probe
+-- that loaded 200 random URLs' blocks (30 each) and mentions (35 each) per connection: 2.1 MiB
+-- written per close with 4,000 articles loaded, 5.3 MiB with 20,000; without the keys, 0.8 MiB at both.
+-- The keys stay unique by construction: a load deletes an article's rows (an agreement's parties)
+-- and writes them again in one transaction, and `warehouse.load.insert_rows` drops repeated keys
+-- from a batch first. Other tables keep their PRIMARY KEY: their upserts need it.
 
 CREATE TABLE article_blocks_v17 (
     url             VARCHAR NOT NULL,              -- article
