@@ -1,10 +1,11 @@
-"""Compaction: give back the free blocks DuckDB leaves in the warehouse file.
+"""Compaction: rewrite the warehouse file with full row groups, without deleted rows or free blocks.
 
-Every load ends in a checkpoint that writes the changed parts of tables and indexes to new
-blocks; the old ones become free and are only partly reused, so 36-43 % of the file stayed free
-over repeated ingest runs (docs/operations.md, "Space"). DuckDB's CHECKPOINT gives back only free
-blocks at the very end of the file, and VACUUM none; DuckDB's documented way is to copy the
-database into a fresh file (`COPY FROM DATABASE`; duckdb.org, "Reclaiming space"). So:
+Loads checkpoint without DuckDB's vacuum (`warehouse.db.LOADS`): each load's rows stay in a row
+group of their own, and the rows a load deletes stay in the file, marked; a compaction gave back
+about 40 % of a file that repeated runs left (docs/operations.md, "Free blocks and compaction").
+DuckDB's CHECKPOINT gives back only free blocks at the very end of the file, and VACUUM none;
+DuckDB's documented way is to copy the database into a fresh file (`COPY FROM DATABASE`;
+duckdb.org, "Reclaiming space"). So:
 
 1. a private copy of the warehouse (`warehouse.copies`): writers wait only for the byte copy;
 2. `COPY FROM DATABASE` of that copy into `.{name}.{pid}.compact`, in the warehouse's own storage

@@ -42,6 +42,14 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 # Settings that decide where extensions come from: a user's statement may not change them.
 EXTENSION_SETTINGS = re.compile(r"\b(?:\w*extension_repository|autoinstall_known_extensions|autoload_known_extensions|"
                                 r"allow_community_extensions|allow_unsigned_extensions|extension_directory)\b", re.I)
+# Every writable connection: a checkpoint writes what was loaded and never merges it into the row groups before it
+# (DuckDB's `max_vacuum_tasks`, default 100). DuckDB's vacuum merged the small row group each load appends into the
+# ones loaded before, until they held about 2,048 rows: each load's close rewrote up to ten loads' raw pages again,
+# 4 -> 66 MiB and 0.04 -> 0.85 s in a saw-tooth over every ten 200-article loads, and left 36-43 % of the file as
+# free blocks. Without it, each close writes what the load brought: 10-13 MiB, 0.1-0.2 s (a 6,000-article run of
+# `bench/ingest.py`'s flow; `bench/checkpoint.py` shows both in one run). The row groups stay as loaded, a load's
+# deleted rows stay marked until `newsflow compact` rewrites the file (docs/operations.md, "Free blocks and compaction").
+LOADS = {"max_vacuum_tasks": 0}
 # Opening and closing connections, one thread at a time: the connections of a process share one database
 # instance, which closing the last of them tears down; a connection opened meanwhile in another thread can
 # get an instance without its Python scans ("Table Function with name python_arrow_scan does not exist",
@@ -227,6 +235,7 @@ def connect(
     default, 80 % of RAM, let a flow's cache grow with the warehouse: 1,720 MiB in a 20,000-article run, `bench/ingest.py`).
     DuckDB evicts what it read and loads index nodes as it needs them: loads into a 60,000-article warehouse ran within
     128 MiB, and ran out at 64 (docs/operations.md, "Memory"). A read-only connection keeps DuckDB's default, for a user's queries.
+    A writable connection's checkpoints do not vacuum (`LOADS`).
     A read-only open, or one with `create=False`, needs the file to exist. A file
     locked by another process is retried for `wait` seconds (default
     `NEWSFLOW_LOCK_WAIT`, 30), then `WarehouseLocked` says who holds it. A disk or
@@ -237,7 +246,7 @@ def connect(
         require(path)
     settings = Settings.from_env()
     wait = settings.lock_wait if wait is None else wait
-    config = CONFIG if read_only else {**CONFIG, "memory_limit": f"{settings.memory_limit_bytes // 2**20}MiB"}
+    config = CONFIG if read_only else {**CONFIG, **LOADS, "memory_limit": f"{settings.memory_limit_bytes // 2**20}MiB"}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = with_lock_wait(path, wait, lambda: _open(path, read_only, config))

@@ -5,10 +5,11 @@ once, whatever the warehouse's size: the run never waits for the snapshot or the
 whose time grows with the warehouse. The upkeep process makes one private copy of the warehouse
 (`warehouse.copies`; writers wait only for that byte copy), publishes the snapshot from it
 (`warehouse.snapshot`), and compacts the warehouse (`warehouse.compact`) when DuckDB's free blocks
-are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Less free space is
-DuckDB's own working space: its checkpoints kept 36-50 % of the file free as runs went on, and
-took back within the next run what a compaction gave (`bench/upkeep.py --repeated`), so
-compacting then would cost a rewrite of the warehouse for nothing.
+are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Loads leave almost no
+free blocks (they checkpoint without DuckDB's vacuum, `warehouse.db.LOADS`): what a compaction
+gives back after runs is mostly their small row groups and deleted rows, which DuckDB does not
+count as free. So the rule, kept for files with many free blocks (one an older newsflow wrote),
+rarely fires now; users compact by hand (docs/operations.md, "Free blocks and compaction").
 
 At most one upkeep process works on a warehouse at a time (an flock on
 `.{name}.upkeep.lock`). Each run leaves a request (`.{name}.upkeep.wanted`) before it starts
@@ -38,7 +39,7 @@ from warehouse.copies import private_copy
 from warehouse.db import snapshot_path
 from warehouse.snapshot import publish_from
 
-COMPACT_FREE = 0.6  # free share of the file at which a pass compacts: more than DuckDB's checkpoints keep free (docs/operations.md)
+COMPACT_FREE = 0.6  # free share of the file at which a pass compacts (loads leave 0-4 %: docs/operations.md)
 COMPACT_MIN_BYTES = 64 * 2**20  # smaller files are not worth a rewrite
 LOG_MAX_BYTES = 2**20  # the log is moved to *.1 beyond this
 

@@ -2,7 +2,7 @@
 -- declare no PRIMARY KEY. DuckDB keeps a primary key as an ART index, and the checkpoint at the
 -- close of each load's connection writes out every part of the index that the load's keys touched.
 -- Article URLs fall all over the index, so a load of 200 articles touched ever more of it. Loading
--- 200 random URLs' blocks (30 each) and mentions (35 each) per connection (`bench/checkpoint.py`):
+-- 200 random URLs' blocks (30 each) and mentions (35 each) per connection (`bench/checkpoint.py --page-kib 0`):
 -- 2.1 MiB written per close with 4,000 articles loaded, 5.3 MiB with 20,000; without the keys, 0.8.
 -- The keys stay unique by construction: a load deletes an article's rows (an agreement's parties)
 -- and writes them again in one transaction, and `warehouse.load.insert_rows` drops repeated keys
