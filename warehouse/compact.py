@@ -1,7 +1,8 @@
 """Compaction: rewrite the warehouse file with full row groups, without deleted rows or free blocks.
 
 Loads checkpoint without DuckDB's vacuum (`warehouse.db.LOADS`): each load's rows stay in a row
-group of their own, and the rows a load deletes stay in the file, marked; a compaction gave back
+group of their own, and deleted rows stay in the file, marked, unless they were all of their row
+group's; a compaction gave back
 about 40 % of a file that repeated runs left (docs/operations.md, "Free blocks and compaction").
 DuckDB's CHECKPOINT gives back only free blocks at the very end of the file, and VACUUM none;
 DuckDB's documented way is to copy the database into a fresh file (`COPY FROM DATABASE`;
