@@ -53,13 +53,6 @@ def _warehouse(path: Path, before_17: bool) -> None:
     con.close()
 
 
-def _free(path: Path) -> float:
-    """Share of the file's blocks that DuckDB holds free."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        total, free = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
-    return free / total if total else 0.0
-
-
 def _load(path: Path, batch: int, page_bytes: int, vacuum: bool) -> tuple[int, float]:
     """One load of `batch` new articles' raw pages, blocks and mentions; (bytes written by the close, seconds the close took)."""
     from warehouse.db import CONFIG, LOADS
@@ -89,6 +82,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=200, help="articles per load")
     ap.add_argument("--page-kib", type=int, default=PAGE_KIB, help="KiB of each article's raw page (0: none)")
     args = ap.parse_args()
+    from warehouse.compact import space
+
     variants = {"now": (False, False), "vacuum on": (False, True), "version 16": (True, True)}  # (schema 16, vacuum)
     with tempfile.TemporaryDirectory() as name:
         files = {label: Path(name) / f"{i}.duckdb" for i, label in enumerate(variants)}
@@ -108,7 +103,8 @@ def main() -> None:
             fifths = [rows[i * size:(i + 1) * size] for i in range(k)]
             print(f"{label + ': MiB':22}" + "".join(f"{sum(w for w, _ in f) / len(f) / 2**20:>10.2f}" for f in fifths))
             print(f"{'  close ms':22}" + "".join(f"{1000 * sum(s for _, s in f) / len(f):>10.1f}" for f in fifths))
-            print(f"{'  file MiB, free':22}{files[label].stat().st_size / 2**20:>10.1f}{_free(files[label]):>10.0%}")
+            use = space(files[label])  # a read-only open: it does not migrate the version-16 file
+            print(f"{'  file MiB, free':22}{use.file_bytes / 2**20:>10.1f}{use.free_share:>10.0%}")
 
 
 if __name__ == "__main__":

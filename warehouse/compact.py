@@ -2,11 +2,10 @@
 
 Loads checkpoint without DuckDB's vacuum (`warehouse.db.LOADS`): each load's rows stay in a row
 group of their own, and deleted rows stay in the file, marked, unless they were all of their row
-group's; a compaction gave back
-about 40 % of a file that repeated runs left (docs/operations.md, "Free blocks and compaction").
-DuckDB's CHECKPOINT gives back only free blocks at the very end of the file, and VACUUM none;
-DuckDB's documented way is to copy the database into a fresh file (`COPY FROM DATABASE`;
-duckdb.org, "Reclaiming space"). So:
+group's; a compaction gave back about 40 % of a file that repeated runs left (docs/operations.md,
+"Free blocks and compaction"). DuckDB's CHECKPOINT gives back only free blocks at the very end of
+the file, and VACUUM none; DuckDB's documented way is to copy the database into a fresh file
+(`COPY FROM DATABASE`; duckdb.org, "Reclaiming space"). So:
 
 1. a private copy of the warehouse (`warehouse.copies`): writers wait only for the byte copy;
 2. `COPY FROM DATABASE` of that copy into `.{name}.{pid}.compact`, in the warehouse's own storage
