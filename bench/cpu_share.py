@@ -3,9 +3,9 @@
 `TreeSampler` (every 50 ms; the tree listed again every 0.5 s): each process of the bench's tree (the farm excluded) by its role
 (`role`, read once per process): its CPU (user + system, counted from the sampler's start for processes that were already
 there, wholly for those started later; the last sample of a process that ended) and the tree's peak
-RSS with each role's part at the peak (and the peak without the upkeep's part). A direct child the bench process reaped meanwhile (the run's
-upkeep: `warehouse.maintenance.wait`) is counted exactly, by the bench process's children times, not
-by its samples.
+RSS with each role's part at the peak (and the peak without the upkeep's part). A direct child the bench process reaped meanwhile
+is counted exactly, by the bench process's children times, not by its samples: the Prefect server a command starts and stops
+(inside `TreeSampler.reaping`), and the run's upkeep (`warehouse.maintenance.wait`: every other child reaped).
 
 `ThreadSampler` (every `PERIOD_S`): the CPU of each Python thread of the bench process (its own CPU
 clock, `time.pthread_getcpuclockid`), charged to an owner:
@@ -33,11 +33,13 @@ starved of CPU by another process is busy, not idle: the idle share is the worke
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -81,9 +83,23 @@ class TreeSampler(threading.Thread):
         self._roles: dict[tuple[int, float], str] = {}
         self.last: dict[tuple[int, float], tuple[str, float]] = {}
         self.own_cpu = 0.0
-        t = self.me.cpu_times()
-        self._reaped0 = t.children_user + t.children_system
+        self.reaped: dict[str, float] = defaultdict(float)  # exact CPU of children of a role reaped inside `reaping`
+        self._reaped0 = self._children_cpu()
         self._sample(start=True)
+
+    def _children_cpu(self) -> float:
+        t = self.me.cpu_times()
+        return t.children_user + t.children_system
+
+    @contextlib.contextmanager
+    def reaping(self, of_role: str) -> Iterator[None]:
+        """Around code that stops and reaps this process's children of `of_role` (a Prefect server the command started):
+        their exact CPU, from the OS's count of reaped children, is that role's instead of its samples, and not the upkeep's."""
+        before = self._children_cpu()
+        try:
+            yield
+        finally:
+            self.reaped[of_role] += self._children_cpu() - before
 
     def _sample(self, start: bool = False) -> None:
         if start or time.monotonic() - self._listed_at >= self.list_s:  # listing the tree reads every process of the machine
@@ -137,13 +153,14 @@ class TreeSampler(threading.Thread):
         self.join()
 
     def cpu_by_role(self) -> dict[str, float]:
-        """CPU seconds of each role since the start (after `stop`); "upkeep" is the reaped children's exact CPU."""
+        """CPU seconds of each role since the start (after `stop`). "upkeep" is the exact CPU of the children reaped
+        outside `reaping`; the roles reaped inside it have their exact CPU too."""
         out: dict[str, float] = defaultdict(float)
         for key, (r, cpu) in self.last.items():
-            if r != "upkeep":
+            if r != "upkeep" and r not in self.reaped:
                 out[r] += cpu - self.first.get(key, 0.0)
-        t = self.me.cpu_times()
-        out["upkeep"] = t.children_user + t.children_system - self._reaped0
+        out |= self.reaped
+        out["upkeep"] = self._children_cpu() - self._reaped0 - sum(self.reaped.values())
         out["main"] -= self.own_cpu
         return dict(out)
 

@@ -27,8 +27,10 @@ its CPU is the run's, its time is not).
 - `Prefect share of CPU`: Prefect's CPU over A's total. Prefect's CPU = the Prefect server's
   process + the flow process's threads that are Prefect's + the CPU other threads (the main
   thread first) spent in Prefect's code, by sampling their stacks every 10 ms
-  (`bench/cpu_share.py` `ThreadSampler` says how). The server's start is inside the run
-  (the flow starts it), and shown apart.
+  (`bench/cpu_share.py` `ThreadSampler` says how). The server is the one `newsflow ingest` and
+  `newsflow analyze` start for their run when PREFECT_API_URL names none (`flows.cli.prefect_api`:
+  `flows.prefect_server.local_server`), one per flow as one per command; its start is inside the
+  run, and shown apart.
 - `idle parse workers: W % of wall`: the mean share of the pool's workers with no work
   submitted, sampled every 10 ms between the first and the last sample with work of the run
   (with `later`, of each flow: stage 1 parse, stage 2 analysis, both flows' samples together
@@ -138,6 +140,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
     import flows.analyze
     import flows.ingest
     from flows.analyze import analyze
+    from flows.cli import prefect_api
     from flows.http import FetchPolicy
     from flows.ingest import ingest
     from warehouse import maintenance
@@ -154,10 +157,9 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
         marks: dict[str, float] = {}
         tree, threads = TreeSampler(exclude={farm.pid}), ThreadSampler()
 
-        def flow_starts() -> None:
-            if "flow" not in marks:
-                marks["flow"] = time.monotonic()
-                marks["server cpu before the run"] = tree.cpu_now("prefect server")
+        def flow_starts() -> None:  # each flow (ingest; analyze with `later`) has a server of its own, started just before it
+            marks.setdefault("flow", time.monotonic())
+            marks["server cpu before the run"] = marks.get("server cpu before the run", 0.0) + tree.cpu_now("prefect server")
 
         def stage_2_starts() -> None:
             threads.stage = "analysis"
@@ -165,19 +167,22 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
         with ExitStack() as probes:
             probes.enter_context(record_calls(flows.ingest, "store_batch", loads["parse"]))
             probes.enter_context(record_calls(flows.analyze, "store_facts", loads["analysis"]))
-            probes.enter_context(on_start([(flows.ingest, "recorded_run")], flow_starts))
+            probes.enter_context(on_start([(flows.ingest, "recorded_run"), (flows.analyze, "recorded_run")], flow_starts))
             probes.enter_context(on_start([(flows.ingest, "analyze_stale"), (flows.analyze, "analyze_stale")], stage_2_starts))
             tree.start()
             threads.start()
             c0, t0 = cpu_seconds(me, {farm.pid}), time.perf_counter()
-            summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy, analysis=analysis))
-            wall, cpu = time.perf_counter() - t0, cpu_seconds(me, {farm.pid}) - c0
+            with tree.reaping("prefect server"), prefect_api():
+                summary = asyncio.run(ingest(db=str(db), feeds_file=str(feeds), policy=policy, analysis=analysis))
+            wall, cpu = time.perf_counter() - t0, cpu_seconds(me, {farm.pid}) - c0 + tree.reaped["prefect server"]
             maintenance.wait()  # the run's upkeep (snapshot, compaction): its CPU is the run's, its time is not
             rows = query(db, "select count(*), count(*) filter (where length(body) = 0) from articles")[1][0]
             later = {}
             if analysis == "later" and then_analyze:
-                c1, t1 = cpu_seconds(me, {farm.pid}), time.perf_counter()
-                analysed = asyncio.run(analyze(db=str(db)))
+                c1, t1, s1 = cpu_seconds(me, {farm.pid}), time.perf_counter(), tree.reaped["prefect server"]
+                with tree.reaping("prefect server"), prefect_api():
+                    analysed = asyncio.run(analyze(db=str(db)))
+                c1 -= tree.reaped["prefect server"] - s1  # the analyze command's server, stopped and reaped with it
                 later = {"analysed": analysed.analysed, "analysis_wall_s": round(time.perf_counter() - t1, 2),
                          "analysis_flow_s": round(analysed.seconds, 2), "analysed_per_s": round(analysed.analysed / analysed.seconds, 1),
                          "analysis_cpu_ms_per_article": round(1000 * (cpu_seconds(me, {farm.pid}) - c1) / max(analysed.analysed, 1), 1)}
@@ -258,7 +263,7 @@ def report(ours: dict, text_only: dict, base: dict | None, analysis: str) -> Non
           f"tree CPU by role, s: {ours['tree_cpu_by_role_s']})")
     parts = ", ".join(f"{k} {v} s" for k, v in ours["prefect_cpu_s"].items())
     print(f"Prefect share of CPU: {_pct(ours['prefect_share'])} % ({parts}, of {ours['tree_cpu_s']} s; the server's "
-          f"{ours['prefect_server_cpu_before_the_run_s']} s before the flow's run began are its start)")
+          f"{ours['prefect_server_cpu_before_the_run_s']} s before its flow's run began are its start)")
     idle = ours["idle_workers_share"]
     stages = "" if analysis == "now" else f" (stage 1 parse {_pct(idle['parse'])} %, stage 2 analysis {_pct(idle['analysis'])} %)"
     alone = f"; text-only ingest: {_pct(text_only['idle_workers_share']['overall'])} %" if text_only is not ours else ""
