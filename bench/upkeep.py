@@ -7,7 +7,8 @@ transactions, so the file has the free blocks repeated loads leave). At each siz
 - the file: size, DuckDB's free blocks (`PRAGMA database_size`);
 - the snapshot as runs published it before (in the run, `COPY FROM DATABASE` from the warehouse held
   read-only throughout) against now (`warehouse.snapshot.publish`: a byte copy while held, then the
-  conversion holding nothing), and what a run now pays for it (`maintenance.after_run`);
+  conversion holding nothing), the same in the warehouse's own storage version (`NEWSFLOW_SNAPSHOT_STORAGE`
+  = v2.0.0: a byte copy of the private copy), and what a run now pays for it (`maintenance.after_run`);
 - a real run of the ingest flow fetching `--run` new farm articles: its wall time, the load of each
   batch (`flows.ingest.store_batch`), then what its upkeep process did (its log line);
 - `warehouse.compact.compact`: time, size before and after, time the warehouse was held.
@@ -107,7 +108,7 @@ def measure(db: Path, tmp: Path, run_articles: int) -> dict:
     from warehouse import maintenance
     from warehouse.compact import compact, space
     from warehouse.copies import private_copy
-    from warehouse.db import query, snapshot_path
+    from warehouse.db import query, snapshot_path, storage_version
     from warehouse.snapshot import publish_from
 
     out: dict = {"articles": query(db, "SELECT count(*) FROM articles")[1][0][0]}
@@ -119,6 +120,13 @@ def measure(db: Path, tmp: Path, run_articles: int) -> dict:
         publish_from(source, snapshot_path(db))
     out["snapshot_now_s (upkeep)"] = round(time.perf_counter() - t0, 2)
     out["snapshot_now_held_s"] = round(source.seconds_held, 3)
+    own = storage_version(db)
+    t0 = time.perf_counter()
+    with private_copy(db) as source:
+        publish_from(source, tmp / "own.snapshot.duckdb", own)
+    out["own_storage_version"] = own
+    out["snapshot_own_storage_s (upkeep)"] = round(time.perf_counter() - t0, 2)
+    (tmp / "own.snapshot.duckdb").unlink()
     t0 = time.perf_counter()
     maintenance.after_run(db)
     out["run_pays_now_ms"] = round(1000 * (time.perf_counter() - t0), 1)
@@ -197,10 +205,12 @@ def main() -> None:
             for f in tmp.glob(f"w{size}*"):
                 f.unlink()
     print(f"\n{'articles':>9}{'file MiB':>10}{'free':>6}{'snapshot in the run, before (s)':>33}{'now: run pays (ms)':>20}"
-          f"{'upkeep holds (s)':>18}{'batch load (s)':>16}{'facts load (s)':>16}{'run (s)':>9}{'compact (s)':>12}{'held (s)':>10}")
+          f"{'upkeep: snapshot (s)':>22}{'in own storage (s)':>20}{'upkeep holds (s)':>18}{'batch load (s)':>16}"
+          f"{'facts load (s)':>16}{'run (s)':>9}{'compact (s)':>12}{'held (s)':>10}")
     for r in rows:
         print(f"{r['articles']:>9}{r['file_MiB']:>10}{r['free_share']:>6.0%}{r['snapshot_before_s (run waited, warehouse held)']:>33}"
-              f"{r['run_pays_now_ms']:>20}{r['snapshot_now_held_s']:>18}{max(r['batch_load_s'], default=0):>16}"
+              f"{r['run_pays_now_ms']:>20}{r['snapshot_now_s (upkeep)']:>22}{r['snapshot_own_storage_s (upkeep)']:>20}{r['snapshot_now_held_s']:>18}"
+              f"{max(r['batch_load_s'], default=0):>16}"
               f"{max(r['facts_load_s'], default=0):>16}{r['run_flow_s']:>9}"
               f"{r['compact_s']:>12}{r['compact_held_s']:>10}")
 

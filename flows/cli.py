@@ -540,19 +540,25 @@ def export(db, out_dir, fmt, force, internal, snapshot):
 @db_option
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write it [default: beside --db, *.snapshot.duckdb].")
-def snapshot(db, target):
+@click.option("--snapshot-storage", default=None, metavar="VERSION",
+              help=_env("snapshot_storage", "DuckDB storage version of the copy: v1.4.0 opens in DuckDB 1.4 and later; the "
+                                            "warehouse's own, v2.0.0, is a copy of its bytes, for DuckDB 2.0 and later."))
+def snapshot(db, target, snapshot_storage):
     """Publish a read-only copy of the warehouse that analysts can open while flows write.
 
     Ingest and reprocess publish one after each run. The copy is replaced by an
     atomic rename, so readers never see half a file and never wait for a lock. It
-    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it.
+    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it;
+    rewriting it takes time that grows with the warehouse. Where every reader has
+    DuckDB 2.0 or later, --snapshot-storage v2.0.0 (or NEWSFLOW_SNAPSHOT_STORAGE,
+    which the upkeep after each run reads too) makes it a copy of the file's bytes.
     """
     from warehouse.snapshot import publish
 
-    s = settings(db=db)
+    s = settings(db=db, snapshot_storage=snapshot_storage)
     if target is not None and not target.parent.is_dir():
         raise ConfigError(f"--to {target}: the folder {target.parent} does not exist; create it or give --to a path in an existing folder")
-    path = publish(s.db, target)
+    path = publish(s.db, target, storage=s.snapshot_storage)
     click.echo(f"published {path}\nopen it with: duckdb -readonly {path}   or: newsflow sql --snapshot --db {s.db} \"...\"")
 
 

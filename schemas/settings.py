@@ -23,6 +23,7 @@ ENV_PREFIX = "NEWSFLOW_"
 # A size as DuckDB's memory_limit takes it: a number and a unit of 1000s (K, KB, M, MB, G, GB, T, TB) or 1024s (KiB, MiB,
 # GiB, TiB), or a share of the machine's memory (80%).
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:(i)B|B)?|(%))\s*", re.I)
+STORAGE_VERSION = re.compile(r"v\d+\.\d+\.\d+")  # as DuckDB's ATTACH ... (STORAGE_VERSION '...') takes it
 # Bounds of NEWSFLOW_MEMORY_LIMIT: at 64 MiB an analysis of 300 articles ran out on a 2,000-article warehouse, while 128 MiB
 # served loads into a 60,000-article one (docs/operations.md, "Memory"); above the most, DuckDB refuses it.
 LEAST_MEMORY, MOST_MEMORY = 128 * 2**20, 2**50
@@ -51,6 +52,9 @@ class Settings(BaseModel):
     progress_every: float = Field(10.0, gt=0, description="seconds between progress lines when stderr is not a terminal")
     staging: str = Field("", description="where batches for a Dask cluster are staged: a directory or an fsspec URL; "
                                          "empty: NAME.staging beside the warehouse NAME.duckdb (flows/staging.py)")
+    snapshot_storage: str = Field("v1.4.0", description="DuckDB storage version of the published snapshot (warehouse/snapshot.py): "
+                                                        "v1.4.0 opens in DuckDB 1.4 and later, and is rewritten in full after each "
+                                                        "run; the warehouse's own, v2.0.0, is a copy of its bytes, for DuckDB 2.0 and later")
 
     # Feed defaults, for `[[feeds]]` tables that leave them out (not read from the environment).
     max_entries: int = Field(500, ge=1, description="entries taken from one feed document")
@@ -66,6 +70,13 @@ class Settings(BaseModel):
         if not LEAST_MEMORY <= size <= MOST_MEMORY:
             raise ValueError(f"must be between 128MiB and 1024TiB, or a share of memory up to 100% (got {value!r})")
         return value.strip()
+
+    @field_validator("snapshot_storage")
+    @classmethod
+    def _a_storage_version(cls, value: str) -> str:
+        if not STORAGE_VERSION.fullmatch(value) or not writable_storage_version(value):
+            raise ValueError(f"must be a DuckDB storage version this DuckDB writes, such as v1.4.0 or v2.0.0 (got {value!r})")
+        return value
 
     @property
     def memory_limit_bytes(self) -> int:
@@ -87,7 +98,7 @@ class Settings(BaseModel):
 
 # Settings a NEWSFLOW_* variable may set: the rest are feed defaults.
 ENVIRONMENT = ("db", "feeds", "concurrency", "per_host", "delay", "user_agent", "allow_local", "lock_wait", "memory_limit", "prefect_home",
-               "dask_address", "progress_every", "staging")
+               "dask_address", "progress_every", "staging", "snapshot_storage")
 
 
 def memory_bytes(text: str) -> int | None:
@@ -101,6 +112,18 @@ def memory_bytes(text: str) -> int | None:
             return MOST_MEMORY + 1
         return int(float(number) / 100 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     return int(float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1))
+
+
+def writable_storage_version(version: str) -> bool:
+    """Whether this DuckDB writes files in storage version `version` ("v1.4.0"): it knows the versions up to its own."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        try:
+            con.execute(f"ATTACH ':memory:' AS probe (STORAGE_VERSION '{version}')")
+        except duckdb.Error:
+            return False
+    return True
 
 
 def env_name(field: str) -> str:

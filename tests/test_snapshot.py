@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import warehouse.db
+import warehouse.snapshot
 from flows.cli import main
 from schemas.errors import WarehouseError
 from warehouse.copies import clean_stale, temp_path
@@ -43,6 +44,44 @@ def test_the_snapshot_is_in_the_storage_format_of_duckdb_1_4_and_has_everything(
         assert con.execute("select count(*) from search_compat_map").fetchone()[0] > 3000  # the tables macros read
 
 
+DIES_BEFORE_ITS_CHECKPOINT = """
+import os, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("SET checkpoint_threshold = '1TB'")
+con.execute("INSERT INTO rejects VALUES ('fetch', 'http://a.test/y', 'timed out', NULL, NULL, 'r', now(), now(), 1)")
+os._exit(0)
+"""
+
+
+def test_in_the_warehouses_own_storage_version_the_snapshot_is_its_bytes_with_a_dead_writers_log_replayed(db, monkeypatch):
+    subprocess.run([sys.executable, "-c", DIES_BEFORE_ITS_CHECKPOINT, str(db)], check=True, timeout=60)
+    assert warehouse.db.wal(db).exists()
+    monkeypatch.setattr(warehouse.snapshot, "copy_database", lambda *a, **k: pytest.fail("rewritten, not copied"))
+    path = publish(db, storage="v2.0.1")  # DuckDB 2.0.1 and later read the warehouse's v2.0.0 as it is
+    assert storage(path) == "v2.0.0+"
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted([db.name, warehouse.db.wal(db).name, path.name])  # no log beside it
+    with connect(path, read_only=True, wait=0) as con:
+        assert con.execute("select count(*) from rejects").fetchone()[0] == 2
+        assert con.execute("select search_tokens('Companies of Lhasa')").fetchone()[0] == ["company", "lhasa"]
+
+
+def test_the_snapshot_storage_version_is_a_setting_the_upkeep_reads_and_a_bad_one_is_named_in_one_line(db, monkeypatch):
+    from warehouse import maintenance
+
+    monkeypatch.setenv("NEWSFLOW_SNAPSHOT_STORAGE", "v2.0.0")
+    assert maintenance.one_pass(db).startswith("snapshot published") and storage(snapshot_path(db)) == "v2.0.0+"
+    monkeypatch.delenv("NEWSFLOW_SNAPSHOT_STORAGE")
+    for given in ("v9.0.0", "1.4"):
+        said = f"--snapshot-storage must be a DuckDB storage version this DuckDB writes, such as v1.4.0 or v2.0.0 (got '{given}')"
+        result = CliRunner().invoke(main, ["snapshot", "--db", str(db), "--snapshot-storage", given])
+        assert result.exit_code == 2 and result.output.count("\n") == 1 and said in result.output, result.output
+    monkeypatch.setenv("NEWSFLOW_SNAPSHOT_STORAGE", "v9.0.0")
+    result = CliRunner().invoke(main, ["ingest", "--db", str(db), "--feeds", "nowhere.toml"])
+    assert result.exit_code == 2 and "NEWSFLOW_SNAPSHOT_STORAGE must be a DuckDB storage version" in result.output  # before any run
+    monkeypatch.delenv("NEWSFLOW_SNAPSHOT_STORAGE")
+    assert storage(snapshot_path(db)) == "v2.0.0+"  # the snapshot before them stays
+
+
 def test_a_copy_that_runs_out_of_its_fixed_memory_is_made_again_within_the_files_size(db, monkeypatch):
     with connect(db) as con:  # an index (search_docs' key) that needs more than 2 MiB to build
         con.execute("INSERT INTO search_docs SELECT 'http://a.test/' || i, 10, now() FROM range(200000) t(i)")
@@ -51,7 +90,7 @@ def test_a_copy_that_runs_out_of_its_fixed_memory_is_made_again_within_the_files
     monkeypatch.setattr(warehouse.db, "memory", lambda plain=warehouse.db.memory: opened.append(1) or plain())
     with connect(publish(db), read_only=True, wait=0) as con:
         assert con.execute("select count(*) from search_docs").fetchone()[0] == 200000
-    assert len(opened) == 2 and not list(db.parent.glob("*partial*"))
+    assert len(opened) == 3 and not list(db.parent.glob("*partial*"))  # the source's storage version read, then two attempts
 
 
 def test_a_copy_spills_beside_the_file_it_writes_never_into_the_working_folder(db, tmp_path):

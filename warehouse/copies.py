@@ -22,8 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from schemas.errors import WarehouseError
-from warehouse.db import connect, remove, require, wal
+from warehouse.db import CONFIG, COPY_MEMORY, LOADS, connect, remove, require, storage_error, wal
 
 
 def temp_path(target: Path, kind: str, pid: int | str | None = None) -> Path:
@@ -90,14 +92,14 @@ def stamp(path: Path) -> Stamp:
 
 @dataclass(frozen=True)
 class PrivateCopy:
-    """A copy of the warehouse (`path`, with its log if it had one) and the warehouse's `stamp` when it was copied."""
+    """A copy of the warehouse (`path`, its log replayed into it if it had one) and the warehouse's `stamp` when it was copied."""
 
     path: Path
     stamp: Stamp
     seconds_held: float  # how long the warehouse was held (writers waited) for the copy
 
 
-def _copy_bytes(source: Path, target: Path) -> None:
+def copy_bytes(source: Path, target: Path) -> None:
     """Copy a file in the kernel (`copy_file_range`: a reflink where the file system has them, XFS and Btrfs),
     or with `shutil` where that call is missing or refused (macOS, some kernels and file systems)."""
     try:
@@ -127,15 +129,31 @@ def private_copy(db: str | Path, wait: float | None = None) -> Iterator[PrivateC
         with connect(db, read_only=True, wait=wait):
             t0 = time.monotonic()
             state = stamp(db)
-            _copy_bytes(db, copy)
-            if state.has_wal:  # a writer died before its checkpoint: the copy replays the same log
-                _copy_bytes(wal(db), wal(copy))
+            copy_bytes(db, copy)
+            if state.has_wal:  # a writer died before its checkpoint: the copy takes its log too
+                copy_bytes(wal(db), wal(copy))
             held = time.monotonic() - t0
     except OSError as e:
         remove(copy)
         raise WarehouseError(f"cannot copy {db} within its folder {db.parent} (a private copy, removed after use): {e.strerror or e} "
                              "(is the disk full, or the folder read-only?)") from None
     try:
+        if state.has_wal:
+            _replay_log(db, copy)
         yield PrivateCopy(copy, state, held)
     finally:
         remove(copy)
+
+
+def _replay_log(db: Path, copy: Path) -> None:
+    """Replay the log beside `copy` into it (a checkpoint, within COPY_MEMORY), holding nothing: what reads the copy then
+    finds a whole database file and no log. A failure is a `WarehouseError` naming the warehouse `db`."""
+    con = None
+    try:
+        con = duckdb.connect(str(copy), config={**CONFIG, **LOADS, "threads": 1, "memory_limit": f"{COPY_MEMORY // 2**20}MiB"})
+        con.execute("CHECKPOINT")
+    except duckdb.Error as e:
+        raise storage_error(db, e, opening=False) from None
+    finally:
+        if con is not None:
+            con.close()

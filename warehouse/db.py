@@ -284,6 +284,24 @@ def sql_literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def attached_storage_version(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The DuckDB storage version of the database attached as `name`, as ATTACH's STORAGE_VERSION takes it: "v2.0.0"."""
+    return con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = ?", [name]).fetchone()[0].rstrip("+")
+
+
+def storage_version(path: Path) -> str:
+    """The DuckDB storage version of the database file `path` ("v2.0.0"); `WarehouseError` naming it if it cannot be read."""
+    con = memory()
+    try:
+        try:
+            con.execute(f"ATTACH {sql_literal(path)} AS source (READ_ONLY)")
+        except duckdb.Error as e:
+            raise storage_error(path, e) from None
+        return attached_storage_version(con, "source")
+    finally:
+        con.close()
+
+
 def copy_database(source: Path, target: Path, storage_version: str | None = None,
                   then: Callable[[duckdb.DuckDBPyConnection], T] | None = None) -> T | None:
     """Write the tables, views, macros and sequences of the database file `source` into the new file `target`, in
@@ -302,8 +320,7 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
                 con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
             except duckdb.Error as e:
                 raise storage_error(source, e) from None
-            version = storage_version or con.execute(
-                "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'source'").fetchone()[0].rstrip("+")
+            version = storage_version or attached_storage_version(con, "source")
             con.execute(f"ATTACH {sql_literal(target)} AS target (STORAGE_VERSION '{version}')")
             con.execute("COPY FROM DATABASE source TO target")
             result = then(con) if then else None

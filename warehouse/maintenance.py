@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from schemas.errors import NewsflowError
+from schemas.settings import Settings
 from warehouse.compact import Space, compact, space
 from warehouse.copies import private_copy
 from warehouse.db import snapshot_path
@@ -98,8 +99,9 @@ def one_pass(db: Path) -> str:
     """Publish the snapshot and, when due, compact, from one private copy; returns the log line."""
     t0 = time.monotonic()
     try:
+        storage = Settings.from_env().snapshot_storage
         with private_copy(db) as source:
-            publish_from(source, snapshot_path(db))
+            publish_from(source, snapshot_path(db), storage)
             line = f"snapshot published in {time.monotonic() - t0:.2f} s (warehouse held {source.seconds_held:.2f} s)"
             use = space(source.path, wait=0)
             if due(use):
