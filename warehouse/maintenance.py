@@ -102,7 +102,7 @@ def one_pass(db: Path) -> str:
         storage = Settings.from_env().snapshot_storage
         with private_copy(db) as source:
             publish_from(source, snapshot_path(db), storage)
-            line = f"snapshot published in {time.monotonic() - t0:.2f} s (warehouse held {source.seconds_held:.2f} s)"
+            line = f"snapshot published in {time.monotonic() - t0:.2f} s (warehouse held {source.seconds_held:.2f} s; storage {storage})"
             use = space(source.path, wait=0)
             if due(use):
                 done = compact(db, source=source)
