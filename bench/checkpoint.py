@@ -1,6 +1,7 @@
 """What the checkpoint at the close of a load's connection writes, as the warehouse grows: as newsflow loads now,
-with DuckDB's vacuum on (its default; `warehouse.db.LOADS` turns it off), and at schema version 16 (the PRIMARY
-KEYs that migration 017 took off the tables of many rows per article, and the vacuum on, as loads ran before both).
+with DuckDB's vacuum on (its default; `warehouse.db.LOADS` turns it off), at schema version 16 (the PRIMARY
+KEYs that migration 017 took off the tables of many rows per article, and the vacuum on, as loads ran before both),
+and as now without the PRIMARY KEY of `raw_documents` (its content hash: a random key, like the URLs 017 was about).
 
 Into each warehouse, `--loads` loads, each in its own connection as the flows load a batch: `--batch` articles with
 new, random URLs (as a run's articles fall all over the key's order), each with a raw page of `--page-kib` random
@@ -38,11 +39,14 @@ def _written() -> int:
     raise RuntimeError("no write_bytes in /proc/self/io")
 
 
-def _warehouse(path: Path, before_17: bool) -> None:
+def _warehouse(path: Path, before_17: bool, raw_key: bool = True) -> None:
     from warehouse.db import connect, migrations
 
     if not before_17:
-        with connect(path):
+        with connect(path) as con:
+            if not raw_key:  # raw_documents as it is, without its PRIMARY KEY on the content hash (a random key)
+                con.execute("CREATE TABLE raw_v AS FROM raw_documents LIMIT 0; DROP TABLE raw_documents; "
+                            "ALTER TABLE raw_v RENAME TO raw_documents")
             return
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
@@ -84,11 +88,13 @@ def main() -> None:
     args = ap.parse_args()
     from warehouse.compact import space
 
-    variants = {"now": (False, False), "vacuum on": (False, True), "version 16": (True, True)}  # (schema 16, vacuum)
+    # (schema 16, vacuum, raw_documents' key)
+    variants = {"now": (False, False, True), "vacuum on": (False, True, True), "version 16": (True, True, True),
+                "no raw key": (False, False, False)}
     with tempfile.TemporaryDirectory() as name:
         files = {label: Path(name) / f"{i}.duckdb" for i, label in enumerate(variants)}
         for label, path in files.items():
-            _warehouse(path, before_17=variants[label][0])
+            _warehouse(path, before_17=variants[label][0], raw_key=variants[label][2])
         seen: dict[str, list[tuple[int, float]]] = {label: [] for label in files}
         for _ in range(args.loads):
             for label, path in files.items():  # interleaved: all feel the same machine
