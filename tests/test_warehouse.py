@@ -139,6 +139,27 @@ def test_articles_stored_before_version_16_get_the_text_hash_a_load_gives_them(t
         assert read.text_hashes(con, ["http://a.test/1", "http://a.test/2"]) == loaded
 
 
+def test_raw_documents_rebuilt_without_its_key_in_version_18_keeps_every_page_and_stores_each_body_once(tmp_path):
+    current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
+    con = older_warehouse(older, lambda version: version < 18)
+    con.execute("INSERT INTO raw_documents VALUES ('ab', 'http://a.test/1', NULL, 200, 'text/html', '{}', now(), 8, '\\x01'::BLOB, 'zlib'), "
+                "('cd', 'http://a.test/2', 'http://a.test/2b', 301, NULL, NULL, now(), 9, '\\x02'::BLOB, 'zstd')")
+    before = con.execute("SELECT * FROM raw_documents ORDER BY ALL").fetchall()
+    shape = "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = 'raw_documents' ORDER BY column_index"
+    columns = con.execute(shape).fetchall()
+    con.close()
+    keys = "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND table_name = 'raw_documents'"
+    page = FetchResult(url="http://a.test/3", status=200, headers={"content-type": "text/html"}, body=b"<p>x</p>", fetched_at=NOW)
+    with connect(older) as con, connect(current) as fresh:  # migrates
+        assert con.execute("SELECT * FROM raw_documents ORDER BY ALL").fetchall() == before
+        assert con.execute(shape).fetchall() == fresh.execute(shape).fetchall() == columns
+        assert con.execute(keys).fetchone() == fresh.execute(keys).fetchone() == (0,)
+        for _ in range(2):
+            load.store_raw(con, [page, page])
+        assert con.execute("SELECT url, count(*) FROM raw_documents GROUP BY url ORDER BY url").fetchall() == [
+            ("http://a.test/1", 1), ("http://a.test/2", 1), ("http://a.test/3", 1)]
+
+
 def test_tables_rebuilt_without_a_primary_key_in_version_17_keep_every_row_and_every_column(tmp_path):
     current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
     tables = ("article_blocks", "mentions", "roles", "article_credits", "agreement_mentions", "agreement_reports", "agreement_parties")

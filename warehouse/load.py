@@ -20,19 +20,22 @@ from warehouse import rawbody, read
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str] = (), on_conflict: str = ""
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], key: Iterable[str] = (), on_conflict: str = "", new_only: bool = False
 ) -> int:
     """One INSERT of `rows` through Arrow, the last row of each `key` kept (none dropped without a key).
 
     `on_conflict` is the clause for a stored row with the same key, on a table that declares its key as a
     PRIMARY KEY. The tables of many rows per article, and `agreement_parties`, declare none (migration 017):
-    their loads delete an article's (an agreement's) rows before writing them again."""
+    their loads delete an article's (an agreement's) rows before writing them again. `new_only` inserts only
+    the rows whose key is not stored yet, on a table whose rows never change and that declares no key
+    (`raw_documents`, migration 018)."""
     key = tuple(key)
     unique = list({tuple(r[k] for k in key): r for r in rows}.values()) if key else rows
     if not unique:
         return 0
     batch = pa.Table.from_pylist(unique)  # noqa: F841 (read by DuckDB by name)
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch {on_conflict}")
+    new = f" WHERE NOT EXISTS (FROM {table} t WHERE {' AND '.join(f't.{k} = batch.{k}' for k in key)})" if new_only else ""
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch{new} {on_conflict}")
     return len(unique)
 
 
@@ -58,7 +61,7 @@ def store_raw(con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult]) ->
         for r in results
         if r.body is not None
     ]
-    return insert_rows(con, "raw_documents", rows, ["sha256"], "ON CONFLICT DO NOTHING")
+    return insert_rows(con, "raw_documents", rows, ["sha256"], new_only=True)
 
 
 def log_fetches(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, results: Iterable[FetchResult]) -> int:
