@@ -1,7 +1,7 @@
 """What the checkpoint at the close of a load's connection writes, as the warehouse grows: as newsflow loads now,
 with DuckDB's vacuum on (its default; `warehouse.db.LOADS` turns it off), at schema version 16 (the PRIMARY
 KEYs that migration 017 took off the tables of many rows per article, and the vacuum on, as loads ran before both),
-and as now without the PRIMARY KEY of `raw_documents` (its content hash: a random key, like the URLs 017 was about).
+and at schema version 17 (the PRIMARY KEY on `raw_documents.sha256`, a random key, that migration 018 took off).
 
 Into each warehouse, `--loads` loads, each in its own connection as the flows load a batch: `--batch` articles with
 new, random URLs (as a run's articles fall all over the key's order), each with a raw page of `--page-kib` random
@@ -39,19 +39,17 @@ def _written() -> int:
     raise RuntimeError("no write_bytes in /proc/self/io")
 
 
-def _warehouse(path: Path, before_17: bool, raw_key: bool = True) -> None:
+def _warehouse(path: Path, before: int | None) -> None:
+    """A warehouse at the current schema, or (`before`) with only the migrations older than that version."""
     from warehouse.db import connect, migrations
 
-    if not before_17:
-        with connect(path) as con:
-            if not raw_key:  # raw_documents as it is, without its PRIMARY KEY on the content hash (a random key)
-                con.execute("CREATE TABLE raw_v AS FROM raw_documents LIMIT 0; DROP TABLE raw_documents; "
-                            "ALTER TABLE raw_v RENAME TO raw_documents")
+    if before is None:
+        with connect(path):
             return
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
     for version, name, sql in migrations():
-        if version < 17:
+        if version < before:
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
     con.close()
@@ -62,7 +60,7 @@ def _load(path: Path, batch: int, page_bytes: int, vacuum: bool) -> tuple[int, f
     from warehouse.db import CONFIG, LOADS
     from warehouse.rawbody import CODEC
 
-    # not warehouse.db.connect: it would migrate the version-16 file, and it always loads without the vacuum
+    # not warehouse.db.connect: it would migrate the older files, and it always loads without the vacuum
     con = duckdb.connect(str(path), config=CONFIG if vacuum else {**CONFIG, **LOADS})
     con.execute("BEGIN")
     con.execute(f"CREATE TEMP TABLE new AS SELECT 'https://news.example.org/2026/11/' || md5(random()::VARCHAR) || '.html' AS url "
@@ -88,13 +86,12 @@ def main() -> None:
     args = ap.parse_args()
     from warehouse.compact import space
 
-    # (schema 16, vacuum, raw_documents' key)
-    variants = {"now": (False, False, True), "vacuum on": (False, True, True), "version 16": (True, True, True),
-                "no raw key": (False, False, False)}
+    # (the migrations applied: those before this version, or all; vacuum)
+    variants = {"now": (None, False), "vacuum on": (None, True), "version 16": (17, True), "version 17": (18, False)}
     with tempfile.TemporaryDirectory() as name:
         files = {label: Path(name) / f"{i}.duckdb" for i, label in enumerate(variants)}
         for label, path in files.items():
-            _warehouse(path, before_17=variants[label][0], raw_key=variants[label][2])
+            _warehouse(path, before=variants[label][0])
         seen: dict[str, list[tuple[int, float]]] = {label: [] for label in files}
         for _ in range(args.loads):
             for label, path in files.items():  # interleaved: all feel the same machine
@@ -109,7 +106,7 @@ def main() -> None:
             fifths = [rows[i * size:(i + 1) * size] for i in range(k)]
             print(f"{label + ': MiB':22}" + "".join(f"{sum(w for w, _ in f) / len(f) / 2**20:>10.2f}" for f in fifths))
             print(f"{'  close ms':22}" + "".join(f"{1000 * sum(s for _, s in f) / len(f):>10.1f}" for f in fifths))
-            use = space(files[label])  # a read-only open: it does not migrate the version-16 file
+            use = space(files[label])  # a read-only open: it does not migrate the older files
             print(f"{'  file MiB, free':22}{use.file_bytes / 2**20:>10.1f}{use.free_share:>10.0%}")
 
 
