@@ -154,6 +154,8 @@ def test_raw_documents_rebuilt_without_its_key_in_version_18_keeps_every_page_an
         assert con.execute("SELECT * FROM raw_documents ORDER BY ALL").fetchall() == before
         assert con.execute(shape).fetchall() == fresh.execute(shape).fetchall() == columns
         assert con.execute(keys).fetchone() == fresh.execute(keys).fetchone() == (0,)
+        table_sql = "SELECT sql FROM duckdb_tables() WHERE table_name = 'raw_documents'"
+        assert "body BLOB USING COMPRESSION Uncompressed" in con.execute(table_sql).fetchone()[0]  # compressed bodies stay as they are
         for _ in range(2):
             load.store_raw(con, [page, page])
         assert con.execute("SELECT url, count(*) FROM raw_documents GROUP BY url ORDER BY url").fetchall() == [

@@ -5,7 +5,7 @@
 -- 100 loads of 200 articles with 25 KiB pages: each close wrote 6.62 MiB over the first 4,000
 -- articles and 9.25 MiB over the last, against 6.18 and 6.67 without this key. The content hash stays
 -- unique by construction: `warehouse.load.store_raw` drops repeated hashes from a batch and inserts
--- only those not stored yet, and only one process writes the warehouse at a time (DuckDB's lock).
+-- only those not stored yet; a flow runs one load at a time, and one process writes the warehouse (DuckDB's lock).
 
 CREATE TABLE raw_documents_v18 (
     sha256          VARCHAR NOT NULL,              -- of the body as served (transfer-decoded); unique
