@@ -10,6 +10,7 @@ from `DEFAULTS`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -114,6 +115,7 @@ def memory_bytes(text: str) -> int | None:
     return int(float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1))
 
 
+@functools.cache  # asked again by every validation of the settings (the environment's, then with the flags)
 def writable_storage_version(version: str) -> bool:
     """Whether this DuckDB writes files in storage version `version` ("v1.4.0"): it knows the versions up to its own."""
     import duckdb
