@@ -2,16 +2,19 @@
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
 import warehouse.db
+import warehouse.refresh
 import warehouse.snapshot
 from flows.cli import main
 from schemas.errors import WarehouseError
@@ -56,7 +59,7 @@ os._exit(0)
 def test_in_the_warehouses_own_storage_version_the_snapshot_is_its_bytes_with_a_dead_writers_log_replayed(db, monkeypatch):
     subprocess.run([sys.executable, "-c", DIES_BEFORE_ITS_CHECKPOINT, str(db)], check=True, timeout=60)
     assert warehouse.db.wal(db).exists()
-    monkeypatch.setattr(warehouse.snapshot, "copy_database", lambda *a, **k: pytest.fail("rewritten, not copied"))
+    monkeypatch.setattr(warehouse.refresh, "copy_database", lambda *a, **k: pytest.fail("rewritten, not copied"))
     path = publish(db, storage="v2.0.1")  # DuckDB 2.0.1 and later read the warehouse's v2.0.0 as it is
     assert storage(path) == "v2.0.0+"
     assert sorted(p.name for p in db.parent.iterdir()) == sorted([db.name, warehouse.db.wal(db).name, path.name])  # no log beside it
@@ -80,6 +83,106 @@ def test_the_snapshot_storage_version_is_a_setting_the_upkeep_reads_and_a_bad_on
     assert result.exit_code == 2 and "NEWSFLOW_SNAPSHOT_STORAGE must be a DuckDB storage version" in result.output  # before any run
     monkeypatch.delenv("NEWSFLOW_SNAPSHOT_STORAGE")
     assert storage(snapshot_path(db)) == "v2.0.0+"  # the snapshot before them stays
+
+
+def contents(path) -> dict[str, list]:
+    """Every row of every table, in order, and every sequence's last value."""
+    with connect(path, read_only=True, wait=0) as con:
+        names = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1").fetchall()]
+        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in names}
+        rows["sequences"] = con.execute("SELECT sequence_name, last_value FROM duckdb_sequences() ORDER BY 1").fetchall()
+    return rows
+
+
+def test_an_older_storage_versions_snapshot_is_brought_up_to_date_by_the_rows_that_changed(demo_warehouse, tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_warehouse, db)
+    publish(db)
+    with connect(db) as con:
+        first, second, third = [u for (u,) in con.execute("SELECT url FROM articles ORDER BY url LIMIT 3").fetchall()]
+        con.execute("UPDATE articles SET title = title || ' (corrected)' WHERE url = ?", [first])  # a row of a keyed table changes
+        con.execute("DELETE FROM article_blocks WHERE url = ? AND kind = 'paragraph' AND seq = 0", [first])  # a table without a key
+        con.execute("INSERT INTO article_blocks SELECT * FROM article_blocks WHERE url = ? ORDER BY ALL LIMIT 1", [second])  # a twin row
+        con.execute("UPDATE articles SET warnings = CASE WHEN warnings IS NULL THEN [] END, "  # NULL and [] look alike to `hash`
+                    "edits = CASE WHEN edits IS NULL THEN [] END WHERE url = ?", [third])
+        con.execute("DELETE FROM entity_aliases WHERE entity_id = (SELECT min(entity_id) FROM entities)")
+        con.execute("DELETE FROM entities WHERE entity_id = (SELECT min(entity_id) FROM entities)")  # a keyed row goes
+        con.execute("INSERT INTO rejects VALUES ('fetch', 'http://a.test/new', 'timed out', NULL, NULL, 'r', now(), now(), 1)")
+        con.execute("SELECT nextval('judgement_seq') FROM range(7)").fetchall()  # sequences move on
+    monkeypatch.setattr(warehouse.refresh, "copy_database", lambda *a, **k: pytest.fail("rewritten, not brought up to date"))
+    path = publish(db)
+    assert storage(path) == "v1.4.0+"
+    assert contents(path) == contents(db)
+    with connect(path, read_only=True, wait=0) as con:
+        assert con.execute("SELECT title FROM article_view WHERE url = ?", [first]).fetchone()[0].endswith(" (corrected)")  # views read it
+
+
+def test_the_snapshots_base_is_made_again_when_the_warehouses_catalog_changed_or_it_does_not_open_or_update(db, monkeypatch):
+    publish(db)
+    made = []
+    monkeypatch.setattr(warehouse.refresh, "copy_database", lambda *a, plain=warehouse.refresh.copy_database: made.append(1) or plain(*a))
+    with connect(db) as con:
+        con.execute("CREATE VIEW fetch_rejects AS SELECT url FROM rejects WHERE stage = 'fetch'")  # a migration, or a user's view
+    with connect(publish(db), read_only=True, wait=0) as con:
+        assert con.execute("SELECT count(*) FROM fetch_rejects").fetchone()[0] == 1 and made == [1]
+    with connect(db) as con:
+        con.execute("COMMENT ON TABLE rejects IS 'what could not be fetched, parsed or analysed'")
+    with connect(publish(db), read_only=True, wait=0) as con:
+        assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'rejects'").fetchone()[0].startswith("what") and len(made) == 2
+    base = warehouse.refresh.base_path(snapshot_path(db))
+    base.write_bytes(b"not a database" * 100)
+    with connect(db) as con:
+        con.execute("DELETE FROM rejects")
+    with connect(publish(db), read_only=True, wait=0) as con:
+        assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0 and len(made) == 3
+    publish(db)
+    assert len(made) == 3  # brought up to date, not made again
+
+    def out_of_memory(*a):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    with connect(db) as con:
+        con.execute("INSERT INTO rejects VALUES ('fetch', 'http://a.test/z', 'timed out', NULL, NULL, 'r', now(), now(), 1)")
+    with monkeypatch.context() as m:
+        m.setattr(warehouse.refresh, "_update_table", out_of_memory)
+        assert contents(publish(db)) == contents(db) and len(made) == 4  # an update that fails is a rebuild
+
+    def disk_full(source, target, storage):
+        Path(target).write_bytes(b"half a database")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(warehouse.refresh, "copy_database", disk_full)
+    base.write_bytes(b"not a database")
+    before = snapshot_path(db).read_bytes()
+    with pytest.raises(WarehouseError, match=f"cannot publish the snapshot {snapshot_path(db)}: the disk is full"):
+        publish(db)
+    assert snapshot_path(db).read_bytes() == before and not base.exists() and not list(db.parent.glob(".*.catalog"))
+
+
+HOLDS_THE_SNAPSHOT = """
+import sys, time
+from pathlib import Path
+from warehouse.snapshot import publishing
+with publishing(sys.argv[1], Path(sys.argv[2])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_publishers_of_a_snapshot_take_turns_and_one_that_waits_too_long_says_so(db):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDS_THE_SNAPSHOT, str(db), str(snapshot_path(db))], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseError, match=f"cannot publish the snapshot {snapshot_path(db)}: another process is publishing"):
+            publish(db, wait=0.5)
+        assert 0.5 <= time.monotonic() - t0 < 5 and not snapshot_path(db).exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    publish(db, wait=0.5)  # the lock goes with its process
+    assert snapshot_path(db).exists()
 
 
 def test_a_copy_that_runs_out_of_its_fixed_memory_is_made_again_within_the_files_size(db, monkeypatch):
@@ -155,8 +258,11 @@ def test_a_publisher_killed_at_any_moment_leaves_a_whole_snapshot_and_its_files_
         con.execute("DELETE FROM rejects")
     t0 = time.monotonic()
     subprocess.run([sys.executable, "-c", PUBLISH, str(db)], cwd=ROOT, check=True, timeout=120)
-    whole, left = time.monotonic() - t0, set()
-    for share in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9):  # python's start, the copy, the conversion, the rename: wherever the kill lands
+    whole, left, states = time.monotonic() - t0, set(), [contents(db)["rejects"]]
+    for i, share in enumerate((0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)):  # python's start, the copy, the update, the rename
+        with connect(db) as con:  # each publisher has rows to bring into the snapshot's base
+            con.execute(f"INSERT INTO rejects VALUES ('fetch', 'http://a.test/{i}', 'timed out', NULL, NULL, 'r', now(), now(), 1)")
+        states.append(contents(db)["rejects"])
         proc = subprocess.Popen([sys.executable, "-c", PUBLISH, str(db)], cwd=ROOT)
         time.sleep(whole * share)
         proc.kill()
@@ -164,6 +270,9 @@ def test_a_publisher_killed_at_any_moment_leaves_a_whole_snapshot_and_its_files_
         left |= {p.name.rsplit('.', 1)[-1] for p in db.parent.iterdir() if p.name.startswith('.')}
         with connect(snapshot_path(db), read_only=True, wait=0) as con:
             assert con.execute("select count(*) from raw_documents").fetchone()[0] == 3000
-    assert {"copy", "partial"} <= left  # some kills landed mid-way
+        assert contents(snapshot_path(db))["rejects"] in states  # the warehouse as one of its commits left it
+    assert "copy" in left  # some kills landed mid-way
     publish(db)
-    assert sorted(p.name for p in db.parent.iterdir()) == sorted([db.name, snapshot_path(db).name])
+    base = warehouse.refresh.base_path(snapshot_path(db))
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted([db.name, snapshot_path(db).name, base.name, base.name + ".catalog"])
+    assert contents(snapshot_path(db)) == contents(db)

@@ -36,9 +36,8 @@ from pathlib import Path
 from schemas.errors import NewsflowError
 from schemas.settings import Settings
 from warehouse.compact import Space, compact, space
-from warehouse.copies import private_copy
 from warehouse.db import snapshot_path
-from warehouse.snapshot import publish_from
+from warehouse.snapshot import publish_from, publishing
 
 COMPACT_FREE = 0.6  # free share of the file at which a pass compacts (loads leave 0-4 %: docs/operations.md)
 COMPACT_MIN_BYTES = 64 * 2**20  # smaller files are not worth a rewrite
@@ -100,9 +99,11 @@ def one_pass(db: Path) -> str:
     t0 = time.monotonic()
     try:
         storage = Settings.from_env().snapshot_storage
-        with private_copy(db) as source:
-            publish_from(source, snapshot_path(db), storage)
-            line = f"snapshot published in {time.monotonic() - t0:.2f} s (warehouse held {source.seconds_held:.2f} s; storage {storage})"
+        with publishing(db, snapshot_path(db)) as source:
+            done = publish_from(source, snapshot_path(db), storage)
+            how = "" if done is None else "; base made" if done.made else f"; {done.groups} groups of rows changed"
+            line = (f"snapshot published in {time.monotonic() - t0:.2f} s "
+                    f"(warehouse held {source.seconds_held:.2f} s; storage {storage}{how})")
             use = space(source.path, wait=0)
             if due(use):
                 done = compact(db, source=source)

@@ -12,27 +12,36 @@ packages: 1.5.6, 1.4.5, 1.4.3 and 1.4.2 run everything in the snapshot; 1.4.1 an
 open it but fail on `search_articles` (a bug of theirs with table macros); 1.3.2 refuses
 it (it reads storage versions 64-66; the snapshot is 67).
 
-Writing that format is a `COPY FROM DATABASE`, whose time grows with the warehouse (24.6 s at
-50,400 articles, 1,738 MiB, in `bench/upkeep.py`), so it reads a private copy of the warehouse
+Writing that format from nothing is a `COPY FROM DATABASE`, whose time grows with the warehouse
+(24.6 s at 50,400 articles, 1,738 MiB, in `bench/upkeep.py`). So the first publish keeps what it
+wrote as the snapshot's base (`warehouse.refresh`), and every publish after it brings the base up
+to date with the rows that changed and copies its bytes. It reads a private copy of the warehouse
 (`warehouse.copies`): the warehouse is held only while its bytes are copied. Runs do not wait for
 it at all: they leave the snapshot to the upkeep process (`warehouse.maintenance`). Where every
 reader has DuckDB 2.0 or later, the snapshot can be in the warehouse's own format (the
 `snapshot_storage` setting, `NEWSFLOW_SNAPSHOT_STORAGE=v2.0.0`): it is then a copy of the private
 copy's bytes, made in the kernel (a reflink on XFS and Btrfs), with the warehouse's free blocks and
-small row groups as they are: 1.8 s for the same warehouse, the private copy and the sync included.
+small row groups as they are, and no base: 1.8 s for the same warehouse, the private copy and the
+sync included.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
 from schemas.errors import WarehouseError
-from schemas.settings import DEFAULTS
+from schemas.settings import DEFAULTS, Settings
+from warehouse import refresh
 from warehouse.copies import PrivateCopy, clean_stale, copy_bytes, private_copy, remove, replace_durably, temp_path
-from warehouse.db import DISK_TROUBLE, connect, copy_database, first_line, snapshot_path, storage_version
+from warehouse.db import DISK_TROUBLE, StoppedWaiting, connect, first_line, snapshot_path, storage_version
 
 STORAGE_VERSION = DEFAULTS.snapshot_storage  # the DuckDB storage format the snapshot is written in unless the settings say otherwise
 READ_ONLY = re.compile(r"Read-only file system|Permission denied|Operation not permitted", re.I)  # the OS's words for a folder we may not write
@@ -47,35 +56,70 @@ def publish(db: str | Path, target: str | Path | None = None, wait: float | None
     (with the real cause: a full disk, a read-only folder, a storage version this DuckDB cannot write) when
     the copy cannot be made; the previous snapshot then stays as it was.
     """
-    with private_copy(db, wait) as source:
-        return publish_from(source, Path(target) if target else snapshot_path(db), storage)
+    target = Path(target) if target else snapshot_path(db)
+    with publishing(db, target, wait) as source:
+        publish_from(source, target, storage)
+    return target
 
 
-def publish_from(source: PrivateCopy, target: Path, storage: str = STORAGE_VERSION) -> Path:
-    """Publish the snapshot at `target`, in storage version `storage`, from a private copy of the warehouse
-    (`warehouse.copies.private_copy`)."""
+@contextlib.contextmanager
+def publishing(db: str | Path, target: Path, wait: float | None = None) -> Iterator[PrivateCopy]:
+    """The private copy of the warehouse `db` to publish the snapshot `target` from, made once this process holds the
+    snapshot's folder (an flock on it: no file left behind). The upkeep and `newsflow snapshot` by hand take turns, each
+    from its copy to its rename, so the later copy is published later and one base is brought up to date at a time.
+    Waits `wait` seconds (default `NEWSFLOW_LOCK_WAIT`) for another publisher, then `WarehouseError`; for a writer, the same."""
+    wait = Settings.from_env().lock_wait if wait is None else wait
+    try:
+        fd = os.open(target.parent, os.O_RDONLY)
+    except OSError as e:
+        raise cannot_publish(target, e) from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseError(f"cannot publish the snapshot {target}: another process is publishing a snapshot in "
+                                         f"{target.parent} (waited {wait:g} s, NEWSFLOW_LOCK_WAIT); try again when it is done") from None
+                try:
+                    time.sleep(0.1)
+                except KeyboardInterrupt:
+                    raise StoppedWaiting(f"stopped while waiting for another process publishing a snapshot in {target.parent}; "
+                                         "nothing was done") from None
+        with private_copy(db, wait) as source:
+            yield source
+    finally:
+        os.close(fd)
+
+
+def publish_from(source: PrivateCopy, target: Path, storage: str = STORAGE_VERSION) -> refresh.Refresh | None:
+    """Publish the snapshot at `target`, in storage version `storage`, from the private copy of the warehouse that
+    `publishing(db, target)` gave; returns what was done to the snapshot's base, None for a byte copy of the warehouse."""
     partial = temp_path(target, PARTIAL)
     try:
         clean_stale(target, PARTIAL)
-        _copy(source.path, partial, storage)
+        done = _copy(source.path, partial, storage, target)
         with connect(partial, read_only=True, wait=0) as con:  # a copy that does not open is never published
             con.execute("SELECT count(*) FROM schema_migrations").fetchone()
         replace_durably(partial, target)
     except (OSError, duckdb.Error, WarehouseError) as e:
-        raise cannot_publish(target, partial, e) from None
+        raise cannot_publish(target, e) from None
     finally:
         try:
             remove(partial)
         except OSError:  # the cause above is what the user needs, not a failed cleanup
             pass
-    return target
+    return done
 
 
-def cannot_publish(target: Path, partial: Path, error: Exception) -> WarehouseError:
-    """The failure to write the snapshot `target` (its temporary copy `partial`, or the rename over it) as one line
-    that names `target`, never the temporary file, and says why: a read-only folder, a full disk, or the system's words."""
+def cannot_publish(target: Path, error: Exception) -> WarehouseError:
+    """The failure to write the snapshot `target` (its temporary copy, its base, or the rename over it) as one line
+    that names `target`, never the files beside it, and says why: a read-only folder, a full disk, or the system's words."""
     why = first_line(error) if isinstance(error, duckdb.Error) else (getattr(error, "strerror", None) or str(error))
-    why = re.sub(rf'(?:Cannot open file |cannot open )?"?{re.escape(str(partial))}"?:?\s*', "", why, flags=re.I)
+    beside = re.escape(str(target.with_name(f".{target.name}.")))
+    why = re.sub(rf'(?:Cannot open file |cannot open )?"?{beside}[^"\s:]*"?:?\s*', "", why, flags=re.I)
     if READ_ONLY.search(why):
         return WarehouseError(f"cannot publish the snapshot {target}: the folder {target.parent} is read-only for this user ({why}); "
                               "publish it to a folder you can write: newsflow snapshot --to PATH")
@@ -85,16 +129,19 @@ def cannot_publish(target: Path, partial: Path, error: Exception) -> WarehouseEr
     return WarehouseError(f"cannot publish the snapshot {target}: {why}")
 
 
-def _copy(source: Path, partial: Path, storage: str) -> None:
+def _copy(source: Path, partial: Path, storage: str, target: Path) -> refresh.Refresh | None:
     """Write the database at `source` (a private copy: no log beside it) to `partial` for readers of storage version
-    `storage`: its bytes when its own version is no newer (DuckDB of that version and later read it), else its tables,
-    views, macros and sequences (`COPY FROM DATABASE`).
+    `storage`: its bytes when its own version is no newer (DuckDB of that version and later read it), else the bytes
+    of the snapshot's base (`warehouse.refresh`), the warehouse in that version, brought up to date first.
 
     A failure to read `source` is a `WarehouseError` naming it; a failure to write `partial` is DuckDB's own error."""
     if _numbers(storage_version(source)) <= _numbers(storage):
+        refresh.drop(target)
         copy_bytes(source, partial)
-    else:
-        copy_database(source, partial, storage)
+        return None
+    done = refresh.refresh(source, target, storage)
+    copy_bytes(refresh.base_path(target), partial)
+    return done
 
 
 def _numbers(version: str) -> tuple[int, ...]:
