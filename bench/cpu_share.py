@@ -199,7 +199,9 @@ class ThreadSampler(threading.Thread):
 
     def _owner(self, frame) -> str:
         while frame is not None:
-            code = frame.f_code
+            code = getattr(frame, "f_code", None)
+            if code is None:  # the thread moved on while we walked its stack: CPython 3.11 then hands back what its frame held
+                return "other"
             if code not in self._owners:
                 self._owners[code] = _owner_of_file(code.co_filename, self.prefect_dir)
             if (found := self._owners[code]) is not None:

@@ -147,6 +147,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
     from flows.cli import prefect_api
     from flows.http import FetchPolicy
     from flows.ingest import ingest
+    from schemas.settings import Settings
     from warehouse import maintenance
     from warehouse.db import query, snapshot_path
     from warehouse.snapshot import publish
@@ -200,7 +201,7 @@ def run_newsflow(articles: int, tmp: Path, analysis: str = "now", then_analyze: 
                          "snapshot": round(snapshot_path(db).stat().st_size / 2**20, 1) if snapshot_path(db).exists() else None}
         passes = upkeep_passes(db)
         t_again = time.perf_counter()
-        publish(db)
+        publish(db, storage=Settings.from_env().snapshot_storage)
         again_s = round(time.perf_counter() - t_again, 2)
     finally:
         farm.terminate()

@@ -25,6 +25,8 @@ from flows.config import SAMPLE_DIR, quiet_prefect
 from schemas.errors import ConfigError, FetchError, NewsflowError, WarehouseError
 from schemas.settings import DEFAULTS, Settings, env_name
 
+DUCKDB_INTERRUPTED = "Query interrupted"  # what DuckDB raises (a RuntimeError) when Ctrl-C lands inside one of its queries
+
 
 class _Main(click.Group):
     """The command group: a `NewsflowError` ends the command with its one-line message (exit 2 for bad settings, else 1);
@@ -43,6 +45,11 @@ class _Main(click.Group):
             from warehouse.db import StoppedWaiting
 
             click.echo(str(e) if isinstance(e, StoppedWaiting) else "stopped (Ctrl-C)", err=True)
+            interrupt.leave(signal.SIGINT)
+        except RuntimeError as e:
+            if str(e) != DUCKDB_INTERRUPTED:
+                raise
+            click.echo("stopped (Ctrl-C)", err=True)
             interrupt.leave(signal.SIGINT)
         except NewsflowError as e:
             error = click.ClickException(str(e))
@@ -548,8 +555,9 @@ def snapshot(db, target, snapshot_storage):
 
     Ingest and reprocess publish one after each run. The copy is replaced by an
     atomic rename, so readers never see half a file and never wait for a lock. It
-    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it;
-    rewriting it takes time that grows with the warehouse. Where every reader has
+    is written in DuckDB 1.4's storage format, so DuckDB 1.4 and later open it: in
+    full the first time, then by bringing up to date a copy kept beside it (its
+    base, .NAME.base) with the rows that changed. Where every reader has
     DuckDB 2.0 or later, --snapshot-storage v2.0.0 (or NEWSFLOW_SNAPSHOT_STORAGE,
     which the upkeep after each run reads too) makes it a copy of the file's bytes.
     """

@@ -97,13 +97,22 @@ def test_every_command_on_a_locked_warehouse_says_who_holds_it_in_one_line(db, t
             assert result.output.count("\n") == 1 and f"locked by process {holder.proc.pid}" in result.output, (args, result.output)
 
 
+def at_a_terminal() -> None:
+    """Ctrl-C as at a terminal: a shell starts background jobs (`make test &`) with SIGINT ignored, and Python then
+    never raises KeyboardInterrupt; that made these tests fail whenever the suite ran in the background."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_waiting_for_the_warehouse_stops_in_one_line_by_the_signal(db):
     import os
     import signal
 
     with Holder(db, 60) as holder:
         waiting = subprocess.Popen([sys.executable, "-m", "flows.cli", "sql", "select 1", "--db", str(db)], cwd=ROOT, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NEWSFLOW_LOCK_WAIT": "60"})
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NEWSFLOW_LOCK_WAIT": "60"},
+                                   preexec_fn=at_a_terminal)
         time.sleep(4)  # started, and waiting for the holder's lock
         assert waiting.poll() is None
         waiting.send_signal(signal.SIGINT)
@@ -111,3 +120,4 @@ def test_ctrl_c_while_waiting_for_the_warehouse_stops_in_one_line_by_the_signal(
     assert waiting.returncode == -signal.SIGINT, err  # it leaves by the signal: the shell says 130
     (line,) = err.splitlines()
     assert line.startswith(f"stopped while waiting for the warehouse {db}, which process {holder.proc.pid} (") and out == "", err
+

@@ -110,7 +110,7 @@ def test_the_upkeep_after_runs_catches_up_with_the_last_run_and_says_what_it_did
     assert "; storage v1.4.0; base made)" in lines[0] and all(" groups of rows changed)" in line for line in lines[1:]), lines
     base = f".{snapshot_path(db).name}.base"  # the snapshot in DuckDB 1.4's format, kept to bring up to date (warehouse.refresh)
     assert {p.name for p in db.parent.iterdir()} == {db.name, snapshot_path(db).name, maintenance.log_path(db).name, f".{db.name}.upkeep.lock",
-                                                      base, base + ".catalog"}
+                                                      base, base + ".catalog", f".{snapshot_path(db).name}.lock"}
 
 
 def test_an_upkeep_pass_compacts_when_enough_of_the_file_is_free(db, monkeypatch):

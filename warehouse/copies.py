@@ -58,20 +58,21 @@ def clean_stale(target: Path, kind: str) -> list[Path]:
     return removed
 
 
+def sync(path: Path) -> None:
+    """Put the bytes of the file `path` (or the entries of the folder `path`) on disk (`fsync`)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def replace_durably(source: Path, target: Path) -> None:
     """Rename `source` over `target` once its bytes are on disk, and make the rename itself durable,
     so a power loss leaves either file whole at `target`, never a mix."""
-    fd = os.open(source, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync(source)
     os.replace(source, target)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync(target.parent)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 A run ends with `after_run(db)`, which starts `python -m warehouse.maintenance DB` and returns at
 once, whatever the warehouse's size: the run never waits for the snapshot or the compaction,
-whose time grows with the warehouse. The upkeep process makes one private copy of the warehouse
-(`warehouse.copies`; writers wait only for that byte copy), publishes the snapshot from it
-(`warehouse.snapshot`), and compacts the warehouse (`warehouse.compact`) when DuckDB's free blocks
+whose time grows with the warehouse. The upkeep process makes a private copy of the warehouse
+(`warehouse.copies`; writers wait only for that byte copy) and publishes the snapshot from it
+(`warehouse.snapshot`: in its turn with `newsflow snapshot` by hand, which it waits for), then
+compacts the warehouse (`warehouse.compact`, from a copy of its own) when DuckDB's free blocks
 are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Loads leave almost no
 free blocks (they checkpoint without DuckDB's vacuum, `warehouse.db.LOADS`): what a compaction
 gives back after runs is mostly their small row groups and deleted rows, which DuckDB does not
@@ -27,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import math
 import os
 import subprocess
 import sys
@@ -95,23 +97,23 @@ def upkeep(db: Path) -> None:
 
 
 def one_pass(db: Path) -> str:
-    """Publish the snapshot and, when due, compact, from one private copy; returns the log line."""
+    """Publish the snapshot from a private copy and, when due, compact from another; returns the log line."""
     t0 = time.monotonic()
     try:
         storage = Settings.from_env().snapshot_storage
-        with publishing(db, snapshot_path(db)) as source:
-            done = publish_from(source, snapshot_path(db), storage)
-            how = "" if done is None else "; base made" if done.made else f"; {done.groups} groups of rows changed"
+        with publishing(db, snapshot_path(db), turn_wait=math.inf) as source:  # its turn comes after a publish by hand
+            base = publish_from(source, snapshot_path(db), storage)
+            how = "" if base is None else "; base made" if base.made else f"; {base.groups} groups of rows changed"
             line = (f"snapshot published in {time.monotonic() - t0:.2f} s "
                     f"(warehouse held {source.seconds_held:.2f} s; storage {storage}{how})")
             use = space(source.path, wait=0)
-            if due(use):
-                done = compact(db, source=source)
-                line += (f"; compacted {_mib(done.before)} -> {_mib(done.after)} MiB in {done.seconds:.2f} s "
-                         f"(held {done.seconds_held:.2f} s)" if done.replaced
-                         else "; compaction skipped: a flow wrote meanwhile, the next pass tries again")
-            else:
-                line += f"; {use.free_share:.0%} of {_mib(use.file_bytes)} MiB free, no compaction"
+        if due(use):  # from a private copy of its own, the snapshot's turn over
+            done = compact(db)
+            line += (f"; compacted {_mib(done.before)} -> {_mib(done.after)} MiB in {done.seconds:.2f} s "
+                     f"(held {done.seconds_held:.2f} s)" if done.replaced
+                     else "; compaction skipped: a flow wrote meanwhile, the next pass tries again")
+        else:
+            line += f"; {use.free_share:.0%} of {_mib(use.file_bytes)} MiB free, no compaction"
         return line
     except NewsflowError as e:
         return f"failed: {e}"

@@ -3,7 +3,7 @@ snapshot and brought up to date by the rows that changed, so that publishing a s
 storage version writes what changed since the last one, not the whole warehouse again.
 
 Writing a database in another storage version (`COPY FROM DATABASE`) re-encodes and compresses
-every row: 24.6 s at 50,400 articles (1,738 MiB, `bench/upkeep.py`), for runs that change a few
+every row: 23-26 s at 50,400 articles (1,732 MiB, `bench/upkeep.py`), for runs that change a few
 hundred articles. The base, `.{snapshot name}.base` beside the snapshot, is that copy, made once;
 each publish then brings it up to date (`refresh`), and the snapshot is a byte copy of it. It
 takes as much disk as the snapshot; removing it costs the next publish a whole rewrite, nothing else.
@@ -18,18 +18,18 @@ the warehouse's values. It all happens in one transaction of the base: a process
 leaves the base as it was.
 
 The base is made again from nothing (`warehouse.db.copy_database`) when it is missing, does not
-open, is in another storage version, cannot be brought up to date (any DuckDB error: out of
-memory, a constraint), or was made from a warehouse whose catalog (its tables, views, macros,
+open, is in another storage version, has grown to REWRITE_GROWTH times the size it was written
+at (what it holds grew, or the rows its updates deleted: DuckDB keeps them in place), cannot be
+brought up to date (any DuckDB error: out of memory, a constraint), or was made from a warehouse whose catalog (its tables, views, macros,
 indexes, types, comments, and sequences without their current values, as the warehouse's DuckDB
 prints them) is not the warehouse's now: a migration, or a DuckDB that prints them otherwise. The
-catalog it was made from is kept in `.{snapshot name}.base.catalog` (the SHA-256 of that text),
-written once the base is whole.
+catalog it was made from is kept in `.{snapshot name}.base.catalog` (the SHA-256 of that text,
+and the base's size then), written once the base is whole.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,9 @@ from pathlib import Path
 import duckdb
 
 import warehouse.db
-from warehouse.db import attached_storage_version, copy_database, memory, remove, spill_folder, sql_literal
+from schemas.errors import WarehouseError
+from warehouse.copies import sync
+from warehouse.db import attached_storage_version, copy_database, first_line, memory, remove, spill_folder, sql_literal
 
 # A group's fingerprint: its number of rows and the sum of its rows' 64-bit hashes (DuckDB's `hash` of the row's
 # columns; a nested column as JSON, since `hash` gives a NULL list and an empty one the same value, and two adjacent
@@ -50,6 +52,9 @@ NESTED = ("[", "STRUCT(", "MAP(", "UNION(")  # the marks of a nested type in Duc
 # which the fingerprint holds; hashing the bodies (29 KiB an article) was 44 % of the update at 20,000 articles.
 NAMED_BY_HASH = {("raw_documents", "body")}
 GROUP_COLUMNS = ("sha256", "url")  # what the rows of a table without a key belong to, the first of these it has
+# The base is written anew, compactly, once it is this many times the size it was written at: the rows its updates
+# delete stay in its file, and a rewrite at each doubling costs, over the base's life, about one more rewrite of it.
+REWRITE_GROWTH = 2.0
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def refresh(source: Path, snapshot: Path, storage: str) -> Refresh:
     base = base_path(snapshot)
     stamp = _catalog_path(base)
     catalog = _catalog(source)
-    if base.exists() and stamp.exists() and stamp.read_text() == catalog:
+    if _current(base, catalog):
         try:
             return Refresh(False, _update(source, base, storage))
         except (_Stale, duckdb.Error):
@@ -92,16 +97,24 @@ def refresh(source: Path, snapshot: Path, storage: str) -> Refresh:
     drop(snapshot)
     try:
         copy_database(source, base, storage)
-        stamp.write_text(catalog)
-        fd = os.open(base.parent, os.O_RDONLY)  # the stamp names a whole base only once both are on disk
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        sync(base)  # the stamp names a base on disk: after a power loss the next publish finds it whole, or makes it again
+        stamp.write_text(f"{catalog} {base.stat().st_size}")
+        sync(stamp)
+        sync(base.parent)
     except BaseException:
         drop(snapshot)
         raise
     return Refresh(True, 0)
+
+
+def _current(base: Path, catalog: str) -> bool:
+    """Whether `base` can be brought up to date: its stamp (`{catalog} {bytes when written}`) names the warehouse's catalog,
+    and it has not grown to REWRITE_GROWTH times its size when written."""
+    try:
+        made_from, size = _catalog_path(base).read_text().split()
+        return made_from == catalog and base.stat().st_size < REWRITE_GROWTH * int(size)
+    except (OSError, ValueError):  # no base, no stamp, or a stamp an older newsflow wrote
+        return False
 
 
 class _Stale(Exception):
@@ -140,7 +153,9 @@ def _update(source: Path, base: Path, storage: str) -> int:
         con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
         try:
             con.execute(f"ATTACH {sql_literal(base)} AS base")
-        except duckdb.Error:
+        except duckdb.Error as e:
+            if "Could not set lock" in str(e):  # not broken: open in a process that is not a publisher (`snapshot.publishing`)
+                raise WarehouseError(f"the snapshot's base {base} is open in another process ({first_line(e)})") from None
             raise _Stale from None
         if attached_storage_version(con, "base") != storage:
             raise _Stale

@@ -13,7 +13,7 @@ open it but fail on `search_articles` (a bug of theirs with table macros); 1.3.2
 it (it reads storage versions 64-66; the snapshot is 67).
 
 Writing that format from nothing is a `COPY FROM DATABASE`, whose time grows with the warehouse
-(24.6 s at 50,400 articles, 1,738 MiB, in `bench/upkeep.py`). So the first publish keeps what it
+(23-26 s at 50,400 articles, 1,732 MiB, in runs of `bench/upkeep.py`). So the first publish keeps what it
 wrote as the snapshot's base (`warehouse.refresh`), and every publish after it brings the base up
 to date with the rows that changed and copies its bytes. It reads a private copy of the warehouse
 (`warehouse.copies`): the warehouse is held only while its bytes are copied. Runs do not wait for
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -41,7 +40,7 @@ from schemas.errors import WarehouseError
 from schemas.settings import DEFAULTS, Settings
 from warehouse import refresh
 from warehouse.copies import PrivateCopy, clean_stale, copy_bytes, private_copy, remove, replace_durably, temp_path
-from warehouse.db import DISK_TROUBLE, StoppedWaiting, connect, first_line, snapshot_path, storage_version
+from warehouse.db import DISK_TROUBLE, StoppedWaiting, connect, first_line, require, snapshot_path, storage_version
 
 STORAGE_VERSION = DEFAULTS.snapshot_storage  # the DuckDB storage format the snapshot is written in unless the settings say otherwise
 READ_ONLY = re.compile(r"Read-only file system|Permission denied|Operation not permitted", re.I)  # the OS's words for a folder we may not write
@@ -52,7 +51,8 @@ def publish(db: str | Path, target: str | Path | None = None, wait: float | None
     """Copy the warehouse, as of its last commit, to `target` (default: beside it as *.snapshot.duckdb), in the DuckDB
     storage version `storage` (the `snapshot_storage` setting).
 
-    Waits for a writer like every open (`wait`, default `NEWSFLOW_LOCK_WAIT`). Raises `WarehouseError`
+    Waits for another publisher of `target`, then for a writer like every open (`wait` each, default
+    `NEWSFLOW_LOCK_WAIT`: `publishing`). Raises `WarehouseError`
     (with the real cause: a full disk, a read-only folder, a storage version this DuckDB cannot write) when
     the copy cannot be made; the previous snapshot then stays as it was.
     """
@@ -63,35 +63,41 @@ def publish(db: str | Path, target: str | Path | None = None, wait: float | None
 
 
 @contextlib.contextmanager
-def publishing(db: str | Path, target: Path, wait: float | None = None) -> Iterator[PrivateCopy]:
+def publishing(db: str | Path, target: Path, wait: float | None = None, turn_wait: float | None = None) -> Iterator[PrivateCopy]:
     """The private copy of the warehouse `db` to publish the snapshot `target` from, made once this process holds the
-    snapshot's folder (an flock on it: no file left behind). The upkeep and `newsflow snapshot` by hand take turns, each
-    from its copy to its rename, so the later copy is published later and one base is brought up to date at a time.
-    Waits `wait` seconds (default `NEWSFLOW_LOCK_WAIT`) for another publisher, then `WarehouseError`; for a writer, the same."""
+    snapshot (an flock on `.{name}.lock` beside it). The upkeep and `newsflow snapshot` by hand take turns, each from
+    its copy to its rename, so the later copy is published later and one base is brought up to date at a time.
+
+    Waits `turn_wait` seconds (default: `wait`) for another publisher of `target`, then `WarehouseError`; then `wait`
+    seconds (default `NEWSFLOW_LOCK_WAIT`) for a writer of the warehouse, then `WarehouseLocked`. Ctrl-C while waiting
+    for the turn is `StoppedWaiting`."""
     wait = Settings.from_env().lock_wait if wait is None else wait
+    turn_wait = wait if turn_wait is None else turn_wait
+    require(db)  # a mistyped --db leaves nothing behind, not even the lock
+    lock = target.with_name(f".{target.name}.lock")
     try:
-        fd = os.open(target.parent, os.O_RDONLY)
+        held = open(lock, "a")
     except OSError as e:
         raise cannot_publish(target, e) from None
-    try:
-        deadline = time.monotonic() + wait
+    with held:
+        deadline = time.monotonic() + turn_wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise WarehouseError(f"cannot publish the snapshot {target}: another process is publishing a snapshot in "
-                                         f"{target.parent} (waited {wait:g} s, NEWSFLOW_LOCK_WAIT); try again when it is done") from None
-                try:
-                    time.sleep(0.1)
-                except KeyboardInterrupt:
-                    raise StoppedWaiting(f"stopped while waiting for another process publishing a snapshot in {target.parent}; "
-                                         "nothing was done") from None
+                    raise WarehouseError(f"cannot publish the snapshot {target}: another process is publishing it "
+                                         f"(waited {turn_wait:g} s); try again when it is done") from None
+            except OSError as e:  # a file system without locks
+                raise cannot_publish(target, e) from None
+            try:
+                time.sleep(0.1)
+            except KeyboardInterrupt:
+                raise StoppedWaiting(f"stopped while waiting for another process publishing the snapshot {target}; "
+                                     "nothing was done") from None
         with private_copy(db, wait) as source:
             yield source
-    finally:
-        os.close(fd)
 
 
 def publish_from(source: PrivateCopy, target: Path, storage: str = STORAGE_VERSION) -> refresh.Refresh | None:
