@@ -191,21 +191,37 @@ def with_lock_wait(path: Path, wait: float, attempt: Callable[[], T]) -> T:
 
     Raises `WarehouseLocked` after `wait` seconds, and `StoppedWaiting` on Ctrl-C (KeyboardInterrupt) while waiting.
     """
+    return waiting(
+        attempt, wait, held_by_another,
+        timed_out=lambda e, waited: WarehouseLocked(_locked_message(path, e, waited)),
+        stopped=lambda e: f"stopped while waiting for the warehouse {path}, which {_holder(e)} holds; nothing was done")
+
+
+def held_by_another(error: BaseException) -> bool:
+    """Whether DuckDB refused to open or attach a file because another process holds its lock."""
+    return isinstance(error, duckdb.IOException) and "Could not set lock" in str(error)
+
+
+def waiting(attempt: Callable[[], T], wait: float, busy: Callable[[Exception], bool],
+            timed_out: Callable[[Exception, float], Exception], stopped: Callable[[Exception], str]) -> T:
+    """Run `attempt`, again after a pause (20 ms, doubling up to 0.5 s) while it fails with an error that `busy` accepts
+    (another process holds what it takes), for `wait` seconds (`math.inf`: for as long as it takes). Then raises
+    `timed_out(error, seconds waited)`; Ctrl-C while waiting raises `StoppedWaiting(stopped(error))`. Any other error
+    of `attempt` is raised as it is."""
     start, pause = time.monotonic(), 0.02
     while True:
         try:
             return attempt()
-        except duckdb.IOException as e:
-            waited = time.monotonic() - start
-            if "Could not set lock" not in str(e):
+        except Exception as e:
+            if not busy(e):
                 raise
+            waited = time.monotonic() - start
             if waited >= wait:
-                raise WarehouseLocked(_locked_message(path, e, waited)) from None
+                raise timed_out(e, waited) from None
             try:
                 time.sleep(min(pause, wait - waited))
             except KeyboardInterrupt:
-                raise StoppedWaiting(f"stopped while waiting for the warehouse {path}, which {_holder(e)} holds; "
-                                     "nothing was done") from None
+                raise StoppedWaiting(stopped(e)) from None
             pause = min(pause * 2, 0.5)
 
 
@@ -313,27 +329,37 @@ def copy_database(source: Path, target: Path, storage_version: str | None = None
     bigger = source.stat().st_size + COPY_WORKSPACE
     limits = (COPY_MEMORY, bigger) if bigger > COPY_MEMORY else (COPY_MEMORY,)
     for attempt, limit in enumerate(limits):
-        con = memory()
         try:
-            con.execute(f"SET threads = 1; SET memory_limit = '{limit // 2**20}MiB'; SET temp_directory = {sql_literal(spill_folder(target))}")
-            try:
-                con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
-            except duckdb.Error as e:
-                raise storage_error(source, e) from None
-            version = storage_version or attached_storage_version(con, "source")
-            con.execute(f"ATTACH {sql_literal(target)} AS target (STORAGE_VERSION '{version}')")
-            con.execute("COPY FROM DATABASE source TO target")
-            result = then(con) if then else None
-            con.execute("DETACH target")
-            return result
+            with copy_session(target, limit) as con:
+                try:
+                    con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
+                except duckdb.Error as e:
+                    raise storage_error(source, e) from None
+                version = storage_version or attached_storage_version(con, "source")
+                con.execute(f"ATTACH {sql_literal(target)} AS target (STORAGE_VERSION '{version}')")
+                con.execute("COPY FROM DATABASE source TO target")
+                result = then(con) if then else None
+                con.execute("DETACH target")
+                return result
         except duckdb.Error as e:
             if attempt == len(limits) - 1 or not ran_out_of_memory(e):
                 raise
-        finally:
-            con.close()
-            shutil.rmtree(spill_folder(target), ignore_errors=True)
         remove(target)  # a copy that ran out of memory starts again from nothing
     return None
+
+
+@contextlib.contextmanager
+def copy_session(target: Path, limit: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection for work that writes the database file `target` (whole or in part): on one thread, within
+    `limit` bytes (default COPY_MEMORY), spilling into `spill_folder(target)`, which is removed with the connection."""
+    con = memory()
+    try:
+        con.execute(f"SET threads = 1; SET memory_limit = '{(COPY_MEMORY if limit is None else limit) // 2**20}MiB'; "
+                    f"SET temp_directory = {sql_literal(spill_folder(target))}")
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill_folder(target), ignore_errors=True)
 
 
 def wal(path: Path) -> Path:

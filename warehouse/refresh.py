@@ -30,16 +30,14 @@ and the base's size then), written once the base is whole.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-import warehouse.db
 from schemas.errors import WarehouseError
 from warehouse.copies import sync
-from warehouse.db import attached_storage_version, copy_database, first_line, memory, remove, spill_folder, sql_literal
+from warehouse.db import attached_storage_version, copy_database, copy_session, first_line, held_by_another, memory, remove, sql_literal
 
 # A group's fingerprint: its number of rows and the sum of its rows' 64-bit hashes (DuckDB's `hash` of the row's
 # columns; a nested column as JSON, since `hash` gives a NULL list and an empty one the same value, and two adjacent
@@ -146,15 +144,12 @@ def _catalog(path: Path) -> str:
 def _update(source: Path, base: Path, storage: str) -> int:
     """Replace, in one transaction of `base`, every group of rows that differs from `source`, and advance its sequences;
     returns the number of groups replaced. On one thread, within COPY_MEMORY, spilling beside the base."""
-    con = memory()
-    try:
-        con.execute(f"SET threads = 1; SET memory_limit = '{warehouse.db.COPY_MEMORY // 2**20}MiB'; "
-                    f"SET temp_directory = {sql_literal(spill_folder(base))}")
+    with copy_session(base) as con:
         con.execute(f"ATTACH {sql_literal(source)} AS source (READ_ONLY)")
         try:
             con.execute(f"ATTACH {sql_literal(base)} AS base")
         except duckdb.Error as e:
-            if "Could not set lock" in str(e):  # not broken: open in a process that is not a publisher (`snapshot.publishing`)
+            if held_by_another(e):  # not broken: open in a process that is not a publisher (`snapshot.publishing`)
                 raise WarehouseError(f"the snapshot's base {base} is open in another process ({first_line(e)})") from None
             raise _Stale from None
         if attached_storage_version(con, "base") != storage:
@@ -172,9 +167,6 @@ def _update(source: Path, base: Path, storage: str) -> int:
                 con.execute(f"SELECT max(nextval('base.{_ident(schema)}.{_ident(name)}')) FROM range({int(calls)})").fetchall()
         con.execute("COMMIT")
         return groups
-    finally:
-        con.close()
-        shutil.rmtree(spill_folder(base), ignore_errors=True)
 
 
 def _ident(name: str) -> str:

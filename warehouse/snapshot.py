@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from schemas.errors import WarehouseError
 from schemas.settings import DEFAULTS, Settings
 from warehouse import refresh
 from warehouse.copies import PrivateCopy, clean_stale, copy_bytes, private_copy, remove, replace_durably, temp_path
-from warehouse.db import DISK_TROUBLE, StoppedWaiting, connect, first_line, require, snapshot_path, storage_version
+from warehouse.db import DISK_TROUBLE, connect, first_line, require, snapshot_path, storage_version, waiting
 
 STORAGE_VERSION = DEFAULTS.snapshot_storage  # the DuckDB storage format the snapshot is written in unless the settings say otherwise
 READ_ONLY = re.compile(r"Read-only file system|Permission denied|Operation not permitted", re.I)  # the OS's words for a folder we may not write
@@ -80,22 +79,13 @@ def publishing(db: str | Path, target: Path, wait: float | None = None, turn_wai
     except OSError as e:
         raise cannot_publish(target, e) from None
     with held:
-        deadline = time.monotonic() + turn_wait
-        while True:
-            try:
-                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseError(f"cannot publish the snapshot {target}: another process is publishing it "
-                                         f"(waited {turn_wait:g} s); try again when it is done") from None
-            except OSError as e:  # a file system without locks
-                raise cannot_publish(target, e) from None
-            try:
-                time.sleep(0.1)
-            except KeyboardInterrupt:
-                raise StoppedWaiting(f"stopped while waiting for another process publishing the snapshot {target}; "
-                                     "nothing was done") from None
+        try:
+            waiting(lambda: fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB), turn_wait, lambda e: isinstance(e, BlockingIOError),
+                    timed_out=lambda e, waited: WarehouseError(f"cannot publish the snapshot {target}: another process is publishing it "
+                                                               f"(waited {turn_wait:g} s); try again when it is done"),
+                    stopped=lambda e: f"stopped while waiting for another process publishing the snapshot {target}; nothing was done")
+        except OSError as e:  # a file system without locks
+            raise cannot_publish(target, e) from None
         with private_copy(db, wait) as source:
             yield source
 
