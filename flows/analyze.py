@@ -28,7 +28,7 @@ from flows.pipeline import or_stop
 from flows.runs import BATCH, chunks, now, recorded_run
 from flows.summary import RunSummary
 from schemas import ArticleFacts, ArticleText, Reject
-from warehouse import facts, load, read
+from warehouse import facts, load, read, repack
 from warehouse.db import connect, transaction
 
 
@@ -53,21 +53,23 @@ def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[st
     analysed (`hashes`: URL -> `read.text_hashes` when it was read); a failed analysis becomes a reject.
     `count_changes`: also count the articles whose facts this changed (`facts.digests`, a scan of the fact tables)."""
     counts = AnalysisCounts()
-    with connect(db) as con, transaction(con):
-        when = now()
-        current = read.text_hashes(con, [f.url for f in found])
-        valid = [f for f in found if f.url in current and current[f.url] == hashes.get(f.url)]
-        counts.changed_meanwhile = len(found) - len(valid)
-        failed = [f for f in valid if f.error]
-        urls = [f.url for f in valid]
-        before = facts.digests(con, urls) if count_changes else {}
-        facts.save_facts(con, run_id, valid, when)
-        pause_point("analysis")
-        if count_changes:
-            after = facts.digests(con, urls)
-            counts.facts_changed = sum(1 for u in urls if after.get(u) != before.get(u))
-        load.clear_rejects(con, [f.url for f in valid if not f.error], stage="analysis")
-        load.save_rejects(con, run_id, [Reject(stage="analysis", reason=f.error or "", url=f.url) for f in failed], when)
+    with connect(db) as con:
+        with transaction(con):
+            when = now()
+            current = read.text_hashes(con, [f.url for f in found])
+            valid = [f for f in found if f.url in current and current[f.url] == hashes.get(f.url)]
+            counts.changed_meanwhile = len(found) - len(valid)
+            failed = [f for f in valid if f.error]
+            urls = [f.url for f in valid]
+            before = facts.digests(con, urls) if count_changes else {}
+            facts.save_facts(con, run_id, valid, when)
+            pause_point("analysis")
+            if count_changes:
+                after = facts.digests(con, urls)
+                counts.facts_changed = sum(1 for u in urls if after.get(u) != before.get(u))
+            load.clear_rejects(con, [f.url for f in valid if not f.error], stage="analysis")
+            load.save_rejects(con, run_id, [Reject(stage="analysis", reason=f.error or "", url=f.url) for f in failed], when)
+        repack.after_load(con, db)
     counts.analysed, counts.failed = len(valid), len(failed)
     return counts
 

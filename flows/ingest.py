@@ -46,7 +46,7 @@ from flows.pipeline import Candidate, ParsedBatch, candidates, fetch_pages, pars
 from flows.runs import BATCH, chunks, now, recorded_run
 from flows.summary import RunSummary
 from schemas import FetchResult
-from warehouse import facts, frontier, load, read, search
+from warehouse import facts, frontier, load, read, repack, search
 from warehouse.db import connect, transaction
 from warehouse.frontier import Backoff
 
@@ -120,22 +120,24 @@ def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[Fetc
     search index, rejects, and the frontier marks of its URLs. A stored article whose text changed loses
     its facts (they point into the old text) and awaits analysis again. The one load path of ingest and reprocess."""
     counts = BatchCounts(unchanged=len(batch.unchanged), rejected=len(batch.rejects), to_retry=len(batch.retry))
-    with connect(db) as con, transaction(con):
-        when = now()
-        load.store_raw(con, fetches)
-        load.log_fetches(con, run_id, "page", fetches)
-        pages = load.same_pages(con, batch.articles)
-        before = read.text_hashes(con, [s.url for s in pages.keep])
-        load.delete_articles(con, pages.replaced)
-        load.save_articles(con, run_id, EXTRACTOR_VERSION, pages.keep, when)
-        pause_point("load")
-        changed = [url for url, text in read.text_hashes(con, list(before)).items() if text != before[url]]
-        facts.save_facts(con, run_id, [], when, removed=pages.replaced + changed)
-        search.index(con, [s.url for s in pages.keep], when)
-        done = {s.url: s.url for s in pages.keep} | {u: u for u in batch.unchanged} | pages.same_as
-        load.clear_rejects(con, list(done))
-        load.save_rejects(con, run_id, batch.rejects, when)
-        frontier.finish(con, when, done, batch.failed, batch.retry, backoff)
+    with connect(db) as con:
+        with transaction(con):
+            when = now()
+            load.store_raw(con, fetches)
+            load.log_fetches(con, run_id, "page", fetches)
+            pages = load.same_pages(con, batch.articles)
+            before = read.text_hashes(con, [s.url for s in pages.keep])
+            load.delete_articles(con, pages.replaced)
+            load.save_articles(con, run_id, EXTRACTOR_VERSION, pages.keep, when)
+            pause_point("load")
+            changed = [url for url, text in read.text_hashes(con, list(before)).items() if text != before[url]]
+            facts.save_facts(con, run_id, [], when, removed=pages.replaced + changed)
+            search.index(con, [s.url for s in pages.keep], when)
+            done = {s.url: s.url for s in pages.keep} | {u: u for u in batch.unchanged} | pages.same_as
+            load.clear_rejects(con, list(done))
+            load.save_rejects(con, run_id, batch.rejects, when)
+            frontier.finish(con, when, done, batch.failed, batch.retry, backoff)
+        repack.after_load(con, db)
     counts.new = len(pages.keep) - len(before)
     counts.updated = len(before)
     counts.text_changed = len(changed)

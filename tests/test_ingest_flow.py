@@ -16,6 +16,7 @@ from flows.config import SAMPLE_DIR
 from flows.http import FetchPolicy
 from flows.ingest import ingest, reprocess
 from flows.static_server import StaticServer
+from warehouse import repack
 from warehouse.db import connect, query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +47,11 @@ def _ingest(db, server, **kw):
     return asyncio.run(ingest(db=str(db), feeds_file=str(SAMPLE_DIR / "feeds.toml"), policy=_policy(server), **kw))
 
 
-def test_ingest_twice_then_a_changed_page(site, db_path):
+def test_ingest_twice_then_a_changed_page(site, db_path, monkeypatch):
     root, server = site
+    monkeypatch.setattr(repack, "_loads", {})  # the loads merge small row groups after each load, at the tail's second
+    monkeypatch.setattr(repack, "REPACK_EVERY", 1)
+    monkeypatch.setattr(repack, "TAIL_GROUPS", 2)
     first = _ingest(db_path, server)
     assert (first.feeds_read, first.new, first.rejected) == (2, 6, 1)
     assert query(db_path, "select stage, reason from rejects")[1] == [("fetch", "not found (404)")]
@@ -93,6 +97,8 @@ def test_ingest_twice_then_a_changed_page(site, db_path):
     redo = asyncio.run(reprocess(db=str(db_path)))
     assert (redo.updated, redo.unchanged, redo.rejected) == (1, 5, 0)
     assert query(db_path, "select count(*) from fetch_log")[1] == fetches_before
+    # five loads wrote fetches (three polls, two of pages); the loads of pages merged what the ones before left
+    assert query(db_path, "select count(distinct row_group_id) from pragma_storage_info('fetch_log')")[1] == [(1,)]
     _, body = query(db_path, "select body from articles where url like '%coloroll%'")
     assert body[0][0].startswith("LONDON, March 2 - <Coloroll Group Plc> said")
     _, deals = query(db_path, "select type, parties_text from agreement_view where parties_text like '%Coloroll%'")

@@ -1,4 +1,5 @@
-"""The upkeep after a run, in a process of its own: publish the snapshot, compact the warehouse when due.
+"""The upkeep after a run, in a process of its own: merge the small row groups at the end of the
+warehouse's tables (`warehouse.repack`), publish the snapshot, compact the warehouse when due.
 
 A run ends with `after_run(db)`, which starts `python -m warehouse.maintenance DB` and returns at
 once, whatever the warehouse's size: the run never waits for the snapshot or the compaction,
@@ -37,8 +38,9 @@ from pathlib import Path
 
 from schemas.errors import NewsflowError
 from schemas.settings import Settings
+from warehouse import repack
 from warehouse.compact import Space, compact, space
-from warehouse.db import snapshot_path
+from warehouse.db import connect, snapshot_path
 from warehouse.snapshot import publish_from, publishing
 
 COMPACT_FREE = 0.6  # free share of the file at which a pass compacts (loads leave 0-4 %: docs/operations.md)
@@ -97,15 +99,22 @@ def upkeep(db: Path) -> None:
 
 
 def one_pass(db: Path) -> str:
-    """Publish the snapshot from a private copy and, when due, compact from another; returns the log line."""
+    """Merge the small tails of the warehouse's tables, publish the snapshot from a private copy and, when due, compact
+    from another; returns the log line."""
     t0 = time.monotonic()
     try:
-        storage = Settings.from_env().snapshot_storage
+        settings = Settings.from_env()
+        storage = settings.snapshot_storage
+        with connect(db, wait=settings.lock_wait) as con:  # before the copy, so the snapshot's base gets the merged tails
+            merged = repack.tails(con)
+        merging, t0 = time.monotonic() - t0, time.monotonic()
         with publishing(db, snapshot_path(db), turn_wait=math.inf) as source:  # its turn comes after a publish by hand
             base = publish_from(source, snapshot_path(db), storage)
             how = "" if base is None else "; base made" if base.made else f"; {base.groups} groups of rows changed"
             line = (f"snapshot published in {time.monotonic() - t0:.2f} s "
                     f"(warehouse held {source.seconds_held:.2f} s; storage {storage}{how})")
+            if merged:
+                line += f"; small row groups merged in {merging:.2f} s: {', '.join(f'{t} ({n} rows)' for t, n in merged.items())}"
             use = space(source.path, wait=0)
         if due(use):  # from a private copy of its own, the snapshot's turn over
             done = compact(db)
