@@ -69,7 +69,7 @@ def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[st
                 counts.facts_changed = sum(1 for u in urls if after.get(u) != before.get(u))
             load.clear_rejects(con, [f.url for f in valid if not f.error], stage="analysis")
             load.save_rejects(con, run_id, [Reject(stage="analysis", reason=f.error or "", url=f.url) for f in failed], when)
-        repack.after_load(con, db)
+        repack.after_load(con, db, stop=interrupt.requested)
     counts.analysed, counts.failed = len(valid), len(failed)
     return counts
 

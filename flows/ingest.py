@@ -137,7 +137,7 @@ def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[Fetc
             load.clear_rejects(con, list(done))
             load.save_rejects(con, run_id, batch.rejects, when)
             frontier.finish(con, when, done, batch.failed, batch.retry, backoff)
-        repack.after_load(con, db)
+        repack.after_load(con, db, stop=interrupt.requested)
     counts.new = len(pages.keep) - len(before)
     counts.updated = len(before)
     counts.text_changed = len(changed)

@@ -3,8 +3,10 @@ warehouse's tables (`warehouse.repack`), publish the snapshot, compact the wareh
 
 A run ends with `after_run(db)`, which starts `python -m warehouse.maintenance DB` and returns at
 once, whatever the warehouse's size: the run never waits for the snapshot or the compaction,
-whose time grows with the warehouse. The upkeep process makes a private copy of the warehouse
-(`warehouse.copies`; writers wait only for that byte copy) and publishes the snapshot from it
+whose time grows with the warehouse. The upkeep process merges the small row groups at the end of
+the warehouse's tables, holding the warehouse as a load does (`warehouse.repack`; for at most
+MERGE_WAIT seconds of waiting: the merge is left to the next pass rather than delay the snapshot),
+makes a private copy of the warehouse (`warehouse.copies`; writers wait for that byte copy), and publishes the snapshot from it
 (`warehouse.snapshot`: in its turn with `newsflow snapshot` by hand, which it waits for), then
 compacts the warehouse (`warehouse.compact`, from a copy of its own) when DuckDB's free blocks
 are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Loads leave almost no
@@ -36,16 +38,19 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from schemas.errors import NewsflowError
 from schemas.settings import Settings
 from warehouse import repack
 from warehouse.compact import Space, compact, space
-from warehouse.db import connect, snapshot_path
+from warehouse.db import connect, first_line, snapshot_path
 from warehouse.snapshot import publish_from, publishing
 
 COMPACT_FREE = 0.6  # free share of the file at which a pass compacts (loads leave 0-4 %: docs/operations.md)
 COMPACT_MIN_BYTES = 64 * 2**20  # smaller files are not worth a rewrite
 LOG_MAX_BYTES = 2**20  # the log is moved to *.1 beyond this
+MERGE_WAIT = 1.0  # seconds the merge of small row groups waits for a flow holding the warehouse, then leaves them
 
 _started: list[subprocess.Popen] = []  # upkeep processes this process started, for `wait`
 
@@ -105,15 +110,16 @@ def one_pass(db: Path) -> str:
     try:
         settings = Settings.from_env()
         storage = settings.snapshot_storage
-        with connect(db, wait=settings.lock_wait) as con:  # before the copy, so the snapshot's base gets the merged tails
-            merged = repack.tails(con)
+        merged = _merge_tails(db)
         merging, t0 = time.monotonic() - t0, time.monotonic()
         with publishing(db, snapshot_path(db), turn_wait=math.inf) as source:  # its turn comes after a publish by hand
             base = publish_from(source, snapshot_path(db), storage)
             how = "" if base is None else "; base made" if base.made else f"; {base.groups} groups of rows changed"
             line = (f"snapshot published in {time.monotonic() - t0:.2f} s "
                     f"(warehouse held {source.seconds_held:.2f} s; storage {storage}{how})")
-            if merged:
+            if isinstance(merged, str):
+                line += f"; small row groups not merged: {merged}"
+            elif merged:
                 line += f"; small row groups merged in {merging:.2f} s: {', '.join(f'{t} ({n} rows)' for t, n in merged.items())}"
             use = space(source.path, wait=0)
         if due(use):  # from a private copy of its own, the snapshot's turn over
@@ -128,6 +134,17 @@ def one_pass(db: Path) -> str:
         return f"failed: {e}"
     except Exception as e:  # no one reads this process's stderr: the log is where any failure shows
         return f"failed: {type(e).__name__}: {e}"
+
+
+def _merge_tails(db: Path) -> dict[str, int] | str:
+    """Merge the small row groups at the end of the warehouse's tables (`warehouse.repack`), before the private copy so
+    the snapshot's base gets them; {table: rows} or why not. Optional: a warehouse busy for MERGE_WAIT seconds, or a
+    merge that fails, leaves them for the next pass and the snapshot is published all the same."""
+    try:
+        with connect(db, wait=MERGE_WAIT, create=False) as con:
+            return repack.tails(con)
+    except (NewsflowError, duckdb.Error) as e:
+        return first_line(e)
 
 
 def _mib(n: int) -> str:

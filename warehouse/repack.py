@@ -18,18 +18,26 @@ SMALL_ROWS / (rows a batch adds) / TAIL_GROUPS times, and a merge writes at most
 SMALL_ROWS + TAIL_GROUPS x (rows a batch adds) rows. Tables whose rows are large are left as loaded
 (`LEFT_AS_LOADED`): merging raw pages is the rewrite `LOADS` was made to avoid.
 
-Who merges: the flows after every REPACK_EVERY loads in one process (`after_load`), and the upkeep
-after every run (`warehouse.maintenance`), so that runs of few batches are merged too.
+Who merges: the flows after every REPACK_EVERY loads in one process (`after_load`), a tail of at
+most IN_RUN_MAX_ROWS rows; and the upkeep after every run (`warehouse.maintenance`), any tail, so
+that runs of few batches are merged too, and so is the first tail of a warehouse an older newsflow
+left (every small row group it has: 2.9 s for 10,000 articles loaded in 50 batches).
 `newsflow compact` rewrites every table in full row groups.
 
-A row's `rowid` is its row group's first row id plus its place in it, and a row group's first id is
-the sum of the rows (deleted included) of the row groups before it, as `pragma_storage_info` lists
-them: so the tail is the rows from the first id of its first row group on. Row ids hold within a
-transaction (a checkpoint can renumber them), and this reads and writes in one.
+Where the tail starts: a row's `rowid` stays what it was when the row was stored. Row groups whose
+rows were all deleted are dropped at a checkpoint, and their row ids are not used again (a gap),
+so a row group's first row id is not the sum of the rows before it. The tail is found from the
+table's end instead: its row groups hold as many row ids as their rows, deleted ones included
+(`pragma_storage_info`), and nothing comes after them, so it starts that many ids before the
+table's last row id. When the table's last rows are deleted, that lands up to as many ids earlier,
+and those rows of the row group before move with the tail; when a row group inside the tail was
+dropped, it lands later, and the tail's first rows wait for the next merge. Either way every row
+stays, once: the rows are chosen, deleted and inserted again by one condition, in one transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -39,6 +47,7 @@ from warehouse.db import transaction
 SMALL_ROWS = 2048  # a row group of fewer rows than one DuckDB vector is small
 TAIL_GROUPS = 16  # small row groups at a table's end that are merged into one
 REPACK_EVERY = 16  # loads in one process between two merges (`after_load`)
+IN_RUN_MAX_ROWS = SMALL_ROWS * (TAIL_GROUPS + 1)  # the most a tail holds that formed since the last merge
 # Tables never merged: a raw page's body is 29 KiB (farm pages), so merging 16 loads' pages would write
 # about 90 MiB at a load's close, the saw-tooth `warehouse.db.LOADS` removed.
 LEFT_AS_LOADED = frozenset({"raw_documents"})
@@ -46,44 +55,55 @@ LEFT_AS_LOADED = frozenset({"raw_documents"})
 _loads: dict[Path, int] = {}  # loads since the last merge, per warehouse, in this process
 
 
-def tails(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def tails(con: duckdb.DuckDBPyConnection, max_rows: int | None = None, stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
     """Merge the small tail of every table of the main schema that has TAIL_GROUPS small row groups at its end
-    (module docstring), each table in a transaction of its own; returns {table: rows written again}."""
+    (module docstring) and at most `max_rows` rows, each table in a transaction of its own, until `stop()`;
+    returns {table: rows written again}. DuckDB's errors are raised, the table being merged left as it was."""
     tables = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
         "ORDER BY table_name").fetchall() if t not in LEFT_AS_LOADED]
     merged = {}
     for table in tables:
+        if stop():
+            break
         with transaction(con):
-            first = _tail_start(con, table)
+            first = _tail_start(con, table, max_rows)
             if first is None:
                 continue
-            con.execute(f'CREATE TEMP TABLE repack_tail AS SELECT * FROM "{table}" WHERE rowid >= {first}')
+            con.execute(f'CREATE TEMP TABLE temp.repack_tail AS SELECT * FROM "{table}" WHERE rowid >= {first}')
             (merged[table],) = con.execute(f'DELETE FROM "{table}" WHERE rowid >= {first}').fetchone()
-            con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM repack_tail')
-            con.execute("DROP TABLE repack_tail")
+            con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM temp.repack_tail')
+            con.execute("DROP TABLE temp.repack_tail")
     return merged
 
 
-def _tail_start(con: duckdb.DuckDBPyConnection, table: str) -> int | None:
-    """The first row id of the table's small tail, or None while it has fewer than TAIL_GROUPS small row groups."""
+def _tail_start(con: duckdb.DuckDBPyConnection, table: str, max_rows: int | None) -> int | None:
+    """The first row id of the table's small tail (module docstring), or None while it has fewer than TAIL_GROUPS
+    small row groups or more than `max_rows` rows."""
     counts = [n for (n,) in con.execute(
         "SELECT sum(count) FILTER (WHERE column_id = 0 AND column_path = '[0]') FROM pragma_storage_info(?) "
         "GROUP BY row_group_id ORDER BY row_group_id", [table]).fetchall()]
     small = 0
     while small < len(counts) and counts[len(counts) - 1 - small] < SMALL_ROWS:
         small += 1
-    if small < TAIL_GROUPS:
+    ids = sum(counts[len(counts) - small:])
+    if small < TAIL_GROUPS or (max_rows is not None and ids > max_rows):
         return None
-    return sum(counts[: len(counts) - small])
+    (end,) = con.execute(f'SELECT max(rowid) + 1 FROM "{table}"').fetchone()
+    return None if end is None else max(end - ids, 0)
 
 
-def after_load(con: duckdb.DuckDBPyConnection, db: str | Path) -> dict[str, int]:
+def after_load(con: duckdb.DuckDBPyConnection, db: str | Path, stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
     """Count a load of `db` that just committed on `con`; every REPACK_EVERY loads in this process, merge the small
-    tails (`tails`). Returns what was merged ({} when not due)."""
+    tails of at most IN_RUN_MAX_ROWS rows (`tails`) until `stop()`. Returns what was merged ({} when not due).
+    A merge that fails is given up: the load it follows is stored, and the upkeep after the run merges again
+    and logs why it could not."""
     key = Path(db).resolve()
     _loads[key] = _loads.get(key, 0) + 1
     if _loads[key] < REPACK_EVERY:
         return {}
     _loads[key] = 0
-    return tails(con)
+    try:
+        return tails(con, IN_RUN_MAX_ROWS, stop)
+    except duckdb.Error:
+        return {}
