@@ -51,7 +51,8 @@ class AnalysisCounts:
 def store_facts(db: str, run_id: str, found: list[ArticleFacts], hashes: dict[str, str], count_changes: bool = False) -> AnalysisCounts:
     """Load the facts of one batch in one transaction, each only if its article's text is still the one
     analysed (`hashes`: URL -> `read.text_hashes` when it was read); a failed analysis becomes a reject.
-    `count_changes`: also count the articles whose facts this changed (`facts.digests`, a scan of the fact tables)."""
+    `count_changes`: also count the articles whose facts this changed (`facts.digests`, a scan of the fact tables).
+    Every few loads, the small row groups loads leave are merged after the commit (`warehouse.repack.after_load`)."""
     counts = AnalysisCounts()
     with connect(db) as con:
         with transaction(con):

@@ -118,7 +118,8 @@ async def ingest_batch(db: str, run_id: str, items: list[Candidate], backoff: Ba
 def store_batch(db: str, run_id: str, batch: ParsedBatch, fetches: Sequence[FetchResult], backoff: Backoff) -> BatchCounts:
     """Load one batch in one transaction: raw pages, fetch log, articles (one per page) and their blocks,
     search index, rejects, and the frontier marks of its URLs. A stored article whose text changed loses
-    its facts (they point into the old text) and awaits analysis again. The one load path of ingest and reprocess."""
+    its facts (they point into the old text) and awaits analysis again. The one load path of ingest and reprocess.
+    Every few loads, the small row groups loads leave are merged after the commit (`warehouse.repack.after_load`)."""
     counts = BatchCounts(unchanged=len(batch.unchanged), rejected=len(batch.rejects), to_retry=len(batch.retry))
     with connect(db) as con:
         with transaction(con):
