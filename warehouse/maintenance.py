@@ -4,12 +4,12 @@ warehouse's tables (`warehouse.repack`), publish the snapshot, compact the wareh
 A run ends with `after_run(db)`, which starts `python -m warehouse.maintenance DB` and returns at
 once, whatever the warehouse's size: the run never waits for the snapshot or the compaction,
 whose time grows with the warehouse. The upkeep process merges the small row groups at the end of
-the warehouse's tables, holding the warehouse as a load does (`warehouse.repack`; for at most
-MERGE_WAIT seconds of waiting: the merge is left to the next pass rather than delay the snapshot),
-makes a private copy of the warehouse (`warehouse.copies`; writers wait for that byte copy), and publishes the snapshot from it
-(`warehouse.snapshot`: in its turn with `newsflow snapshot` by hand, which it waits for), then
-compacts the warehouse (`warehouse.compact`, from a copy of its own) when DuckDB's free blocks
-are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Loads leave almost no
+the warehouse's tables, holding the warehouse as a load does (`warehouse.repack`; it waits at most
+MERGE_WAIT seconds for a flow, then leaves them to the next pass rather than delay the snapshot),
+makes a private copy of the warehouse (`warehouse.copies`; writers wait for that byte copy), and
+publishes the snapshot from it (`warehouse.snapshot`: in its turn with `newsflow snapshot` by
+hand, which it waits for), then compacts the warehouse (`warehouse.compact`, from a copy of its
+own) when DuckDB's free blocks are at least `COMPACT_FREE` of a file of at least `COMPACT_MIN_BYTES`. Loads leave almost no
 free blocks (they checkpoint without DuckDB's vacuum, `warehouse.db.LOADS`): what a compaction
 gives back after runs is mostly their small row groups and deleted rows, which DuckDB does not
 count as free. So the rule, kept for files with many free blocks (one an older newsflow wrote),
@@ -108,8 +108,7 @@ def one_pass(db: Path) -> str:
     from another; returns the log line."""
     t0 = time.monotonic()
     try:
-        settings = Settings.from_env()
-        storage = settings.snapshot_storage
+        storage = Settings.from_env().snapshot_storage
         merged = _merge_tails(db)
         merging, t0 = time.monotonic() - t0, time.monotonic()
         with publishing(db, snapshot_path(db), turn_wait=math.inf) as source:  # its turn comes after a publish by hand
